@@ -1,0 +1,1 @@
+"""Command line (typer + rich): an edge of the core, like the web app."""

@@ -1,0 +1,94 @@
+"""`certify frameworks list|show|validate|diff`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from certify.catalog import Resolved, default_catalog
+from certify.cli.common import EXIT_INVALID, console, print_json, print_problems
+from certify.errors import errors_only
+from certify.kinds import get_kind
+
+app = typer.Typer(help="Bộ tiêu chí (frameworks): liệt kê, xem, kiểm tra, so sánh.", no_args_is_help=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="In JSON (print JSON).")]
+
+
+def header(resolved: Resolved) -> dict[str, Any]:
+    fw = resolved.framework
+    banner = fw.banner
+    return {
+        "id": fw.id,
+        "version": fw.version,
+        "kind": fw.kind,
+        "title": fw.title,
+        "tier": fw.tier.value,
+        "status": fw.status.value,
+        "extends": fw.extends,
+        "source": fw.source.model_dump(mode="json", exclude_none=True),
+        "content_hash": resolved.content_hash,
+        "banner": banner[0] if banner else None,
+    }
+
+
+@app.command("list")
+def list_(as_json: JsonFlag = False) -> None:
+    """Liệt kê các bộ tiêu chí có sẵn (list available frameworks)."""
+    catalog = default_catalog()
+    rows = [header(r) | {"path": str(e.path)} for e, r in ((e, catalog.load_path(e.path)) for e in catalog.entries())]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="Bộ tiêu chí / Frameworks")
+    for col in ("Mã / id", "Phiên bản", "Loại", "Cấp", "Trạng thái", "Tên"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["id"], r["version"], r["kind"], r["tier"], r["status"], r["title"])
+    console.print(table)
+
+
+@app.command()
+def show(ref: Annotated[str, typer.Argument(help="Mã bộ tiêu chí, có thể kèm @phiên-bản")], as_json: JsonFlag = False) -> None:
+    """Xem cấu trúc một bộ tiêu chí (show a framework's structure)."""
+    resolved = default_catalog().load(ref)
+    kind = get_kind(resolved.framework.kind)
+    assert kind is not None
+    summary = header(resolved) | kind.describe(resolved.framework)
+    if as_json:
+        print_json(summary)
+        return
+    if summary["banner"]:
+        console.print(f"[bold yellow]⚠ {summary['banner']}[/]")
+    console.print(f"[bold]{summary['title']}[/] ({summary['id']}@{summary['version']}, {summary['status']})")
+    console.print(f"Nguồn / source: {resolved.framework.source.cite()}")
+    counts = summary["counts"]
+    table = Table(title=f"Tổng số / total: {counts['total']}")
+    table.add_column("Nhóm / group")
+    table.add_column("Số lượng / count", justify="right")
+    table.add_column("Khai báo / declared", justify="right")
+    names = {g["id"]: g["name"] for g in summary["groups"]}
+    for gid, n in counts["by_group"].items():
+        declared = counts["declared"].get(gid)
+        table.add_row(names.get(gid, gid), str(n), "" if declared is None else str(declared))
+    console.print(table)
+    for line in summary.get("notes", []):
+        console.print(line)
+    if resolved.warnings:
+        print_problems(list(resolved.warnings), console)
+
+
+@app.command()
+def validate(file: Annotated[Path, typer.Argument(help="Tệp YAML bộ tiêu chí")]) -> None:
+    """Kiểm tra một tệp bộ tiêu chí (validate a framework file)."""
+    resolved, problems = default_catalog().check_path(file)
+    print_problems(problems, console)
+    if errors_only(problems) or resolved is None:
+        console.print(f"[bold red]✗ Không hợp lệ / invalid:[/] {len(errors_only(problems))} lỗi/errors")
+        raise typer.Exit(EXIT_INVALID)
+    fw = resolved.framework
+    console.print(f"[green]✓ Hợp lệ / valid:[/] {fw.id}@{fw.version} ({fw.status.value}), "
+                  f"{len(problems)} cảnh báo/warnings")

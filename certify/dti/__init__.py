@@ -1,0 +1,1 @@
+"""Point-based DTI scoring."""

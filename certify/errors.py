@@ -1,0 +1,107 @@
+"""The one error shape used everywhere: CLI, files, API.
+
+A `Problem` says where (file, key path, line, or sheet/row/column), what was expected and
+what was found, in Vietnamese first and English second. Anything that rejects user input
+raises `CertifyError` carrying every problem found, so a user fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+KeyPath = tuple[str | int, ...]
+
+
+def format_path(path: KeyPath) -> str:
+    """`("criteria", 3, "code")` → `criteria[3].code`: the form users see in messages."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    vi: str
+    en: str
+    file: str | None = None
+    path: KeyPath = ()
+    line: int | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    expected: str | None = None
+    found: str | None = None
+    severity: Severity = "error"
+
+    def where(self) -> str:
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file + (f":{self.line}" if self.line else ""))
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"dòng/row {self.row}")
+        if self.column:
+            parts.append(f"cột/column {self.column}")
+        if self.path:
+            parts.append(format_path(self.path))
+        return ", ".join(parts)
+
+    def message(self) -> str:
+        text = f"{self.vi} ({self.en})"
+        if self.expected is not None or self.found is not None:
+            text += f" — cần/expected: {self.expected}; có/found: {self.found}"
+        where = self.where()
+        return f"{where}: {text}" if where else text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "path": format_path(self.path) or None,
+            "line": self.line,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "expected": self.expected,
+            "found": self.found,
+            "message_vi": self.vi,
+            "message_en": self.en,
+            "message": self.message(),
+        }
+
+
+@dataclass
+class CertifyError(Exception):
+    """Input was rejected. Carries every problem found, not only the first."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        return "\n".join(p.message() for p in self.problems)
+
+    @classmethod
+    def one(cls, code: str, vi: str, en: str, **where: Any) -> CertifyError:
+        return cls([Problem(code=code, vi=vi, en=en, **where)])
+
+
+def errors_only(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def raise_if_errors(problems: Sequence[Problem]) -> None:
+    errors = errors_only(problems)
+    if errors:
+        raise CertifyError(list(errors))

@@ -1,0 +1,60 @@
+"""Fields every framework file carries, whatever its kind (five levels or DTI points)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from certify.provenance import FrameworkStatus, Source, banner_for
+
+SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
+VERSION = r"^\d+(?:\.\d+)*$"
+
+
+class Tier(StrEnum):
+    """Which kind of unit a framework assesses."""
+
+    PROVINCE = "province"
+    DEPARTMENT = "department"  # sở, ban, ngành
+    DISTRICT = "district"  # cấp huyện (abolished 1/7/2025, kept for history)
+    COMMUNE = "commune"  # cấp xã
+
+
+TIER_VI: dict[Tier, str] = {
+    Tier.PROVINCE: "cấp tỉnh",
+    Tier.DEPARTMENT: "sở, ban, ngành",
+    Tier.DISTRICT: "cấp huyện",
+    Tier.COMMUNE: "cấp xã",
+}
+
+
+class FrameworkBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str
+    id: str = Field(pattern=SLUG)
+    version: str = Field(pattern=VERSION)
+    title: str
+    title_en: str | None = None
+    tier: Tier
+    status: FrameworkStatus
+    source: Source
+    extends: str | None = None
+    note: str | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    @property
+    def banner(self) -> tuple[str, str] | None:
+        return banner_for(self.status)
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
+Direction = Literal["higher", "lower"]

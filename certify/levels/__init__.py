@@ -1,0 +1,1 @@
+"""Five-level certification (QĐ 2361/QĐ-BTTTT and its provincial localisations)."""

@@ -1,0 +1,74 @@
+"""The dependency graph of a level framework (networkx).
+
+Nodes are (criterion, level) requirements. A requirement depends on the same criterion's
+requirement one level down, and on the requirements at the same level of the prerequisite
+criteria the framework declares. The graph validates the framework (no cycle) and orders gap
+reports: prerequisites first, so a planner fixes root causes before what depends on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from certify.levels.model import LevelFramework
+
+Node = tuple[str, str]  # (criterion code, level id)
+
+
+def requirement_graph(fw: LevelFramework) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    levels = fw.level_ids
+    for crit in fw.criteria:
+        applicable = [lv for lv in levels if lv in crit.requirements]
+        for lv in applicable:
+            graph.add_node((crit.code, lv), criterion=crit.code, level=lv)
+        for lower, upper in zip(applicable, applicable[1:], strict=False):
+            graph.add_edge((crit.code, lower), (crit.code, upper), why="level")
+    for crit in fw.criteria:
+        for pre in crit.requires:
+            for lv in crit.requirements:
+                if (pre, lv) in graph:
+                    graph.add_edge((pre, lv), (crit.code, lv), why="prerequisite")
+    return graph
+
+
+def criterion_graph(fw: LevelFramework) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(c.code for c in fw.criteria)
+    for crit in fw.criteria:
+        for pre in crit.requires:
+            if pre in fw.criterion_by_code:
+                graph.add_edge(pre, crit.code)
+    return graph
+
+
+def find_cycle(fw: LevelFramework) -> list[str] | None:
+    graph = criterion_graph(fw)
+    try:
+        edges = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        return None
+    return [str(u) for u, _ in edges] + [str(edges[0][0])]
+
+
+def plan_order(fw: LevelFramework) -> dict[str, int]:
+    """Position of every criterion in a plan: prerequisites first, then pillar order, then code.
+
+    Deterministic (a lexicographic topological sort), so two runs print the same plan.
+    """
+    pillar_rank = {p.id: i for i, p in enumerate(fw.pillars)}
+    declared = {c.code: i for i, c in enumerate(fw.criteria)}
+    graph = criterion_graph(fw)
+    order = nx.lexicographical_topological_sort(
+        graph, key=lambda code: (pillar_rank.get(fw.criterion_by_code[code].pillar, 99), declared[code])
+    )
+    return {code: i + 1 for i, code in enumerate(order)}
+
+
+def unmet_prerequisites(fw: LevelFramework, code: str, unmet: Iterable[str]) -> list[str]:
+    """Prerequisites of `code` (direct or through other criteria) that are also unmet."""
+    unmet_set = set(unmet)
+    graph = criterion_graph(fw)
+    return sorted(a for a in nx.ancestors(graph, code) if a in unmet_set)

@@ -1,0 +1,16 @@
+"""Registers the five-level certification framework kind."""
+
+from certify.kinds import Kind, register_kind
+from certify.levels.checks import check
+from certify.levels.describe import describe
+from certify.levels.model import LevelFramework
+
+register_kind(
+    Kind(
+        name="levels",
+        model=LevelFramework,
+        check=check,  # type: ignore[arg-type]
+        describe=describe,  # type: ignore[arg-type]
+        merge_keys={"criteria": "code", "levels": "id", "pillars": "id"},
+    )
+)

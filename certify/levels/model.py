@@ -1,0 +1,158 @@
+"""Five-level (or any ordered-level) certification frameworks, as data.
+
+A criterion applies from some level upward; at each level where it applies it has a
+requirement: a threshold on its indicator (≥ for `higher`, ≤ for `lower`, `true` for yes/no).
+A `null` threshold means the level applies but the threshold is not known (partial framework).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from certify.framework_base import SLUG, Direction, FrameworkBase
+from certify.provenance import Evidence, Source
+
+
+class IndicatorType(StrEnum):
+    RATIO = "ratio"  # a share in [0, 1], entered as a fraction or as numerator/denominator
+    BOOLEAN = "boolean"  # yes / no
+    COUNT = "count"  # a whole number ≥ 0
+    NUMBER = "number"  # a real number ≥ 0 (bandwidth, days, …)
+
+
+class NotApplicablePolicy(StrEnum):
+    EXCLUDE = "exclude"  # removed from the level's criteria
+    DEEM_MET = "deem_met"  # counted as met
+    NOT_ALLOWED = "not_allowed"  # a claim of "not applicable" counts as not met
+
+
+class LevelRule(StrEnum):
+    ALL = "all"  # QĐ 2361: 100% of the level's criteria
+    MANDATORY_PLUS_SHARE = "mandatory_plus_share"  # Yên Bái: all mandatory + k% of the others
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Level(_Strict):
+    id: str = Field(pattern=SLUG)
+    name: str
+    name_en: str | None = None
+    description: str | None = None
+    status: Evidence = Evidence.VERIFIED
+
+
+class Pillar(_Strict):
+    id: str = Field(pattern=SLUG)
+    name: str
+    name_en: str | None = None
+    count: int | None = Field(default=None, ge=0, description="number of criteria the framework declares")
+
+
+class Indicator(_Strict):
+    type: IndicatorType
+    direction: Direction = "higher"
+    unit: str | None = Field(default=None, description="display unit of a count/number, e.g. 'lượt', 'Mbps'")
+    numerator: str | None = None
+    denominator: str | None = None
+    count_unit: str | None = Field(default=None, description="what the numerator counts, e.g. 'hồ sơ'")
+    data_source: str | None = None
+
+
+class Requirement(_Strict):
+    threshold: float | bool | None = None
+    rationale: str | None = None
+    status: Evidence | None = None
+    source: Source | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        # `co-ban: 0.5` is short for `co-ban: {threshold: 0.5}`
+        if data is None or isinstance(data, bool | int | float):
+            return {"threshold": data}
+        return data
+
+    @property
+    def known(self) -> bool:
+        return self.threshold is not None
+
+
+class Criterion(_Strict):
+    code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
+    pillar: str
+    name: str | None = None
+    name_en: str | None = None
+    description: str | None = None
+    indicator: Indicator | None = None
+    requirements: dict[str, Requirement] = Field(default_factory=dict)
+    requires: list[str] = Field(default_factory=list, description="prerequisite criterion codes")
+    mandatory: bool = True
+    not_applicable: NotApplicablePolicy | None = None
+    agency: str | None = Field(default=None, description="responsible agency (cơ quan chủ trì)")
+    legal_basis: list[str] = Field(default_factory=list)
+    source: Source | None = None
+    status: Evidence = Evidence.VERIFIED
+    note: str | None = None
+
+    @field_validator("requires")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("Tiêu chí tiên quyết bị lặp | Prerequisite listed twice")
+        return value
+
+    @property
+    def known(self) -> bool:
+        return self.name is not None and self.indicator is not None
+
+
+class Rules(_Strict):
+    level_rule: LevelRule = LevelRule.ALL
+    optional_min_share: float = Field(default=0.0, ge=0, le=1)
+    consecutive: bool = True
+    not_applicable: NotApplicablePolicy = NotApplicablePolicy.EXCLUDE
+    status: Evidence = Evidence.INFERRED
+    note: str | None = None
+
+
+class LevelFramework(FrameworkBase):
+    kind: Literal["levels"]
+    levels: list[Level] = Field(min_length=1)
+    pillars: list[Pillar] = Field(min_length=1)
+    rules: Rules = Rules()
+    criteria: list[Criterion] = Field(default_factory=list)
+
+    @cached_property
+    def level_ids(self) -> list[str]:
+        return [lv.id for lv in self.levels]
+
+    @cached_property
+    def level_by_id(self) -> dict[str, Level]:
+        return {lv.id: lv for lv in self.levels}
+
+    @cached_property
+    def criterion_by_code(self) -> dict[str, Criterion]:
+        return {c.code: c for c in self.criteria}
+
+    @cached_property
+    def pillar_by_id(self) -> dict[str, Pillar]:
+        return {p.id: p for p in self.pillars}
+
+    def na_policy(self, criterion: Criterion) -> NotApplicablePolicy:
+        return criterion.not_applicable or self.rules.not_applicable
+
+    def level_name(self, level_id: str | None) -> str:
+        if level_id is None:
+            return "Chưa đạt mức nào"
+        return self.level_by_id[level_id].name
+
+    @property
+    def thresholds_complete(self) -> bool:
+        return all(c.known and c.requirements and all(r.known for r in c.requirements.values())
+                   for c in self.criteria)

@@ -1,0 +1,66 @@
+"""Where a framework, criterion or threshold comes from, and how sure we are of it.
+
+Shared by every kind of framework (five-level certification, point-based DTI) so that a
+user always sees how much of what the tool computes rests on official text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class FrameworkStatus(StrEnum):
+    """How official a whole framework file is."""
+
+    OFFICIAL = "official"  # transcribes an issued decision in full
+    LOCALIZED = "localized"  # a province's decision localising a national framework
+    SAMPLE = "sample"  # made by us to be usable; NOT official thresholds
+    PARTIAL = "partial"  # official structure, but parts of the text are not available
+
+
+class Evidence(StrEnum):
+    """Status tag of a single fact (same tags as the project's reference notes)."""
+
+    VERIFIED = "verified"  # read in the official text
+    SECONDARY = "secondary"  # press, third-party copy
+    INFERRED = "inferred"  # our reasoning
+    MISSING = "missing"  # no source available
+    SAMPLE = "sample"  # chosen by us for the sample framework, with a rationale
+
+
+SAMPLE_BANNER_VI = "Bộ tiêu chí mẫu — không phải ngưỡng chính thức"
+SAMPLE_BANNER_EN = "Sample criteria — not official thresholds"
+PARTIAL_BANNER_VI = "Khung chưa đầy đủ — thiếu ngưỡng chính thức, không dùng để công nhận"
+PARTIAL_BANNER_EN = "Partial framework — official thresholds missing, not usable for recognition"
+
+
+class Source(BaseModel):
+    """A legal or documentary reference."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    issuer: str | None = None
+    decision: str | None = Field(default=None, description="e.g. 2361/QĐ-BTTTT")
+    date: dt.date | None = None
+    title: str | None = None
+    url: str | None = None
+    status: Evidence = Evidence.VERIFIED
+    note: str | None = None
+
+    def cite(self) -> str:
+        parts = [p for p in (self.decision, self.issuer) if p]
+        if self.date:
+            parts.append(self.date.strftime("%d/%m/%Y"))
+        return ", ".join(parts) or (self.title or "")
+
+
+def banner_for(status: FrameworkStatus) -> tuple[str, str] | None:
+    """The warning every output must carry for a non-official framework, (vi, en)."""
+    if status is FrameworkStatus.SAMPLE:
+        return SAMPLE_BANNER_VI, SAMPLE_BANNER_EN
+    if status is FrameworkStatus.PARTIAL:
+        return PARTIAL_BANNER_VI, PARTIAL_BANNER_EN
+    return None
