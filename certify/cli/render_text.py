@@ -1,0 +1,108 @@
+"""Terminal rendering (rich) of evaluations and gap reports, Vietnamese first."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from rich.console import Console, RenderableType
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from certify.formats import GapFormat
+from certify.levels.evaluate import Evaluation, Verdict
+from certify.levels.gap import GapReport, Step
+
+VERDICT_STYLE = {Verdict.MET: "green", Verdict.NOT_MET: "red", Verdict.MISSING: "magenta",
+                 Verdict.NOT_APPLICABLE: "dim"}
+
+
+def banner(ev: Evaluation) -> list[RenderableType]:
+    fw = ev.fw
+    out: list[RenderableType] = []
+    if fw.banner:
+        out.append(Text(f"⚠ {fw.banner[0]} ({fw.banner[1]})", style="bold yellow"))
+    a = ev.unit.assessment
+    out.append(Text.assemble((f"{a.unit_name or a.unit}", "bold"), f" ({a.unit}) — năm {a.year} — ",
+                             f"{fw.title} [{fw.ref}]"))
+    return out
+
+
+def evaluation_view(ev: Evaluation) -> list[RenderableType]:
+    fw = ev.fw
+    out = banner(ev)
+    out.append(Text.assemble("Mức độ đạt được / certified level: ",
+                             (fw.level_name(ev.level), "bold green" if ev.level else "bold red")))
+    table = Table(title="Các mức độ / levels")
+    for col in ("Mức", "Đạt", "Tiêu chí đạt", "Chưa đạt / thiếu số liệu"):
+        table.add_column(col)
+    for l, lv in enumerate(fw.levels):
+        results = ev.results(lv.id)
+        blocking = [r.code for r in results if r.blocking]
+        met = len(results) - len(blocking)
+        table.add_row(lv.name, "✓" if ev.holds[l] else "✗", f"{met}/{len(results)}", ", ".join(blocking))
+    out.append(table)
+    if ev.next_level:
+        out.append(criteria_table(ev, ev.next_level,
+                                  f"Vì sao chưa đạt mức {fw.level_name(ev.next_level)} (why not the next level)",
+                                  only_blocking=True))
+    out.append(Text(f"Bộ tiêu chí {fw.ref}, mã băm {ev.compiled.resolved.content_hash[:19]}…; "
+                    f"dữ liệu vào {ev.input_hash[:19]}…", style="dim"))
+    return out
+
+
+def criteria_table(ev: Evaluation, level: str, title: str, only_blocking: bool = False) -> Table:
+    table = Table(title=title)
+    for col in ("Mã", "Tiêu chí", "Giá trị", "Yêu cầu", "Kết quả"):
+        table.add_column(col)
+    for r in ev.results(level):
+        if only_blocking and not r.blocking:
+            continue
+        d = ev.result_dict(r)
+        verdict = Text(d["verdict_vi"], style=VERDICT_STYLE[r.verdict])
+        table.add_row(r.code, escape(d["name"] or ""), d["value_text"], d["requirement_text"], verdict)
+    return table
+
+
+def step_table(step: Step, title: str) -> Table:
+    table = Table(title=title)
+    for col in ("TT", "Mã", "Tiêu chí", "Hiện tại", "Mục tiêu", "Khoảng cách", "Cơ quan chủ trì", "Ghi chú"):
+        table.add_column(col)
+    for i, item in enumerate(step.items, 1):
+        note = "nguyên nhân gốc" if item.root_cause else "phụ thuộc " + ", ".join(item.blocked_by)
+        table.add_row(str(i), item.code, escape(item.name), item.current_text, item.requirement_text,
+                      item.gap_text, escape(item.agency or ""), note)
+    return table
+
+
+def gap_view(report: GapReport) -> list[RenderableType]:
+    ev = report.evaluation
+    fw = ev.fw
+    out = banner(ev)
+    out.append(Text(f"Mức hiện tại: {fw.level_name(ev.level)}", style="bold"))
+    if report.next_level is None:
+        out.append(Text("Đã đạt mức cao nhất (top level reached).", style="green"))
+        return out
+    nxt = report.next_level
+    out.append(step_table(nxt, f"Để đạt mức {nxt.level_name} (năm {nxt.year}): {len(nxt.items)} tiêu chí"))
+    if report.target is not None and report.target.level != nxt.level:
+        out.append(step_table(report.target, f"Mục tiêu của đơn vị: mức {report.target.level_name}"))
+    road = Table(title="Lộ trình đến mức Toàn diện / roadmap")
+    for col in ("Năm", "Mức", "Số tiêu chí cần đạt", "Tiêu chí"):
+        road.add_column(col)
+    for step in report.roadmap:
+        road.add_row(str(step.year), step.level_name, str(len(step.items)), ", ".join(i.code for i in step.items))
+    out.append(road)
+    return out
+
+
+def to_text(renderables: Iterable[RenderableType], width: int = 140) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
+    for r in renderables:
+        console.print(r)
+    return buffer.getvalue()
+
+
+TEXT = GapFormat("text", ".txt", "Văn bản thuần (plain text)", lambda report: to_text(gap_view(report)))

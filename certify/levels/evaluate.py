@@ -1,0 +1,258 @@
+"""Certification: the highest level whose criteria are all met, and why not the next.
+
+The core works on arrays (units × levels × criteria) so a nation-scale cohort evaluates in
+one pass; `Evaluation` reads one unit's slice back as verdicts a person can check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from certify.catalog import Resolved
+from certify.hashing import content_hash
+from certify.levels.assessment import BoundAssessment, Measurement
+from certify.levels.compiled import BoolArray, Compiled, FloatArray, IndexArray, IntArray, compile_framework
+from certify.levels.display import show_measurement, show_requirement
+from certify.levels.model import LevelFramework, LevelRule
+
+SHARE_EPS = 1e-9
+
+
+class Status(IntEnum):
+    MET = 0
+    NOT_MET = 1
+    MISSING = 2
+    NA_EXCLUDED = 3
+    NA_DEEMED_MET = 4
+    NA_NOT_ALLOWED = 5
+
+
+class Verdict(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    MISSING = "missing"
+    NOT_APPLICABLE = "not_applicable"
+
+
+VERDICT_OF = {
+    Status.MET: Verdict.MET,
+    Status.NOT_MET: Verdict.NOT_MET,
+    Status.MISSING: Verdict.MISSING,
+    Status.NA_EXCLUDED: Verdict.NOT_APPLICABLE,
+    Status.NA_DEEMED_MET: Verdict.NOT_APPLICABLE,
+    Status.NA_NOT_ALLOWED: Verdict.NOT_MET,
+}
+VERDICT_VI = {
+    Verdict.MET: "Đạt",
+    Verdict.NOT_MET: "Chưa đạt",
+    Verdict.MISSING: "Thiếu số liệu",
+    Verdict.NOT_APPLICABLE: "Không áp dụng",
+}
+NA_NOTE_VI = {
+    Status.NA_EXCLUDED: "không tính vào mức độ (theo quy định của bộ tiêu chí)",
+    Status.NA_DEEMED_MET: "được tính là đạt (theo quy định của bộ tiêu chí)",
+    Status.NA_NOT_ALLOWED: "bộ tiêu chí không cho phép «không áp dụng»: tính là chưa đạt",
+}
+BLOCKING = (Status.NOT_MET, Status.MISSING, Status.NA_NOT_ALLOWED)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Result of evaluating U units: status [U, L, C], holds [U, L], level index [U] (-1: none)."""
+
+    status: IntArray
+    holds: BoolArray
+    level_index: IndexArray
+
+
+def evaluate_arrays(cf: Compiled, values: FloatArray, na: BoolArray) -> Matrix:
+    """`values` [U, C] in indicator units, NaN where missing; `na` [U, C] claimed not applicable."""
+    signed = values * cf.sign
+    with np.errstate(invalid="ignore"):
+        met = signed[:, None, :] >= cf.thresholds[None, :, :]
+    missing = np.isnan(values)[:, None, :]
+    status = np.where(met, Status.MET, np.where(missing, Status.MISSING, Status.NOT_MET)).astype(np.int8)
+    na_status = (Status.NA_EXCLUDED + cf.na_policy).astype(np.int8)  # policy order matches Status order
+    status = np.where(na[:, None, :], na_status[None, None, :], status)
+
+    applies = cf.applies[None, :, :]
+    ok = (status == Status.MET) | (status == Status.NA_DEEMED_MET)
+    excluded = status == Status.NA_EXCLUDED
+    counts = applies & ~excluded
+    if cf.rule is LevelRule.MANDATORY_PLUS_SHARE:
+        mandatory = cf.mandatory[None, None, :]
+        holds = np.all(ok | ~counts | ~mandatory, axis=2)
+        optional = counts & ~mandatory
+        n_opt = optional.sum(axis=2)
+        n_ok = (optional & ok).sum(axis=2)
+        holds &= n_ok >= cf.fw.rules.optional_min_share * n_opt - SHARE_EPS
+    else:
+        holds = np.all(ok | ~counts, axis=2)
+    if cf.fw.rules.consecutive:
+        holds = np.logical_and.accumulate(holds, axis=1)
+        level_index = holds.sum(axis=1) - 1
+    else:
+        n_levels = holds.shape[1]
+        any_held = holds.any(axis=1)
+        level_index = np.where(any_held, n_levels - 1 - np.argmax(holds[:, ::-1], axis=1), -1)
+    return Matrix(status=status, holds=holds, level_index=level_index)
+
+
+def to_arrays(cf: Compiled, units: Sequence[BoundAssessment]) -> tuple[FloatArray, BoolArray]:
+    values = np.full((len(units), len(cf.codes)), np.nan)
+    na = np.zeros((len(units), len(cf.codes)), dtype=np.bool_)
+    index = cf.index
+    for u, unit in enumerate(units):
+        for code, m in unit.measurements.items():
+            c = index[code]
+            if m.na:
+                na[u, c] = True
+            elif m.value is not None:
+                values[u, c] = m.value
+    return values, na
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    code: str
+    level: str
+    status: Status
+    measurement: Measurement | None
+    threshold: float | bool | None
+
+    @property
+    def verdict(self) -> Verdict:
+        return VERDICT_OF[self.status]
+
+    @property
+    def blocking(self) -> bool:
+        return self.status in BLOCKING
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One unit's certification, read from the cohort arrays on demand."""
+
+    compiled: Compiled
+    unit: BoundAssessment
+    status: IntArray  # [L, C]
+    holds: BoolArray  # [L]
+    level_index: int
+
+    @property
+    def fw(self) -> LevelFramework:
+        return self.compiled.fw
+
+    @property
+    def level(self) -> str | None:
+        return self.fw.level_ids[self.level_index] if self.level_index >= 0 else None
+
+    @property
+    def next_level(self) -> str | None:
+        nxt = self.level_index + 1
+        return self.fw.level_ids[nxt] if nxt < len(self.fw.levels) else None
+
+    @cached_property
+    def input_hash(self) -> str:
+        # Evidence and notes do not change a result, so they are not part of the input hash.
+        a = self.unit.assessment
+        values = {code: [m.value, m.numerator, m.denominator, m.na] for code, m in self.unit.measurements.items()}
+        return content_hash({"unit": a.unit, "tier": a.tier.value, "year": a.year, "values": values})
+
+    def results(self, level: str) -> list[CriterionResult]:
+        """Verdicts of the criteria that apply at `level`, in the framework's order."""
+        l = self.fw.level_ids.index(level)
+        out = []
+        for c, code in enumerate(self.compiled.codes):
+            if self.compiled.applies[l, c]:
+                crit = self.fw.criteria[c]
+                out.append(CriterionResult(code, level, Status(int(self.status[l, c])),
+                                           self.unit.measurements.get(code),
+                                           crit.requirements[level].threshold))
+        return out
+
+    def blocking(self, level: str) -> list[CriterionResult]:
+        return [r for r in self.results(level) if r.blocking]
+
+    def provenance(self) -> dict[str, Any]:
+        fw = self.fw
+        return {
+            "framework": {
+                "id": fw.id,
+                "version": fw.version,
+                "status": fw.status.value,
+                "content_hash": self.compiled.resolved.content_hash,
+                "source": fw.source.cite(),
+            },
+            "input_hash": self.input_hash,
+            "banner": fw.banner[0] if fw.banner else None,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        fw = self.fw
+        a = self.unit.assessment
+        levels = []
+        for l, lv in enumerate(fw.levels):
+            results = self.results(lv.id)
+            levels.append({
+                "id": lv.id,
+                "name": lv.name,
+                "held": bool(self.holds[l]),
+                "criteria_count": len(results),
+                "met_count": sum(r.status in (Status.MET, Status.NA_DEEMED_MET) for r in results),
+                "blocking": [r.code for r in results if r.blocking],
+                "criteria": [self.result_dict(r) for r in results],
+            })
+        return {
+            "unit": a.unit,
+            "unit_name": a.unit_name,
+            "tier": a.tier.value,
+            "year": a.year,
+            "level": self.level,
+            "level_name": fw.level_name(self.level),
+            "next_level": self.next_level,
+            "why_not_next": [self.result_dict(r) for r in self.blocking(self.next_level)] if self.next_level else [],
+            "target_level": a.target_level,
+            "rules": fw.rules.model_dump(mode="json"),
+            **self.provenance(),
+            "levels": levels,
+        }
+
+    def result_dict(self, r: CriterionResult) -> dict[str, Any]:
+        crit = self.fw.criterion_by_code[r.code]
+        m = r.measurement
+        out: dict[str, Any] = {
+            "code": r.code,
+            "name": crit.name,
+            "pillar": crit.pillar,
+            "verdict": r.verdict.value,
+            "verdict_vi": VERDICT_VI[r.verdict],
+            "value": None if m is None or m.na else m.value,
+            "value_text": show_measurement(crit, m),
+            "requirement": r.threshold,
+            "requirement_text": show_requirement(crit, r.threshold),
+        }
+        if r.status in NA_NOTE_VI:
+            out["not_applicable"] = {"reason": m.reason if m else None, "policy": NA_NOTE_VI[r.status]}
+        if m is not None and m.evidence is not None:
+            out["evidence"] = m.evidence.model_dump(mode="json", exclude_none=True)
+        return out
+
+
+def evaluate_many(resolved: Resolved, units: Sequence[BoundAssessment]) -> list[Evaluation]:
+    cf = compile_framework(resolved)
+    values, na = to_arrays(cf, units)
+    m = evaluate_arrays(cf, values, na)
+    return [
+        Evaluation(cf, unit, m.status[u], m.holds[u], int(m.level_index[u])) for u, unit in enumerate(units)
+    ]
+
+
+def evaluate(resolved: Resolved, unit: BoundAssessment) -> Evaluation:
+    return evaluate_many(resolved, [unit])[0]

@@ -1,0 +1,35 @@
+"""Display rounding and Vietnamese number formats.
+
+Python's `round` rounds half to even (0.125 → 0.12); official tables round half up
+(0.125 → 0.13), so every displayed figure goes through `round_half_up` first.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_decimal
+
+LOCALE = "vi_VN"
+
+
+def round_half_up(value: float, digits: int) -> Decimal:
+    # str() gives the shortest repr that round-trips, so 2.675 stays 2.675 instead of 2.67499…
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def fmt_number(value: float, digits: int = 2, locale: str = LOCALE) -> str:
+    """`1234.5` → `1.234,5` (vi): at most `digits` decimals, trailing zeros dropped."""
+    rounded = round_half_up(value, digits)
+    return format_decimal(rounded, format=f"#,##0.{'#' * digits}" if digits else "#,##0", locale=locale)
+
+
+def fmt_fixed(value: float, digits: int, locale: str = LOCALE) -> str:
+    """Exactly `digits` decimals, as published DTI values (0,7164)."""
+    rounded = round_half_up(value, digits)
+    return format_decimal(rounded, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=locale)
+
+
+def fmt_percent(ratio: float, digits: int = 1, locale: str = LOCALE) -> str:
+    """`0.855` → `85,5%`."""
+    return fmt_number(ratio * 100, digits, locale) + "%"
