@@ -57,8 +57,13 @@ class Problem:
 
     def message(self) -> str:
         text = f"{self.vi} ({self.en})"
-        if self.expected is not None or self.found is not None:
-            text += f" — cần/expected: {self.expected}; có/found: {self.found}"
+        detail = []
+        if self.expected is not None:
+            detail.append(f"cần/expected: {self.expected}")
+        if self.found is not None:
+            detail.append(f"có/found: {self.found}")
+        if detail:
+            text += " — " + "; ".join(detail)
         where = self.where()
         return f"{where}: {text}" if where else text
 

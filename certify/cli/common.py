@@ -28,10 +28,10 @@ def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def run_guarded(app: typer.Typer, err: Console) -> int:
+def run_guarded(app: typer.Typer, err: Console, args: list[str] | None = None) -> int:
     """Run the app; user errors print bilingual messages and exit 2, never a traceback."""
     try:
-        app(standalone_mode=False)
+        app(args=args, standalone_mode=False)
     except CertifyError as exc:
         print_problems(exc.problems, err)
         return EXIT_INVALID

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from certify.catalog import Resolved, default_catalog
 from certify.cli.common import EXIT_INVALID, console, print_json, print_problems
+from certify.diff import diff_frameworks
 from certify.errors import errors_only
 from certify.kinds import get_kind
 
@@ -92,3 +93,39 @@ def validate(file: Annotated[Path, typer.Argument(help="Tệp YAML bộ tiêu ch
     fw = resolved.framework
     console.print(f"[green]✓ Hợp lệ / valid:[/] {fw.id}@{fw.version} ({fw.status.value}), "
                   f"{len(problems)} cảnh báo/warnings")
+
+
+def _load_any(ref: str) -> Resolved:
+    path = Path(ref)
+    catalog = default_catalog()
+    return catalog.load_path(path) if path.suffix in {".yaml", ".yml"} and path.exists() else catalog.load(ref)
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="Bản cũ: mã@phiên-bản hoặc tệp")],
+    new: Annotated[str, typer.Argument(help="Bản mới: mã@phiên-bản hoặc tệp")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Những gì phiên bản mới thay đổi (what a new version changes)."""
+    changes = diff_frameworks(_load_any(old), _load_any(new))
+    if as_json:
+        print_json([c.to_dict() for c in changes])
+        return
+    if not changes:
+        console.print("Không có thay đổi (no changes).")
+        return
+    table = Table(title=f"{old} → {new}: {len(changes)} thay đổi / changes")
+    table.add_column("Loại")
+    table.add_column("Vị trí", overflow="fold")
+    table.add_column("Cũ")
+    table.add_column("Mới")
+    label = {"added": "thêm", "removed": "bỏ", "changed": "sửa"}
+    for c in changes:
+        table.add_row(label[c.kind], c.path, _short(c.old), _short(c.new))
+    console.print(table)
+
+
+def _short(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"

@@ -7,6 +7,7 @@ from pathlib import Path
 from certify.catalog import Catalog, Resolved
 from certify.errors import CertifyError
 from certify.levels.assessment import BoundAssessment, bind, load_assessment
+from certify.levels.compiled import compile_framework
 from certify.levels.model import LevelFramework
 
 
@@ -14,6 +15,8 @@ def load_unit(path: Path, catalog: Catalog) -> tuple[Resolved, BoundAssessment]:
     assessment, doc = load_assessment(path)
     try:
         resolved = catalog.load(assessment.framework.id, assessment.framework.version)
+        if isinstance(resolved.framework, LevelFramework):
+            compile_framework(resolved)  # a partial framework is refused here, naming the field
     except CertifyError as exc:
         raise CertifyError([doc.problem(p.code, p.vi, p.en, ("framework",), expected=p.expected, found=p.found)
                             for p in exc.problems]) from None

@@ -1,0 +1,30 @@
+"""Shared fixtures: a catalog over the shipped frameworks plus the small test frameworks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from certify.catalog import Catalog, Resolved, bundled_root
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _test_frameworks_visible(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CLI commands and the default catalog also see the test frameworks."""
+    import certify.catalog
+
+    monkeypatch.setenv("CERTIFY_FRAMEWORKS", str(FIXTURES / "frameworks"))
+    monkeypatch.setattr(certify.catalog, "_default", None)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return Catalog([FIXTURES / "frameworks", bundled_root("frameworks")])
+
+
+@pytest.fixture(scope="session")
+def tiny(catalog: Catalog) -> Resolved:
+    return catalog.load("tiny-commune@1.0")
