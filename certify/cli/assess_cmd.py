@@ -37,7 +37,7 @@ def evaluate_cmd(
 
 def gap_cmd(
     assessment: AssessmentArg,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | html | md (và các định dạng đã cài)")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | html | md | …")] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Ghi ra tệp (write to a file)")] = None,
 ) -> None:
     """Báo cáo khoảng cách đến mức tiếp theo và lộ trình (gap report and roadmap)."""

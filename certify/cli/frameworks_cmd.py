@@ -53,7 +53,9 @@ def list_(as_json: JsonFlag = False) -> None:
 
 
 @app.command()
-def show(ref: Annotated[str, typer.Argument(help="Mã bộ tiêu chí, có thể kèm @phiên-bản")], as_json: JsonFlag = False) -> None:
+def show(
+    ref: Annotated[str, typer.Argument(help="Mã bộ tiêu chí, có thể kèm @phiên-bản")], as_json: JsonFlag = False
+) -> None:
     """Xem cấu trúc một bộ tiêu chí (show a framework's structure)."""
     resolved = default_catalog().load(ref)
     kind = get_kind(resolved.framework.kind)

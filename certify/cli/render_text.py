@@ -37,11 +37,11 @@ def evaluation_view(ev: Evaluation) -> list[RenderableType]:
     table = Table(title="Các mức độ / levels")
     for col in ("Mức", "Đạt", "Tiêu chí đạt", "Chưa đạt / thiếu số liệu"):
         table.add_column(col)
-    for l, lv in enumerate(fw.levels):
+    for li, lv in enumerate(fw.levels):
         results = ev.results(lv.id)
         blocking = [r.code for r in results if r.blocking]
         met = len(results) - len(blocking)
-        table.add_row(lv.name, "✓" if ev.holds[l] else "✗", f"{met}/{len(results)}", ", ".join(blocking))
+        table.add_row(lv.name, "✓" if ev.holds[li] else "✗", f"{met}/{len(results)}", ", ".join(blocking))
     out.append(table)
     if ev.next_level:
         out.append(criteria_table(ev, ev.next_level,

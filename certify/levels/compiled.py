@@ -9,8 +9,8 @@ import numpy as np
 import numpy.typing as npt
 
 from certify.catalog import Resolved
-from certify.errors import CertifyError
 from certify.derived import cached_on
+from certify.errors import CertifyError
 from certify.levels.graph import plan_order
 from certify.levels.model import LevelFramework, LevelRule, NotApplicablePolicy
 
@@ -76,11 +76,11 @@ def _compile(resolved: Resolved) -> Compiled:
     for c, crit in enumerate(fw.criteria):
         assert crit.indicator is not None
         sign[c] = -1.0 if crit.indicator.direction == "lower" else 1.0
-        for l, level in enumerate(fw.level_ids):
+        for li, level in enumerate(fw.level_ids):
             req = crit.requirements.get(level)
             if req is not None and req.threshold is not None:
-                applies[l, c] = True
-                thresholds[l, c] = sign[c] * float(req.threshold)
+                applies[li, c] = True
+                thresholds[li, c] = sign[c] * float(req.threshold)
     return Compiled(
         resolved=resolved,
         codes=tuple(c.code for c in fw.criteria),

@@ -60,6 +60,7 @@ NA_NOTE_VI = {
     Status.NA_NOT_ALLOWED: "bộ tiêu chí không cho phép «không áp dụng»: tính là chưa đạt",
 }
 BLOCKING = (Status.NOT_MET, Status.MISSING, Status.NA_NOT_ALLOWED)
+BLOCKING_CODES = np.array([int(s) for s in BLOCKING], dtype=np.int8)
 
 
 @dataclass(frozen=True)
@@ -167,18 +168,27 @@ class Evaluation:
 
     def results(self, level: str) -> list[CriterionResult]:
         """Verdicts of the criteria that apply at `level`, in the framework's order."""
-        l = self.fw.level_ids.index(level)
+        li = self.fw.level_ids.index(level)
         out = []
         for c, code in enumerate(self.compiled.codes):
-            if self.compiled.applies[l, c]:
+            if self.compiled.applies[li, c]:
                 crit = self.fw.criteria[c]
-                out.append(CriterionResult(code, level, Status(int(self.status[l, c])),
+                out.append(CriterionResult(code, level, Status(int(self.status[li, c])),
                                            self.unit.measurements.get(code),
                                            crit.requirements[level].threshold))
         return out
 
     def blocking(self, level: str) -> list[CriterionResult]:
-        return [r for r in self.results(level) if r.blocking]
+        """The criteria that keep the unit from `level`, found without visiting the others."""
+        li = self.fw.level_ids.index(level)
+        row = self.status[li]
+        mask = self.compiled.applies[li] & np.isin(row, BLOCKING_CODES)
+        out = []
+        for c in np.flatnonzero(mask):
+            crit = self.fw.criteria[c]
+            out.append(CriterionResult(crit.code, level, Status(int(row[c])), self.unit.measurements.get(crit.code),
+                                       crit.requirements[level].threshold))
+        return out
 
     def provenance(self) -> dict[str, Any]:
         fw = self.fw
@@ -198,12 +208,12 @@ class Evaluation:
         fw = self.fw
         a = self.unit.assessment
         levels = []
-        for l, lv in enumerate(fw.levels):
+        for li, lv in enumerate(fw.levels):
             results = self.results(lv.id)
             levels.append({
                 "id": lv.id,
                 "name": lv.name,
-                "held": bool(self.holds[l]),
+                "held": bool(self.holds[li]),
                 "criteria_count": len(results),
                 "met_count": sum(r.status in (Status.MET, Status.NA_DEEMED_MET) for r in results),
                 "blocking": [r.code for r in results if r.blocking],

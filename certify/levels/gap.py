@@ -7,50 +7,84 @@ certifies the next level.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
 
 from certify.derived import cached_on
-from certify.levels.display import MISSING_VI, show_gap, show_measurement, show_requirement
+from certify.levels.assessment import Measurement
+from certify.levels.display import show_gap, show_measurement, show_requirement
 from certify.levels.evaluate import CriterionResult, Evaluation, Status, Verdict
 from certify.levels.graph import criterion_graph
-from certify.levels.model import IndicatorType, LevelFramework, LevelRule
+from certify.levels.model import Criterion, IndicatorType, LevelFramework, LevelRule
 
 RATIO_EPS = 1e-9
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GapItem:
-    code: str
-    name: str
-    pillar: str
+    """One criterion to reach. Numbers are computed at once; texts only when read."""
+
+    criterion: Criterion
     level: str
     verdict: Verdict
-    current: float | None
-    current_text: str
+    measurement: Measurement | None
     requirement: float | bool
-    requirement_text: str
-    target: float | bool
-    gap: float | None
-    gap_text: str
     count_gap: int | None
-    count_unit: str | None
-    agency: str | None
     order: int
     blocked_by: tuple[str, ...]
-    evidence: dict[str, Any] | None = None
+
+    @property
+    def code(self) -> str:
+        return self.criterion.code
+
+    @property
+    def current(self) -> float | None:
+        m = self.measurement
+        return None if m is None or m.na else m.value
+
+    @property
+    def target(self) -> float | bool:
+        return self.requirement
+
+    @property
+    def gap(self) -> float | None:
+        current = self.current
+        return None if current is None else _numeric(self.requirement) - current
 
     @property
     def root_cause(self) -> bool:
         return not self.blocked_by
 
+    @property
+    def name(self) -> str:
+        return self.criterion.name or self.code
+
+    @property
+    def agency(self) -> str | None:
+        return self.criterion.agency
+
+    @property
+    def current_text(self) -> str:
+        return show_measurement(self.criterion, self.measurement)
+
+    @property
+    def requirement_text(self) -> str:
+        return show_requirement(self.criterion, self.requirement)
+
+    @property
+    def gap_text(self) -> str:
+        return show_gap(self.criterion, self.current, _numeric(self.requirement), self.count_gap)
+
     def to_dict(self) -> dict[str, Any]:
+        ind = self.criterion.indicator
+        m = self.measurement
         return {
             "criterion": self.code,
             "name": self.name,
-            "pillar": self.pillar,
+            "pillar": self.criterion.pillar,
             "level": self.level,
             "verdict": self.verdict.value,
             "current": self.current,
@@ -61,13 +95,17 @@ class GapItem:
             "gap": self.gap,
             "gap_text": self.gap_text,
             "count_gap": self.count_gap,
-            "count_unit": self.count_unit,
+            "count_unit": ind.count_unit if ind else None,
             "agency": self.agency,
             "order": self.order,
             "blocked_by": list(self.blocked_by),
             "root_cause": self.root_cause,
-            "evidence": self.evidence,
+            "evidence": m.evidence.model_dump(mode="json", exclude_none=True) if m and m.evidence else None,
         }
+
+
+def _numeric(value: float | bool) -> float:
+    return 1.0 if value is True else float(value)
 
 
 @dataclass(frozen=True)
@@ -80,10 +118,23 @@ class Step:
 
 @dataclass(frozen=True)
 class GapReport:
+    """The next level's items at once; the roadmap beyond it is built when first read."""
+
     evaluation: Evaluation
     next_level: Step | None
-    roadmap: tuple[Step, ...]
-    target: Step | None = field(default=None)
+
+    @cached_property
+    def roadmap(self) -> tuple[Step, ...]:
+        ev = self.evaluation
+        fw = ev.fw
+        start = ev.level_index + 1
+        rest = tuple(_step(ev, lv, k) for k, lv in enumerate(fw.level_ids[start + 1:], 1))
+        return ((self.next_level,) if self.next_level else ()) + rest
+
+    @cached_property
+    def target(self) -> Step | None:
+        wanted = self.evaluation.unit.assessment.target_level
+        return next((s for s in self.roadmap if s.level == wanted), None)
 
     def to_dict(self) -> dict[str, Any]:
         ev = self.evaluation
@@ -112,26 +163,19 @@ class GapReport:
 
 
 def gap_report(ev: Evaluation) -> GapReport:
-    fw = ev.fw
-    start = ev.level_index + 1
-    roadmap = tuple(
-        Step(lv, fw.level_by_id[lv].name, ev.unit.assessment.year + k + 1, _items(ev, lv))
-        for k, lv in enumerate(fw.level_ids[start:])
-    )
-    target = None
-    wanted = ev.unit.assessment.target_level
-    if wanted is not None:
-        target = next((s for s in roadmap if s.level == wanted), None)
-    return GapReport(ev, roadmap[0] if roadmap else None, roadmap, target)
+    return GapReport(ev, _step(ev, ev.next_level, 0) if ev.next_level else None)
+
+
+def _step(ev: Evaluation, level: str, k: int) -> Step:
+    return Step(level, ev.fw.level_by_id[level].name, ev.unit.assessment.year + k + 1, _items(ev, level))
 
 
 def _items(ev: Evaluation, level: str) -> tuple[GapItem, ...]:
     fw = ev.fw
     order = ev.compiled.order
-    results = sorted(ev.results(level), key=lambda r: order[r.code])
-    blocking = [r for r in results if r.blocking]
+    blocking = sorted(ev.blocking(level), key=lambda r: order[r.code])
     if fw.rules.level_rule is LevelRule.MANDATORY_PLUS_SHARE:
-        blocking = _enough_optional(fw, results, blocking)
+        blocking = _enough_optional(fw, ev.results(level), blocking)
     unmet = {r.code for r in blocking}
     ancestors = _ancestors(fw)
     return tuple(_item(ev, r, order[r.code], tuple(sorted(ancestors[r.code] & unmet, key=order.__getitem__)))
@@ -159,34 +203,11 @@ def _ancestors(fw: LevelFramework) -> dict[str, set[str]]:
 
 
 def _item(ev: Evaluation, r: CriterionResult, order: int, blocked_by: tuple[str, ...]) -> GapItem:
-    crit = ev.fw.criterion_by_code[r.code]
+    crit = ev.fw.criteria[ev.compiled.index[r.code]]
     assert crit.indicator is not None and r.threshold is not None
     m = r.measurement
-    current = None if m is None or m.na else m.value
-    target: float | bool = r.threshold
-    numeric_target = 1.0 if target is True else float(target)
     count_gap = None
     if (crit.indicator.type is IndicatorType.RATIO and m is not None and m.numerator is not None
             and m.denominator is not None):
-        count_gap = max(0, math.ceil(numeric_target * m.denominator - RATIO_EPS) - int(m.numerator))
-    gap = None if current is None else numeric_target - current
-    return GapItem(
-        code=r.code,
-        name=crit.name or r.code,
-        pillar=crit.pillar,
-        level=r.level,
-        verdict=r.verdict,
-        current=current,
-        current_text=show_measurement(crit, m) if m is not None else MISSING_VI,
-        requirement=r.threshold,
-        requirement_text=show_requirement(crit, r.threshold),
-        target=target,
-        gap=gap,
-        gap_text=show_gap(crit, current, numeric_target, count_gap),
-        count_gap=count_gap,
-        count_unit=crit.indicator.count_unit,
-        agency=crit.agency,
-        order=order,
-        blocked_by=blocked_by,
-        evidence=m.evidence.model_dump(mode="json", exclude_none=True) if m and m.evidence else None,
-    )
+        count_gap = max(0, math.ceil(_numeric(r.threshold) * m.denominator - RATIO_EPS) - int(m.numerator))
+    return GapItem(crit, r.level, r.verdict, m, r.threshold, count_gap, order, blocked_by)

@@ -9,6 +9,7 @@ reports: prerequisites first, so a planner fixes root causes before what depends
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 
 import networkx as nx
 
@@ -24,7 +25,7 @@ def requirement_graph(fw: LevelFramework) -> nx.DiGraph:
         applicable = [lv for lv in levels if lv in crit.requirements]
         for lv in applicable:
             graph.add_node((crit.code, lv), criterion=crit.code, level=lv)
-        for lower, upper in zip(applicable, applicable[1:], strict=False):
+        for lower, upper in pairwise(applicable):
             graph.add_edge((crit.code, lower), (crit.code, upper), why="level")
     for crit in fw.criteria:
         for pre in crit.requires:

@@ -9,8 +9,8 @@ register_kind(
     Kind(
         name="levels",
         model=LevelFramework,
-        check=check,  # type: ignore[arg-type]
-        describe=describe,  # type: ignore[arg-type]
+        check=check,
+        describe=describe,
         merge_keys={"criteria": "code", "levels": "id", "pillars": "id"},
     )
 )

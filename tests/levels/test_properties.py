@@ -14,11 +14,20 @@ from certify.catalog import Catalog, Resolved
 from certify.levels.assessment import BoundAssessment
 from certify.levels.evaluate import evaluate, evaluate_many
 from certify.levels.gap import gap_report
-from certify.levels.model import Criterion, IndicatorType, LevelFramework, LevelRule, NotApplicablePolicy
+from certify.levels.model import (
+    Criterion,
+    IndicatorType,
+    LevelFramework,
+    LevelRule,
+    NotApplicablePolicy,
+)
 from tests.conftest import FIXTURES
 from tests.levels.helpers import bound
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+# The fixtures are read-only frameworks, so sharing them across examples is safe.
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 
 
 def complete_frameworks() -> list[str]:
