@@ -73,8 +73,8 @@ def plain_loop(fw: LevelFramework, units: list[BoundAssessment]) -> list[tuple[s
                 m = unit.measurements.get(crit.code)
                 t = float(req.threshold)  # type: ignore[arg-type]
                 assert crit.indicator is not None
-                worse = (lambda v: v > t) if crit.indicator.direction == "lower" else (lambda v: v < t)
-                if m is None or m.value is None or worse(m.value):
+                lower = crit.indicator.direction == "lower"
+                if m is None or m.value is None or (m.value > t if lower else m.value < t):
                     unmet.append(crit.code)
             if unmet:
                 blocking = unmet
