@@ -1,13 +1,17 @@
-"""`certify` command: assembles the command groups defined in sibling modules."""
+"""`certify` command. Command groups register through the `certify.commands` entry points, the
+core's own as well as those of `reports/` and `api/`, so the core never imports its edges."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from importlib.metadata import entry_points
 
 import typer
 
-from certify.cli import assess_cmd, frameworks_cmd, score_cmd
 from certify.cli.common import console_err, run_guarded
+
+GROUP = "certify.commands"
 
 app = typer.Typer(
     name="certify",
@@ -17,9 +21,15 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.add_typer(frameworks_cmd.app, name="frameworks")
-assess_cmd.register(app)
-score_cmd.register(app)
+
+
+def _register_all() -> None:
+    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+        register: Callable[[typer.Typer], None] = ep.load()
+        register(app)
+
+
+_register_all()
 
 
 def main() -> None:

@@ -36,6 +36,10 @@ def header(resolved: Resolved) -> dict[str, Any]:
     }
 
 
+def register(main: typer.Typer) -> None:
+    main.add_typer(app, name="frameworks")
+
+
 @app.command("list")
 def list_(as_json: JsonFlag = False) -> None:
     """Liệt kê các bộ tiêu chí có sẵn (list available frameworks)."""

@@ -1,0 +1,1 @@
+"""Web application and JSON API (FastAPI, server-rendered pages, HTMX)."""
