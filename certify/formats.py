@@ -8,6 +8,7 @@ HTML and Markdown renderers of `reports/` and a province's own format plug in th
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -44,7 +45,12 @@ def _load() -> None:
         return
     _loaded = True
     for ep in entry_points(group=GROUP):
-        obj = ep.load()
+        try:
+            obj = ep.load()
+        except ImportError as exc:
+            # A broken or half-installed plugin must not take the whole tool down; say so and go on.
+            warnings.warn(f"gap format '{ep.name}' ({ep.value}) not loaded: {exc}", stacklevel=2)
+            continue
         if isinstance(obj, GapFormat):
             register_gap_format(obj)
 
