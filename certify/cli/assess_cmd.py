@@ -12,6 +12,7 @@ from rich.table import Table
 from certify.catalog import Resolved, bundled_root, default_catalog
 from certify.cli.common import console, print_json
 from certify.cli.render_text import evaluation_view, gap_view
+from certify.framework_base import TIER_VI
 from certify.formats import get_gap_format
 from certify.levels.assessment import BoundAssessment
 from certify.levels.evaluate import Evaluation, evaluate, evaluate_many
@@ -93,7 +94,8 @@ def demo_cmd(
         a = ev.unit.assessment
         blocking = ev.blocking(ev.next_level) if ev.next_level else []
         missing = [r.code for r in blocking if r.verdict.value == "missing"]
-        table.add_row(a.unit_name or a.unit, a.unit, a.tier.value, str(a.year), ev.fw.level_name(ev.level),
+        short_name = (a.unit_name or a.unit).split(",")[0]  # "Xã Tân Hòa, huyện …, tỉnh …" → "Xã Tân Hòa"
+        table.add_row(short_name, a.unit, TIER_VI[a.tier], str(a.year), ev.fw.level_name(ev.level),
                       ev.fw.level_name(ev.next_level) if ev.next_level else "—", str(len(blocking)),
                       ", ".join(missing))
     console.print(table)

@@ -60,7 +60,8 @@ NA_NOTE_VI = {
     Status.NA_NOT_ALLOWED: "bộ tiêu chí không cho phép «không áp dụng»: tính là chưa đạt",
 }
 BLOCKING = (Status.NOT_MET, Status.MISSING, Status.NA_NOT_ALLOWED)
-BLOCKING_CODES = np.array([int(s) for s in BLOCKING], dtype=np.int8)
+# Lookup table status code → blocks the level (faster than np.isin on every unit).
+BLOCKS = np.array([Status(i) in BLOCKING for i in range(len(Status))], dtype=np.bool_)
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ class Evaluation:
         """The criteria that keep the unit from `level`, found without visiting the others."""
         li = self.fw.level_ids.index(level)
         row = self.status[li]
-        mask = self.compiled.applies[li] & np.isin(row, BLOCKING_CODES)
+        mask = self.compiled.applies[li] & BLOCKS[row]
         out = []
         for c in np.flatnonzero(mask):
             crit = self.fw.criteria[c]

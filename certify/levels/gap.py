@@ -177,9 +177,8 @@ def _items(ev: Evaluation, level: str) -> tuple[GapItem, ...]:
     if fw.rules.level_rule is LevelRule.MANDATORY_PLUS_SHARE:
         blocking = _enough_optional(fw, ev.results(level), blocking)
     unmet = {r.code for r in blocking}
-    ancestors = _ancestors(fw)
-    return tuple(_item(ev, r, order[r.code], tuple(sorted(ancestors[r.code] & unmet, key=order.__getitem__)))
-                 for r in blocking)
+    ancestors = _ancestors(fw, order)
+    return tuple(_item(ev, r, order[r.code], tuple(a for a in ancestors[r.code] if a in unmet)) for r in blocking)
 
 
 def _enough_optional(fw: LevelFramework, results: list[CriterionResult],
@@ -194,10 +193,12 @@ def _enough_optional(fw: LevelFramework, results: list[CriterionResult],
     return [r for r in blocking if by_code[r.code].mandatory or r.code in keep]
 
 
-def _ancestors(fw: LevelFramework) -> dict[str, set[str]]:
-    def make() -> dict[str, set[str]]:
+def _ancestors(fw: LevelFramework, order: dict[str, int]) -> dict[str, tuple[str, ...]]:
+    """Every criterion's direct and indirect prerequisites, in plan order."""
+
+    def make() -> dict[str, tuple[str, ...]]:
         graph = criterion_graph(fw)
-        return {code: set(nx.ancestors(graph, code)) for code in graph}
+        return {code: tuple(sorted(nx.ancestors(graph, code), key=order.__getitem__)) for code in graph}
 
     return cached_on(fw, "ancestors", make)
 
