@@ -48,7 +48,7 @@ def synthetic_values(fw: LevelFramework, rng: random.Random) -> dict[str, Any]:
             continue
         lower = crit.indicator.direction == "lower"
         floor = known[0] * (2 if lower else 0.5)
-        ladder = [floor] + known + [known[-1] * (0.8 if lower else 1.05)]
+        ladder = [floor, *known, known[-1] * (0.8 if lower else 1.05)]
         i = min(max(p - first + 1, 0), len(ladder) - 1)
         lo = int(i)
         hi = min(lo + 1, len(ladder) - 1)

@@ -26,6 +26,9 @@ from certify.sourcefile import SourceDoc, problems_from_validation, read_file
 
 ENV_PATHS = "CERTIFY_FRAMEWORKS"
 ITEM_KEYS = ("code", "id")
+# What describes the file itself is never inherited: a province's decision must not be cited
+# with the Ministry's number and date because it forgot to override `source`.
+OWN_KEYS = {"extends", "id", "version", "title", "title_en", "status", "source", "note"}
 
 
 def bundled_root(name: str) -> Path:
@@ -240,7 +243,7 @@ class Catalog:
             raise CertifyError([doc.problem(p.code, p.vi, p.en, ("extends",), expected=p.expected,
                                             found=p.found) for p in exc.problems]) from None
         parent_docs, parent_data = self._raw_chain(parent_entry.path.resolve(), (*seen, path))
-        inherited = {k: v for k, v in parent_data.items() if k not in {"extends"}}
+        inherited = {k: v for k, v in parent_data.items() if k not in OWN_KEYS}
         return [doc, *parent_docs], merge(inherited, doc.data)
 
     def _resolve(self, path: Path, seen: tuple[Path, ...]) -> tuple[Resolved | None, list[Problem]]:

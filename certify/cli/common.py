@@ -31,7 +31,10 @@ def print_json(data: Any) -> None:
 def run_guarded(app: typer.Typer, err: Console, args: list[str] | None = None) -> int:
     """Run the app; user errors print bilingual messages and exit 2, never a traceback."""
     try:
-        app(args=args, standalone_mode=False)
+        # Without standalone mode click returns the code of a `typer.Exit` instead of raising it.
+        result = app(args=args, standalone_mode=False)
+        if isinstance(result, int):
+            return result
     except CertifyError as exc:
         print_problems(exc.problems, err)
         return EXIT_INVALID

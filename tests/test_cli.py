@@ -1,0 +1,86 @@
+"""The command line as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+
+from certify.catalog import bundled_root
+from certify.cli.app import app
+from certify.cli.common import run_guarded
+
+SAMPLES = bundled_root("samples") / "assessments"
+
+
+def run(*args: str, capsys: object) -> tuple[int, str]:
+    err = Console(record=True, width=300)
+    code = run_guarded(app, err, list(args))
+    out = capsys.readouterr().out  # type: ignore[attr-defined]
+    return code, out + err.export_text()
+
+
+def test_demo_evaluates_every_bundled_unit_over_all_levels(capsys: object) -> None:
+    code, out = run("demo", "--json", capsys=capsys)
+    assert code == 0
+    results = json.loads(out)
+    assert len(results) == len(list(SAMPLES.glob("*.yaml"))) >= 12
+    assert {r["tier"] for r in results} == {"commune", "district"}
+    assert {r["level"] for r in results} >= {None, "khoi-dong", "ket-noi", "co-ban", "nang-cao", "toan-dien"}
+    assert any(item["verdict"] == "missing" for r in results for item in r["gap"])
+    assert all(r["banner"] for r in results)
+
+
+def test_demo_table_shows_the_sample_banner(capsys: object) -> None:
+    code, out = run("demo", capsys=capsys)
+    assert code == 0
+    assert "Bộ tiêu chí mẫu — không phải ngưỡng chính thức" in out
+
+
+def test_frameworks_list_and_show(capsys: object) -> None:
+    code, out = run("frameworks", "list", "--json", capsys=capsys)
+    ids = {f["id"] for f in json.loads(out)}
+    assert code == 0 and {"mic-2361-commune", "mic-2361-district", "sample-2361-commune"} <= ids
+    code, out = run("frameworks", "show", "mic-2361-district", capsys=capsys)
+    assert code == 0
+    assert "33" in out and "Chỉ tiêu chung" in out and "22" in out
+
+
+def test_validate_exit_codes(capsys: object) -> None:
+    good = bundled_root("frameworks") / "sample-2361-commune" / "1.0.yaml"
+    bad = Path(__file__).parent / "levels" / "bad_frameworks" / "cycle.yaml"
+    assert run("frameworks", "validate", str(good), capsys=capsys)[0] == 0
+    code, out = run("frameworks", "validate", str(bad), capsys=capsys)
+    assert code == 2 and "Vòng lặp" in out and "cycle.yaml" in out
+
+
+def test_evaluate_and_gap_json_contract(capsys: object) -> None:
+    unit = sorted(SAMPLES.glob("*.yaml"))[0]
+    code, out = run("evaluate", str(unit), "--json", capsys=capsys)
+    data = json.loads(out)
+    assert code == 0
+    assert {"level", "levels", "framework", "input_hash"} <= set(data)
+    assert {"id", "version", "content_hash"} <= set(data["framework"])
+    assert all({"code", "verdict"} <= set(c) for lv in data["levels"] for c in lv["criteria"])
+    code, out = run("gap", str(unit), "--format", "json", capsys=capsys)
+    gap = json.loads(out)
+    assert code == 0
+    assert all({"criterion", "current", "requirement", "target", "order"} <= set(i) for i in gap["items"])
+
+
+def test_gap_formats_write_files(tmp_path: Path, capsys: object) -> None:
+    unit = next(p for p in sorted(SAMPLES.glob("*.yaml")) if "xa" in p.name)
+    for fmt in ("html", "md", "text"):
+        target = tmp_path / f"gap.{fmt}"
+        code, _ = run("gap", str(unit), "--format", fmt, "--output", str(target), capsys=capsys)
+        text = target.read_text(encoding="utf-8")
+        assert code == 0 and "Bộ tiêu chí mẫu — không phải ngưỡng chính thức" in text
+
+
+def test_diff_shows_a_raised_threshold(capsys: object) -> None:
+    code, out = run("frameworks", "diff", "tiny-commune@1.0", "tiny-commune@1.1", "--json", capsys=capsys)
+    changes = {c["path"]: c for c in json.loads(out)}
+    assert code == 0
+    assert changes["criteria.A-ONLINE.requirements.nang-cao.threshold"]["new"] == 0.85
+    assert changes["criteria.B-SKILLS"]["kind"] == "added"
