@@ -1,0 +1,42 @@
+"""The dependency graph of requirements, and the plan order drawn from it."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from certify.catalog import Catalog, Resolved
+from certify.levels.graph import plan_order, requirement_graph, unmet_prerequisites
+from certify.levels.model import LevelFramework
+
+
+def test_requirement_depends_on_the_level_below_and_on_prerequisites(tiny: Resolved) -> None:
+    fw = tiny.framework
+    assert isinstance(fw, LevelFramework)
+    graph = requirement_graph(fw)
+    assert graph.has_edge(("A-ONLINE", "ket-noi"), ("A-ONLINE", "co-ban"))
+    assert graph.has_edge(("A-PORTAL", "co-ban"), ("A-ONLINE", "co-ban"))
+    assert graph.has_edge(("B-FIBRE", "nang-cao"), ("B-EHR", "nang-cao"))
+    # A criterion that starts at co-ban has no node below it.
+    assert ("B-EHR", "ket-noi") not in graph
+    assert nx.is_directed_acyclic_graph(graph)
+
+
+def test_plan_order_puts_prerequisites_first_then_pillars(tiny: Resolved) -> None:
+    fw = tiny.framework
+    assert isinstance(fw, LevelFramework)
+    order = plan_order(fw)
+    assert order["A-PORTAL"] < order["A-ONLINE"]
+    assert order["B-FIBRE"] < order["B-EHR"]
+    assert max(order[c] for c in ("A-PORTAL", "A-ONLINE", "A-MEETINGS", "A-DAYS")) < order["B-FIBRE"]
+    assert sorted(order.values()) == list(range(1, len(fw.criteria) + 1))
+
+
+def test_shipped_sample_graphs_are_acyclic_and_prerequisites_are_reachable(catalog: Catalog) -> None:
+    for ref in ("sample-2361-commune", "sample-2361-district"):
+        fw = catalog.load(ref).framework
+        assert isinstance(fw, LevelFramework)
+        graph = requirement_graph(fw)
+        assert nx.is_directed_acyclic_graph(graph)
+        for crit in fw.criteria:
+            for pre in crit.requires:
+                assert unmet_prerequisites(fw, crit.code, [pre]) == [pre]
