@@ -12,8 +12,8 @@ from rich.table import Table
 from certify.catalog import Resolved, bundled_root, default_catalog
 from certify.cli.common import console, print_json
 from certify.cli.render_text import evaluation_view, gap_view
-from certify.framework_base import TIER_VI
 from certify.formats import get_gap_format
+from certify.framework_base import TIER_VI
 from certify.levels.assessment import BoundAssessment
 from certify.levels.evaluate import Evaluation, evaluate, evaluate_many
 from certify.levels.gap import gap_report
