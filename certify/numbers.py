@@ -6,16 +6,22 @@ Python's `round` rounds half to even (0.125 → 0.12); official tables round hal
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
 
 LOCALE = "vi_VN"
 
 
+# Snap to 9 decimals first to drop binary noise from arithmetic (0.7574999999999999 is 0.7575);
+# the snap is far below any displayed digit.
+_NOISE = Decimal("1e-9")
+
+
 def round_half_up(value: float, digits: int) -> Decimal:
-    # str() gives the shortest repr that round-trips, so 2.675 stays 2.675 instead of 2.67499…
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    # repr() is the shortest text that round-trips, so 2.675 stays 2.675 instead of 2.67499…
+    snapped = Decimal(repr(float(value))).quantize(_NOISE, ROUND_HALF_EVEN)
+    return snapped.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def fmt_number(value: float, digits: int = 2, locale: str = LOCALE) -> str:

@@ -1,0 +1,191 @@
+"""Point-based DTI frameworks (Chỉ số đánh giá chuyển đổi số), as data.
+
+A framework has main indices (chỉ số chính) with maximum points and aggregation weights,
+and criteria (tiêu chí) and sub-criteria with the decision's own codes: `1.3` belongs to main
+index `1`; `5.12.3` is a sub-criterion of `5.12`, whose points are the sum of its parts. Each
+criterion names a scoring method and its parameters; the parameters are typed by the method
+(see `certify.dti.methods`) and checked after the schema, so an extension method brings its
+own parameter model. A framework without criteria is index-level only: it scores units from
+published main-index values.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from enum import StrEnum
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from certify.framework_base import SLUG, FrameworkBase
+from certify.provenance import Evidence, Source
+
+if TYPE_CHECKING:
+    from certify.dti.plan import Plan
+
+CRITERION_CODE = r"^[0-9]+(?:\.[0-9]+){1,2}$"
+INDEX_CODE = r"^[0-9]+$"
+# Unit conditions are also cohort-file column names, hence snake_case.
+CONDITION = r"^[a-z][a-z0-9_]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PeerScope(StrEnum):
+    """Which units a cohort-relative score (min–max, best unit, peer maximum) compares with."""
+
+    GROUP = "group"  # units of the same ranking group within the cohort
+    COHORT = "cohort"  # every unit of the cohort file
+
+
+class NotApplicable(StrEnum):
+    """What an irrelevant criterion (không liên quan đến chức năng, nhiệm vụ) is worth."""
+
+    FULL_POINTS = "full_points"  # VL 2554 §VII.4: «được tính điểm tối đa»
+    EXCLUDE = "exclude"  # removed from the unit's maximum; results also given as a percentage
+
+
+class Appraisal(StrEnum):
+    """Which of self-assessed and appraised (thẩm định) points is final where both exist."""
+
+    APPRAISED = "appraised"
+    SELF = "self"
+
+
+class Pillar(_Strict):
+    id: str = Field(pattern=SLUG)
+    name: str
+    name_en: str | None = None
+
+
+class MainIndex(_Strict):
+    code: str = Field(pattern=INDEX_CODE)
+    name: str
+    name_en: str | None = None
+    max_points: float = Field(ge=0)
+    weight: float | None = Field(default=None, ge=0, description="aggregation weight; default max_points")
+    pillar: str | None = None
+    criteria_count: int | None = Field(default=None, ge=0, description="number of criteria the source declares")
+    status: Evidence = Evidence.VERIFIED
+    note: str | None = None
+
+    @property
+    def effective_weight(self) -> float:
+        return self.max_points if self.weight is None else self.weight
+
+
+class Criterion(_Strict):
+    code: str = Field(pattern=CRITERION_CODE)
+    name: str
+    name_en: str | None = None
+    max_points: float = Field(ge=0)
+    method: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    params: dict[str, Any] = Field(default_factory=dict)
+    pillar: str | None = Field(default=None, description="overrides the main index's pillar")
+    lead_agency: str | None = None
+    support_agency: str | None = None
+    formula_text: str | None = Field(default=None, description="«Cách xác định và tính điểm», literal")
+    status: Evidence = Evidence.VERIFIED
+    source: Source | None = None
+    note: str | None = None
+
+    @property
+    def index_code(self) -> str:
+        return self.code.split(".")[0]
+
+    @property
+    def parent_code(self) -> str | None:
+        parts = self.code.split(".")
+        return ".".join(parts[:2]) if len(parts) == 3 else None
+
+
+class PeerMaximum(_Strict):
+    """A unit with `condition` gets, on `criteria`, the highest points reached by its peers."""
+
+    condition: str = Field(pattern=CONDITION)
+    name: str
+    criteria: list[str] = Field(min_length=1)
+    status: Evidence = Evidence.VERIFIED
+    source: Source | None = None
+    note: str | None = None
+
+
+class Rules(_Strict):
+    peer_scope: PeerScope = PeerScope.GROUP
+    not_applicable: NotApplicable = NotApplicable.FULL_POINTS
+    appraisal: Appraisal = Appraisal.APPRAISED
+    peer_maximum: list[PeerMaximum] = Field(default_factory=list)
+    not_ranked_when: list[str] = Field(default_factory=list, description="conditions whose units are not ranked")
+    status: Evidence = Evidence.INFERRED
+    note: str | None = None
+
+
+class Band(_Strict):
+    """A classification (xếp loại) reached from `min` (a 0–1 value) upward; `min: null` = unknown."""
+
+    id: str = Field(pattern=SLUG)
+    name: str
+    name_en: str | None = None
+    min: float | None = Field(default=None, ge=0, le=1)
+    status: Evidence = Evidence.VERIFIED
+
+
+class RankingGroup(_Strict):
+    id: str
+    name: str
+
+
+class DtiFramework(FrameworkBase):
+    kind: Literal["dti"]
+    max_points: float = Field(gt=0, description="thang điểm: the declared total")
+    pillars: list[Pillar] = Field(default_factory=list)
+    indices: list[MainIndex] = Field(min_length=1)
+    criteria: list[Criterion] = Field(default_factory=list)
+    rules: Rules = Rules()
+    bands: list[Band] = Field(default_factory=list)
+    groups: list[RankingGroup] = Field(default_factory=list)
+
+    @cached_property
+    def index_by_code(self) -> dict[str, MainIndex]:
+        return {i.code: i for i in self.indices}
+
+    @cached_property
+    def criterion_by_code(self) -> dict[str, Criterion]:
+        return {c.code: c for c in self.criteria}
+
+    @cached_property
+    def top_level(self) -> list[Criterion]:
+        """Criteria counted in their main index (sub-criteria count through their parent)."""
+        return [c for c in self.criteria if c.parent_code is None]
+
+    @cached_property
+    def children(self) -> dict[str, list[Criterion]]:
+        out: dict[str, list[Criterion]] = defaultdict(list)
+        for c in self.criteria:
+            if c.parent_code is not None:
+                out[c.parent_code].append(c)
+        return dict(out)
+
+    @property
+    def index_level_only(self) -> bool:
+        return not self.criteria
+
+    def pillar_of(self, criterion: Criterion) -> str | None:
+        if criterion.pillar is not None:
+            return criterion.pillar
+        index = self.index_by_code.get(criterion.index_code)
+        return index.pillar if index else None
+
+    @cached_property
+    def plan(self) -> Plan:
+        """Compiled for scoring (methods looked up, parameters typed); see `certify.dti.plan`."""
+        from certify.dti.plan import compile_plan  # the plan needs the methods, which need no model
+
+        return compile_plan(self)
+
+    @property
+    def bands_known(self) -> bool:
+        return bool(self.bands) and all(b.min is not None for b in self.bands)

@@ -1,0 +1,48 @@
+"""Competition ranking ("1, 2, 2, 4") within ranking groups, and classification bands.
+
+Values are compared as published: rounded HALF-UP to 4 decimals, so two units that show the
+same value share a rank even if their unrounded points differ in the fifth decimal
+(dti.gov.vn 2022: «15 Thanh Hóa, 15 Yên Bái, 17 Hậu Giang»).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from certify.dti.methods.base import BoolArray, FloatArray, IntArray
+from certify.dti.model import Band
+from certify.dti.numbers import VALUE_DECIMALS, half_up
+
+
+def rank_keys(values: FloatArray, places: int = VALUE_DECIMALS) -> IntArray:
+    """Integer comparison keys: the value as displayed, times 10^places."""
+    scale = 10**places
+    return np.array([int(half_up(float(v), places) * scale) for v in values], dtype=np.int64)
+
+
+def competition_ranks(values: FloatArray, groups: Sequence[str] = (), ranked: BoolArray | None = None) -> IntArray:
+    """Rank 1 = highest; ties share a rank and the next rank is skipped; 0 = not ranked."""
+    n = len(values)
+    keys = rank_keys(values)
+    ranks = np.zeros(n, dtype=np.int64)
+    take = np.ones(n, dtype=bool) if ranked is None else ranked
+    labels = np.asarray(groups, dtype=str) if len(groups) else np.zeros(n, dtype=str)
+    for group in np.unique(labels[take]) if take.any() else []:
+        members = np.flatnonzero(take & (labels == group))
+        desc = np.sort(-keys[members])
+        # rank = 1 + number of members with a strictly higher key
+        ranks[members] = np.searchsorted(desc, -keys[members], side="left") + 1
+    return ranks
+
+
+def classify(values: FloatArray, bands: Sequence[Band]) -> list[str | None]:
+    """The first band (highest first) whose threshold the displayed value reaches."""
+    keys = rank_keys(values)
+    scale = 10**VALUE_DECIMALS
+    out: list[str | None] = []
+    for key in keys:
+        out.append(next((b.id for b in bands if b.min is not None and key >= int(half_up(b.min, VALUE_DECIMALS)
+                                                                                * scale)), None))
+    return out

@@ -1,0 +1,46 @@
+"""Display rounding is HALF-UP on the decimal digits shown; traces end with the points scored."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from certify.dti.cohort import cohort_from_records
+from certify.dti.model import DtiFramework
+from certify.dti.numbers import fmt, half_up, parse_fraction
+from certify.dti.ranking import competition_ranks
+from certify.dti.scoring import score_cohort
+
+
+def test_half_up_is_not_bankers_rounding() -> None:
+    assert half_up(0.125, 2) == Decimal("0.13")  # round(0.125, 2) == 0.12
+    assert half_up(2.675, 2) == Decimal("2.68")  # the float is 2.67499999…; its shown digits round up
+    assert half_up(0.71625, 4) == Decimal("0.7163")
+    assert half_up(0.1 + 0.2, 4) == Decimal("0.3000")
+    assert fmt(15.142857142857142) == "15.1429" and fmt(10.0) == "10" and fmt(7.5) == "7.5"
+
+
+def test_fractions_as_written_in_decisions() -> None:
+    assert parse_fraction("1/5") == 0.2 and parse_fraction("80%") == 0.8 and parse_fraction("0.25%") == 0.0025
+
+
+@given(st.lists(st.integers(0, 20), min_size=1, max_size=30))
+def test_competition_ranks(scores: list[int]) -> None:
+    ranks = competition_ranks(np.array(scores, dtype=float) / 20)
+    for s, r in zip(scores, ranks, strict=True):
+        assert r == 1 + sum(1 for t in scores if t > s)
+
+
+@given(a=st.integers(0, 500), extra=st.integers(0, 500))
+def test_ratio_trace_ends_with_the_points(vl: DtiFramework, a: int, extra: int) -> None:
+    b = a + extra
+    if b == 0:
+        return
+    r = score_cohort(vl, cohort_from_records([{"unit": "x", "6.12.a": b, "6.12.b": a, "6.12.c": 0}], vl.plan))
+    assert r.detail is not None
+    pts = float(r.detail.points["6.12"][0])
+    assert 0 <= pts <= 20
+    assert r.detail.explain(0, "6.12").endswith(fmt(pts))
