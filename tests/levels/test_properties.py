@@ -51,8 +51,10 @@ def framework(request: pytest.FixtureRequest, catalog: Catalog) -> Resolved:
     return catalog.load(request.param)
 
 
-def _levels_of(fw: LevelFramework) -> list[str]:
-    return fw.level_ids
+def level_framework(resolved: Resolved) -> LevelFramework:
+    fw = resolved.framework
+    assert isinstance(fw, LevelFramework)
+    return fw
 
 
 def value_strategy(crit: Criterion) -> st.SearchStrategy[Any]:
@@ -131,8 +133,7 @@ def _index(fw: LevelFramework, level: str | None) -> int:
 @SETTINGS
 @given(data=st.data())
 def test_certified_level_is_the_highest_level_whose_criteria_all_hold(framework: Resolved, data: st.DataObject) -> None:
-    fw = framework.framework
-    assert isinstance(fw, LevelFramework)
+    fw = level_framework(framework)
     unit = bound(framework, data.draw(values_for(fw)))
     assert evaluate(framework, unit).level == oracle_level(fw, unit)
 
@@ -160,8 +161,7 @@ def improve(crit: Criterion, raw: Any, draw: st.DrawFn) -> Any:
 @SETTINGS
 @given(data=st.data())
 def test_raising_an_indicator_never_lowers_the_level(framework: Resolved, data: st.DataObject) -> None:
-    fw = framework.framework
-    assert isinstance(fw, LevelFramework)
+    fw = level_framework(framework)
     values = data.draw(values_for(fw))
     crit = data.draw(st.sampled_from(fw.criteria))
     raw = values.get(crit.code)
@@ -176,8 +176,7 @@ def test_raising_an_indicator_never_lowers_the_level(framework: Resolved, data: 
 @SETTINGS
 @given(data=st.data())
 def test_reaching_every_gap_target_certifies_the_next_level(framework: Resolved, data: st.DataObject) -> None:
-    fw = framework.framework
-    assert isinstance(fw, LevelFramework)
+    fw = level_framework(framework)
     values = data.draw(values_for(fw))
     ev = evaluate(framework, bound(framework, values))
     report = gap_report(ev)
@@ -193,8 +192,7 @@ def test_reaching_every_gap_target_certifies_the_next_level(framework: Resolved,
 @SETTINGS
 @given(data=st.data())
 def test_same_input_same_output_and_hashes_alone_or_in_a_cohort(framework: Resolved, data: st.DataObject) -> None:
-    fw = framework.framework
-    assert isinstance(fw, LevelFramework)
+    fw = level_framework(framework)
     units = [bound(framework, data.draw(values_for(fw)), unit=f"X{i}") for i in range(4)]
     alone = [evaluate(framework, u).to_dict() for u in units]
     again = [evaluate(framework, u).to_dict() for u in units]
