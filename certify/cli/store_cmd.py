@@ -1,9 +1,253 @@
-"""Assessment-cycle commands (template, import, export, cycles): filled in with the storage."""
+"""Assessment-cycle commands: database, units, cycles, Excel template / import / export, workflow.
+
+Thin wrappers: each opens a transaction and calls one service of certify.store or certify.intake.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from certify.catalog import default_catalog
+from certify.cli.common import EXIT_INVALID, console, console_err, print_json, print_problems
+from certify.errors import CertifyError
+from certify.store.engine import transaction
+from certify.store.migrate import ready_engine, upgrade
+from certify.store.settings import get_settings
+
+db_app = typer.Typer(help="Cơ sở dữ liệu (database).", no_args_is_help=True)
+units_app = typer.Typer(help="Đơn vị hành chính (administrative units).", no_args_is_help=True)
+cycle_app = typer.Typer(help="Kỳ đánh giá (assessment cycles).", no_args_is_help=True)
+
+CycleOpt = Annotated[int, typer.Option("--cycle", help="Số kỳ đánh giá (cycle id)")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON (print JSON).")]
+
+
+def _actor() -> str:
+    return get_settings().user
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Tạo/cập nhật lược đồ cơ sở dữ liệu (create or migrate the schema)."""
+    from certify.store.engine import make_engine
+
+    rev = upgrade(make_engine())
+    console.print(f"Cơ sở dữ liệu ở phiên bản / database at revision {rev}")
+
+
+@units_app.command("load")
+def units_load(as_json: JsonOpt = False) -> None:
+    """Nạp danh mục đơn vị hành chính trước và sau 01/7/2025 (load both maps; idempotent)."""
+    from certify.store.units import load_units
+
+    with transaction(ready_engine()) as s:
+        report = load_units(s)
+    if as_json:
+        print_json(report.__dict__)
+        return
+    for key, n in report.total.items():
+        console.print(f"{key}: {n} (mới/new {report.inserted[key]})")
+    console.print(f"sáp nhập/mergers: {report.mergers_total} (mới/new {report.mergers_inserted})")
+    for line in report.unmatched:
+        console_err.print(f"[yellow]không khớp/unmatched[/] {line}")
+
+
+@units_app.command("history")
+def units_history(code: str, unit_map: Annotated[str, typer.Option("--map")] = "current",
+                  as_json: JsonOpt = False) -> None:
+    """Đơn vị cũ hợp thành và kết quả các kỳ trước (former units and their results)."""
+    from certify.store.history import unit_history
+
+    with transaction(ready_engine()) as s:
+        rows = unit_history(s, unit_map, code)
+    if as_json:
+        print_json([r.__dict__ for r in rows])
+        return
+    table = Table(title=f"Lịch sử / history {code}")
+    for col in ("Năm", "Mã", "Đơn vị", "Bản đồ", "Trạng thái", "Mức"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r.year), r.unit_code, r.unit_name, r.unit_map, r.state, r.level_name or "—")
+    console.print(table)
+
+
+@cycle_app.command("open")
+def cycle_open(year: Annotated[int, typer.Option("--year")], framework: Annotated[str, typer.Option("--framework")],
+               tier: Annotated[str | None, typer.Option("--tier")] = None,
+               unit_map: Annotated[str | None, typer.Option("--map", help="pre2025 | current")] = None,
+               as_json: JsonOpt = False) -> None:
+    """Mở kỳ đánh giá, cố định phiên bản bộ tiêu chí (open a cycle, freezing the framework version)."""
+    from certify.store.cycles import open_cycle
+
+    with transaction(ready_engine()) as s:
+        info = open_cycle(s, year=year, framework=framework, tier=tier, unit_map=unit_map, actor=_actor())
+    if as_json:
+        print_json(info.__dict__)
+        return
+    console.print(f"Kỳ đánh giá / cycle {info.id}: {info.year} {info.tier} {info.framework_id}@"
+                  f"{info.framework_version} ({info.framework_hash[:19]}…)")
+
+
+@cycle_app.command("list")
+def cycle_list(as_json: JsonOpt = False) -> None:
+    from certify.store.cycles import list_cycles
+
+    with transaction(ready_engine()) as s:
+        cycles = list_cycles(s)
+    if as_json:
+        print_json([c.__dict__ for c in cycles])
+        return
+    for c in cycles:
+        console.print(f"{c.id}: {c.year} {c.tier} {c.unit_map} {c.framework_id}@{c.framework_version}")
+
+
+@cycle_app.command("certify")
+def cycle_certify(cycle: Annotated[int, typer.Argument()], as_json: JsonOpt = False) -> None:
+    """Xác định mức cho các đơn vị đã thẩm định (certify the appraised units)."""
+    from certify.store.certification import certify_cycle
+
+    with transaction(ready_engine()) as s:
+        out = certify_cycle(s, cycle, _actor())
+    if as_json:
+        print_json([c.__dict__ for c in out])
+        return
+    for c in out:
+        console.print(f"{c.unit_code}: {c.level_name}")
+
+
+def template_cmd(
+    framework: Annotated[str, typer.Option("--framework", help="Mã bộ tiêu chí (framework id[@version])")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .xlsx ghi ra")],
+    tier: Annotated[str | None, typer.Option("--tier")] = None,
+    units: Annotated[str | None, typer.Option("--units", help="Mã tỉnh: một trang, mỗi đơn vị một dòng")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Mã đơn vị điền sẵn (prefilled unit code)")] = None,
+    year: Annotated[int | None, typer.Option("--year")] = None,
+    unit_map: Annotated[str, typer.Option("--map", help="pre2025 | current")] = "current",
+) -> None:
+    """Tạo phiếu Excel cho đơn vị điền (write the Excel form units fill in)."""
+    from certify.intake.template import write_province_sheet, write_unit_form
+    from certify.store.units import find_unit, units_of_province
+
+    resolved = default_catalog().load(framework)
+    fw_tier = resolved.framework.tier.value
+    if tier is not None and tier != fw_tier:
+        raise CertifyError.one("wrong-tier", "Cấp đơn vị không khớp với bộ tiêu chí",
+                               "The tier does not match the framework", expected=fw_tier, found=tier)
+    if units is not None:
+        with transaction(ready_engine()) as s:
+            rows = [(u.code, u.name) for u in units_of_province(s, unit_map, units.zfill(2), fw_tier)]
+        if not rows:
+            raise CertifyError.one("no-units", f"Không có đơn vị {fw_tier} nào của tỉnh mã {units} ({unit_map}); "
+                                   "đã chạy «certify units load»?", f"No {fw_tier} units in province {units} "
+                                   f"({unit_map}); did you run 'certify units load'?", found=units)
+        write_province_sheet(resolved, output, rows, year=year, unit_map=unit_map)
+        console.print(f"Đã ghi / written: {output} ({len(rows)} đơn vị/units)")
+        return
+    name = None
+    if unit is not None:
+        with transaction(ready_engine()) as s:
+            found = find_unit(s, unit_map, unit, fw_tier)
+            name = found.name if found else None
+    write_unit_form(resolved, output, unit_code=unit, unit_name=name, year=year, unit_map=unit_map)
+    console.print(f"Đã ghi / written: {output}")
+
+
+def import_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Các tệp .xlsx đã điền (filled forms)")],
+    cycle: Annotated[int | None, typer.Option("--cycle", help="Số kỳ đánh giá (cycle id)")] = None,
+    partial: Annotated[bool, typer.Option("--partial", help="Ghi các đơn vị hợp lệ, báo các đơn vị lỗi")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Nhập phiếu đã điền: kiểm tra tất cả trước, lỗi ở đâu thì không ghi gì (import filled forms)."""
+    from certify.intake.importer import import_files, infer_cycle
+
+    engine = ready_engine()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console_err, disable=len(files) < 5 or as_json) as bar:
+        read = bar.add_task("Kiểm tra / checking", total=len(files))
+        write = bar.add_task("Ghi / writing", total=None, visible=False)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage == "read":
+                bar.update(read, completed=done)
+            else:
+                bar.update(write, completed=done, total=total, visible=True)
+
+        with transaction(engine) as s:
+            cycle_id = cycle if cycle is not None else infer_cycle(s, files)
+            result = import_files(s, cycle_id, files, _actor(), partial=partial, progress=progress)
+            if result.problems and not partial:
+                s.rollback()  # nothing was written; end the transaction cleanly
+    if as_json:
+        print_json(result.to_dict())
+    if result.problems:
+        if not as_json:
+            print_problems(result.problems)
+        if not partial or not result.units_written:
+            console_err.print(f"Không ghi gì: {len(result.problems)} lỗi (nothing written: "
+                              f"{len(result.problems)} problems)")
+            raise typer.Exit(EXIT_INVALID)
+        console_err.print(f"Đã ghi {result.units_written} đơn vị, bỏ qua {len(result.rejected_units)} "
+                          f"(written {result.units_written}, skipped {len(result.rejected_units)})")
+        raise typer.Exit(EXIT_INVALID)
+    if not as_json:
+        console.print(f"Đã nhập {result.units_written} đơn vị vào kỳ {result.cycle_id} "
+                      f"(imported {result.units_written} units)")
+
+
+def export_cmd(cycle: CycleOpt, output: Annotated[Path, typer.Option("--output", "-o")]) -> None:
+    """Xuất kết quả kỳ đánh giá ra Excel (export results as XLSX)."""
+    from certify.intake.export import export_cycle
+
+    with transaction(ready_engine()) as s:
+        export_cycle(s, cycle, output)
+    console.print(f"Đã ghi / written: {output}")
+
+
+def move_cmd(cycle: CycleOpt, unit: Annotated[str, typer.Argument(help="Mã đơn vị")],
+             state: Annotated[str, typer.Argument(help="submitted | returned | under_appraisal | appraised | "
+                                                      "published | deleted")],
+             reason: Annotated[str | None, typer.Option("--reason", help="Lý do trả lại")] = None) -> None:
+    """Chuyển trạng thái hồ sơ của một đơn vị (move a unit's submission to another state)."""
+    from certify.store.submissions import find_submission, transition
+
+    with transaction(ready_engine()) as s:
+        info = transition(s, find_submission(s, cycle, unit), state, _actor(), reasons=reason)
+    console.print(f"{info.unit_code}: {info.state}")
+
+
+def recognise_cmd(cycle: CycleOpt, units: Annotated[list[str], typer.Argument(help="Mã đơn vị")],
+                  decision: Annotated[str, typer.Option("--decision", help="Số quyết định")],
+                  date: Annotated[str, typer.Option("--date", help="Ngày quyết định YYYY-MM-DD")],
+                  signer: Annotated[str, typer.Option("--signer", help="Người ký")]) -> None:
+    """Ghi quyết định công nhận (record the recognition decision)."""
+    from certify.store.submissions import find_submission, recognise
+
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise CertifyError.one("bad-date", "Ngày không hợp lệ", "Invalid date", expected="YYYY-MM-DD",
+                               found=date) from None
+    with transaction(ready_engine()) as s:
+        for code in units:
+            recognise(s, find_submission(s, cycle, code), decision_number=decision, decision_date=day,
+                      signer=signer, actor=_actor())
+    console.print(f"Đã công nhận / recognised: {', '.join(units)}")
 
 
 def register(app: typer.Typer) -> None:
     """Add the storage commands to the main app."""
+    app.add_typer(db_app, name="db")
+    app.add_typer(units_app, name="units")
+    app.add_typer(cycle_app, name="cycle")
+    app.command("template")(template_cmd)
+    app.command("import")(import_cmd)
+    app.command("export")(export_cmd)
+    app.command("move")(move_cmd)
+    app.command("recognise")(recognise_cmd)

@@ -1,0 +1,360 @@
+"""Reading filled forms back, checking every cell: dropdowns and number formats in Excel are advice only.
+
+Nothing here touches the database: a file yields units with values, or problems naming file, sheet, row,
+column, expected and found. The same value checks as a YAML assessment (`bind`) run on every unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from certify.errors import CertifyError, Problem
+from certify.framework_base import Tier
+from certify.intake import layout as L
+from certify.intake.safety import check_xlsx_file, merged_ranges
+from certify.intake.xlsx_read import Book
+from certify.levels.assessment import Assessment, FrameworkRef, bind
+from certify.levels.model import IndicatorType, LevelFramework
+from certify.store.submissions import ValueInput
+
+CODE_WIDTH = {Tier.COMMUNE: 5, Tier.DISTRICT: 3, Tier.PROVINCE: 2}
+
+
+@dataclass
+class ParsedUnit:
+    file: str
+    sheet: str
+    row: int | None  # the unit's row in a province sheet; None in a unit form
+    code: str
+    name: str | None
+    values: dict[str, ValueInput]
+    where: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)  # (criterion, key) → (row, col)
+
+    def problem(self, code: str, vi: str, en: str, **extra: Any) -> Problem:
+        return Problem(code=code, vi=vi, en=en, file=self.file, sheet=self.sheet, **extra)
+
+
+@dataclass
+class ParsedFile:
+    path: Path
+    units: list[ParsedUnit]
+    problems: list[Problem]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What the forms must match: the cycle's frozen framework and its year."""
+
+    fw: LevelFramework
+    framework_hash: str
+    year: int | None
+    max_bytes: int
+    max_unzipped: int
+
+
+class _Bad(Exception):
+    def __init__(self, code: str, vi: str, en: str, expected: str, found: Any) -> None:
+        super().__init__(en)
+        self.code, self.vi, self.en, self.expected, self.found = code, vi, en, expected, found
+
+
+def _shown(raw: Any) -> str:
+    return repr(raw)[:60] if not isinstance(raw, str) else raw[:60]
+
+
+def _number(raw: Any, whole: bool) -> float:
+    if isinstance(raw, bool):
+        raise _Bad("wrong-type", "phải là số", "must be a number", "số/number", raw)
+    if isinstance(raw, int | float):
+        value = float(raw)
+    else:
+        text = str(raw).strip().replace(" ", "")
+        try:
+            value = float(text.replace(",", ".")) if text.count(",") <= 1 and "." not in text else float(text)
+        except ValueError:
+            raise _Bad("text-in-number", "ô số chứa chữ", "text in a number cell",
+                       "số nguyên" if whole else "số/number", raw) from None
+    if value < 0:
+        raise _Bad("negative", "không được âm", "must not be negative", "≥ 0", raw)
+    if whole and value != int(value):
+        raise _Bad("not-whole", "phải là số nguyên", "must be a whole number", "0, 1, 2, …", raw)
+    return int(value) if whole or value == int(value) else value
+
+
+def _value(raw: Any, kind: IndicatorType) -> Any:
+    if kind is IndicatorType.BOOLEAN:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in {"có", "co", "yes", "x", "1"}:
+            return True
+        if text in {"không", "khong", "no", "0"}:
+            return False
+        raise _Bad("wrong-type", "phải là Có hoặc Không", "must be yes or no", f"{L.YES} | {L.NO}", raw)
+    if kind is IndicatorType.RATIO and isinstance(raw, str) and raw.strip().endswith("%"):
+        pct = _number(raw.strip()[:-1], whole=False)
+        if pct > 100:
+            raise _Bad("percent-above-100", "tỷ lệ phần trăm lớn hơn 100%", "a percentage above 100%", "0% … 100%",
+                       raw)
+        return f"{pct:g}%"
+    value = _number(raw, whole=kind is IndicatorType.COUNT)
+    if kind is IndicatorType.RATIO and value > 1:
+        raise _Bad("ratio-above-one", "tỷ lệ phải từ 0 đến 1 (hoặc ghi «85%»)",
+                   "a ratio must be between 0 and 1 (or written '85%')", "0 … 1 (0% … 100%)", raw)
+    return value
+
+
+def _date(raw: Any) -> dt.date:
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and 1 <= raw < 2958466:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(raw))  # an Excel date serial
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw).strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise _Bad("bad-date", "ngày không hợp lệ", "invalid date", "dd/mm/yyyy", raw)
+
+
+def _text(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    text = str(raw).strip()
+    return text or None
+
+
+def _is_formula(cell: Any) -> bool:
+    return getattr(cell, "data_type", None) == "f" or (isinstance(cell.value, str) and cell.value.startswith("="))
+
+
+def _unit_code(raw: Any, tier: Tier) -> str | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and raw == int(raw):
+        # Typed as a number, Excel dropped the leading zeros of the code: put them back.
+        return str(int(raw)).zfill(CODE_WIDTH.get(tier, 0))
+    return str(raw).strip()
+
+
+def _meta(wb: Book, file: str) -> tuple[dict[str, Any], list[Problem]]:
+    if L.META_SHEET not in wb.sheetnames:
+        return {}, [Problem(code="not-a-form", vi="Tệp không phải phiếu do certify tạo (thiếu trang _meta)",
+                            en="Not a form made by certify (no _meta sheet)", file=file, sheet=L.META_SHEET,
+                            expected="phiếu tạo bằng «certify template»", found=", ".join(wb.sheetnames))]
+    meta = {str(r[0].value): (r[1].value if len(r) > 1 and r[1] is not None else None)
+            for r in wb.rows(L.META_SHEET) if r and r[0] is not None}
+    return meta, []
+
+
+def _check_meta(meta: dict[str, Any], exp: Expect, file: str) -> list[Problem]:
+    fw = exp.fw
+    if meta.get("framework_id") != fw.id or str(meta.get("framework_version")) != fw.version \
+            or meta.get("framework_hash") != exp.framework_hash:
+        return [Problem(code="other-framework-version",
+                        vi="Phiếu được tạo cho bộ tiêu chí hoặc phiên bản khác với kỳ đánh giá",
+                        en="The form was made for another framework or version than the cycle's",
+                        file=file, sheet=L.META_SHEET, expected=f"{fw.ref} ({exp.framework_hash[:19]}…)",
+                        found=f"{meta.get('framework_id')}@{meta.get('framework_version')} "
+                              f"({str(meta.get('framework_hash'))[:19]}…)")]
+    if exp.year is not None and meta.get("year") not in (None, exp.year):
+        return [Problem(code="other-year", vi="Phiếu của năm khác", en="The form is for another year", file=file,
+                        sheet=L.META_SHEET, expected=str(exp.year), found=str(meta.get("year")))]
+    return []
+
+
+def read_form(path: Path, exp: Expect) -> ParsedFile:
+    file = str(path)
+    problems = check_xlsx_file(path, exp.max_bytes, exp.max_unzipped)
+    if problems:
+        return ParsedFile(path, [], problems)
+    try:
+        wb = Book(path)
+    except Exception as exc:  # a damaged zip or XML can fail in many ways
+        return ParsedFile(path, [], [Problem(code="unreadable", vi="Không đọc được tệp Excel",
+                                             en="The Excel file cannot be read", file=file,
+                                             expected="Excel .xlsx", found=f"{type(exc).__name__}: {exc}"[:120])])
+    try:
+        meta, problems = _meta(wb, file)
+        if not problems:
+            problems = _check_meta(meta, exp, file)
+        if problems:
+            return ParsedFile(path, [], problems, meta)
+        form = meta.get("form")
+        sheet = L.PROVINCE_SHEET if form == "province" else L.UNIT_SHEET
+        if sheet not in wb.sheetnames:
+            return ParsedFile(path, [], [Problem(
+                code="sheet-missing", vi=f"Không có trang tính «{sheet}» (bị đổi tên hoặc xóa)",
+                en=f"Sheet '{sheet}' is missing (renamed or deleted)", file=file, sheet=sheet,
+                expected=sheet, found=", ".join(n for n in wb.sheetnames if n != L.META_SHEET))], meta)
+        merged = merged_ranges(path, wb.sheets[sheet])
+        if merged:
+            return ParsedFile(path, [], [Problem(
+                code="merged-cells", vi="Phiếu có ô bị gộp", en="The form has merged cells", file=file,
+                sheet=sheet, expected="không gộp ô (no merged cells)", found=", ".join(merged[:5]))], meta)
+        rows: list[list[Any]] = list(wb.rows(sheet))
+    finally:
+        wb.close()
+    if form == "province":
+        units, problems = _read_province(rows, exp, file)
+    else:
+        units, problems = _read_unit(rows, exp, file)
+    for unit in units:
+        problems += _bind_check(unit, exp)
+    return ParsedFile(path, units, problems, meta)
+
+
+def _cell_at(rows: list[list[Any]], r: int, c: int) -> Any:
+    if r - 1 < len(rows) and c - 1 < len(rows[r - 1]):
+        return rows[r - 1][c - 1]
+    return None
+
+
+def _header_problems(rows: list[list[Any]], row: int, expected: list[str], file: str, sheet: str) -> list[Problem]:
+    found = [(_cell_at(rows, row, c + 1).value if _cell_at(rows, row, c + 1) is not None else None)
+             for c in range(len(expected))]
+    for c, (want, got) in enumerate(zip(expected, found, strict=True)):
+        if (str(got).strip() if got is not None else None) != want:
+            return [Problem(code="columns-moved", vi="Cột bị di chuyển, chèn hoặc xóa", en="Columns were moved, "
+                            "inserted or deleted", file=file, sheet=sheet, row=row, column=get_column_letter(c + 1),
+                            expected=want, found=_shown(got) if got is not None else "(trống/empty)")]
+    return []
+
+
+def _read_unit(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[ParsedUnit], list[Problem]]:
+    fw, sheet = exp.fw, L.UNIT_SHEET
+    problems = _header_problems(rows, L.UNIT_HEADER_ROW, L.unit_headers(fw), file, sheet)
+    if problems:
+        return [], problems
+    code_cell = _cell_at(rows, 3, 3)
+    code = _unit_code(code_cell.value if code_cell is not None else None, fw.tier)
+    name_cell = _cell_at(rows, 4, 3)
+    if code is None:
+        problems.append(Problem(code="no-unit-code", vi="Chưa ghi mã đơn vị", en="The unit code is missing",
+                                file=file, sheet=sheet, row=3, column="C", expected="mã thống kê (GSO code)",
+                                found="(trống/empty)"))
+    cols = L.input_columns(fw)
+    unit = ParsedUnit(file, sheet, None, code or "", _text(name_cell.value if name_cell is not None else None), {})
+    seen: dict[str, int] = {}
+    for r in range(L.UNIT_HEADER_ROW + 1, len(rows) + 1):
+        first = _cell_at(rows, r, 1)
+        crit_code = _text(first.value if first is not None else None)
+        if crit_code is None:
+            continue
+        crit = fw.criterion_by_code.get(crit_code)
+        if crit is None or crit.indicator is None:
+            problems.append(Problem(code="unknown-criterion", vi="Mã tiêu chí không có trong bộ tiêu chí",
+                                    en="Unknown criterion code", file=file, sheet=sheet, row=r, column="A",
+                                    expected=f"mã của {fw.ref}", found=crit_code))
+            continue
+        if crit_code in seen:
+            problems.append(Problem(code="duplicate-criterion", vi="Tiêu chí bị lặp", en="Criterion repeated",
+                                    file=file, sheet=sheet, row=r, column="A",
+                                    expected=f"một dòng (dòng {seen[crit_code]})", found=crit_code))
+            continue
+        seen[crit_code] = r
+        cells: dict[str, Any] = {}
+        for key, col in cols.items():
+            cell = _cell_at(rows, r, col)
+            letter = get_column_letter(col)
+            unit.where[(crit_code, key)] = (r, letter)
+            if cell is None or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+                continue
+            if _is_formula(cell):
+                problems.append(Problem(code="formula", vi="Ô chứa công thức thay vì giá trị",
+                                        en="The cell holds a formula instead of a value", file=file, sheet=sheet,
+                                        row=r, column=letter, expected="giá trị (a value)", found=_shown(cell.value)))
+                continue
+            try:
+                if key == "value":
+                    cells[key] = _value(cell.value, crit.indicator.type)
+                elif key in ("numerator", "denominator"):
+                    cells[key] = _number(cell.value, whole=True)
+                elif key == "na":
+                    cells[key] = _value(cell.value, IndicatorType.BOOLEAN)
+                elif key == "date":
+                    cells[key] = _date(cell.value)
+                else:
+                    cells[key] = _text(cell.value)
+            except _Bad as bad:
+                problems.append(Problem(code=bad.code, vi=f"Tiêu chí {crit_code}: {bad.vi}",
+                                        en=f"Criterion {crit_code}: {bad.en}", file=file, sheet=sheet, row=r,
+                                        column=letter, expected=bad.expected, found=_shown(bad.found)))
+        raw: Any = None
+        if cells.get("na") is True:
+            raw = {"not_applicable": True, "reason": cells.get("explanation")}
+        elif "numerator" in cells or "denominator" in cells:
+            raw = {"numerator": cells.get("numerator"), "denominator": cells.get("denominator")}
+        elif "value" in cells:
+            raw = cells["value"]
+        if raw is None and not any(k in cells for k in ("explanation", "document", "summary", "file")):
+            continue
+        unit.values[crit_code] = ValueInput(raw, cells.get("explanation"), cells.get("document"), cells.get("date"),
+                                            cells.get("summary"), cells.get("file"))
+    return ([unit] if code else []), problems
+
+
+def _read_province(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[ParsedUnit], list[Problem]]:
+    fw, sheet = exp.fw, L.PROVINCE_SHEET
+    codes = L.measured(fw)
+    problems = _header_problems(rows, L.PROVINCE_HEADER_ROW, [*L.PROVINCE_FIXED, *codes], file, sheet)
+    if problems:
+        return [], problems
+    units: list[ParsedUnit] = []
+    for r in range(L.PROVINCE_FIRST_ROW, len(rows) + 1):
+        first = _cell_at(rows, r, 1)
+        code = _unit_code(first.value if first is not None else None, fw.tier)
+        if code is None:
+            continue
+        name = _cell_at(rows, r, 2)
+        unit = ParsedUnit(file, sheet, r, code, _text(name.value if name is not None else None), {})
+        for c, crit_code in enumerate(codes, start=len(L.PROVINCE_FIXED) + 1):
+            crit = fw.criterion_by_code[crit_code]
+            assert crit.indicator is not None
+            cell = _cell_at(rows, r, c)
+            letter = get_column_letter(c)
+            unit.where[(crit_code, "value")] = (r, letter)
+            if cell is None or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+                continue
+            if _is_formula(cell):
+                problems.append(Problem(code="formula", vi="Ô chứa công thức thay vì giá trị",
+                                        en="The cell holds a formula instead of a value", file=file, sheet=sheet,
+                                        row=r, column=letter, expected="giá trị (a value)", found=_shown(cell.value)))
+                continue
+            try:
+                unit.values[crit_code] = ValueInput(_value(cell.value, crit.indicator.type))
+            except _Bad as bad:
+                problems.append(Problem(code=bad.code, vi=f"Đơn vị {code}, tiêu chí {crit_code}: {bad.vi}",
+                                        en=f"Unit {code}, criterion {crit_code}: {bad.en}", file=file, sheet=sheet,
+                                        row=r, column=letter, expected=bad.expected, found=_shown(bad.found)))
+        units.append(unit)
+    return units, problems
+
+
+def _bind_check(unit: ParsedUnit, exp: Expect) -> list[Problem]:
+    """The assessment-file checks (numerator ≤ denominator, ratio ≤ 1, …), reported at the form's cells."""
+    fw = exp.fw
+    values = {k: v.value for k, v in unit.values.items() if v.value is not None}
+    a = Assessment(unit=unit.code or "?", tier=fw.tier, year=exp.year or 2000,
+                   framework=FrameworkRef(id=fw.id, version=fw.version), values=values)
+    try:
+        bind(fw, a, name=unit.file)
+    except CertifyError as exc:
+        out = []
+        for p in exc.problems:
+            crit = str(p.path[1]) if len(p.path) > 1 else ""
+            key = str(p.path[2]) if len(p.path) > 2 else "value"
+            row, col = unit.where.get((crit, key), unit.where.get((crit, "value"), (unit.row or 0, "")))
+            out.append(Problem(code=p.code, vi=p.vi, en=p.en, file=unit.file, sheet=unit.sheet, row=row or None,
+                               column=col or None, expected=p.expected, found=p.found))
+        return out
+    return []

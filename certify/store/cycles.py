@@ -1,0 +1,97 @@
+"""Opening a cycle freezes the framework version and its content hash; later work is checked against both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from certify.catalog import Catalog, Resolved, default_catalog
+from certify.errors import CertifyError
+from certify.framework_base import Tier
+from certify.levels.model import LevelFramework
+from certify.store import audit
+from certify.store.models import Cycle
+from certify.store.unit_sources import CURRENT, PRE2025
+
+
+@dataclass(frozen=True)
+class CycleInfo:
+    id: int
+    year: int
+    tier: str
+    unit_map: str
+    framework_id: str
+    framework_version: str
+    framework_hash: str
+    title: str | None
+
+    @classmethod
+    def of(cls, c: Cycle) -> CycleInfo:
+        return cls(c.id, c.year, c.tier, c.unit_map, c.framework_id, c.framework_version, c.framework_hash, c.title)
+
+
+def default_map(year: int) -> str:
+    """Cycles of 2024 and before assess the units of the three-tier map; later ones the current units."""
+    return PRE2025 if year <= 2024 else CURRENT
+
+
+def open_cycle(session: Session, *, year: int, framework: str, actor: str, tier: str | None = None,
+               unit_map: str | None = None, title: str | None = None, catalog: Catalog | None = None) -> CycleInfo:
+    resolved = (catalog or default_catalog()).load(framework)
+    fw = resolved.framework
+    if not isinstance(fw, LevelFramework):
+        raise CertifyError.one("not-levels", f"Bộ tiêu chí {fw.ref} không phải loại xếp mức",
+                               f"Framework {fw.ref} is not a level framework", expected="kind: levels", found=fw.kind)
+    tier = tier or fw.tier.value
+    if tier != fw.tier.value:
+        raise CertifyError.one("wrong-tier", "Cấp đơn vị không khớp với bộ tiêu chí",
+                               "The tier does not match the framework", expected=fw.tier.value, found=tier)
+    unit_map = unit_map or default_map(year)
+    if unit_map not in (PRE2025, CURRENT):
+        raise CertifyError.one("unknown-map", "Bản đồ đơn vị hành chính không hợp lệ", "Unknown unit map",
+                               expected=f"{PRE2025} | {CURRENT}", found=unit_map)
+    if unit_map == CURRENT and tier == Tier.DISTRICT.value:
+        raise CertifyError.one("no-districts", "Từ 01/7/2025 không còn cấp huyện",
+                               "There are no districts after 1 July 2025", expected=PRE2025, found=unit_map)
+    existing = session.scalars(select(Cycle).where(
+        Cycle.year == year, Cycle.tier == tier, Cycle.framework_id == fw.id, Cycle.framework_version == fw.version,
+        Cycle.unit_map == unit_map)).first()
+    if existing is not None:
+        return CycleInfo.of(existing)
+    cycle = Cycle(year=year, tier=tier, unit_map=unit_map, framework_id=fw.id, framework_version=fw.version,
+                  framework_hash=resolved.content_hash, title=title, opened_by=actor)
+    session.add(cycle)
+    session.flush()
+    audit.record(session, actor, "open", "cycle", cycle.id, field="framework",
+                 new={"ref": fw.ref, "hash": resolved.content_hash, "year": year, "tier": tier, "map": unit_map})
+    return CycleInfo.of(cycle)
+
+
+def get_cycle(session: Session, cycle_id: int) -> Cycle:
+    cycle = session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise CertifyError.one("unknown-cycle", f"Không có kỳ đánh giá số {cycle_id}", f"No cycle {cycle_id}",
+                               found=str(cycle_id))
+    return cycle
+
+
+def list_cycles(session: Session) -> list[CycleInfo]:
+    return [CycleInfo.of(c) for c in session.scalars(select(Cycle).order_by(Cycle.year, Cycle.id))]
+
+
+def frozen_framework(cycle: Cycle, catalog: Catalog | None = None) -> tuple[Resolved, LevelFramework]:
+    """The framework the cycle was opened with; refused if its content changed since (a past result never moves)."""
+    resolved = (catalog or default_catalog()).load(cycle.framework_id, cycle.framework_version)
+    if resolved.content_hash != cycle.framework_hash:
+        raise CertifyError.one(
+            "framework-changed",
+            f"Bộ tiêu chí {cycle.framework_id}@{cycle.framework_version} đã bị sửa sau khi mở kỳ đánh giá; "
+            "mọi thay đổi phải thành phiên bản mới",
+            f"Framework {cycle.framework_id}@{cycle.framework_version} was edited after the cycle opened; "
+            "changes must be a new version",
+            expected=cycle.framework_hash, found=resolved.content_hash)
+    fw = resolved.framework
+    assert isinstance(fw, LevelFramework)  # checked when the cycle was opened
+    return resolved, fw

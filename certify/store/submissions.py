@@ -1,0 +1,216 @@
+"""A unit's figures in a cycle: self-assessed and appraised values, evidence, workflow, recognition.
+
+Every function takes a Session and plain values and leaves committing to the caller (one transaction per
+user action). Every change goes through `audit.record`. Concurrent edits of one unit are caught by the
+submission's version column: the second writer gets a `conflict` error instead of overwriting the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from certify.errors import CertifyError
+from certify.store import audit
+from certify.store.models import AdminUnit, Cycle, EntryValue, Submission
+from certify.store.workflow import APPRAISAL_EDITABLE, SELF_EDITABLE, STATE_VI, State, check_transition
+
+SELF = "self"
+APPRAISED = "appraised"
+
+
+@dataclass(frozen=True)
+class ValueInput:
+    """One criterion's value in any accepted form, with its explanation (or comment) and evidence."""
+
+    value: Any
+    explanation: str | None = None
+    evidence_document: str | None = None
+    evidence_date: dt.date | None = None
+    evidence_summary: str | None = None
+    evidence_file: str | None = None
+
+    def fields(self) -> dict[str, Any]:
+        return {"value": self.value, "explanation": self.explanation,
+                "evidence_document": self.evidence_document, "evidence_date": self.evidence_date,
+                "evidence_summary": self.evidence_summary, "evidence_file": self.evidence_file}
+
+
+@dataclass(frozen=True)
+class SubmissionInfo:
+    id: int
+    cycle_id: int
+    unit_code: str
+    unit_name: str
+    state: str
+    version: int
+
+    @classmethod
+    def of(cls, s: Submission) -> SubmissionInfo:
+        return cls(s.id, s.cycle_id, s.unit.code, s.unit.name, s.state, s.version)
+
+
+def conflict(unit: str) -> CertifyError:
+    return CertifyError.one(
+        "conflict",
+        f"{unit}: dữ liệu vừa được người khác thay đổi; hãy tải lại và thực hiện lại",
+        f"{unit}: someone else changed this unit meanwhile; reload and try again")
+
+
+def get_submission(session: Session, cycle_id: int, unit_id: int) -> Submission | None:
+    return session.scalars(select(Submission).where(Submission.cycle_id == cycle_id,
+                                                    Submission.unit_id == unit_id)).first()
+
+
+def find_submission(session: Session, cycle_id: int, unit_code: str) -> Submission:
+    sub = session.scalars(select(Submission).join(AdminUnit).where(
+        Submission.cycle_id == cycle_id, AdminUnit.code == unit_code)).first()
+    if sub is None:
+        raise CertifyError.one("no-submission", f"Đơn vị {unit_code} chưa có hồ sơ trong kỳ {cycle_id}",
+                               f"Unit {unit_code} has nothing in cycle {cycle_id}", found=unit_code)
+    return sub
+
+
+def ensure_submission(session: Session, cycle: Cycle, unit: AdminUnit, actor: str,
+                      batch_id: int | None = None) -> Submission:
+    sub = get_submission(session, cycle.id, unit.id)
+    if sub is None:
+        sub = Submission(cycle_id=cycle.id, unit_id=unit.id, state=State.DRAFT.value, import_batch_id=batch_id)
+        sub.unit = unit
+        session.add(sub)
+        session.flush()
+        audit.record(session, actor, "create", "submission", sub.id, submission_id=sub.id, field="state",
+                     new=State.DRAFT.value)
+    return sub
+
+
+def _check_version(sub: Submission, expected_version: int | None) -> None:
+    if expected_version is not None and sub.version != expected_version:
+        raise conflict(sub.unit.code)
+
+
+def _flush(session: Session, sub: Submission) -> None:
+    """Write now, so that a concurrent change shows up here as a conflict and not later as a crash."""
+    with session.no_autoflush:  # read before flushing: after a failed flush the session can load nothing
+        code = sub.unit.code
+    try:
+        session.flush()
+    except StaleDataError:
+        raise conflict(code) from None
+    except OperationalError as exc:  # SQLite: another writer committed after this transaction's snapshot
+        if "locked" in str(exc) or "busy" in str(exc).lower():
+            raise conflict(code) from None
+        raise
+
+
+def _entry(sub: Submission, criterion: str, kind: str) -> EntryValue | None:
+    return next((v for v in sub.values if v.criterion == criterion and v.kind == kind), None)
+
+
+def set_values(session: Session, sub: Submission, kind: str, values: dict[str, ValueInput], actor: str,
+               expected_version: int | None = None) -> int:
+    """Write self-assessed (`self`) or appraised values; returns how many fields changed."""
+    _check_version(sub, expected_version)
+    state = State(sub.state)
+    allowed = SELF_EDITABLE if kind == SELF else APPRAISAL_EDITABLE
+    if state not in allowed:
+        raise CertifyError.one(
+            "not-editable",
+            f"{sub.unit.code}: không thể sửa số liệu {'tự đánh giá' if kind == SELF else 'thẩm định'} "
+            f"khi hồ sơ ở trạng thái «{STATE_VI[state]}»",
+            f"{sub.unit.code}: {kind} values cannot change while the submission is '{state.value}'",
+            expected=" | ".join(s.value for s in allowed), found=state.value)
+    changed = 0
+    for code, new in values.items():
+        row = _entry(sub, code, kind)
+        if row is None:
+            row = EntryValue(submission_id=sub.id, criterion=code, kind=kind, updated_by=actor, **new.fields())
+            sub.values.append(row)
+            session.add(row)
+            for name, val in new.fields().items():
+                if val is not None:
+                    audit.record(session, actor, "set", "entry_value", None, submission_id=sub.id,
+                                 field=f"{kind}:{code}:{name}", old=None, new=val)
+                    changed += 1
+            continue
+        for name, val in new.fields().items():
+            old = getattr(row, name)
+            if old != val:
+                audit.record(session, actor, "set", "entry_value", row.id, submission_id=sub.id,
+                             field=f"{kind}:{code}:{name}", old=old, new=val)
+                setattr(row, name, val)
+                row.updated_by = actor
+                changed += 1
+    if changed:
+        sub.updated_at = dt.datetime.now(dt.UTC)  # dirties the submission, so its version is checked and bumped
+    _flush(session, sub)
+    return changed
+
+
+def transition(session: Session, sub: Submission, target: str, actor: str, *, reasons: str | None = None,
+               expected_version: int | None = None) -> SubmissionInfo:
+    _check_version(sub, expected_version)
+    dst = check_transition(sub.state, target, sub.unit.code)
+    if dst is State.RETURNED and not (reasons and reasons.strip()):
+        raise CertifyError.one("no-reasons", "Trả lại hồ sơ phải nêu lý do", "Returning a submission needs reasons",
+                               expected="lý do (reasons)", found="")
+    if dst is State.RECOGNISED:
+        raise CertifyError.one("use-recognise", "Công nhận phải kèm số quyết định, ngày, người ký",
+                               "Recognition needs a decision number, date and signer (use recognise)")
+    audit.record(session, actor, "transition", "submission", sub.id, submission_id=sub.id, field="state",
+                 old=sub.state, new=dst.value)
+    if dst is State.RETURNED:
+        audit.record(session, actor, "set", "submission", sub.id, submission_id=sub.id, field="return_reasons",
+                     old=sub.return_reasons, new=reasons)
+        sub.return_reasons = reasons
+    sub.state = dst.value
+    _flush(session, sub)
+    return SubmissionInfo.of(sub)
+
+
+def recognise(session: Session, sub: Submission, *, decision_number: str, decision_date: dt.date, signer: str,
+              actor: str, expected_version: int | None = None) -> SubmissionInfo:
+    """Record the provincial chair's decision. Requires a current certification of the appraised figures."""
+    from certify.store.certification import current_certification
+
+    _check_version(sub, expected_version)
+    check_transition(sub.state, State.RECOGNISED.value, sub.unit.code)
+    missing = [n for n, v in (("decision_number", decision_number), ("signer", signer)) if not str(v).strip()]
+    if missing:
+        raise CertifyError.one("incomplete-decision", "Thiếu số quyết định hoặc người ký",
+                               "The decision number or the signer is missing", expected=", ".join(missing), found="")
+    if current_certification(session, sub.id) is None:
+        raise CertifyError.one("not-certified", f"{sub.unit.code}: chưa xác định mức (chạy chứng nhận trước)",
+                               f"{sub.unit.code}: no certification yet (certify the cycle first)")
+    for name, val in (("decision_number", decision_number), ("decision_date", decision_date), ("signer", signer),
+                      ("state", State.RECOGNISED.value)):
+        audit.record(session, actor, "recognise", "submission", sub.id, submission_id=sub.id, field=name,
+                     old=getattr(sub, name), new=val)
+        setattr(sub, name, val)
+    _flush(session, sub)
+    return SubmissionInfo.of(sub)
+
+
+def effective_values(sub: Submission) -> dict[str, Any]:
+    """Values in the assessment-file form: appraised ones override the unit's own, with their evidence."""
+    chosen: dict[str, EntryValue] = {}
+    for row in sub.values:
+        if row.kind == APPRAISED or row.criterion not in chosen:
+            chosen[row.criterion] = row
+    out: dict[str, Any] = {}
+    for code, row in chosen.items():
+        if row.value is None:
+            continue
+        evidence = {k: v for k, v in (("document", row.evidence_document), ("date", row.evidence_date),
+                                      ("summary", row.evidence_summary), ("file", row.evidence_file)) if v}
+        entry = dict(row.value) if isinstance(row.value, dict) else {"value": row.value}
+        if evidence:
+            entry["evidence"] = evidence
+        out[code] = entry
+    return out

@@ -1,0 +1,148 @@
+"""Every file of the bad-form corpus gets a clear error naming where and what, and the database is unchanged."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from certify.errors import Problem
+from certify.intake.importer import import_files
+from certify.store.cycles import open_cycle
+from certify.store.engine import make_engine, transaction
+from certify.store.migrate import upgrade
+from certify.store.unit_sources import SourceData, read_sources
+from certify.store.units import load_units
+from tests.intake.helpers import FW, ROOT, filled_form
+from tests.store.helpers import counts
+
+BAD = Path(__file__).parent / "bad_forms"
+CLI = [sys.executable, "-c", "from certify.cli.app import main; main()"]
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, int, str]]:
+    folder = tmp_path_factory.mktemp("corpus")
+    url = f"sqlite:///{folder / 'certify.sqlite'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    data: SourceData = read_sources()
+    with transaction(engine) as s:
+        load_units(s, data)
+        cycle = open_cycle(s, year=2024, framework=FW, actor="test")
+    # One good unit already imported, so that "unchanged" also means "not overwritten".
+    with transaction(engine) as s:
+        assert import_files(s, cycle.id, [filled_form(folder, "29644")], "test").ok
+    yield engine, cycle.id, url
+    engine.dispose()
+
+
+def _import(db: tuple[Engine, int, str], name: str) -> list[Problem]:
+    engine, cycle_id, _ = db
+    before = counts(engine)
+    with transaction(engine) as s:
+        result = import_files(s, cycle_id, [BAD / name], "test")
+    assert counts(engine) == before, "a rejected import must leave the database unchanged"
+    assert result.problems and result.units_written == 0
+    for p in result.problems:
+        assert p.vi and p.en and p.file and p.file.endswith(name)
+    return result.problems
+
+
+CASES = [
+    # file, problem code, sheet, row, column (None: not checked)
+    ("wrong_file_type.xlsx", "not-xlsx", None, None, None),
+    ("empty.xlsx", "empty-file", None, None, None),
+    ("sheet_renamed.xlsx", "sheet-missing", "Phiếu đánh giá", None, None),
+    ("columns_moved.xlsx", "columns-moved", "Phiếu đánh giá", 7, "J"),
+    ("merged_cells.xlsx", "merged-cells", "Phiếu đánh giá", None, None),
+    ("formulas.xlsx", "formula", "Phiếu đánh giá", 15, "J"),
+    ("numerator_above_denominator.xlsx", "ratio-above-one", "Phiếu đánh giá", 9, "K"),
+    ("negative_count.xlsx", "negative", "Phiếu đánh giá", 24, "J"),
+    ("percent_above_100.xlsx", "percent-above-100", "Phiếu đánh giá", 8, "J"),
+    ("text_in_number.xlsx", "text-in-number", "Phiếu đánh giá", 15, "J"),
+    ("unknown_unit.xlsx", "unknown-unit", "Phiếu đánh giá", 3, "C"),
+    ("wrong_tier_unit.xlsx", "wrong-tier", "Phiếu đánh giá", 3, "C"),
+    ("duplicate_units.xlsx", "duplicate-unit", "Tổng hợp đơn vị", 7, "A"),
+    ("other_framework_version.xlsx", "other-framework-version", "_meta", None, None),
+    ("zip_bomb.xlsx", "zip-bomb", None, None, None),
+]
+
+
+@pytest.mark.parametrize(("name", "code", "sheet", "row", "column"), CASES, ids=[c[0] for c in CASES])
+def test_bad_form(corpus_db: tuple[Engine, int, str], name: str, code: str, sheet: str | None, row: int | None,
+                  column: str | None) -> None:
+    problems = _import(corpus_db, name)
+    match = [p for p in problems if p.code == code]
+    assert match, [p.message() for p in problems]
+    p = match[0]
+    assert p.expected is not None and p.found is not None
+    if sheet is not None:
+        assert p.sheet == sheet
+    if row is not None:
+        assert (p.row, p.column) == (row, column), p.message()
+
+
+def test_file_over_size_limit(corpus_db: tuple[Engine, int, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CERTIFY_MAX_UPLOAD_BYTES", "4096")
+    [p] = _import(corpus_db, "over_size_limit.xlsx")
+    assert p.code == "too-large" and p.expected == "≤ 4,096 byte"
+
+
+def test_one_bad_file_among_good_ones_writes_nothing_unless_partial(corpus_db: tuple[Engine, int, str],
+                                                                    tmp_path: Path) -> None:
+    engine, cycle_id, _ = corpus_db
+    good = filled_form(tmp_path, "29647", name="good.xlsx")
+    before = counts(engine)
+    with transaction(engine) as s:
+        result = import_files(s, cycle_id, [good, BAD / "negative_count.xlsx"], "test")
+    assert result.problems and result.units_written == 0 and counts(engine) == before
+    with transaction(engine) as s:
+        result = import_files(s, cycle_id, [good, BAD / "negative_count.xlsx"], "test", partial=True)
+    assert result.units_written == 1 and result.rejected_units == ["29641"]
+    assert counts(engine)["submission"] == before["submission"] + 1
+
+
+def test_cli_rejects_with_bilingual_message_and_exit_2(corpus_db: tuple[Engine, int, str]) -> None:
+    _, cycle_id, url = corpus_db
+    env = {**os.environ, "CERTIFY_DATABASE_URL": url, "COLUMNS": "200"}
+    proc = subprocess.run([*CLI, "import", str(BAD / "text_in_number.xlsx"),
+                           "--cycle", str(cycle_id)], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert proc.returncode == 2, proc.stderr
+    assert "ô số chứa chữ" in proc.stderr and "text in a number cell" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    proc = subprocess.run([*CLI, "export", "--cycle", "999", "-o", "/dev/null"],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    assert proc.returncode == 2 and "No cycle 999" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_export_neutralises_formula_like_text(corpus_db: tuple[Engine, int, str], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from sqlalchemy import update
+
+    from certify.intake.export import export_cycle
+    from certify.intake.safety import safe_cell
+    from certify.store.models import AdminUnit
+
+    assert [safe_cell(t) for t in ("=1+1", "+84", "-3", "@SUM(A1)", "Xã An", 5)] == \
+        ["'=1+1", "'+84", "'-3", "'@SUM(A1)", "Xã An", 5]
+    engine, cycle_id, _ = corpus_db
+    with transaction(engine) as s:
+        s.execute(update(AdminUnit).where(AdminUnit.map == "pre2025", AdminUnit.code == "29644")
+                  .values(name="=HYPERLINK(\"http://example.invalid\",\"x\")"))
+    try:
+        with transaction(engine) as s:
+            out = export_cycle(s, cycle_id, tmp_path / "out.xlsx")
+        ws = load_workbook(out)["Kết quả"]
+        names = [row[1] for row in ws.iter_rows(min_row=2, values_only=True)]
+        assert "'=HYPERLINK(\"http://example.invalid\",\"x\")" in names
+        assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
+    finally:
+        with transaction(engine) as s:
+            s.execute(update(AdminUnit).where(AdminUnit.map == "pre2025", AdminUnit.code == "29644")
+                      .values(name="Xã Mỹ Phước"))
