@@ -1,9 +1,27 @@
-"""`certify serve`: filled in with the web application."""
+"""`certify serve`: the web application on uvicorn."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
 
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe (listen address)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Cổng (port)", min=1, max=65535)] = 8000,
+) -> None:
+    """Chạy ứng dụng web (start the web application)."""
+    import uvicorn  # imported here so the other commands start without the web stack
+
+    from api.app import create_app
+
+    app = create_app()
+    shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host
+    typer.echo(f"Đang chạy tại / serving at: http://{shown}:{port}/  (API: http://{shown}:{port}/api/docs)")
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add the web commands to the main app."""
+    app.command("serve")(serve)

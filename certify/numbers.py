@@ -7,8 +7,10 @@ Python's `round` rounds half to even (0.125 → 0.12); official tables round hal
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from functools import cache
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 LOCALE = "vi_VN"
 
@@ -24,16 +26,25 @@ def round_half_up(value: float, digits: int) -> Decimal:
     return snapped.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
+# Parsing a locale and a pattern costs far more than applying them; pages format thousands of numbers.
+@cache
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@cache
+def _pattern(digits: int, fixed: bool) -> NumberPattern:
+    return parse_pattern(f"#,##0.{('0' if fixed else '#') * digits}" if digits else "#,##0")
+
+
 def fmt_number(value: float, digits: int = 2, locale: str = LOCALE) -> str:
     """`1234.5` → `1.234,5` (vi): at most `digits` decimals, trailing zeros dropped."""
-    rounded = round_half_up(value, digits)
-    return format_decimal(rounded, format=f"#,##0.{'#' * digits}" if digits else "#,##0", locale=locale)
+    return str(_pattern(digits, False).apply(round_half_up(value, digits), _locale(locale)))
 
 
 def fmt_fixed(value: float, digits: int, locale: str = LOCALE) -> str:
     """Exactly `digits` decimals, as published DTI values (0,7164)."""
-    rounded = round_half_up(value, digits)
-    return format_decimal(rounded, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=locale)
+    return str(_pattern(digits, True).apply(round_half_up(value, digits), _locale(locale)))
 
 
 def fmt_percent(ratio: float, digits: int = 1, locale: str = LOCALE) -> str:

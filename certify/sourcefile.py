@@ -6,6 +6,7 @@ key is almost always a copy-paste mistake, so duplicates are reported here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -125,10 +126,11 @@ def read_file(path: Path) -> SourceDoc:
 
 
 # Pydantic error types → Vietnamese. English comes from pydantic itself.
-_VI_BY_TYPE: dict[str, str] = {
+VI_BY_TYPE: dict[str, str] = {
     "missing": "Thiếu trường bắt buộc",
     "extra_forbidden": "Trường không được phép (sai tên?)",
     "string_type": "Phải là chuỗi ký tự",
+    "string_too_short": "Không được để trống",
     "int_type": "Phải là số nguyên",
     "int_parsing": "Phải là số nguyên",
     "int_from_float": "Phải là số nguyên",
@@ -145,33 +147,47 @@ _VI_BY_TYPE: dict[str, str] = {
     "list_type": "Phải là danh sách",
     "dict_type": "Phải là bảng khóa–giá trị",
     "model_type": "Phải là bảng khóa–giá trị",
+    "model_attributes_type": "Phải là bảng khóa–giá trị",
     "date_type": "Phải là ngày (YYYY-MM-DD)",
     "date_parsing": "Phải là ngày (YYYY-MM-DD)",
     "date_from_datetime_parsing": "Phải là ngày (YYYY-MM-DD)",
     "string_pattern_mismatch": "Sai định dạng",
+    "uuid_parsing": "Sai định dạng",
+    "json_invalid": "JSON không hợp lệ",
     "value_error": "Giá trị không hợp lệ",
     "too_short": "Quá ít phần tử",
 }
 
 
+def problems_from_errors(
+    errors: Iterable[Mapping[str, Any]], doc: SourceDoc | None = None, name: str | None = None,
+    prefix: KeyPath = (),
+) -> list[Problem]:
+    """pydantic error details (from a file or a web request) → located, bilingual problems."""
+    out: list[Problem] = []
+    for err in errors:
+        kind = str(err.get("type", "value_error"))
+        path: KeyPath = (*prefix, *(p for p in err.get("loc", ()) if isinstance(p, str | int)))
+        vi = VI_BY_TYPE.get(kind, "Giá trị không hợp lệ")
+        en = str(err.get("msg", "Invalid value"))
+        # Custom validators put a bilingual "vi | en" message in ValueError.
+        if kind == "value_error" and " | " in en:
+            vi, en = en.removeprefix("Value error, ").split(" | ", 1)
+        found = None if kind == "missing" else repr(err.get("input"))[:80]
+        ctx = err.get("ctx") or {}
+        expected = ", ".join(f"{k}={v}" for k, v in ctx.items() if k != "error")[:120] or None
+        if doc is not None:
+            out.append(doc.problem(f"schema:{kind}", vi, en, path, found=found, expected=expected))
+        else:
+            out.append(Problem(code=f"schema:{kind}", vi=vi, en=en, file=name, path=path, found=found,
+                               expected=expected))
+    return out
+
+
 def problems_from_validation(
     exc: ValidationError, doc: SourceDoc | None, name: str | None = None, prefix: KeyPath = ()
 ) -> list[Problem]:
-    out: list[Problem] = []
-    for err in exc.errors(include_url=False):
-        path: KeyPath = (*prefix, *(p for p in err["loc"] if isinstance(p, str | int)))
-        vi = _VI_BY_TYPE.get(err["type"], "Giá trị không hợp lệ")
-        en = err["msg"]
-        # Custom validators put a bilingual "vi | en" message in ValueError.
-        if err["type"] == "value_error" and " | " in en:
-            vi, en = en.removeprefix("Value error, ").split(" | ", 1)
-        found = err.get("input")
-        found_text = None if err["type"] == "missing" else repr(found)[:80]
-        if doc is not None:
-            out.append(doc.problem(f"schema:{err['type']}", vi, en, path, found=found_text))
-        else:
-            out.append(Problem(code=f"schema:{err['type']}", vi=vi, en=en, file=name, path=path, found=found_text))
-    return out
+    return problems_from_errors(exc.errors(include_url=False), doc, name, prefix)
 
 
 def validate_model(model: type[M], data: Any, doc: SourceDoc | None, name: str | None = None) -> M:
@@ -185,6 +201,7 @@ __all__ = [
     "SourceDoc",
     "format_path",
     "parse_text",
+    "problems_from_errors",
     "problems_from_validation",
     "read_file",
     "validate_model",

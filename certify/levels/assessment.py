@@ -216,7 +216,7 @@ def _number(raw: Any, sub: KeyPath, whole: bool = False) -> float:
         raise _Bad("wrong-type", "phải là số", "must be a number", "số/number", raw, sub)
     try:
         value = float(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a JSON integer beyond float range
         raise _Bad("wrong-type", "phải là số", "must be a number", "số/number", raw, sub) from None
     if not math.isfinite(value):
         raise _Bad("wrong-type", "phải là số hữu hạn", "must be a finite number", "số/number", raw, sub)

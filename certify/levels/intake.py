@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from certify.catalog import Catalog, Resolved
@@ -11,17 +12,28 @@ from certify.levels.compiled import compile_framework
 from certify.levels.model import LevelFramework
 
 
+def level_framework(catalog: Catalog, ident: str, version: str | None) -> Resolved:
+    """The framework an assessment names; refused at the path `framework` if unknown, partial or not levels."""
+    try:
+        resolved = catalog.load(ident, version)
+        if isinstance(resolved.framework, LevelFramework):
+            compile_framework(resolved)  # a partial framework is refused here, naming what is missing
+    except CertifyError as exc:
+        raise CertifyError([replace(p, path=("framework",)) for p in exc.problems]) from None
+    if not isinstance(resolved.framework, LevelFramework):
+        raise CertifyError.one("wrong-kind", "Bộ tiêu chí này là bộ chấm điểm DTI, không phải theo mức độ",
+                               "This framework is a DTI point scale, not a level framework",
+                               path=("framework",), expected="kind: levels", found=resolved.framework.kind)
+    return resolved
+
+
 def load_unit(path: Path, catalog: Catalog) -> tuple[Resolved, BoundAssessment]:
     assessment, doc = load_assessment(path)
     try:
-        resolved = catalog.load(assessment.framework.id, assessment.framework.version)
-        if isinstance(resolved.framework, LevelFramework):
-            compile_framework(resolved)  # a partial framework is refused here, naming the field
+        resolved = level_framework(catalog, assessment.framework.id, assessment.framework.version)
     except CertifyError as exc:
-        raise CertifyError([doc.problem(p.code, p.vi, p.en, ("framework",), expected=p.expected, found=p.found)
+        raise CertifyError([doc.problem(p.code, p.vi, p.en, p.path, expected=p.expected, found=p.found)
                             for p in exc.problems]) from None
-    if not isinstance(resolved.framework, LevelFramework):
-        raise CertifyError([doc.problem("wrong-kind", "Bộ tiêu chí này là bộ chấm điểm DTI, không phải theo mức độ",
-                                        "This framework is a DTI point scale, not a level framework",
-                                        ("framework",), expected="kind: levels", found=resolved.framework.kind)])
-    return resolved, bind(resolved.framework, assessment, doc)
+    fw = resolved.framework
+    assert isinstance(fw, LevelFramework)
+    return resolved, bind(fw, assessment, doc)

@@ -1,0 +1,46 @@
+"""Application factory: `create_app(settings)` wires settings, catalog, samples, storage and routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api import handlers
+from api.edge import Edge
+from api.pages import assess_pages, framework_pages, home, unit_pages
+from api.routes import evaluate_api, frameworks_api, samples_api
+from api.samples import Samples
+from api.settings import Settings
+from api.store import Store
+from certify.catalog import Catalog, default_catalog
+
+STATIC = Path(__file__).parent / "static"
+
+DESCRIPTION = """\
+Đánh giá, công nhận mức độ chuyển đổi số cấp huyện, cấp xã (QĐ 2361/QĐ-BTTTT và bộ tiêu chí của tỉnh).
+
+Lỗi luôn có dạng `{"errors": [...]}`: mỗi lỗi có đường dẫn trường (`path`), thông điệp tiếng Việt và tiếng Anh.
+Errors always read `{"errors": [...]}`, each with the field path and a Vietnamese and English message.
+"""
+
+
+def create_app(settings: Settings | None = None, *, catalog: Catalog | None = None,
+               store: Store | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(title="certify — chuyển đổi số", version="0.1.0", description=DESCRIPTION,
+                  docs_url="/api/docs", redoc_url=None, openapi_url="/openapi.json")
+    app.state.settings = settings
+    app.state.catalog = catalog or default_catalog()
+    app.state.samples = Samples(settings.samples_dir, app.state.catalog)
+    app.state.store = store
+    handlers.install(app)
+    for api_router in (frameworks_api.router, evaluate_api.router, samples_api.router):
+        app.include_router(api_router, prefix="/api")
+    for page_router in (home.router, framework_pages.router, unit_pages.router, assess_pages.router):
+        app.include_router(page_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(Edge, default_lang=settings.default_lang, max_body=settings.max_body_bytes,
+                       secure=settings.secure_cookies)
+    return app

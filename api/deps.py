@@ -1,0 +1,51 @@
+"""Typed FastAPI dependencies: everything a route needs comes from the app's state, never globals."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.edge import JSON_FLAG, LANG_KEY
+from api.i18n import Translator
+from api.samples import Samples
+from api.settings import Settings
+from certify.catalog import Catalog
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+def get_samples(request: Request) -> Samples:
+    samples: Samples = request.app.state.samples
+    return samples
+
+
+def get_lang(request: Request) -> str:
+    lang: str = request.scope.get(LANG_KEY, request.app.state.settings.default_lang)
+    return lang
+
+
+def get_translator(request: Request) -> Translator:
+    return Translator(get_lang(request))
+
+
+def wants_json(request: Request) -> bool:
+    """The JSON twin of a page: `/page.json`, or an Accept header that prefers JSON to HTML."""
+    if request.scope.get(JSON_FLAG):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+SamplesDep = Annotated[Samples, Depends(get_samples)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+TranslatorDep = Annotated[Translator, Depends(get_translator)]

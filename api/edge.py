@@ -1,0 +1,70 @@
+"""ASGI middleware at the edge: JSON twins (`/page.json`), language choice, body size limit.
+
+Plain ASGI rather than `BaseHTTPMiddleware`, which would add a task hop to every request
+(measured by bench/api_bench.py).
+"""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs
+
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.i18n import LANG_COOKIE, LANGS, pick_lang
+from api.problems import body, http_problem
+
+JSON_FLAG = "certify.json"
+LANG_KEY = "certify.lang"
+_NOT_TWINS = ("/api/", "/static/", "/openapi.json")
+
+
+class Edge:
+    def __init__(self, app: ASGIApp, default_lang: str, max_body: int, secure: bool) -> None:
+        self.app = app
+        self.default_lang = default_lang
+        self.max_body = max_body
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope = dict(scope)
+        path: str = scope["path"]
+        if path.endswith(".json") and not path.startswith(_NOT_TWINS):
+            scope["path"] = path[: -len(".json")] or "/"
+            scope["raw_path"] = scope["path"].encode()
+            scope[JSON_FLAG] = True
+        headers = dict(scope["headers"])
+        length = headers.get(b"content-length", b"0")
+        if length.isdigit() and int(length) > self.max_body:
+            response = JSONResponse(body([http_problem(413)]), status_code=413)
+            await response(scope, receive, send)
+            return
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[-1]
+        cookie_lang = _cookie(headers.get(b"cookie", b""), LANG_COOKIE)
+        scope[LANG_KEY] = pick_lang(query, cookie_lang, self.default_lang)
+        if query not in LANGS or query == cookie_lang:
+            await self.app(scope, receive, send)
+            return
+        cookie = f"{LANG_COOKIE}={query}; Path=/; Max-Age=31536000; SameSite=Lax" + ("; Secure" if self.secure else "")
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = dict(message)
+                message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def _cookie(raw: bytes, name: str) -> str | None:
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(raw.decode("latin-1"))
+    except Exception:  # a malformed Cookie header only loses the language choice
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel else None

@@ -1,0 +1,76 @@
+"""The framework's dependency graph as inline SVG, laid out server-side (no JS, works offline).
+
+Layered layout: columns are topological generations of the prerequisite graph (prerequisites on
+the left), rows ordered by the mean row of a node's prerequisites (one barycentre pass) so that
+edges cross less. Criteria with no prerequisite link are listed beside the graph, not drawn.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+from markupsafe import Markup, escape
+
+from certify.levels.graph import criterion_graph
+from certify.levels.model import LevelFramework
+
+PALETTE = ("#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457")
+BOX_W, BOX_H, COL_GAP, ROW_GAP, PAD = 96, 26, 70, 12, 10
+
+
+def pillar_colours(fw: LevelFramework) -> dict[str, str]:
+    return {p.id: PALETTE[i % len(PALETTE)] for i, p in enumerate(fw.pillars)}
+
+
+def layout(fw: LevelFramework) -> tuple[dict[str, tuple[int, int]], list[tuple[str, str]], list[str]]:
+    """(column, row) of every linked criterion, the edges, and the criteria left out."""
+    graph = criterion_graph(fw)
+    linked = [c.code for c in fw.criteria if graph.degree(c.code) > 0]
+    alone = [c.code for c in fw.criteria if graph.degree(c.code) == 0]
+    sub = graph.subgraph(linked)
+    declared = {code: i for i, code in enumerate(linked)}
+    pos: dict[str, tuple[int, int]] = {}
+    for col, generation in enumerate(nx.topological_generations(sub)):
+        def weight(code: str) -> tuple[float, int]:
+            rows = [pos[p][1] for p in sub.predecessors(code) if p in pos]
+            return (sum(rows) / len(rows) if rows else -1.0, declared[code])
+
+        for row, code in enumerate(sorted(generation, key=weight)):
+            pos[code] = (col, row)
+    return pos, [(str(u), str(v)) for u, v in sub.edges], alone
+
+
+def dependency_svg(fw: LevelFramework, title: str) -> Markup:
+    pos, edges, _ = layout(fw)
+    if not pos:
+        return Markup("")
+    colour = pillar_colours(fw)
+    cols = max(c for c, _ in pos.values()) + 1
+    rows = max(r for _, r in pos.values()) + 1
+    width = PAD * 2 + cols * BOX_W + (cols - 1) * COL_GAP
+    height = PAD * 2 + rows * BOX_H + (rows - 1) * ROW_GAP
+
+    def xy(code: str) -> tuple[int, int]:
+        c, r = pos[code]
+        return PAD + c * (BOX_W + COL_GAP), PAD + r * (BOX_H + ROW_GAP)
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="depgraph" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
+             f"<title>{escape(title)}</title>",
+             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+             'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>']
+    for u, v in edges:
+        (x1, y1), (x2, y2) = xy(u), xy(v)
+        x1, y1, y2 = x1 + BOX_W, y1 + BOX_H // 2, y2 + BOX_H // 2
+        mid = (x1 + x2) // 2
+        parts.append(f'<path d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}" fill="none" stroke="#777" '
+                     f'stroke-width="1.2" marker-end="url(#arrow)"/>')
+    for code in pos:
+        x, y = xy(code)
+        crit = fw.criterion_by_code[code]
+        fill = colour.get(crit.pillar, "#555")
+        parts.append(f'<a href="#crit-{escape(code)}"><g><title>{escape(code)}: {escape(crit.name or "")}</title>'
+                     f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="5" fill="{fill}"/>'
+                     f'<text x="{x + BOX_W // 2}" y="{y + BOX_H // 2 + 5}" text-anchor="middle" fill="#fff" '
+                     f'font-size="13" font-family="sans-serif">{escape(code)}</text></g></a>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,60 @@
+"""Every handled error leaves as `{"errors": [Problem…]}` (API, JSON twins) or a bilingual error page."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.csrf import CsrfError
+from api.deps import wants_json
+from api.problems import NotFoundError, body, http_problem, internal_problem, problems_from_request
+from api.store import StoreUnavailable
+from certify.errors import CertifyError, Problem
+
+log = logging.getLogger("certify.api")
+
+
+def _status(exc: CertifyError) -> int:
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, CsrfError):
+        return 403
+    if isinstance(exc, StoreUnavailable):
+        return 503
+    return 422
+
+
+def respond(request: Request, problems: Sequence[Problem], status: int) -> Response:
+    if request.url.path.startswith("/api/") or wants_json(request):
+        return JSONResponse(body(problems), status_code=status)
+    from api.rendering import html  # rendering imports the dependencies that import this module's peers
+
+    return html(request, "error.html", status, problems=list(problems), status=status)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(CertifyError)
+    async def certify_error(request: Request, exc: CertifyError) -> Response:
+        return respond(request, exc.problems, _status(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return respond(request, problems_from_request(exc.errors()), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        response = respond(request, [http_problem(exc.status_code, detail)], exc.status_code)
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return respond(request, [internal_problem()], 500)

@@ -1,0 +1,68 @@
+"""Vietnamese first, English on request: a small gettext layer over Babel's catalog tools.
+
+Source strings are the Vietnamese text; `api/locale/en/LC_MESSAGES/messages.po` maps them to
+English. The .po file is read with Babel at start-up (no compiled .mo to keep in step), and
+`pybabel extract -F api/babel.cfg` regenerates the template of strings (see tests/api/test_i18n.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from babel.messages.pofile import read_po
+
+from certify.numbers import fmt_number, fmt_percent
+
+LANGS = ("vi", "en")
+LOCALE_DIR = Path(__file__).parent / "locale"
+BABEL_LOCALE = {"vi": "vi_VN", "en": "en_GB"}  # en_GB: day/month order, as Vietnamese readers expect
+LANG_COOKIE = "lang"
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    if lang == "vi":
+        return {}
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as fh:
+        po = read_po(fh, locale=lang)
+    return {str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy}
+
+
+def gettext(lang: str, message: str) -> str:
+    return catalog(lang).get(message, message)
+
+
+def pick_lang(query: str | None, cookie: str | None, default: str) -> str:
+    for candidate in (query, cookie):
+        if candidate in LANGS:
+            return candidate
+    return default
+
+
+class Translator:
+    """What templates receive as `t`: strings, numbers and dates in the page's language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.locale = BABEL_LOCALE[lang]
+
+    def __call__(self, message: str) -> str:
+        return gettext(self.lang, message)
+
+    def num(self, value: float, digits: int = 2) -> str:
+        return fmt_number(value, digits, self.locale)
+
+    def pct(self, ratio: float, digits: int = 1) -> str:
+        return fmt_percent(ratio, digits, self.locale)
+
+    def date(self, value: date) -> str:
+        return format_date(value, format="short" if self.lang == "en" else "dd/MM/yyyy", locale=self.locale)
+
+    def pick(self, vi: Any, en: Any) -> Any:
+        """Data files carry Vietnamese text and sometimes an English twin (`name_en`)."""
+        return en if self.lang == "en" and en else vi

@@ -1,0 +1,51 @@
+"""`POST /api/evaluate`, `POST /api/gap`: stateless certification of one assessment sent as JSON."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import JSONResponse
+
+from api.deps import CatalogDep
+from api.evaluation import certify_one, evaluation_json, evaluation_summary
+from api.problems import BODY_ERROR_RESPONSES, ERROR_RESPONSES
+from certify.levels.assessment import Assessment
+from certify.levels.gap import gap_report
+
+router = APIRouter(tags=["evaluation"], responses=ERROR_RESPONSES | BODY_ERROR_RESPONSES)
+
+EXAMPLE = {
+    "unit": "29746",
+    "unit_name": "Xã Mỹ Lộc",
+    "tier": "commune",
+    "year": 2024,
+    "framework": "sample-2361-commune@1.0",
+    "target_level": "ket-noi",
+    "values": {"CQS-01": {"numerator": 52, "denominator": 95}, "CQS-04": True, "CQS-08": 80, "CQS-03": "32%"},
+}
+
+AssessmentBody = Annotated[Assessment, Body(openapi_examples={"xa": {"summary": "Một xã", "value": EXAMPLE}})]
+
+
+Detail = Annotated[Literal["summary", "full"], Query(
+    description="summary: mức, kết quả từng tiêu chí theo mức, khoảng cách đến mức tiếp theo; "
+                "full: thêm giá trị/yêu cầu dạng chữ của mọi tiêu chí và toàn bộ lộ trình")]
+
+# The answers are plain dicts built by the core: returned as JSONResponse so FastAPI does not
+# validate and re-encode ~100 KB per request (documented by `responses` instead).
+OBJECT: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": {"schema": {"type": "object"}}},
+                                                 "description": "OK"}}
+
+
+@router.post("/evaluate", response_class=JSONResponse, responses=OBJECT,
+             summary="Xác định mức đạt được, kèm khoảng cách (level, verdicts, gaps, provenance)")
+def evaluate(assessment: AssessmentBody, catalog: CatalogDep, detail: Detail = "summary") -> JSONResponse:
+    ev = certify_one(catalog, assessment)
+    return JSONResponse(evaluation_summary(ev) if detail == "summary" else evaluation_json(ev))
+
+
+@router.post("/gap", response_class=JSONResponse, responses=OBJECT,
+             summary="Báo cáo khoảng cách và lộ trình (gap report and roadmap)")
+def gap(assessment: AssessmentBody, catalog: CatalogDep) -> JSONResponse:
+    return JSONResponse(gap_report(certify_one(catalog, assessment)).to_dict())

@@ -1,0 +1,37 @@
+"""A fresh app per test module over the shipped frameworks and samples, and a CSRF-aware client."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from certify.catalog import Catalog, bundled_root
+
+SAMPLE = "2024-xa-my-loc"
+COMMUNE = "sample-2361-commune"
+SAMPLE_BANNER = "Bộ tiêu chí mẫu — không phải ngưỡng chính thức"
+
+
+@pytest.fixture(scope="session")
+def app() -> FastAPI:
+    return create_app(Settings(secret_key="test-secret"), catalog=Catalog([bundled_root("frameworks")]))
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+def csrf_token(client: TestClient, url: str = f"/assess/{COMMUNE}") -> str:
+    """Load a form page (which sets the cookie) and read the hidden field."""
+    page = client.get(url)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, "form without CSRF field"
+    return found.group(1)

@@ -1,0 +1,75 @@
+"""End to end in a real headless Chromium (Debian's, driven by Playwright with its executable path).
+
+The self-assessment form: type values, watch the level badge change (HTMX live update). Screenshots
+of the unit page and the form land in $CERTIFY_SCREENSHOTS when set, for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="Debian chromium not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
+                             "127.0.0.1", "--port", str(port), "--log-level", "warning"], cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(base + "/api/frameworks", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_level_badge_follows_typing(server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = Path(os.environ.get("CERTIFY_SCREENSHOTS", tmp_path))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
+                                     chromium_sandbox=False)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+        page.goto(f"{server}/units/2024-xa-my-loc")
+        expect(page.locator("#level-badge")).to_be_visible()
+        page.screenshot(path=str(shots / "unit.png"), full_page=False)
+
+        page.goto(f"{server}/assess/sample-2361-commune")
+        badge = page.locator("#result [data-level]").first
+        expect(badge).to_have_attribute("data-level", "")
+        page.goto(f"{server}/assess/sample-2361-commune?from=2024-xa-my-loc")
+        before = page.locator("#level-badge").get_attribute("data-level")
+        page.locator('select[name="v:CQS-04"]').select_option("không")  # steering committee: no
+        expect(page.locator("#level-badge")).not_to_have_attribute("data-level", before or "", timeout=5000)
+        page.locator('select[name="v:CQS-04"]').select_option("có")
+        expect(page.locator("#level-badge")).to_have_attribute("data-level", before or "", timeout=5000)
+        page.screenshot(path=str(shots / "form.png"), full_page=False)
+        page.locator('input[name="n:CQS-01"]').fill("")  # counts take precedence over the percentage
+        page.locator("#v-CQS-01").fill("150")  # a ratio above 100%: shown in place with its path
+        expect(page.locator("#result")).to_contain_text("values.CQS-01", timeout=5000)
+        browser.close()
