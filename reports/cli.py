@@ -1,9 +1,140 @@
-"""`certify report …` commands: filled in with the report layer."""
+"""`certify report …`: gap (one unit or a folder), province summary, recognition decision."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from certify.catalog import default_catalog
+from certify.cli.common import console
+from certify.errors import CertifyError
+from certify.formats import get_gap_format
+from certify.levels.evaluate import evaluate
+from certify.levels.gap import gap_report
+from certify.levels.intake import load_unit
+
+report_app = typer.Typer(help="Báo cáo in, ký được: khoảng cách, tổng hợp tỉnh, quyết định công nhận (reports).",
+                         no_args_is_help=True)
+
+FolderOpt = Annotated[Path, typer.Option("--assessments", "-a", help="Thư mục tệp đánh giá (folder of assessments)")]
+
+
+def _write(output: Path, data: str | bytes) -> None:
+    try:
+        if isinstance(data, bytes):
+            output.write_bytes(data)
+        else:
+            output.write_text(data, encoding="utf-8")
+    except OSError as exc:
+        raise CertifyError.one("cannot-write", f"Không ghi được tệp «{output}»: {exc.strerror}",
+                               f"Cannot write '{output}': {exc.strerror}", found=str(output)) from None
+    console.print(f"Đã ghi / written: {output}")
+
+
+def _suffix(output: Path, allowed: dict[str, str]) -> str:
+    kind = allowed.get(output.suffix.lower())
+    if kind is None:
+        raise CertifyError.one("unknown-suffix", f"Tệp ra phải có đuôi {' hoặc '.join(allowed)}",
+                               f"The output file must end in {' or '.join(allowed)}",
+                               expected=" | ".join(allowed), found=output.name)
+    return kind
+
+
+@report_app.command("gap")
+def gap_cmd(
+    assessment: Annotated[Path | None, typer.Argument(help="Tệp đánh giá (assessment file)")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="pdf | docx | xlsx | html | md")] = "pdf",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Tệp ra, hoặc thư mục ra với --batch")] = None,
+    batch: Annotated[Path | None, typer.Option("--batch", help="Thư mục: báo cáo cho mọi đơn vị (all units)")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Số tiến trình (default: all cores)")] = None,
+) -> None:
+    """Báo cáo khoảng cách của một đơn vị, hoặc của mọi đơn vị trong thư mục (unit gap report)."""
+    fmt_obj = get_gap_format(fmt)
+    if batch is not None:
+        _batch(batch, fmt, output or Path("reports-out"), jobs)
+        return
+    if assessment is None:
+        raise CertifyError.one("missing-input", "Cần tệp đánh giá hoặc --batch THƯ_MỤC",
+                               "Give an assessment file or --batch FOLDER")
+    resolved, bound = load_unit(assessment, default_catalog())
+    rendered = fmt_obj.render(gap_report(evaluate(resolved, bound)))
+    _write(output or Path(assessment.stem + fmt_obj.suffix), rendered)
+
+
+def _batch(folder: Path, fmt: str, outdir: Path, jobs: int | None) -> None:
+    from reports.batch import Outcome, run_batch
+    from reports.inputs import assessment_files
+
+    total = len(assessment_files(folder))
+    failed: list[Outcome] = []
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(f"Báo cáo {fmt}", total=total)
+
+        def done(o: Outcome) -> None:
+            progress.advance(task)
+            if o.error:
+                failed.append(o)
+
+        run_batch(folder, fmt, outdir, jobs, on_done=done)
+    console.print(f"Đã ghi / written: {total - len(failed)} báo cáo vào {outdir}")
+    if failed:
+        raise CertifyError.one("batch-failed", f"{len(failed)} tệp không lập được báo cáo: "
+                               + "; ".join(f"{o.source.name}: {o.error}" for o in failed),
+                               f"{len(failed)} files could not be reported", found=str(len(failed)))
+
+
+@report_app.command("province")
+def province_cmd(
+    assessments: FolderOpt,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .pdf hoặc .xlsx")],
+    year: Annotated[int | None, typer.Option("--year", help="Năm tổng hợp (mặc định: năm mới nhất)")] = None,
+) -> None:
+    """Báo cáo tổng hợp tỉnh: phân bố theo mức, theo huyện, tiêu chí chặn, thay đổi (province summary)."""
+    from reports.inputs import load_folder
+    from reports.province import summarise
+
+    kind = _suffix(output, {".pdf": "pdf", ".xlsx": "xlsx"})
+    evaluations = load_folder(assessments)
+    years = {e.unit.assessment.year for e in evaluations}
+    if year is not None and year not in years:
+        raise CertifyError.one("no-such-year", f"Không có đánh giá năm {year}", f"No assessment for {year}",
+                               expected=", ".join(map(str, sorted(years))), found=str(year))
+    summary = summarise(evaluations, year)
+    if kind == "pdf":
+        from reports.province_pdf import render_province_pdf
+
+        _write(output, render_province_pdf(summary))
+    else:
+        from reports.province_xlsx import render_province_xlsx
+
+        _write(output, render_province_xlsx(summary))
+
+
+@report_app.command("decision")
+def decision_cmd(
+    assessments: FolderOpt,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .docx")],
+    year: Annotated[int | None, typer.Option("--year", help="Năm công nhận (mặc định: năm mới nhất)")] = None,
+    province: Annotated[str | None, typer.Option("--province", help="Tên tỉnh, ví dụ «Vĩnh Long»")] = None,
+) -> None:
+    """Dự thảo Quyết định công nhận mức độ chuyển đổi số (recognition decision draft, Word)."""
+    from reports.decision import render_decision
+    from reports.inputs import load_folder
+
+    _suffix(output, {".docx": "docx"})
+    evaluations = load_folder(assessments)
+    year = year or max(e.unit.assessment.year for e in evaluations)
+    chosen = [e for e in evaluations if e.unit.assessment.year == year]
+    if not chosen:
+        raise CertifyError.one("no-such-year", f"Không có đánh giá năm {year}", f"No assessment for {year}",
+                               found=str(year))
+    _write(output, render_decision(chosen, province))
 
 
 def register(app: typer.Typer) -> None:
     """Add the report commands to the main app."""
+    app.add_typer(report_app, name="report")

@@ -1,43 +1,102 @@
-"""Unit gap report («Báo cáo khoảng cách») as HTML and Markdown."""
+"""Unit gap report («Báo cáo khoảng cách») as HTML and Markdown; the PDF prints the same HTML."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
+
 from certify.formats import GapFormat
+from certify.levels.evaluate import Evaluation
 from certify.levels.gap import GapReport
+from certify.levels.model import Criterion
+from certify.numbers import fmt_percent
+from reports.charts.radar import radar_svg
+from reports.charts.shares import pillar_shares
+from reports.evidence import evidence_text
 from reports.templating import render
+
+
+def chart_level(ev: Evaluation) -> str:
+    """The level the per-pillar picture is drawn at: the next one, or the top once it is held."""
+    return ev.next_level or ev.fw.level_ids[-1]
+
+
+def progress(crit: Criterion, current: float | None, target: float | bool | None) -> float:
+    """Share of the way to the target, 0–1, for the progress bar.
+
+    Lower-is-better indicators (days, incidents) read target/current; yes/no is all or nothing.
+    """
+    if current is None or target is None:
+        return 0.0
+    goal = 1.0 if target is True else float(target)
+    lower = crit.indicator is not None and crit.indicator.direction == "lower"
+    if lower:
+        share = 1.0 if current <= goal else (goal / current if current else 1.0)
+    else:
+        share = 1.0 if current >= goal else (current / goal if goal else 1.0)
+    return max(0.0, min(1.0, share))
 
 
 def context(report: GapReport) -> dict[str, Any]:
     ev = report.evaluation
     fw = ev.fw
+    by_code = fw.criterion_by_code
     data = report.to_dict()
     data["framework_title"] = fw.title
     data["framework_ref"] = fw.ref
     data["framework_status"] = fw.status.value
-    data["framework_source"] = fw.source.cite()
+    data["framework_source"] = fw.source.cite() or fw.source.title or ""
     data["banner_en"] = fw.banner[1] if fw.banner else None
+    data["tier_vi"] = {"commune": "cấp xã", "district": "cấp huyện"}.get(data["tier"], data["tier"])
     data["levels"] = [{"id": lv.id, "name": lv.name, "held": bool(ev.holds[i])} for i, lv in enumerate(fw.levels)]
-    for step in data["roadmap"]:
-        for item in step["items"]:
-            item["progress"] = _progress(item)
-    for item in data["items"]:
-        item["progress"] = _progress(item)
+    for item in [*data["items"], *(i for s in data["roadmap"] for i in s["items"])]:
+        item["progress"] = progress(by_code[item["criterion"]], item["current"], item["target"])
+        item["progress_text"] = fmt_percent(item["progress"], 0)
+        item["evidence_text"] = evidence_text(item["evidence"])
+    level = chart_level(ev)
+    pillar_name = {p.id: p.name for p in fw.pillars}
+    criteria = []
+    for r in ev.results(level):
+        row = ev.result_dict(r)
+        row["pillar_name"] = pillar_name.get(row["pillar"], row["pillar"])
+        row["progress"] = progress(by_code[r.code], row["value"], r.threshold)
+        row["progress_text"] = fmt_percent(row["progress"], 0)
+        row["evidence_text"] = evidence_text(row.get("evidence"))
+        row["na_note"] = row["not_applicable"]["policy"] if "not_applicable" in row else ""
+        criteria.append(row)
+    data["roadmap_rows"] = roadmap_rows(data["roadmap"])
+    shares = pillar_shares(ev, level)
+    data["chart_level"] = level
+    data["chart_level_name"] = fw.level_name(level)
+    data["criteria"] = criteria
+    data["pillar_shares"] = [{"name": s.name, "met": s.met, "total": s.total, "share_text": fmt_percent(s.share, 0)}
+                             for s in shares]
+    data["radar_caption"] = (f"Tỷ lệ tiêu chí đạt theo trụ cột ở mức {fw.level_name(level)}: số tiêu chí đạt "
+                             "(kể cả «không áp dụng» được tính là đạt) trên số tiêu chí được tính ở mức này.")
+    data["radar_svg"] = Markup(radar_svg(shares, data["radar_caption"]))
+    data["missing_count"] = sum(i["verdict"] == "missing" for i in data["items"])
     return data
 
 
-def _progress(item: dict[str, Any]) -> float:
-    """Share of the way from 0 to the target, for the progress bar (lower-is-better shown inverted)."""
-    current, target = item["current"], item["target"]
-    if current is None or isinstance(target, bool) or not target:
-        return 0.0
-    share = current / float(target) if current <= float(target) else float(target) / current
-    return max(0.0, min(1.0, share))
+def roadmap_rows(roadmap: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per criterion to reach on the way to the top, one cell per step (None: already met there).
+
+    The roadmap lists many criteria at every level; a matrix reads better than repeating them.
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    for k, step in enumerate(roadmap):
+        for item in step["items"]:
+            row = rows.setdefault(item["criterion"], {
+                "criterion": item["criterion"], "name": item["name"], "current_text": item["current_text"],
+                "agency": item["agency"], "first_year": step["year"], "cells": [None] * len(roadmap)})
+            row["cells"][k] = {"requirement_text": item["requirement_text"], "gap_text": item["gap_text"]}
+    return list(rows.values())
 
 
-def render_html(report: GapReport) -> str:
-    return render("gap.html.j2", r=context(report))
+def render_html(report: GapReport, *, font_css: str = "") -> str:
+    """`font_css`: @font-face rules for WeasyPrint; the stand-alone HTML uses the reader's fonts."""
+    return render("gap.html.j2", r=context(report), font_css=Markup(font_css))
 
 
 def render_markdown(report: GapReport) -> str:

@@ -7,6 +7,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from certify.numbers import fmt_fixed, fmt_number, fmt_percent
+from reports.fonts import CSS_STACK
 
 
 @cache
@@ -21,7 +22,14 @@ def environment() -> Environment:
     env.filters["num"] = fmt_number
     env.filters["fixed"] = fmt_fixed
     env.filters["pct"] = fmt_percent
+    env.filters["mdcell"] = md_cell
+    env.globals["css_stack"] = CSS_STACK
     return env
+
+
+def md_cell(text: object) -> str:
+    """A value safe inside a Markdown table cell: pipes escaped, line breaks flattened."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def render(template: str, **context: object) -> str:

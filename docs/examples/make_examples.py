@@ -1,0 +1,62 @@
+"""Regenerate the example reports in this folder from the bundled samples: `python docs/examples/make_examples.py`.
+
+Needs pdftoppm (poppler-utils) for the PNG pages of the PDFs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from certify.catalog import bundled_root, default_catalog
+from certify.formats import gap_formats
+from certify.levels.evaluate import evaluate
+from certify.levels.gap import gap_report
+from certify.levels.intake import load_unit
+from reports.decision import render_decision
+from reports.inputs import load_folder
+from reports.province import summarise
+from reports.province_pdf import render_province_pdf
+from reports.province_xlsx import render_province_xlsx
+
+HERE = Path(__file__).parent
+SAMPLES = bundled_root("samples") / "assessments"
+
+
+def _write(name: str, data: str | bytes) -> Path:
+    path = HERE / name
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    print("written", path)
+    return path
+
+
+def _pages(pdf: Path) -> None:
+    if shutil.which("pdftoppm") is None:
+        print("pdftoppm missing: no PNG pages")
+        return
+    for old in HERE.glob(f"{pdf.stem}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(HERE / pdf.stem)], check=True)
+
+
+def main() -> None:
+    resolved, bound = load_unit(SAMPLES / "2024-xa-tan-my.yaml", default_catalog())
+    report = gap_report(evaluate(resolved, bound))
+    for name, fmt in gap_formats().items():
+        if name in {"html", "md", "pdf", "docx", "xlsx"}:
+            path = _write(f"gap-xa-tan-my{fmt.suffix}", fmt.render(report))
+            if name == "pdf":
+                _pages(path)
+    evaluations = load_folder(SAMPLES)
+    summary = summarise(evaluations, year=2024)
+    _pages(_write("province-2024.pdf", render_province_pdf(summary)))
+    _write("province-2024.xlsx", render_province_xlsx(summary))
+    _write("decision-2024.docx", render_decision([e for e in evaluations if e.unit.assessment.year == 2024]))
+
+
+if __name__ == "__main__":
+    main()

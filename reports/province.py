@@ -1,0 +1,110 @@
+"""Province summary over plain data: a list of Evaluations (from a folder today, from certify/store later).
+
+DTI rankings are an optional input (`DtiRow`), ranked by the caller with certify.dti's shared-rank rule;
+the command does not feed them yet because the DTI module has no results API to read from.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from certify.framework_base import TIER_VI
+from certify.levels.evaluate import Evaluation
+from certify.levels.gap import gap_report
+from certify.numbers import fmt_percent
+from reports.inputs import district_of, province_of
+from reports.provenance import provenance_line
+
+NONE_LEVEL = "Chưa đạt mức nào"
+
+
+@dataclass(frozen=True)
+class DtiRow:
+    group: str
+    unit: str
+    name: str
+    value: float
+    rank: int  # competition rank within the group ("1, 2, 2, 4")
+
+
+@dataclass
+class TierSummary:
+    tier: str
+    tier_vi: str
+    levels: list[str]  # level names, lowest first, then NONE_LEVEL
+    counts: dict[str, int]
+    districts: dict[str, dict[str, int]]
+    blockers: list[dict[str, Any]]
+    units: list[dict[str, Any]]
+    previous: dict[str, int] | None = None  # counts by level the year before, when the folder has it
+    changes: list[dict[str, Any]] = field(default_factory=list)  # units assessed both years
+
+
+@dataclass
+class ProvinceSummary:
+    province: str | None
+    year: int
+    previous_year: int | None
+    tiers: list[TierSummary]
+    frameworks: list[dict[str, Any]]
+    banners: list[tuple[str, str]]
+    dti: list[DtiRow] = field(default_factory=list)
+
+    @property
+    def unit_count(self) -> int:
+        return sum(len(t.units) for t in self.tiers)
+
+
+def summarise(evaluations: Sequence[Evaluation], year: int | None = None, top: int = 10,
+              dti: Sequence[DtiRow] = ()) -> ProvinceSummary:
+    years = sorted({e.unit.assessment.year for e in evaluations})
+    year = year or years[-1]
+    current = [e for e in evaluations if e.unit.assessment.year == year]
+    previous_year = year - 1 if (year - 1) in years else None
+    before = [e for e in evaluations if e.unit.assessment.year == previous_year]
+    tiers = []
+    for tier in sorted({e.unit.assessment.tier for e in current}, key=lambda t: t.value, reverse=True):
+        evs = [e for e in current if e.unit.assessment.tier is tier]
+        prev = [e for e in before if e.unit.assessment.tier is tier]
+        tiers.append(_tier(tier.value, TIER_VI[tier], evs, prev if previous_year else None, top))
+    frameworks = {e.fw.ref: provenance_line(e.provenance()["framework"]) for e in evaluations}
+    banners = sorted({e.fw.banner for e in evaluations if e.fw.banner})
+    return ProvinceSummary(province_of(list(evaluations)), year, previous_year, tiers,
+                           [{"ref": k, "line": v} for k, v in sorted(frameworks.items())], banners, list(dti))
+
+
+def _name(e: Evaluation) -> str:
+    return e.fw.level_name(e.level) if e.level else NONE_LEVEL
+
+
+def _tier(tier: str, tier_vi: str, evs: list[Evaluation], prev: list[Evaluation] | None, top: int) -> TierSummary:
+    levels = [lv.name for lv in evs[0].fw.levels] + [NONE_LEVEL]
+    counts = Counter(_name(e) for e in evs)
+    districts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(levels, 0))
+    for e in evs:
+        districts[district_of(e)][_name(e)] += 1
+    blocking: Counter[tuple[str, str]] = Counter()
+    for e in evs:
+        step = gap_report(e).next_level
+        for item in step.items if step else ():
+            blocking[(item.code, item.name)] += 1
+    blockers = [{"code": code, "name": name, "count": n, "share_text": fmt_percent(n / len(evs), 0)}
+                for (code, name), n in sorted(blocking.items(), key=lambda kv: (-kv[1], kv[0][0]))[:top]]
+    units = [{"unit": e.unit.assessment.unit, "name": e.unit.assessment.unit_name or e.unit.assessment.unit,
+              "district": district_of(e), "level": _name(e), "level_index": e.level_index,
+              "framework": e.fw.ref} for e in sorted(evs, key=lambda e: (district_of(e), -e.level_index))]
+    summary = TierSummary(tier, tier_vi, levels, {lv: counts.get(lv, 0) for lv in levels},
+                          dict(sorted(districts.items())), blockers, units)
+    if prev is not None:
+        summary.previous = {lv: sum(_name(e) == lv for e in prev) for lv in levels}
+        earlier = {e.unit.assessment.unit: e for e in prev}
+        for e in evs:
+            old = earlier.get(e.unit.assessment.unit)
+            if old is not None:
+                summary.changes.append({"name": e.unit.assessment.unit_name or e.unit.assessment.unit,
+                                        "before": _name(old), "after": _name(e),
+                                        "delta": e.level_index - old.level_index})
+    return summary

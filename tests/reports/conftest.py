@@ -1,0 +1,36 @@
+"""Reports are rendered once per session from the bundled samples; tests open the produced bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from certify.catalog import Catalog, bundled_root
+from certify.levels.evaluate import Evaluation, evaluate
+from certify.levels.gap import GapReport, gap_report
+from certify.levels.intake import load_unit
+
+SAMPLES = bundled_root("samples") / "assessments"
+BANNER = "Bộ tiêu chí mẫu — không phải ngưỡng chính thức"
+
+
+@pytest.fixture(scope="session")
+def report_catalog() -> Catalog:
+    return Catalog([bundled_root("frameworks")])
+
+
+def load(name: str, catalog: Catalog) -> Evaluation:
+    resolved, bound = load_unit(SAMPLES / name, catalog)
+    return evaluate(resolved, bound)
+
+
+@pytest.fixture(scope="session")
+def tan_my(report_catalog: Catalog) -> GapReport:
+    """Xã Tân Mỹ, huyện Trà Ôn: certified Cơ bản, 26 criteria short of Nâng cao, evidence on two criteria."""
+    return gap_report(load("2024-xa-tan-my.yaml", report_catalog))
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    return SAMPLES
