@@ -6,7 +6,7 @@ from typing import Any
 
 from certify.catalog import Catalog
 from certify.levels.assessment import Assessment, bind
-from certify.levels.evaluate import Evaluation, Status, evaluate
+from certify.levels.evaluate import Evaluation, evaluate
 from certify.levels.gap import gap_report
 from certify.levels.intake import level_framework
 from certify.levels.model import LevelFramework
@@ -30,32 +30,6 @@ def evaluation_summary(ev: Evaluation) -> dict[str, Any]:
     Texts are formatted only for the gap items: formatting every value at every level costs
     ~1,000 Babel calls per unit (see the report of bench/api_bench.py), `detail=full` has them.
     """
-    fw = ev.fw
-    a = ev.unit.assessment
-    levels = []
-    for li, lv in enumerate(fw.levels):
-        results = ev.results(lv.id)
-        levels.append({
-            "id": lv.id,
-            "name": lv.name,
-            "held": bool(ev.holds[li]),
-            "criteria_count": len(results),
-            "met_count": sum(r.status in (Status.MET, Status.NA_DEEMED_MET) for r in results),
-            "blocking": [r.code for r in results if r.blocking],
-            "verdicts": {r.code: r.verdict.value for r in results},
-        })
     report = gap_report(ev)
-    return {
-        "unit": a.unit,
-        "unit_name": a.unit_name,
-        "tier": a.tier.value,
-        "year": a.year,
-        "level": ev.level,
-        "level_name": fw.level_name(ev.level),
-        "next_level": ev.next_level,
-        "target_level": a.target_level,
-        **ev.provenance(),
-        "levels": levels,
-        "gap": {"next_level": ev.next_level,
-                "items": [i.to_dict() for i in report.next_level.items] if report.next_level else []},
-    }
+    items = [i.to_dict() for i in report.next_level.items] if report.next_level else []
+    return ev.to_dict(detail=False) | {"gap": {"next_level": ev.next_level, "items": items}}

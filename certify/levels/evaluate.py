@@ -205,7 +205,9 @@ class Evaluation:
             "banner": fw.banner[0] if fw.banner else None,
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, detail: bool = True) -> dict[str, Any]:
+        """Everything, or with `detail=False` each level's verdicts by code only (no value texts:
+        formatting every value at every level dominates the cost of a web answer)."""
         fw = self.fw
         a = self.unit.assessment
         levels = []
@@ -218,7 +220,8 @@ class Evaluation:
                 "criteria_count": len(results),
                 "met_count": sum(r.status in (Status.MET, Status.NA_DEEMED_MET) for r in results),
                 "blocking": [r.code for r in results if r.blocking],
-                "criteria": [self.result_dict(r) for r in results],
+                **({"criteria": [self.result_dict(r) for r in results]} if detail
+                   else {"verdicts": {r.code: r.verdict.value for r in results}}),
             })
         return {
             "unit": a.unit,
