@@ -49,7 +49,8 @@ def list_(as_json: JsonFlag = False) -> None:
         print_json(rows)
         return
     table = Table(title="Bộ tiêu chí / Frameworks")
-    for col in ("Mã / id", "Phiên bản", "Loại", "Cấp", "Trạng thái", "Tên"):
+    table.add_column("Mã / id", no_wrap=True)  # the id is what users type: never cut it
+    for col in ("Phiên bản", "Loại", "Cấp", "Trạng thái", "Tên"):
         table.add_column(col)
     for r in rows:
         table.add_row(r["id"], r["version"], r["kind"], r["tier"], r["status"], r["title"])
