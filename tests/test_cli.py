@@ -84,3 +84,14 @@ def test_diff_shows_a_raised_threshold(capsys: object) -> None:
     assert code == 0
     assert changes["criteria.A-ONLINE.requirements.nang-cao.threshold"]["new"] == 0.85
     assert changes["criteria.B-SKILLS"]["kind"] == "added"
+
+
+def test_gap_does_not_overwrite_a_file_without_force(tmp_path: Path, capsys: object) -> None:
+    unit = sorted(SAMPLES.glob("*.yaml"))[0]
+    target = tmp_path / "gap.md"
+    target.write_text("ghi chú của cán bộ", encoding="utf-8")
+    code, out = run("gap", str(unit), "--format", "md", "--output", str(target), capsys=capsys)
+    assert code == 2 and "--force" in out
+    assert target.read_text(encoding="utf-8") == "ghi chú của cán bộ"
+    code, _ = run("gap", str(unit), "--format", "md", "--output", str(target), "--force", capsys=capsys)
+    assert code == 0 and target.read_text(encoding="utf-8").startswith("# Báo cáo khoảng cách")

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from certify.catalog import Resolved, bundled_root, default_catalog
-from certify.cli.common import console, print_json
+from certify.cli.common import ForceFlag, console, ensure_writable, print_json
 from certify.cli.render_text import evaluation_view, gap_view
 from certify.formats import get_gap_format
 from certify.framework_base import TIER_VI
@@ -40,6 +40,7 @@ def gap_cmd(
     assessment: AssessmentArg,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | html | md | …")] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Ghi ra tệp (write to a file)")] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Báo cáo khoảng cách đến mức tiếp theo và lộ trình (gap report and roadmap)."""
     fmt_obj = get_gap_format(fmt)
@@ -49,6 +50,8 @@ def gap_cmd(
         for r in gap_view(report):
             console.print(r)
         return
+    if output is not None:
+        ensure_writable(output, force)
     rendered = fmt_obj.render(report)
     if output is None:
         if isinstance(rendered, bytes):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,6 +23,16 @@ def print_problems(problems: list[Problem], out: Console = console_err) -> None:
         style = {"error": "bold red", "warning": "yellow", "info": "cyan"}[p.severity]
         label = {"error": "LỖI/ERROR", "warning": "CẢNH BÁO/WARNING", "info": "THÔNG TIN/INFO"}[p.severity]
         out.print(f"[{style}]{label}[/] {escape(p.message())}", soft_wrap=True)
+
+
+def ensure_writable(path: Path, force: bool) -> None:
+    """Refuse to replace a file someone may have edited (a signed copy, notes) unless asked to."""
+    if path.exists() and not force:
+        raise CertifyError.one("file-exists", "Tệp đã tồn tại; thêm --force để ghi đè",
+                               "The file already exists; add --force to overwrite it", file=str(path))
+
+
+ForceFlag = Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có (overwrite an existing file).")]
 
 
 def print_json(data: Any) -> None:
