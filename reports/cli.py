@@ -19,7 +19,17 @@ from certify.levels.intake import load_unit
 report_app = typer.Typer(help="Báo cáo in, ký được: khoảng cách, tổng hợp tỉnh, quyết định công nhận (reports).",
                          no_args_is_help=True)
 
-FolderOpt = Annotated[Path, typer.Option("--assessments", "-a", help="Thư mục tệp đánh giá (folder of assessments)")]
+FolderOpt = Annotated[Path | None, typer.Option("--assessments", "-a",
+                                                help="Thư mục tệp đánh giá (folder of assessments)")]
+CycleOpt = Annotated[int | None, typer.Option("--cycle", help="Kỳ đánh giá trong cơ sở dữ liệu (stored cycle id; "
+                                              "CERTIFY_DATABASE_URL)")]
+
+
+def _one_source(assessments: Path | None, cycle: int | None) -> None:
+    if (assessments is None) == (cycle is None):
+        raise CertifyError.one("one-source", "Cần đúng một nguồn: --assessments THƯ_MỤC hoặc --cycle SỐ",
+                               "Give exactly one source: --assessments FOLDER or --cycle ID",
+                               expected="--assessments | --cycle")
 
 
 def _write(output: Path, data: str | bytes) -> None:
@@ -43,6 +53,12 @@ def _suffix(output: Path, allowed: dict[str, str]) -> str:
     return kind
 
 
+def _cycle_year(cycle_year: int, year: int | None) -> None:
+    if year is not None and year != cycle_year:
+        raise CertifyError.one("wrong-year", f"Kỳ đánh giá là năm {cycle_year}, không phải {year}",
+                               f"The cycle is of {cycle_year}, not {year}", expected=str(cycle_year), found=str(year))
+
+
 @report_app.command("gap")
 def gap_cmd(
     assessment: Annotated[Path | None, typer.Argument(help="Tệp đánh giá (assessment file)")] = None,
@@ -50,9 +66,21 @@ def gap_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Tệp ra, hoặc thư mục ra với --batch")] = None,
     batch: Annotated[Path | None, typer.Option("--batch", help="Thư mục: báo cáo cho mọi đơn vị (all units)")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Số tiến trình (default: all cores)")] = None,
+    cycle: CycleOpt = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Mã đơn vị trong kỳ (unit code, with --cycle)")] = None,
 ) -> None:
     """Báo cáo khoảng cách của một đơn vị, hoặc của mọi đơn vị trong thư mục (unit gap report)."""
     fmt_obj = get_gap_format(fmt)
+    if cycle is not None or unit is not None:
+        if cycle is None or unit is None or assessment is not None or batch is not None:
+            raise CertifyError.one("cycle-unit", "Dùng --cycle SỐ cùng --unit MÃ (không kèm tệp đánh giá, --batch)",
+                                   "Use --cycle ID together with --unit CODE (and no assessment file, no --batch)",
+                                   expected="--cycle ID --unit CODE")
+        from reports.from_store import ALL_STATES, load_cycle
+
+        ev = load_cycle(cycle, states=ALL_STATES, previous=False).evaluation(unit)
+        _write(output or Path(f"{unit}{fmt_obj.suffix}"), fmt_obj.render(gap_report(ev)))
+        return
     if batch is not None:
         _batch(batch, fmt, output or Path("reports-out"), jobs)
         return
@@ -89,21 +117,44 @@ def _batch(folder: Path, fmt: str, outdir: Path, jobs: int | None) -> None:
 
 @report_app.command("province")
 def province_cmd(
-    assessments: FolderOpt,
     output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .pdf hoặc .xlsx")],
+    assessments: FolderOpt = None,
+    cycle: CycleOpt = None,
     year: Annotated[int | None, typer.Option("--year", help="Năm tổng hợp (mặc định: năm mới nhất)")] = None,
+    dti: Annotated[Path | None, typer.Option("--dti", help="Tệp CSV/XLSX tập đơn vị DTI (DTI cohort file)")] = None,
+    dti_framework: Annotated[str | None, typer.Option("--dti-framework", help="Mã bộ chỉ số DTI, có thể kèm "
+                                                                              "@phiên-bản")] = None,
 ) -> None:
-    """Báo cáo tổng hợp tỉnh: phân bố theo mức, theo huyện, tiêu chí chặn, thay đổi (province summary)."""
-    from reports.inputs import load_folder
-    from reports.province import summarise
+    """Báo cáo tổng hợp tỉnh: phân bố theo mức, theo huyện, tiêu chí chặn, thay đổi, xếp hạng DTI (province summary)."""
+    from reports.province import DtiInput, score_dti, summarise
 
     kind = _suffix(output, {".pdf": "pdf", ".xlsx": "xlsx"})
-    evaluations = load_folder(assessments)
-    years = {e.unit.assessment.year for e in evaluations}
-    if year is not None and year not in years:
-        raise CertifyError.one("no-such-year", f"Không có đánh giá năm {year}", f"No assessment for {year}",
-                               expected=", ".join(map(str, sorted(years))), found=str(year))
-    summary = summarise(evaluations, year)
+    _one_source(assessments, cycle)
+    if (dti is None) != (dti_framework is None):
+        raise CertifyError.one("dti-options", "--dti TỆP cần kèm --dti-framework MÃ (và ngược lại)",
+                               "--dti FILE needs --dti-framework ID (and the other way round)",
+                               expected="--dti FILE --dti-framework ID")
+    ranking: DtiInput | tuple[()] = score_dti(dti, dti_framework) if dti and dti_framework else ()
+    if cycle is not None:
+        from reports.from_store import load_cycle
+
+        stored = load_cycle(cycle)
+        _cycle_year(stored.cycle.year, year)
+        if not stored.evaluations:
+            raise CertifyError.one("empty-cycle", f"Kỳ đánh giá {cycle} chưa có đơn vị nào đã gửi số liệu",
+                                   f"Cycle {cycle} has no submitted unit yet", found=str(cycle))
+        summary = summarise(stored.evaluations + stored.previous, stored.cycle.year, dti=ranking,
+                            districts=stored.districts, province=stored.province)
+    else:
+        from reports.inputs import load_folder
+
+        assert assessments is not None
+        evaluations = load_folder(assessments)
+        years = {e.unit.assessment.year for e in evaluations}
+        if year is not None and year not in years:
+            raise CertifyError.one("no-such-year", f"Không có đánh giá năm {year}", f"No assessment for {year}",
+                                   expected=", ".join(map(str, sorted(years))), found=str(year))
+        summary = summarise(evaluations, year, dti=ranking)
     if kind == "pdf":
         from reports.province_pdf import render_province_pdf
 
@@ -116,16 +167,34 @@ def province_cmd(
 
 @report_app.command("decision")
 def decision_cmd(
-    assessments: FolderOpt,
     output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .docx")],
+    assessments: FolderOpt = None,
+    cycle: CycleOpt = None,
     year: Annotated[int | None, typer.Option("--year", help="Năm công nhận (mặc định: năm mới nhất)")] = None,
     province: Annotated[str | None, typer.Option("--province", help="Tên tỉnh, ví dụ «Vĩnh Long»")] = None,
 ) -> None:
     """Dự thảo Quyết định công nhận mức độ chuyển đổi số (recognition decision draft, Word)."""
-    from reports.decision import render_decision
+    from reports.decision import Signed, render_decision
     from reports.inputs import load_folder
 
     _suffix(output, {".docx": "docx"})
+    _one_source(assessments, cycle)
+    if cycle is not None:
+        from reports.from_store import load_cycle
+
+        stored = load_cycle(cycle, previous=False)
+        _cycle_year(stored.cycle.year, year)
+        chosen = stored.for_decision()
+        if not chosen:
+            raise CertifyError.one("nothing-to-recognise", f"Kỳ đánh giá {cycle} chưa có đơn vị đã thẩm định "
+                                   "hoặc đã công nhận", f"Cycle {cycle} has no appraised or recognised unit",
+                                   found=str(cycle))
+        decision = stored.decision(chosen)
+        signed = Signed(decision.number, decision.date, decision.signer) if decision else Signed()
+        _write(output, render_decision(chosen, province or stored.province, signed=signed,
+                                       districts=stored.districts))
+        return
+    assert assessments is not None
     evaluations = load_folder(assessments)
     year = year or max(e.unit.assessment.year for e in evaluations)
     chosen = [e for e in evaluations if e.unit.assessment.year == year]

@@ -9,8 +9,9 @@ placeholder so it cannot be missed before signing.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from docx.document import Document as DocumentT
@@ -24,8 +25,9 @@ from docx.text.paragraph import Paragraph
 from certify.framework_base import TIER_VI
 from certify.levels.evaluate import Evaluation
 from reports.docx_common import add_banner_header, add_table, new_document
-from reports.inputs import district_of, framework_layers_decisions, province_of
+from reports.inputs import framework_layers_decisions, province_of
 from reports.provenance import provenance_line
+from reports.province import district_for
 
 BLANK = "…"
 
@@ -87,7 +89,35 @@ def _clear(cell: _Cell) -> _Cell:
     return cell
 
 
-def render_decision(evaluations: Sequence[Evaluation], province: str | None = None) -> bytes:
+@dataclass(frozen=True)
+class Signed:
+    """What `certify recognise` recorded: filled in instead of the placeholders when known."""
+
+    number: str | None = None
+    date: dt.date | None = None
+    signer: str | None = None
+
+
+def _number(signed: Signed) -> list[Piece | str]:
+    if signed.number:
+        return [signed.number if "/" in signed.number else f"{signed.number}/QĐ-UBND"]
+    return [Piece(BLANK, fill=True), "/QĐ-UBND"]
+
+
+def _date(signed: Signed) -> list[Piece | str]:
+    d = signed.date
+    if d is None:
+        return [" ngày ", Piece(BLANK, fill=True), " tháng ", Piece(BLANK, fill=True), " năm ", Piece(BLANK, fill=True)]
+    return [f" ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"]
+
+
+def render_decision(evaluations: Sequence[Evaluation], province: str | None = None, *,
+                    signed: Signed | None = None, districts: Mapping[str, str] | None = None) -> bytes:
+    signed = signed or Signed()
+
+    def district_of(e: Evaluation) -> str:
+        return district_for(e, districts)
+
     evs = sorted(evaluations, key=lambda e: (e.unit.assessment.tier.value, district_of(e),
                                              -e.level_index, e.unit.assessment.unit_name or e.unit.assessment.unit))
     recognised = [e for e in evs if e.level is not None]
@@ -111,12 +141,12 @@ def render_decision(evaluations: Sequence[Evaluation], province: str | None = No
     p = _p(left, ["TỈNH ", Piece(prov_upper or BLANK, fill=not prov_upper)], bold=True, size=13, align="center",
            after=6)
     _rule(p, "1000")
-    _p(left, ["Số: ", Piece(BLANK, fill=True), "/QĐ-UBND"], size=13, align="center")
+    _p(left, ["Số: ", *_number(signed)], size=13, align="center")
     _p(right, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"], bold=True, size=13, align="center", after=0)
     p = _p(right, ["Độc lập - Tự do - Hạnh phúc"], bold=True, size=14, align="center", after=6)
     _rule(p, "1400")
-    _p(right, [Piece(province or BLANK, fill=not province), ", ngày ", Piece(BLANK, fill=True), " tháng ",
-               Piece(BLANK, fill=True), " năm ", Piece(BLANK, fill=True)], italic=True, size=14, align="center")
+    _p(right, [Piece(province or BLANK, fill=not province), ",", *_date(signed)], italic=True, size=14,
+       align="center")
 
     _p(doc, ["QUYẾT ĐỊNH"], bold=True, align="center", after=0)
     title = f"Về việc công nhận mức độ chuyển đổi số năm {year} của các đơn vị {' và '.join(tiers) or BLANK}"
@@ -174,26 +204,29 @@ def render_decision(evaluations: Sequence[Evaluation], province: str | None = No
     _p(right, ["TM. ỦY BAN NHÂN DÂN"], bold=True, size=13, align="center", after=0)
     _p(right, [Piece("[CHỦ TỊCH / KT. CHỦ TỊCH – PHÓ CHỦ TỊCH]", fill=True)], bold=True, size=13, align="center",
        after=60)
-    _p(right, [Piece("[Họ và tên người ký]", fill=True)], bold=True, size=14, align="center")
+    _p(right, [signed.signer or Piece("[Họ và tên người ký]", fill=True)], bold=True, size=14, align="center")
 
-    _annex(doc, recognised, year, province)
+    _annex(doc, [(e, district_of(e)) for e in recognised], year, province, signed)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
 
-def _annex(doc: DocumentT, recognised: Sequence[Evaluation], year: str, province: str | None) -> None:
+def _annex(doc: DocumentT, recognised: Sequence[tuple[Evaluation, str]], year: str, province: str | None,
+           signed: Signed) -> None:
     brk = doc.add_paragraph().add_run()
     brk.add_break(WD_BREAK.PAGE)
     _p(doc, ["PHỤ LỤC"], bold=True, align="center", after=0)
     _p(doc, [f"DANH SÁCH ĐƠN VỊ ĐƯỢC CÔNG NHẬN MỨC ĐỘ CHUYỂN ĐỔI SỐ NĂM {year}"], bold=True, align="center", after=0)
-    _p(doc, ["(Kèm theo Quyết định số ", Piece(BLANK, fill=True), "/QĐ-UBND ngày ", Piece(BLANK, fill=True),
-             " của Ủy ban nhân dân tỉnh ", Piece(province or BLANK, fill=not province), ")"], italic=True,
-       align="center", after=12)
+    d = signed.date
+    when: list[Piece | str] = [f" ngày {d.day:02d}/{d.month:02d}/{d.year}"] if d else \
+        [" ngày ", Piece(BLANK, fill=True)]
+    _p(doc, ["(Kèm theo Quyết định số ", *_number(signed), *when, " của Ủy ban nhân dân tỉnh ",
+             Piece(province or BLANK, fill=not province), ")"], italic=True, align="center", after=12)
     rows = []
-    for k, e in enumerate(recognised, 1):
+    for k, (e, district) in enumerate(recognised, 1):
         a = e.unit.assessment
-        rows.append([str(k), a.unit_name or a.unit, a.unit, TIER_VI[a.tier], district_of(e),
+        rows.append([str(k), a.unit_name or a.unit, a.unit, TIER_VI[a.tier], district,
                      e.fw.level_name(e.level), e.fw.ref])
     add_table(doc, ["TT", "Tên đơn vị", "Mã", "Cấp", "Huyện/Khu vực", "Mức độ được công nhận", "Bộ tiêu chí"], rows,
               [1, 5.2, 1.4, 1.6, 2.8, 2.3, 2.8], size=11)

@@ -1,6 +1,6 @@
-"""Province-wide reports read a folder of assessment files until the cycle storage (certify/store) can feed them.
+"""Province-wide reports from a folder of assessment files (the other input is a stored cycle: from_store.py).
 
-Everything downstream takes plain `Evaluation` objects, so the storage only has to produce those.
+Everything downstream takes plain `Evaluation` objects, so both inputs only have to produce those.
 """
 
 from __future__ import annotations

@@ -1,16 +1,21 @@
-"""Province summary over plain data: a list of Evaluations (from a folder today, from certify/store later).
+"""Province summary over plain data: a list of Evaluations (from a folder, or a stored cycle via from_store).
 
-DTI rankings are an optional input (`DtiRow`), ranked by the caller with certify.dti's shared-rank rule;
-the command does not feed them yet because the DTI module has no results API to read from.
+DTI rankings are an optional input (`DtiRow`), ranked by the caller with certify.dti's shared-rank rule
+(`dti_rows` turns a scored cohort into rows). `districts` (unit code → district) replaces reading the
+district from the unit's name when the caller knows better (the stored administrative units).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from certify.catalog import Catalog, default_catalog
+from certify.dti.results import Results
+from certify.errors import CertifyError
 from certify.framework_base import TIER_VI
 from certify.levels.evaluate import Evaluation
 from certify.levels.gap import gap_report
@@ -52,14 +57,57 @@ class ProvinceSummary:
     frameworks: list[dict[str, Any]]
     banners: list[tuple[str, str]]
     dti: list[DtiRow] = field(default_factory=list)
+    dti_framework: str | None = None  # provenance line of the DTI framework the rows were scored with
 
     @property
     def unit_count(self) -> int:
         return sum(len(t.units) for t in self.tiers)
 
 
+@dataclass(frozen=True)
+class DtiInput:
+    rows: list[DtiRow]
+    provenance: str
+    banner: tuple[str, str] | None
+
+
+def score_dti(cohort_file: Path, framework: str, catalog: Catalog | None = None) -> DtiInput:
+    """Score a DTI cohort file (CSV/XLSX, one row per unit) with certify.dti and rank it for the summary."""
+    from certify.cli.score_cmd import compute
+    from certify.dti.model import DtiFramework
+
+    resolved = (catalog or default_catalog()).load(framework)
+    fw = resolved.framework
+    if not isinstance(fw, DtiFramework):
+        raise CertifyError.one("not-dti", f"«{fw.ref}» không phải bộ chỉ số DTI chấm điểm (kind: {fw.kind})",
+                               f"'{fw.ref}' is not a point-based DTI framework (kind: {fw.kind})",
+                               expected="kind: dti", found=f"kind: {fw.kind}")
+    line = provenance_line({"id": fw.id, "version": fw.version, "status": fw.status.value,
+                            "content_hash": resolved.content_hash}).replace("Bộ tiêu chí", "Bộ chỉ số DTI", 1)
+    return DtiInput(dti_rows(compute(cohort_file, fw, index_level=False)), line, fw.banner)
+
+
+def dti_rows(results: Results) -> list[DtiRow]:
+    """A scored DTI cohort as table rows: by group, then shared rank ("1, 2, 2, 4"); unranked units last."""
+    names = {g.id: g.name for g in results.fw.groups}
+    tier = TIER_VI[results.fw.tier].capitalize()
+    rows = []
+    for i in results.order():
+        group = results.groups[i] if results.groups else ""
+        rows.append(DtiRow(names.get(group, group) or tier, results.units[i],
+                           (results.names[i] if results.names else "") or results.units[i],
+                           float(results.value[i]), int(results.ranks[i])))
+    return rows
+
+
+def district_for(e: Evaluation, districts: Mapping[str, str] | None = None) -> str:
+    code = e.unit.assessment.unit
+    return districts[code] if districts and code in districts else district_of(e)
+
+
 def summarise(evaluations: Sequence[Evaluation], year: int | None = None, top: int = 10,
-              dti: Sequence[DtiRow] = ()) -> ProvinceSummary:
+              dti: Sequence[DtiRow] | DtiInput = (), districts: Mapping[str, str] | None = None,
+              province: str | None = None) -> ProvinceSummary:
     years = sorted({e.unit.assessment.year for e in evaluations})
     year = year or years[-1]
     current = [e for e in evaluations if e.unit.assessment.year == year]
@@ -69,18 +117,28 @@ def summarise(evaluations: Sequence[Evaluation], year: int | None = None, top: i
     for tier in sorted({e.unit.assessment.tier for e in current}, key=lambda t: t.value, reverse=True):
         evs = [e for e in current if e.unit.assessment.tier is tier]
         prev = [e for e in before if e.unit.assessment.tier is tier]
-        tiers.append(_tier(tier.value, TIER_VI[tier], evs, prev if previous_year else None, top))
+        tiers.append(_tier(tier.value, TIER_VI[tier], evs, prev if previous_year else None, top, districts))
     frameworks = {e.fw.ref: provenance_line(e.provenance()["framework"]) for e in evaluations}
-    banners = sorted({e.fw.banner for e in evaluations if e.fw.banner})
-    return ProvinceSummary(province_of(list(evaluations)), year, previous_year, tiers,
-                           [{"ref": k, "line": v} for k, v in sorted(frameworks.items())], banners, list(dti))
+    banners = {e.fw.banner for e in evaluations if e.fw.banner}
+    if isinstance(dti, DtiInput):
+        rows, dti_line = dti.rows, dti.provenance
+        banners |= {dti.banner} if dti.banner else set()
+    else:
+        rows, dti_line = list(dti), None
+    return ProvinceSummary(province or province_of(list(evaluations)), year, previous_year, tiers,
+                           [{"ref": k, "line": v} for k, v in sorted(frameworks.items())], sorted(banners), rows,
+                           dti_line)
 
 
 def _name(e: Evaluation) -> str:
     return e.fw.level_name(e.level) if e.level else NONE_LEVEL
 
 
-def _tier(tier: str, tier_vi: str, evs: list[Evaluation], prev: list[Evaluation] | None, top: int) -> TierSummary:
+def _tier(tier: str, tier_vi: str, evs: list[Evaluation], prev: list[Evaluation] | None, top: int,
+          district_map: Mapping[str, str] | None) -> TierSummary:
+    def district_of(e: Evaluation) -> str:
+        return district_for(e, district_map)
+
     levels = [lv.name for lv in evs[0].fw.levels] + [NONE_LEVEL]
     counts = Counter(_name(e) for e in evs)
     districts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(levels, 0))

@@ -60,8 +60,10 @@ def render_province_xlsx(s: ProvinceSummary) -> bytes:
                         [[c["name"], c["before"], c["after"], c["delta"]] for c in t.changes], widths=[60, 16, 16, 12])
     ws = new_sheet(wb, "DTI", banner, prov, first=first)
     if s.dti:
+        if s.dti_framework:
+            put(ws, 3, 1, s.dti_framework)
         write_table(ws, 4, ["Nhóm", "Hạng", "Mã", "Đơn vị", "Chỉ số"],
-                    [[d.group, d.rank, d.unit, d.name, d.value] for d in s.dti], widths=[20, 8, 10, 50, 10],
+                    [[d.group, d.rank or "—", d.unit, d.name, d.value] for d in s.dti], widths=[20, 8, 10, 50, 10],
                     number_formats={5: "0.0000"})
     else:
         put(ws, 4, 1, "Chưa có kết quả DTI cho kỳ này (chưa đưa vào báo cáo).")

@@ -16,7 +16,7 @@ from certify.levels.gap import gap_report
 from certify.levels.intake import load_unit
 from reports.decision import render_decision
 from reports.inputs import load_folder
-from reports.province import summarise
+from reports.province import score_dti, summarise
 from reports.province_pdf import render_province_pdf
 from reports.province_xlsx import render_province_xlsx
 
@@ -52,7 +52,9 @@ def main() -> None:
             if name == "pdf":
                 _pages(path)
     evaluations = load_folder(SAMPLES)
-    summary = summarise(evaluations, year=2024)
+    # The DTI ranking table from the synthetic sample cohort (samples/dti), scored with certify.dti.
+    dti = score_dti(bundled_root("samples") / "dti" / "vinh-long-2554-demo.csv", "vinh-long-2554-province")
+    summary = summarise(evaluations, year=2024, dti=dti)
     _pages(_write("province-2024.pdf", render_province_pdf(summary)))
     _write("province-2024.xlsx", render_province_xlsx(summary))
     _write("decision-2024.docx", render_decision([e for e in evaluations if e.unit.assessment.year == 2024]))
