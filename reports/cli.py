@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from certify.catalog import default_catalog
-from certify.cli.common import console
+from certify.cli.common import ForceFlag, console, ensure_writable
 from certify.errors import CertifyError
 from certify.formats import get_gap_format
 from certify.levels.evaluate import evaluate
@@ -32,7 +32,8 @@ def _one_source(assessments: Path | None, cycle: int | None) -> None:
                                expected="--assessments | --cycle")
 
 
-def _write(output: Path, data: str | bytes) -> None:
+def _write(output: Path, data: str | bytes, force: bool) -> None:
+    ensure_writable(output, force)
     try:
         if isinstance(data, bytes):
             output.write_bytes(data)
@@ -68,6 +69,7 @@ def gap_cmd(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Số tiến trình (default: all cores)")] = None,
     cycle: CycleOpt = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Mã đơn vị trong kỳ (unit code, with --cycle)")] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Báo cáo khoảng cách của một đơn vị, hoặc của mọi đơn vị trong thư mục (unit gap report)."""
     fmt_obj = get_gap_format(fmt)
@@ -79,7 +81,7 @@ def gap_cmd(
         from reports.from_store import ALL_STATES, load_cycle
 
         ev = load_cycle(cycle, states=ALL_STATES, previous=False).evaluation(unit)
-        _write(output or Path(f"{unit}{fmt_obj.suffix}"), fmt_obj.render(gap_report(ev)))
+        _write(output or Path(f"{unit}{fmt_obj.suffix}"), fmt_obj.render(gap_report(ev)), force)
         return
     if batch is not None:
         _batch(batch, fmt, output or Path("reports-out"), jobs)
@@ -89,7 +91,7 @@ def gap_cmd(
                                "Give an assessment file or --batch FOLDER")
     resolved, bound = load_unit(assessment, default_catalog())
     rendered = fmt_obj.render(gap_report(evaluate(resolved, bound)))
-    _write(output or Path(assessment.stem + fmt_obj.suffix), rendered)
+    _write(output or Path(assessment.stem + fmt_obj.suffix), rendered, force)
 
 
 def _batch(folder: Path, fmt: str, outdir: Path, jobs: int | None) -> None:
@@ -124,6 +126,7 @@ def province_cmd(
     dti: Annotated[Path | None, typer.Option("--dti", help="Tệp CSV/XLSX tập đơn vị DTI (DTI cohort file)")] = None,
     dti_framework: Annotated[str | None, typer.Option("--dti-framework", help="Mã bộ chỉ số DTI, có thể kèm "
                                                                               "@phiên-bản")] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Báo cáo tổng hợp tỉnh: phân bố theo mức, theo huyện, tiêu chí chặn, thay đổi, xếp hạng DTI (province summary)."""
     from reports.province import DtiInput, score_dti, summarise
@@ -158,11 +161,11 @@ def province_cmd(
     if kind == "pdf":
         from reports.province_pdf import render_province_pdf
 
-        _write(output, render_province_pdf(summary))
+        _write(output, render_province_pdf(summary), force)
     else:
         from reports.province_xlsx import render_province_xlsx
 
-        _write(output, render_province_xlsx(summary))
+        _write(output, render_province_xlsx(summary), force)
 
 
 @report_app.command("decision")
@@ -172,6 +175,7 @@ def decision_cmd(
     cycle: CycleOpt = None,
     year: Annotated[int | None, typer.Option("--year", help="Năm công nhận (mặc định: năm mới nhất)")] = None,
     province: Annotated[str | None, typer.Option("--province", help="Tên tỉnh, ví dụ «Vĩnh Long»")] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Dự thảo Quyết định công nhận mức độ chuyển đổi số (recognition decision draft, Word)."""
     from reports.decision import Signed, render_decision
@@ -192,7 +196,7 @@ def decision_cmd(
         decision = stored.decision(chosen)
         signed = Signed(decision.number, decision.date, decision.signer) if decision else Signed()
         _write(output, render_decision(chosen, province or stored.province, signed=signed,
-                                       districts=stored.districts))
+                                       districts=stored.districts), force)
         return
     assert assessments is not None
     evaluations = load_folder(assessments)
@@ -201,7 +205,7 @@ def decision_cmd(
     if not chosen:
         raise CertifyError.one("no-such-year", f"Không có đánh giá năm {year}", f"No assessment for {year}",
                                found=str(year))
-    _write(output, render_decision(chosen, province))
+    _write(output, render_decision(chosen, province), force)
 
 
 def register(app: typer.Typer) -> None:
