@@ -95,3 +95,18 @@ def test_gap_does_not_overwrite_a_file_without_force(tmp_path: Path, capsys: obj
     assert target.read_text(encoding="utf-8") == "ghi chú của cán bộ"
     code, _ = run("gap", str(unit), "--format", "md", "--output", str(target), "--force", capsys=capsys)
     assert code == 0 and target.read_text(encoding="utf-8").startswith("# Báo cáo khoảng cách")
+
+
+def test_the_same_file_is_re_evaluated_against_a_new_version(tmp_path: Path, capsys: object) -> None:
+    unit = tmp_path / "xa.yaml"
+    unit.write_text(
+        "unit: Xã Thử\ntier: commune\nyear: 2025\nframework: tiny-commune@1.0\nvalues:\n"
+        "  A-PORTAL: true\n  A-ONLINE: 0.82\n  A-MEETINGS: 8\n  A-DAYS: 3\n  B-FIBRE: 0.8\n  B-EHR: 0.9\n",
+        encoding="utf-8",
+    )
+    code, out = run("evaluate", str(unit), "--json", capsys=capsys)
+    assert code == 0 and json.loads(out)["level"] == "nang-cao"
+    code, out = run("evaluate", str(unit), "--json", "--framework", "tiny-commune@1.1", capsys=capsys)
+    data = json.loads(out)
+    assert code == 0 and data["level"] == "co-ban" and data["framework"]["version"] == "1.1"
+    assert {c["code"] for c in data["why_not_next"]} == {"A-ONLINE", "B-SKILLS"}

@@ -20,14 +20,20 @@ from certify.levels.gap import gap_report
 from certify.levels.intake import load_unit
 
 AssessmentArg = Annotated[Path, typer.Argument(help="Tệp đánh giá YAML/JSON (assessment file)", show_default=False)]
+FrameworkOpt = Annotated[
+    str | None,
+    typer.Option("--framework", help="Đánh giá lại theo bộ tiêu chí/phiên bản khác, vd. sample-2361-commune@1.1 "
+                 "(re-evaluate against another framework version)"),
+]
 
 
 def evaluate_cmd(
     assessment: AssessmentArg,
     as_json: Annotated[bool, typer.Option("--json", help="In JSON (print JSON).")] = False,
+    framework: FrameworkOpt = None,
 ) -> None:
     """Xác định mức độ chuyển đổi số đạt được (certify one unit)."""
-    resolved, bound = load_unit(assessment, default_catalog())
+    resolved, bound = load_unit(assessment, default_catalog(), framework)
     ev = evaluate(resolved, bound)
     if as_json:
         print_json(ev.to_dict())
@@ -41,10 +47,11 @@ def gap_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | html | md | …")] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Ghi ra tệp (write to a file)")] = None,
     force: ForceFlag = False,
+    framework: FrameworkOpt = None,
 ) -> None:
     """Báo cáo khoảng cách đến mức tiếp theo và lộ trình (gap report and roadmap)."""
     fmt_obj = get_gap_format(fmt)
-    resolved, bound = load_unit(assessment, default_catalog())
+    resolved, bound = load_unit(assessment, default_catalog(), framework)
     report = gap_report(evaluate(resolved, bound))
     if output is None and fmt == "text":
         for r in gap_view(report):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from certify.catalog import Catalog, Resolved
+from certify.catalog import Catalog, Resolved, split_ref
 from certify.errors import CertifyError
-from certify.levels.assessment import BoundAssessment, bind, load_assessment
+from certify.levels.assessment import BoundAssessment, FrameworkRef, bind, load_assessment
 from certify.levels.compiled import compile_framework
 from certify.levels.model import LevelFramework
 
@@ -27,8 +27,13 @@ def level_framework(catalog: Catalog, ident: str, version: str | None) -> Resolv
     return resolved
 
 
-def load_unit(path: Path, catalog: Catalog) -> tuple[Resolved, BoundAssessment]:
+def load_unit(path: Path, catalog: Catalog, framework: str | None = None) -> tuple[Resolved, BoundAssessment]:
+    """`framework` (id[@version]) re-evaluates the same values against another version or a
+    province's localisation, without editing the file."""
     assessment, doc = load_assessment(path)
+    if framework is not None:
+        ident, version = split_ref(framework)
+        assessment = assessment.model_copy(update={"framework": FrameworkRef(id=ident, version=version)})
     try:
         resolved = level_framework(catalog, assessment.framework.id, assessment.framework.version)
     except CertifyError as exc:
