@@ -6,13 +6,15 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 
-from api import handlers
+from api import auth, handlers
 from api.edge import Edge
-from api.pages import assess_pages, framework_pages, home, unit_pages
+from api.pages import assess_pages, framework_pages, home, store_pages, unit_pages
 from api.routes import evaluate_api, frameworks_api, samples_api
 from api.samples import Samples
 from api.settings import Settings
+from api.sql_store import SqlStore
 from api.store import Store
 from certify.catalog import Catalog, default_catalog
 
@@ -34,13 +36,26 @@ def create_app(settings: Settings | None = None, *, catalog: Catalog | None = No
     app.state.settings = settings
     app.state.catalog = catalog or default_catalog()
     app.state.samples = Samples(settings.samples_dir, app.state.catalog)
+    if store is None and settings.database_url:
+        store = open_store(settings.database_url, app.state.catalog)
     app.state.store = store
     handlers.install(app)
     for api_router in (frameworks_api.router, evaluate_api.router, samples_api.router):
         app.include_router(api_router, prefix="/api")
-    for page_router in (home.router, framework_pages.router, unit_pages.router, assess_pages.router):
+    for page_router in (home.router, framework_pages.router, unit_pages.router, assess_pages.router, auth.router,
+                        store_pages.router):
         app.include_router(page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # Signed (itsdangerous), HttpOnly, SameSite=Lax session cookie; it carries only the username.
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="certify_session",
+                       max_age=8 * 3600, same_site="lax", https_only=settings.secure_cookies)
     app.add_middleware(Edge, default_lang=settings.default_lang, max_body=settings.max_body_bytes,
                        secure=settings.secure_cookies)
     return app
+
+
+def open_store(url: str, catalog: Catalog) -> SqlStore:
+    """The store on a migrated database (the first run creates it)."""
+    from certify.store.migrate import ready_engine
+
+    return SqlStore(ready_engine(url), catalog)

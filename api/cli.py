@@ -15,8 +15,17 @@ def serve(
     import uvicorn  # imported here so the other commands start without the web stack
 
     from api.app import create_app
+    from api.settings import Settings
+    from api.sql_store import load_demo
+    from certify.store.settings import get_settings as store_settings
 
-    app = create_app()
+    settings = Settings()
+    url = settings.database_url or store_settings().database_url  # SQLite under ./data unless configured
+    app = create_app(settings.model_copy(update={"database_url": url}))
+    store = app.state.store
+    if load_demo(store.engine, app.state.catalog, settings.samples_dir):
+        typer.echo("Đã nạp tỉnh mẫu (kỳ 2025, xã mẫu) / demo province loaded; "
+                   "tạo tài khoản bằng «certify user add» (create accounts with 'certify user add')")
     shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host
     typer.echo(f"Đang chạy tại / serving at: http://{shown}:{port}/  (API: http://{shown}:{port}/api/docs)")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

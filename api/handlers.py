@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.authz import Forbidden
 from api.csrf import CsrfError
 from api.deps import wants_json
 from api.problems import NotFoundError, body, http_problem, internal_problem, problems_from_request
@@ -22,10 +23,12 @@ log = logging.getLogger("certify.api")
 def _status(exc: CertifyError) -> int:
     if isinstance(exc, NotFoundError):
         return 404
-    if isinstance(exc, CsrfError):
+    if isinstance(exc, CsrfError | Forbidden):
         return 403
     if isinstance(exc, StoreUnavailable):
         return 503
+    if exc.problems and exc.problems[0].code == "conflict":  # optimistic concurrency: reload and redo
+        return 409
     return 422
 
 

@@ -29,6 +29,13 @@ def environment() -> Environment:
 
 def html(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     tr = get_translator(request)
+    if "user" not in context:
+        from api.auth import current_user  # auth renders pages too
+
+        try:
+            context["user"] = current_user(request)
+        except Exception:  # an error page must render even when the database is what failed
+            context["user"] = None
     token = csrf.token_for(request)
     text = environment().get_template(template).render(
         request=request, _=tr, lang=tr.lang, csrf_field=csrf.FIELD, csrf_token=token, **context)

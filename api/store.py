@@ -1,33 +1,45 @@
-"""The seam where assessment-cycle storage (issue 4, `certify.store`) plugs into the web app.
+"""The seam where assessment-cycle storage (`certify.store`) plugs into the web app.
 
-Pages and API routes that need stored units, cycles or accounts take `store: Store = Depends(get_store)`.
-`create_app(settings, store=...)` injects the implementation; tests inject a fake. The protocol lists
-what the planned pages read and write — adapt the names to `certify.store` once it exists, keep the
-routes thin.
+Pages that need stored units, cycles or accounts take `store: StoreDep`. `create_app(settings, store=...)`
+injects the implementation (`api.sql_store.SqlStore` when `CERTIFY_DATABASE_URL` is set); tests may inject
+a fake. Without one, the stored pages answer 503 and the stateless pages keep working.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from certify.errors import CertifyError
+from certify.store.accounts import Account
+
+if TYPE_CHECKING:
+    from api.sql_store import UnitView
+    from certify.store.history import HistoryRow
+    from certify.store.submissions import SubmissionInfo
 
 
 class Store(Protocol):
-    # dashboard: units by level, blocking criteria, DTI ranking, progress against last year
-    def units(self, *, year: int, tier: str | None = None, district: str | None = None) -> Sequence[Any]: ...
-    def years(self) -> Sequence[int]: ...
-    # unit page and history
-    def cycle(self, unit: str, year: int) -> Any: ...
-    def history(self, unit: str) -> Sequence[Any]: ...
-    # self-assessment, appraisal, recognition (workflow transitions are checked by the store)
-    def save_draft(self, unit: str, year: int, values: dict[str, Any], by: str) -> Any: ...
-    def transition(self, unit: str, year: int, action: str, by: str, comment: str | None = None) -> Any: ...
-    # accounts (passwords hashed with api.passwords)
-    def user(self, login: str) -> Any: ...
+    # accounts (passwords hashed with argon2 in certify.store.accounts)
+    def authenticate(self, username: str, password: str) -> Account | None: ...
+    def account(self, username: str) -> Account | None: ...
+    def users(self) -> list[Account]: ...
+    def add_user(self, username: str, role: str, password: str, unit_code: str | None, by: str) -> Account: ...
+    # dashboard, unit page, history
+    def years(self) -> list[int]: ...
+    def cycles(self, year: int | None = None) -> list[Any]: ...
+    def submissions(self, year: int, *, public_only: bool) -> list[UnitView]: ...
+    def unit(self, cycle_id: int, code: str) -> UnitView: ...
+    def history(self, unit_map: str, code: str) -> list[HistoryRow]: ...
+    # self-assessment, appraisal, recognition (workflow transitions and versions are checked by the store)
+    def save_self(self, cycle_id: int, code: str, values: dict[str, Any], by: str, version: int | None,
+                  *, submit: bool = False) -> SubmissionInfo: ...
+    def appraise(self, cycle_id: int, code: str, values: dict[str, Any], comments: dict[str, str], by: str,
+                 version: int | None, *, decision: str | None = None, reasons: str | None = None) -> SubmissionInfo: ...
+    def recognise(self, cycle_id: int, codes: list[str], number: str, day: dt.date, signer: str, by: str) -> int: ...
+    def publish(self, cycle_id: int, codes: list[str], by: str) -> int: ...
 
 
 class StoreUnavailable(CertifyError):
@@ -40,3 +52,6 @@ def get_store(request: Request) -> Store:
         raise StoreUnavailable.one("no-store", "Chưa cấu hình cơ sở dữ liệu", "No database configured",
                                    expected="CERTIFY_DATABASE_URL")
     return store
+
+
+StoreDep = Annotated[Store, Depends(get_store)]

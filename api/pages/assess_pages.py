@@ -14,7 +14,6 @@ from fastapi.responses import Response
 
 from api.csrf import require_csrf
 from api.deps import CatalogDep, SamplesDep
-from api.evaluation import level_framework
 from api.form_values import assessment_data, fields, form_values, saved_yaml_data
 from api.problems import NotFoundError
 from api.rendering import page
@@ -22,6 +21,7 @@ from certify.errors import CertifyError
 from certify.levels.assessment import Assessment, bind
 from certify.levels.evaluate import evaluate
 from certify.levels.gap import gap_report
+from certify.levels.intake import level_framework
 from certify.levels.model import LevelFramework
 from certify.sourcefile import validate_model
 

@@ -251,3 +251,45 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export_cmd)
     app.command("move")(move_cmd)
     app.command("recognise")(recognise_cmd)
+    app.add_typer(user_app, name="user")
+
+
+user_app = typer.Typer(help="Tài khoản đăng nhập (local accounts).", no_args_is_help=True)
+
+
+@user_app.command("add")
+def user_add(username: Annotated[str, typer.Argument(help="Tên đăng nhập (username)")],
+             role: Annotated[str, typer.Option("--role", help="unit_editor | province_appraiser | province_admin | "
+                                                             "public_viewer")],
+             unit: Annotated[str | None, typer.Option("--unit", help="Mã đơn vị của cán bộ đơn vị")] = None,
+             full_name: Annotated[str | None, typer.Option("--name", help="Họ tên (full name)")] = None,
+             password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                          help="Đọc mật khẩu từ stdin (read the password)")] = False,
+             ) -> None:
+    """Tạo tài khoản, mật khẩu băm argon2 (create an account; the password is hashed with argon2)."""
+    import sys
+
+    from certify.store.accounts import add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True)
+    with transaction(ready_engine()) as s:
+        account = add_user(s, username, role, password, unit_code=unit, full_name=full_name, actor=_actor())
+    where = f" ({account.unit_code})" if account.unit_code else ""
+    console.print(f"Đã tạo / created: {account.username} — {account.role.value}{where}")
+
+
+@user_app.command("list")
+def user_list(as_json: JsonOpt = False) -> None:
+    """Danh sách tài khoản (list accounts)."""
+    from certify.store.accounts import list_users
+
+    with transaction(ready_engine()) as s:
+        users = list_users(s)
+    if as_json:
+        print_json([{"username": u.username, "role": u.role.value, "unit": u.unit_code} for u in users])
+        return
+    for u in users:
+        console.print(f"{u.username}: {u.role.value}{' ' + u.unit_code if u.unit_code else ''}")

@@ -90,7 +90,7 @@ def ensure_submission(session: Session, cycle: Cycle, unit: AdminUnit, actor: st
     return sub
 
 
-def _check_version(sub: Submission, expected_version: int | None) -> None:
+def check_version(sub: Submission, expected_version: int | None) -> None:
     if expected_version is not None and sub.version != expected_version:
         raise conflict(sub.unit.code)
 
@@ -116,7 +116,7 @@ def _entry(sub: Submission, criterion: str, kind: str) -> EntryValue | None:
 def set_values(session: Session, sub: Submission, kind: str, values: dict[str, ValueInput], actor: str,
                expected_version: int | None = None) -> int:
     """Write self-assessed (`self`) or appraised values; returns how many fields changed."""
-    _check_version(sub, expected_version)
+    check_version(sub, expected_version)
     state = State(sub.state)
     allowed = SELF_EDITABLE if kind == SELF else APPRAISAL_EDITABLE
     if state not in allowed:
@@ -155,7 +155,7 @@ def set_values(session: Session, sub: Submission, kind: str, values: dict[str, V
 
 def transition(session: Session, sub: Submission, target: str, actor: str, *, reasons: str | None = None,
                expected_version: int | None = None) -> SubmissionInfo:
-    _check_version(sub, expected_version)
+    check_version(sub, expected_version)
     dst = check_transition(sub.state, target, sub.unit.code)
     if dst is State.RETURNED and not (reasons and reasons.strip()):
         raise CertifyError.one("no-reasons", "Trả lại hồ sơ phải nêu lý do", "Returning a submission needs reasons",
@@ -179,7 +179,7 @@ def recognise(session: Session, sub: Submission, *, decision_number: str, decisi
     """Record the provincial chair's decision. Requires a current certification of the appraised figures."""
     from certify.store.certification import current_certification
 
-    _check_version(sub, expected_version)
+    check_version(sub, expected_version)
     check_transition(sub.state, State.RECOGNISED.value, sub.unit.code)
     missing = [n for n, v in (("decision_number", decision_number), ("signer", signer)) if not str(v).strip()]
     if missing:

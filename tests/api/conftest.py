@@ -35,3 +35,7 @@ def csrf_token(client: TestClient, url: str = f"/assess/{COMMUNE}") -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert found, "form without CSRF field"
     return found.group(1)
+
+
+# Stored app fixtures (SQLite file, demo province, one account per role): see store_fixtures.py.
+from tests.api.store_fixtures import sclient, shared_app, stored_app, template_db  # noqa: E402, F401

@@ -1,0 +1,107 @@
+"""End to end in headless Chromium on a stored app: a commune editor fills and submits, an appraiser changes a
+value and approves, the admin recognises and publishes, and the public page shows the result."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api.store_fixtures import OWN, PASSWORD
+from tests.api.test_e2e_chromium import ARGS, CHROMIUM, ROOT
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="Debian chromium not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def stored_server(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("e2e") / "certify.sqlite"
+    shutil.copy(template_db, db)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = os.environ | {"CERTIFY_DATABASE_URL": f"sqlite:///{db}", "CERTIFY_SECRET_KEY": "e2e-secret"}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
+                             "127.0.0.1", "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(base + "/dashboard.json", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_submit_appraise_recognise_publish(stored_server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+    shots = Path(os.environ.get("CERTIFY_SCREENSHOTS", tmp_path))
+    unit_url = f"{stored_server}/cycles/1/units/{OWN}"
+
+    def session(browser: Browser, username: str) -> Page:
+        page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN").new_page()
+        page.goto(f"{stored_server}/login")
+        page.fill('input[name="username"]', username)
+        page.fill('input[name="password"]', PASSWORD)
+        page.click("form.login button[type=submit]")
+        expect(page.locator("#whoami")).to_contain_text(username)
+        return page
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, chromium_sandbox=False)
+
+        # a commune editor: the level follows the typing, then the submission goes in
+        editor = session(browser, "editor")
+        editor.goto(f"{unit_url}/edit")
+        badge = editor.locator("#level-badge")
+        before = badge.get_attribute("data-level") or ""
+        editor.locator('select[name="v:CQS-04"]').select_option("không")
+        expect(badge).not_to_have_attribute("data-level", before, timeout=5000)
+        editor.locator('select[name="v:CQS-04"]').select_option("có")
+        expect(badge).to_have_attribute("data-level", before, timeout=5000)
+        editor.screenshot(path=str(shots / "stored-form.png"))
+        editor.click("#submit")
+        expect(editor.locator("#state")).to_have_attribute("data-state", "submitted")
+
+        # the appraiser changes a value (with a comment) and approves
+        appraiser = session(browser, "appraiser")
+        appraiser.goto(f"{unit_url}/appraise")
+        appraiser.fill('input[name="v:CQS-08"]', "250")
+        appraiser.fill('input[name="c:CQS-08"]', "Theo biên bản kiểm tra thực tế")
+        appraiser.screenshot(path=str(shots / "appraisal.png"))
+        appraiser.click("#approve")
+        expect(appraiser.locator("#state")).to_have_attribute("data-state", "appraised")
+
+        # the admin records the decision and publishes
+        admin = session(browser, "admin")
+        admin.goto(f"{stored_server}/recognition")
+        admin.check(f'input[name="unit"][value="1:{OWN}"]')
+        admin.fill('input[name="decision_number"]', "15/QĐ-UBND")
+        admin.fill('input[name="signer"]', "Chủ tịch UBND tỉnh")
+        admin.click("#recognise")
+        admin.check(f'input[name="unit"][value="1:{OWN}"]')
+        admin.click("#publish")
+
+        # anyone: the public page shows the result
+        public = browser.new_context(locale="vi-VN").new_page()
+        public.goto(unit_url)
+        expect(public.locator("#state")).to_have_attribute("data-state", "published")
+        expect(public.locator("#level-badge")).to_have_attribute("data-level", before)
+        public.goto(f"{stored_server}/dashboard")
+        expect(public.locator("#units")).to_contain_text(OWN)
+        public.screenshot(path=str(shots / "public.png"))
+        browser.close()
