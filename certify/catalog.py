@@ -158,9 +158,29 @@ class Catalog:
 
     def __init__(self, roots: Sequence[Path] | None = None) -> None:
         self.roots = list(roots) if roots is not None else default_roots()
-        self._cache: dict[Path, Resolved] = {}
+        self._cache: dict[Path, tuple[tuple[int, ...], Resolved]] = {}
+        self._entries: tuple[Any, list[Entry]] | None = None
+
+    def _folders_stamp(self) -> Any:
+        """Changes whenever a framework folder or file is added or removed (folder mtimes)."""
+        stamp: list[tuple[str, int | None, tuple[tuple[str, int], ...]]] = []
+        for root in self.roots:
+            try:
+                folders = tuple((e.name, e.stat().st_mtime_ns) for e in os.scandir(root) if e.is_dir())
+                stamp.append((str(root), root.stat().st_mtime_ns, folders))
+            except OSError:
+                stamp.append((str(root), None, ()))
+        return tuple(stamp)
 
     def entries(self) -> list[Entry]:
+        # A web server asks for frameworks on every request: rescan only when a folder changed,
+        # so a province dropping in a new file is still seen without a restart.
+        stamp = self._folders_stamp()
+        if self._entries is None or self._entries[0] != stamp:
+            self._entries = (stamp, self._scan())
+        return self._entries[1]
+
+    def _scan(self) -> list[Entry]:
         found: dict[tuple[str, str], Entry] = {}
         for root in self.roots:
             if not root.is_dir():
@@ -205,13 +225,15 @@ class Catalog:
 
     def load_path(self, path: Path) -> Resolved:
         path = path.resolve()
-        if path not in self._cache:
-            resolved, problems = self._resolve(path, ())
-            errors = errors_only(problems)
-            if errors or resolved is None:
-                raise CertifyError(errors)
-            self._cache[path] = resolved
-        return self._cache[path]
+        cached = self._cache.get(path)
+        if cached is not None and cached[0] == _mtimes(cached[1].layers):
+            return cached[1]
+        resolved, problems = self._resolve(path, ())
+        errors = errors_only(problems)
+        if errors or resolved is None:
+            raise CertifyError(errors)
+        self._cache[path] = (_mtimes(resolved.layers), resolved)
+        return resolved
 
     def check_path(self, path: Path) -> tuple[Resolved | None, list[Problem]]:
         """Validate without raising: the framework (if usable) and every problem and warning."""
@@ -266,6 +288,17 @@ class Catalog:
         problems = _location_problems(own, path, framework) + run_checks(kind, framework, layers)
         resolved = Resolved(framework, layers, tuple(p for p in problems if p.severity != "error"))
         return resolved, problems
+
+
+def _mtimes(layers: Layers) -> tuple[int, ...]:
+    """An edited file (the localisation or any framework it extends) is reloaded, not served stale."""
+    out = []
+    for doc in layers.docs:
+        try:
+            out.append(Path(doc.name).stat().st_mtime_ns)
+        except OSError:
+            out.append(-1)
+    return tuple(out)
 
 
 def run_checks(kind: Kind, framework: FrameworkBase, layers: Layers) -> list[Problem]:

@@ -43,6 +43,15 @@ class Compiled:
         return {code: i for i, code in enumerate(self.codes)}
 
     @cached_property
+    def applicable(self) -> tuple[IndexArray, ...]:
+        """Per level, the indices of the criteria that apply there."""
+        return tuple(np.flatnonzero(row) for row in self.applies)
+
+    @cached_property
+    def codes_array(self) -> npt.NDArray[np.str_]:
+        return np.array(self.codes)
+
+    @cached_property
     def order(self) -> dict[str, int]:
         return plan_order(self.fw)
 

@@ -62,6 +62,7 @@ NA_NOTE_VI = {
 BLOCKING = (Status.NOT_MET, Status.MISSING, Status.NA_NOT_ALLOWED)
 # Lookup table status code → blocks the level (faster than np.isin on every unit).
 BLOCKS = np.array([Status(i) in BLOCKING for i in range(len(Status))], dtype=np.bool_)
+VERDICT_NAMES = np.array([VERDICT_OF[Status(i)].value for i in range(len(Status))])
 
 
 @dataclass(frozen=True)
@@ -209,20 +210,26 @@ class Evaluation:
         """Everything, or with `detail=False` each level's verdicts by code only (no value texts:
         formatting every value at every level dominates the cost of a web answer)."""
         fw = self.fw
+        cf = self.compiled
         a = self.unit.assessment
         levels = []
         for li, lv in enumerate(fw.levels):
-            results = self.results(lv.id)
-            levels.append({
+            idx = cf.applicable[li]
+            statuses = self.status[li][idx]
+            entry: dict[str, Any] = {
                 "id": lv.id,
                 "name": lv.name,
                 "held": bool(self.holds[li]),
-                "criteria_count": len(results),
-                "met_count": sum(r.status in (Status.MET, Status.NA_DEEMED_MET) for r in results),
-                "blocking": [r.code for r in results if r.blocking],
-                **({"criteria": [self.result_dict(r) for r in results]} if detail
-                   else {"verdicts": {r.code: r.verdict.value for r in results}}),
-            })
+                "criteria_count": len(idx),
+                "met_count": int(np.isin(statuses, (Status.MET, Status.NA_DEEMED_MET)).sum()),
+                "blocking": cf.codes_array[idx[BLOCKS[statuses]]].tolist(),
+            }
+            if detail:
+                entry["criteria"] = [self.result_dict(r) for r in self.results(lv.id)]
+            else:
+                entry["verdicts"] = dict(zip(cf.codes_array[idx].tolist(), VERDICT_NAMES[statuses].tolist(),
+                                             strict=True))
+            levels.append(entry)
         return {
             "unit": a.unit,
             "unit_name": a.unit_name,

@@ -72,3 +72,25 @@ def test_sample_keeps_the_ministry_wording_of_known_criteria() -> None:
     for crit in mic.criteria:
         if crit.name:
             assert sample.criterion_by_code[crit.code].name == crit.name
+
+
+def test_catalog_sees_a_new_or_edited_framework_without_restart(tmp_path: object) -> None:
+    import shutil
+    import time
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    catalog = Catalog([root, bundled_root("frameworks")])
+    assert "tiny-x" not in catalog.ids()
+    folder = root / "tiny-x"
+    folder.mkdir()
+    source = Path(__file__).parents[1] / "fixtures" / "frameworks" / "tiny-commune" / "1.0.yaml"
+    shutil.copy(source, folder / "1.0.yaml")
+    text = (folder / "1.0.yaml").read_text(encoding="utf-8").replace("id: tiny-commune", "id: tiny-x")
+    (folder / "1.0.yaml").write_text(text, encoding="utf-8")
+    assert "tiny-x" in catalog.ids()
+    first = catalog.load("tiny-x")
+    assert catalog.load("tiny-x") is first  # cached while unchanged
+    time.sleep(0.01)
+    (folder / "1.0.yaml").write_text(text.replace("Bộ tiêu chí thử nghiệm", "Bộ tiêu chí đã sửa"), encoding="utf-8")
+    assert catalog.load("tiny-x").framework.title == "Bộ tiêu chí đã sửa cấp xã"
