@@ -7,44 +7,20 @@ of the unit page and the form land in $CERTIFY_SCREENSHOTS when set, for a perso
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.api.live_server import launch_chromium, live_server, needs_chromium
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian chromium not installed (apt-get install chromium)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
-                             "127.0.0.1", "--port", str(port), "--log-level", "warning"], cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/api/frameworks", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+    with live_server("/api/frameworks") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_level_badge_follows_typing(server: str, tmp_path: Path) -> None:
@@ -52,8 +28,7 @@ def test_level_badge_follows_typing(server: str, tmp_path: Path) -> None:
 
     shots = Path(os.environ.get("CERTIFY_SCREENSHOTS", tmp_path))
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
-                                     chromium_sandbox=False)
+        browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="vi-VN")
         page.goto(f"{server}/units/2024-xa-my-loc")
         expect(page.locator("#level-badge")).to_be_visible()

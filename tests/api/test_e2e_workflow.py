@@ -5,45 +5,24 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
+from tests.api.live_server import launch_chromium, live_server, needs_chromium
 from tests.api.store_fixtures import OWN, PASSWORD
-from tests.api.test_e2e_chromium import ARGS, CHROMIUM, ROOT
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian chromium not installed (apt-get install chromium)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def stored_server(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("e2e") / "certify.sqlite"
     shutil.copy(template_db, db)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = os.environ | {"CERTIFY_DATABASE_URL": f"sqlite:///{db}", "CERTIFY_SECRET_KEY": "e2e-secret"}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
-                             "127.0.0.1", "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/dashboard.json", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+    env = {"CERTIFY_DATABASE_URL": f"sqlite:///{db}", "CERTIFY_SECRET_KEY": "e2e-secret"}
+    with live_server("/dashboard.json", env) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_submit_appraise_recognise_publish(stored_server: str, tmp_path: Path) -> None:
@@ -62,7 +41,7 @@ def test_submit_appraise_recognise_publish(stored_server: str, tmp_path: Path) -
         return page
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, chromium_sandbox=False)
+        browser = launch_chromium(pw)
 
         # a commune editor: the level follows the typing, then the submission goes in
         editor = session(browser, "editor")
