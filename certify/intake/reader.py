@@ -213,6 +213,22 @@ def read_form(path: Path, exp: Expect) -> ParsedFile:
     return ParsedFile(path, units, problems, meta)
 
 
+def _filled_cell(rows: list[list[Any]], r: int, col: int, file: str, sheet: str,
+                 problems: list[Problem]) -> tuple[Any | None, str]:
+    """The cell at (r, col) if it holds a typed value; None for a blank cell, or for a formula
+    (reported: forms must carry values, a formula's cached result may be stale or absent)."""
+    cell = _cell_at(rows, r, col)
+    letter = get_column_letter(col)
+    if cell is None or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+        return None, letter
+    if _is_formula(cell):
+        problems.append(Problem(code="formula", vi="Ô chứa công thức thay vì giá trị",
+                                en="The cell holds a formula instead of a value", file=file, sheet=sheet,
+                                row=r, column=letter, expected="giá trị (a value)", found=_shown(cell.value)))
+        return None, letter
+    return cell, letter
+
+
 def _cell_at(rows: list[list[Any]], r: int, c: int) -> Any:
     if r - 1 < len(rows) and c - 1 < len(rows[r - 1]):
         return rows[r - 1][c - 1]
@@ -264,15 +280,9 @@ def _read_unit(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[Pars
         seen[crit_code] = r
         cells: dict[str, Any] = {}
         for key, col in cols.items():
-            cell = _cell_at(rows, r, col)
-            letter = get_column_letter(col)
+            cell, letter = _filled_cell(rows, r, col, file, sheet, problems)
             unit.where[(crit_code, key)] = (r, letter)
-            if cell is None or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
-                continue
-            if _is_formula(cell):
-                problems.append(Problem(code="formula", vi="Ô chứa công thức thay vì giá trị",
-                                        en="The cell holds a formula instead of a value", file=file, sheet=sheet,
-                                        row=r, column=letter, expected="giá trị (a value)", found=_shown(cell.value)))
+            if cell is None:
                 continue
             try:
                 if key == "value":
@@ -320,15 +330,9 @@ def _read_province(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[
         for c, crit_code in enumerate(codes, start=len(L.PROVINCE_FIXED) + 1):
             crit = fw.criterion_by_code[crit_code]
             assert crit.indicator is not None
-            cell = _cell_at(rows, r, c)
-            letter = get_column_letter(c)
+            cell, letter = _filled_cell(rows, r, c, file, sheet, problems)
             unit.where[(crit_code, "value")] = (r, letter)
-            if cell is None or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
-                continue
-            if _is_formula(cell):
-                problems.append(Problem(code="formula", vi="Ô chứa công thức thay vì giá trị",
-                                        en="The cell holds a formula instead of a value", file=file, sheet=sheet,
-                                        row=r, column=letter, expected="giá trị (a value)", found=_shown(cell.value)))
+            if cell is None:
                 continue
             try:
                 unit.values[crit_code] = ValueInput(_value(cell.value, crit.indicator.type))
