@@ -35,6 +35,8 @@ SAMPLE_BANNER_VI = "Bộ tiêu chí mẫu — không phải ngưỡng chính th�
 SAMPLE_BANNER_EN = "Sample criteria — not official thresholds"
 PARTIAL_BANNER_VI = "Khung chưa đầy đủ — thiếu ngưỡng chính thức, không dùng để công nhận"
 PARTIAL_BANNER_EN = "Partial framework — official thresholds missing, not usable for recognition"
+PARTIAL_DTI_BANNER_VI = "Bộ chỉ số chưa đầy đủ — chỉ có chỉ số chính, điểm tính từ giá trị chỉ số do tỉnh nhập"
+PARTIAL_DTI_BANNER_EN = "Partial index — main indices only, points computed from index values the province enters"
 
 
 class Source(BaseModel):

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from certify.catalog import Catalog, default_catalog
+from certify.catalog import Catalog
 from certify.dti.results import Results
-from certify.errors import CertifyError
 from certify.framework_base import TIER_VI
 from certify.levels.evaluate import Evaluation
 from certify.levels.gap import gap_report
@@ -73,18 +72,15 @@ class DtiInput:
 
 def score_dti(cohort_file: Path, framework: str, catalog: Catalog | None = None) -> DtiInput:
     """Score a DTI cohort file (CSV/XLSX, one row per unit) with certify.dti and rank it for the summary."""
-    from certify.cli.score_cmd import compute
     from certify.dti.model import DtiFramework
+    from certify.dti.score_file import load_dti, score_file
 
-    resolved = (catalog or default_catalog()).load(framework)
+    resolved = load_dti(framework, catalog)
     fw = resolved.framework
-    if not isinstance(fw, DtiFramework):
-        raise CertifyError.one("not-dti", f"«{fw.ref}» không phải bộ chỉ số DTI chấm điểm (kind: {fw.kind})",
-                               f"'{fw.ref}' is not a point-based DTI framework (kind: {fw.kind})",
-                               expected="kind: dti", found=f"kind: {fw.kind}")
+    assert isinstance(fw, DtiFramework)
     line = provenance_line({"id": fw.id, "version": fw.version, "status": fw.status.value,
                             "content_hash": resolved.content_hash}).replace("Bộ tiêu chí", "Bộ chỉ số DTI", 1)
-    return DtiInput(dti_rows(compute(cohort_file, fw, index_level=False)), line, fw.banner)
+    return DtiInput(dti_rows(score_file(cohort_file, fw, index_level=False)), line, fw.banner)
 
 
 def dti_rows(results: Results) -> list[DtiRow]:

@@ -11,33 +11,18 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from certify.catalog import default_catalog
 from certify.cli.common import console, print_json, print_problems
-from certify.dti.aggregate import score_index_level
-from certify.dti.cohort import read_cohort
-from certify.dti.index_input import read_index_cohort
 from certify.dti.model import DtiFramework
 from certify.dti.numbers import POINT_DECIMALS, VALUE_DECIMALS, half_up
-from certify.dti.plan import plan_for
 from certify.dti.results import Results
-from certify.dti.scoring import score_cohort
+from certify.dti.score_file import load_dti, score_file
 from certify.errors import CertifyError
 
 
 def _framework(ref: str) -> tuple[DtiFramework, str]:
-    resolved = default_catalog().load(ref)
-    fw = resolved.framework
-    if not isinstance(fw, DtiFramework):
-        raise CertifyError.one("not-dti", f"«{fw.ref}» không phải bộ chỉ số DTI chấm điểm (kind: {fw.kind})",
-                               f"'{fw.ref}' is not a point-based DTI framework (kind: {fw.kind})",
-                               expected="kind: dti", found=f"kind: {fw.kind}")
-    return fw, resolved.content_hash
-
-
-def compute(cohort_file: Path, fw: DtiFramework, index_level: bool) -> Results:
-    if index_level:
-        return score_index_level(fw, read_index_cohort(cohort_file, fw))
-    return score_cohort(fw, read_cohort(cohort_file, plan_for(fw)))
+    resolved = load_dti(ref)
+    assert isinstance(resolved.framework, DtiFramework)
+    return resolved.framework, resolved.content_hash
 
 
 def _points(x: float) -> str:
@@ -122,7 +107,7 @@ def register(app: typer.Typer) -> None:
             raise CertifyError.one("conflicting-options", "Chọn một trong --json và --csv",
                                    "Choose one of --json and --csv")
         fw, content_hash = _framework(framework)
-        results = compute(cohort_file, fw, index_level)
+        results = score_file(cohort_file, fw, index_level)
         if as_json:
             data = results.to_json()
             data["framework"]["content_hash"] = content_hash

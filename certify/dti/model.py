@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from certify.framework_base import SLUG, FrameworkBase
-from certify.provenance import Evidence, Source
+from certify.provenance import PARTIAL_DTI_BANNER_EN, PARTIAL_DTI_BANNER_VI, Evidence, FrameworkStatus, Source
 
 if TYPE_CHECKING:
     from certify.dti.plan import Plan
@@ -172,6 +172,13 @@ class DtiFramework(FrameworkBase):
     @property
     def index_level_only(self) -> bool:
         return not self.criteria
+
+    @property
+    def banner(self) -> tuple[str, str] | None:
+        # A partial DTI is still usable for scoring (from index values); "not usable for recognition" is wrong here.
+        if self.status is FrameworkStatus.PARTIAL:
+            return PARTIAL_DTI_BANNER_VI, PARTIAL_DTI_BANNER_EN
+        return super().banner
 
     def pillar_of(self, criterion: Criterion) -> str | None:
         if criterion.pillar is not None:

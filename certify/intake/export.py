@@ -1,7 +1,8 @@
 """Results of a cycle as XLSX: one row per unit (state, level, decision) and one row per gap item.
 
 Every text cell passes through `safe_cell`, so a unit name or a comment starting with = + - @ never runs as a
-formula when the file is opened. DTI scores are not exported yet: cycles hold level frameworks only.
+formula when the file is opened. A DTI cycle exports its ranking («DTI» sheet); a levels cycle adds the ranking
+of the DTI cycle of the same year, tier and map when there is one.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from certify.intake.dti_sheet import add_dti_sheet
 from certify.intake.safety import safe_cell
 from certify.store.certification import current_certification
-from certify.store.cycles import get_cycle
-from certify.store.models import AdminUnit, Submission
+from certify.store.cycles import DTI, get_cycle
+from certify.store.dti_results import dti_cycles
+from certify.store.models import AdminUnit, Cycle, Submission
 from certify.store.workflow import STATE_VI, State
 
 RESULT_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Trạng thái", "Mức đạt", "Mã mức", "Mức tiếp theo",
@@ -31,11 +34,38 @@ def _row(ws: Any, values: list[Any]) -> None:
     ws.append([safe_cell(v) for v in values])
 
 
+def _dti_partner(session: Session, cycle: Cycle) -> Cycle | None:
+    if cycle.kind == DTI:
+        return cycle
+    same = [c for c in dti_cycles(session, cycle.year) if c.tier == cycle.tier and c.unit_map == cycle.unit_map]
+    return same[-1] if same else None
+
+
 def export_cycle(session: Session, cycle_id: int, path: Path) -> Path:
     cycle = get_cycle(session, cycle_id)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
+    if cycle.kind == DTI:
+        wb.remove(ws)
+    else:
+        _level_sheets(session, cycle, wb, ws)
+    dti = _dti_partner(session, cycle)
+    if dti is not None:
+        add_dti_sheet(wb, session, dti)
+    meta = wb.create_sheet("Thông tin")
+    for k, v in (("Kỳ đánh giá", cycle.id), ("Năm", cycle.year), ("Cấp", cycle.tier),
+                 ("Bộ tiêu chí", f"{cycle.framework_id}@{cycle.framework_version}"),
+                 ("Mã băm bộ tiêu chí", cycle.framework_hash), ("Bản đồ đơn vị", cycle.unit_map)):
+        _row(meta, [k, v])
+    if dti is not None and dti is not cycle:
+        _row(meta, ["Kỳ DTI (trang «DTI»)", f"{dti.id}: {dti.framework_id}@{dti.framework_version}"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _level_sheets(session: Session, cycle: Cycle, wb: Workbook, ws: Any) -> None:
     ws.title = "Kết quả"
     _row(ws, RESULT_HEADERS)
     gaps = wb.create_sheet("Khoảng cách")
@@ -61,11 +91,3 @@ def export_cycle(session: Session, cycle_id: int, path: Path) -> Path:
             _row(gaps, [unit.code, unit.name, item.get("level"), item.get("criterion"),
                         item.get("name"), item.get("current_text"), item.get("requirement_text"),
                         item.get("gap_text"), item.get("agency")])
-    meta = wb.create_sheet("Thông tin")
-    for k, v in (("Kỳ đánh giá", cycle.id), ("Năm", cycle.year), ("Cấp", cycle.tier),
-                 ("Bộ tiêu chí", f"{cycle.framework_id}@{cycle.framework_version}"),
-                 ("Mã băm bộ tiêu chí", cycle.framework_hash), ("Bản đồ đơn vị", cycle.unit_map)):
-        _row(meta, [k, v])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path

@@ -8,12 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from certify.catalog import Catalog, Resolved, default_catalog
+from certify.dti.model import DtiFramework
 from certify.errors import CertifyError
 from certify.framework_base import Tier
 from certify.levels.model import LevelFramework
 from certify.store import audit
 from certify.store.models import Cycle
 from certify.store.unit_sources import CURRENT, PRE2025
+
+LEVELS = "levels"
+DTI = "dti"
 
 
 @dataclass(frozen=True)
@@ -26,10 +30,12 @@ class CycleInfo:
     framework_version: str
     framework_hash: str
     title: str | None
+    kind: str = LEVELS
 
     @classmethod
     def of(cls, c: Cycle) -> CycleInfo:
-        return cls(c.id, c.year, c.tier, c.unit_map, c.framework_id, c.framework_version, c.framework_hash, c.title)
+        return cls(c.id, c.year, c.tier, c.unit_map, c.framework_id, c.framework_version, c.framework_hash, c.title,
+                   c.kind)
 
 
 def default_map(year: int) -> str:
@@ -41,9 +47,10 @@ def open_cycle(session: Session, *, year: int, framework: str, actor: str, tier:
                unit_map: str | None = None, title: str | None = None, catalog: Catalog | None = None) -> CycleInfo:
     resolved = (catalog or default_catalog()).load(framework)
     fw = resolved.framework
-    if not isinstance(fw, LevelFramework):
-        raise CertifyError.one("not-levels", f"Bộ tiêu chí {fw.ref} không phải loại xếp mức",
-                               f"Framework {fw.ref} is not a level framework", expected="kind: levels", found=fw.kind)
+    if not isinstance(fw, LevelFramework | DtiFramework):
+        raise CertifyError.one("not-assessable", f"Bộ tiêu chí {fw.ref} không dùng được cho kỳ đánh giá",
+                               f"Framework {fw.ref} cannot be used for a cycle", expected="kind: levels | dti",
+                               found=fw.kind)
     tier = tier or fw.tier.value
     if tier != fw.tier.value:
         raise CertifyError.one("wrong-tier", "Cấp đơn vị không khớp với bộ tiêu chí",
@@ -61,11 +68,12 @@ def open_cycle(session: Session, *, year: int, framework: str, actor: str, tier:
     if existing is not None:
         return CycleInfo.of(existing)
     cycle = Cycle(year=year, tier=tier, unit_map=unit_map, framework_id=fw.id, framework_version=fw.version,
-                  framework_hash=resolved.content_hash, title=title, opened_by=actor)
+                  framework_hash=resolved.content_hash, kind=fw.kind, title=title, opened_by=actor)
     session.add(cycle)
     session.flush()
     audit.record(session, actor, "open", "cycle", cycle.id, field="framework",
-                 new={"ref": fw.ref, "hash": resolved.content_hash, "year": year, "tier": tier, "map": unit_map})
+                 new={"ref": fw.ref, "hash": resolved.content_hash, "year": year, "tier": tier, "map": unit_map,
+                      "kind": fw.kind})
     return CycleInfo.of(cycle)
 
 
@@ -81,7 +89,7 @@ def list_cycles(session: Session) -> list[CycleInfo]:
     return [CycleInfo.of(c) for c in session.scalars(select(Cycle).order_by(Cycle.year, Cycle.id))]
 
 
-def frozen_framework(cycle: Cycle, catalog: Catalog | None = None) -> tuple[Resolved, LevelFramework]:
+def frozen(cycle: Cycle, catalog: Catalog | None = None) -> Resolved:
     """The framework the cycle was opened with; refused if its content changed since (a past result never moves)."""
     resolved = (catalog or default_catalog()).load(cycle.framework_id, cycle.framework_version)
     if resolved.content_hash != cycle.framework_hash:
@@ -92,6 +100,30 @@ def frozen_framework(cycle: Cycle, catalog: Catalog | None = None) -> tuple[Reso
             f"Framework {cycle.framework_id}@{cycle.framework_version} was edited after the cycle opened; "
             "changes must be a new version",
             expected=cycle.framework_hash, found=resolved.content_hash)
+    return resolved
+
+
+def _wrong_kind(cycle: Cycle, expected: str) -> CertifyError:
+    return CertifyError.one(
+        "wrong-cycle-kind",
+        f"Kỳ {cycle.id} ({cycle.year}, {cycle.framework_id}) là kỳ loại «{cycle.kind}», "
+        f"thao tác này cần kỳ «{expected}»",
+        f"Cycle {cycle.id} ({cycle.year}, {cycle.framework_id}) is a '{cycle.kind}' cycle; "
+        f"this needs a '{expected}' one",
+        expected=expected, found=cycle.kind)
+
+
+def frozen_framework(cycle: Cycle, catalog: Catalog | None = None) -> tuple[Resolved, LevelFramework]:
+    resolved = frozen(cycle, catalog)
     fw = resolved.framework
-    assert isinstance(fw, LevelFramework)  # checked when the cycle was opened
+    if not isinstance(fw, LevelFramework):
+        raise _wrong_kind(cycle, LEVELS)
+    return resolved, fw
+
+
+def frozen_dti(cycle: Cycle, catalog: Catalog | None = None) -> tuple[Resolved, DtiFramework]:
+    resolved = frozen(cycle, catalog)
+    fw = resolved.framework
+    if not isinstance(fw, DtiFramework):
+        raise _wrong_kind(cycle, DTI)
     return resolved, fw

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -80,7 +81,12 @@ class UnitMerger(Base):
 
 
 class Cycle(Base):
-    """One yearly assessment of one tier against one frozen framework version."""
+    """One yearly assessment of one tier against one frozen framework version.
+
+    `kind` is the framework's: `levels` cycles hold submissions (one per unit, certified level by level);
+    `dti` cycles hold one scored cohort (DtiResult rows), scored together because ranks and min–max rules
+    compare every unit with the others.
+    """
 
     __tablename__ = "cycle"
     __table_args__ = (UniqueConstraint("year", "tier", "framework_id", "framework_version", "unit_map"),)
@@ -92,9 +98,12 @@ class Cycle(Base):
     framework_id: Mapped[str] = mapped_column(String(120))
     framework_version: Mapped[str] = mapped_column(String(20))
     framework_hash: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(12), default="levels", server_default="levels")
     title: Mapped[str | None] = mapped_column(String(300))
     opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     opened_by: Mapped[str] = mapped_column(String(120))
+    # DTI cycles: the ranking is public once the province publishes it (levels cycles publish per submission).
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Submission(Base):
@@ -166,6 +175,36 @@ class Certification(Base):
     certified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     certified_by: Mapped[str] = mapped_column(String(120))
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DtiResult(Base):
+    """One unit's DTI points in a DTI cycle, as scored with the whole cohort (reproducible from both hashes).
+
+    `detail` is the scorer's unit record (points per main index, per pillar and, for criterion-level input,
+    per criterion with its explanation), kept whole so that a score can be explained years later.
+    """
+
+    __tablename__ = "dti_result"
+    __table_args__ = (UniqueConstraint("cycle_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"), index=True)
+    group_name: Mapped[str | None] = mapped_column(String(120))
+    rank: Mapped[int | None] = mapped_column(Integer)
+    band: Mapped[str | None] = mapped_column(String(60))
+    points: Mapped[float] = mapped_column(Float)
+    max_points: Mapped[float] = mapped_column(Float)
+    value: Mapped[float] = mapped_column(Float)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    framework_hash: Mapped[str] = mapped_column(String(80))
+    input_hash: Mapped[str] = mapped_column(String(80))
+    source_file: Mapped[str | None] = mapped_column(String(500))
+    scored_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    scored_by: Mapped[str] = mapped_column(String(120))
+
+    cycle: Mapped[Cycle] = relationship()
+    unit: Mapped[AdminUnit] = relationship()
 
 
 class ImportBatch(Base):

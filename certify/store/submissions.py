@@ -214,3 +214,28 @@ def effective_values(sub: Submission) -> dict[str, Any]:
             entry["evidence"] = evidence
         out[code] = entry
     return out
+
+
+def value_inputs(values: dict[str, Any], comments: dict[str, str] | None = None) -> dict[str, ValueInput]:
+    """Assessment-file values (as the form builds them) into the store's inputs; evidence kept apart."""
+    out: dict[str, ValueInput] = {}
+    for code, entry in values.items():
+        if isinstance(entry, dict):
+            entry = dict(entry)
+            evidence = entry.pop("evidence", None) or {}
+            value: Any = entry["value"] if set(entry) == {"value"} else entry
+            out[code] = ValueInput(value=value, explanation=(comments or {}).get(code) or None,
+                                   evidence_document=evidence.get("document"), evidence_date=_day(evidence.get("date")),
+                                   evidence_summary=evidence.get("summary"))
+        else:
+            out[code] = ValueInput(value=entry, explanation=(comments or {}).get(code) or None)
+    return out
+
+
+def _day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from api.sql_store import load_demo
 from certify.catalog import Catalog, bundled_root
 from certify.store.accounts import add_user
+from certify.store.demo import load_demo
 from certify.store.engine import transaction
 from certify.store.migrate import ready_engine
 

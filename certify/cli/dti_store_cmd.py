@@ -1,0 +1,81 @@
+"""`certify dti …`: DTI scores kept per cycle — score a cohort file into a DTI cycle, publish, show the ranking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from certify.cli.common import console, print_json, print_problems
+from certify.dti.numbers import POINT_DECIMALS, VALUE_DECIMALS, fmt
+from certify.store.engine import transaction
+from certify.store.migrate import ready_engine
+from certify.store.settings import get_settings
+
+dti_app = typer.Typer(help="Điểm DTI lưu theo kỳ (DTI scores stored per cycle).", no_args_is_help=True)
+CycleOpt = Annotated[int, typer.Option("--cycle", help="Số kỳ chấm điểm DTI (DTI cycle id)")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON (print JSON).")]
+
+
+@dti_app.command("import")
+def dti_import(cohort_file: Annotated[Path, typer.Argument(help="Tệp CSV/XLSX, mỗi dòng một đơn vị (cột unit = mã)")],
+               cycle: CycleOpt,
+               replace: Annotated[bool, typer.Option(
+                   "--replace", help="Thay toàn bộ kết quả đã có của kỳ (replace the cycle's results)")] = False,
+               as_json: JsonOpt = False) -> None:
+    """Chấm điểm cả tập đơn vị và lưu vào kỳ DTI (score the cohort and store it in the DTI cycle)."""
+    from certify.store.dti_results import import_dti
+
+    with transaction(ready_engine()) as s:
+        done = import_dti(s, cycle, cohort_file, actor=get_settings().user, replace=replace)
+    if as_json:
+        print_json(done.__dict__ | {"warnings": [w.to_dict() for w in done.warnings]})
+        return
+    print_problems(done.warnings)
+    replaced = f", thay {done.replaced} kết quả cũ (replaced {done.replaced})" if done.replaced else ""
+    console.print(f"Đã lưu điểm DTI của {done.units} đơn vị vào kỳ {done.cycle_id}{replaced} "
+                  f"(stored {done.units} units)")
+
+
+@dti_app.command("publish")
+def dti_publish(cycle: CycleOpt, yes: Annotated[bool, typer.Option(
+        "--yes", help="Xác nhận: sau khi công bố không chấm lại được (confirm: no re-scoring afterwards)")] = False,
+                ) -> None:
+    """Công bố bảng xếp hạng DTI của kỳ (publish the cycle's DTI ranking)."""
+    from certify.store.dti_results import publish_dti
+
+    if not yes:
+        typer.confirm("Sau khi công bố, kết quả không thể chấm lại. Tiếp tục? "
+                      "(Published results cannot be re-scored. Continue?)", abort=True)
+    with transaction(ready_engine()) as s:
+        at = publish_dti(s, cycle, actor=get_settings().user)
+    console.print(f"Đã công bố kỳ {cycle} lúc {at:%d/%m/%Y %H:%M} UTC (published)")
+
+
+@dti_app.command("show")
+def dti_show(cycle: CycleOpt, as_json: JsonOpt = False) -> None:
+    """In bảng xếp hạng DTI đã lưu, so với năm trước (print the stored ranking against last year)."""
+    from certify.store.dti_results import ranking
+
+    with transaction(ready_engine()) as s:
+        rows = ranking(s, cycle)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"Xếp hạng DTI — kỳ {cycle}")
+    for column in ("Hạng", "Mã", "Đơn vị", "Huyện (cũ)", "Điểm", "Giá trị", "Năm trước", "Thay đổi"):
+        table.add_column(column, justify="right" if column in ("Hạng", "Điểm", "Giá trị", "Thay đổi") else "left")
+    for r in rows:
+        p = r["previous"]
+        table.add_row(str(r["rank"] or "—"), r["unit"], escape(r["name"]), escape(", ".join(r["districts"])),
+                      fmt(r["points"], POINT_DECIMALS), fmt(r["value"], VALUE_DECIMALS),
+                      fmt(p["value"], VALUE_DECIMALS) if p else "—",
+                      f"{fmt(r['change'], VALUE_DECIMALS):>8}" if p else "—")
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(dti_app, name="dti")

@@ -1,0 +1,54 @@
+"""The «DTI» sheet of a cycle export: the stored ranking with points per main index and last year's value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlalchemy.orm import Session
+
+from certify.dti.numbers import POINT_DECIMALS, VALUE_DECIMALS, rounded
+from certify.intake.safety import safe_cell
+from certify.store.cycles import frozen_dti
+from certify.store.dti_results import ranking
+from certify.store.models import Cycle
+
+POINTS_FORMAT, VALUE_FORMAT = "0.00", "0.0000"
+
+
+def _round(x: float | None, places: int) -> float | None:
+    # Half-up before Excel sees it: its display rounding must not be the only rounding of a published value.
+    return None if x is None else rounded(x, places)
+
+
+def add_dti_sheet(wb: Workbook, session: Session, cycle: Cycle) -> None:
+    fw = frozen_dti(cycle)[1]
+    rows = ranking(session, cycle.id)
+    ws = wb.create_sheet("DTI")
+    indices = [f"{i.code}. {i.name} (tối đa {i.max_points:g})" for i in fw.indices]
+    header = ["Hạng", "Mã đơn vị", "Tên đơn vị", "Huyện (trước 01/7/2025)", "Nhóm", "Điểm", "Điểm tối đa",
+              "Giá trị DTI", "Xếp loại", *indices, "Giá trị năm trước", "Thay đổi", "Tính từ đơn vị (năm trước)"]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    first_index = header.index(indices[0]) + 1 if indices else 0
+    for r in rows:
+        prev: dict[str, Any] | None = r["previous"]
+        points = [_round(r["detail"]["indices"][i.code]["points"], POINT_DECIMALS) for i in fw.indices]
+        ws.append([safe_cell(v) for v in (
+            r["rank"], r["unit"], r["name"], ", ".join(r["districts"]), r["group"],
+            _round(r["points"], POINT_DECIMALS), _round(r["max_points"], POINT_DECIMALS),
+            _round(r["value"], VALUE_DECIMALS), r["band"], *points,
+            _round(prev["value"], VALUE_DECIMALS) if prev else None, _round(r["change"], VALUE_DECIMALS),
+            ", ".join(prev["units"]) if prev else None)])
+        line = ws.max_row
+        for col in (6, 7, *range(first_index, first_index + len(indices))):
+            ws.cell(line, col).number_format = POINTS_FORMAT
+        for col in (8, first_index + len(indices), first_index + len(indices) + 1):
+            ws.cell(line, col).number_format = VALUE_FORMAT
+    banner = fw.banner
+    ws.append([])
+    ws.append([safe_cell(f"Bộ chỉ số: {fw.ref} ({fw.status.value}) — {fw.source.cite()}")])
+    if banner:
+        ws.append([safe_cell(f"⚠ {banner[0]} ({banner[1]})")])

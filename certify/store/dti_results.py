@@ -1,0 +1,249 @@
+"""DTI cycles: a cohort file scored against the cycle's frozen DTI framework and kept per unit.
+
+The whole cohort is scored at once (ranks, min–max and peer rules compare units with each other), so a
+cycle's results are replaced as a whole, never unit by unit, and only when the caller says so. Units are
+the cycle's administrative units, named in the file's `unit` column by their official code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, aliased
+
+from certify.catalog import Catalog
+from certify.dti.results import Results
+from certify.dti.score_file import score_table
+from certify.dti.table import Table, read_table
+from certify.errors import CertifyError, Problem
+from certify.hashing import content_hash
+from certify.store import audit
+from certify.store.cycles import DTI, frozen_dti, get_cycle
+from certify.store.models import AdminUnit, Cycle, DtiResult, UnitMerger
+from certify.store.unit_sources import CURRENT, PRE2025
+from certify.store.units import find_unit, predecessors
+
+MAX_UNIT_PROBLEMS = 50
+
+
+@dataclass(frozen=True)
+class DtiImport:
+    cycle_id: int
+    units: int
+    replaced: int
+    input_hash: str
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DtiRow:
+    """A stored result as pages and exports show it."""
+
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    group: str | None
+    rank: int | None
+    band: str | None
+    points: float
+    max_points: float
+    value: float
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Prior:
+    """Last year's value of a unit; across the merger, the mean over the former units that were scored."""
+
+    value: float
+    rank: int | None  # only when it is the same unit (a rank among former units compares nothing now)
+    year: int
+    units: tuple[str, ...]  # the codes the value comes from
+
+
+def _locations(table: Table) -> dict[str, dict[str, Any]]:
+    """Where each unit of the results is named in the file (a merged unit: its first former unit's row)."""
+    out: dict[str, dict[str, Any]] = {}
+    columns = {c: k for k, c in enumerate(table.header)}
+    for column in ("unit", "merged_into"):
+        if column not in columns:
+            continue
+        for i, row in enumerate(table.rows):
+            code = row[columns[column]]
+            if code and code not in out:
+                out[code] = table.where(i, column)
+    return out
+
+
+def _units(session: Session, cycle: Cycle, results: Results, table: Table) -> list[AdminUnit]:
+    where = _locations(table)
+    found: list[AdminUnit] = []
+    problems: list[Problem] = []
+    for code in results.units:
+        unit = find_unit(session, cycle.unit_map, code, cycle.tier)
+        if unit is None:
+            problems.append(Problem(
+                code="unknown-unit",
+                vi=f"Không có đơn vị cấp {cycle.tier} mã «{code}» trong bản đồ {cycle.unit_map} của kỳ {cycle.id}",
+                en=f"No {cycle.tier} with code '{code}' in the {cycle.unit_map} map of cycle {cycle.id}",
+                expected=f"mã đơn vị hành chính (GSO) cấp {cycle.tier} / official {cycle.tier} code", found=code,
+                **where.get(code, {"file": table.file})))
+        else:
+            found.append(unit)
+    if problems:
+        raise CertifyError(problems[:MAX_UNIT_PROBLEMS])
+    return found
+
+
+def _input_hash(table: Table) -> str:
+    # The cells, not the file bytes: the same data saved as CSV or XLSX is the same input.
+    return content_hash({"header": table.header, "rows": table.rows})
+
+
+def import_dti(session: Session, cycle_id: int, path: Path, *, actor: str, replace: bool = False,
+               index_level: bool | None = None, catalog: Catalog | None = None) -> DtiImport:
+    """Score `path` against the cycle's framework and store one row per unit."""
+    cycle = get_cycle(session, cycle_id)
+    resolved, fw = frozen_dti(cycle, catalog)
+    table = read_table(path)
+    results = score_table(table, fw, index_level)
+    units = _units(session, cycle, results, table)
+    old = session.scalar(select(func.count()).select_from(DtiResult).where(DtiResult.cycle_id == cycle.id)) or 0
+    if cycle.published_at is not None:
+        raise CertifyError.one(
+            "dti-published", f"Kết quả DTI của kỳ {cycle.id} đã công bố, không thể chấm lại",
+            f"The DTI results of cycle {cycle.id} are published and cannot be re-scored", file=table.file,
+            found=cycle.published_at.isoformat())
+    if old and not replace:
+        raise CertifyError.one(
+            "dti-results-exist",
+            f"Kỳ {cycle.id} đã có kết quả DTI của {old} đơn vị; chấm lại sẽ thay toàn bộ "
+            "(dùng --replace nếu chắc chắn)",
+            f"Cycle {cycle.id} already holds DTI results for {old} units; re-scoring replaces them all "
+            "(use --replace if you mean it)", file=table.file, expected="--replace", found=f"{old}")
+    input_hash = _input_hash(table)
+    if old:
+        previous = sorted({h for h in session.scalars(select(DtiResult.input_hash)
+                                                        .where(DtiResult.cycle_id == cycle.id))})
+        session.execute(delete(DtiResult).where(DtiResult.cycle_id == cycle.id))
+        audit.record(session, actor, "replace", "dti_result", cycle.id, field="cohort",
+                     old={"units": old, "input_hash": previous}, new={"units": len(units), "input_hash": input_hash})
+    for i, unit in enumerate(units):
+        session.add(DtiResult(
+            cycle_id=cycle.id, unit_id=unit.id, group_name=results.groups[i] if results.groups else None,
+            rank=int(results.ranks[i]) or None, band=results.bands[i], points=float(results.total[i]),
+            max_points=float(results.max_total[i]), value=float(results.value[i]),
+            detail=results.unit_json(i), framework_hash=resolved.content_hash, input_hash=input_hash,
+            source_file=table.file, scored_by=actor))
+    session.flush()
+    audit.record(session, actor, "score", "cycle", cycle.id, field="dti",
+                 new={"units": len(units), "input_hash": input_hash, "file": table.file})
+    return DtiImport(cycle.id, len(units), old, input_hash, list(results.warnings))
+
+
+def publish_dti(session: Session, cycle_id: int, *, actor: str) -> dt.datetime:
+    cycle = get_cycle(session, cycle_id)
+    if cycle.kind != DTI:
+        frozen_dti(cycle)  # raises the wrong-kind error
+    if cycle.published_at is not None:
+        return cycle.published_at
+    if not session.scalar(select(func.count()).select_from(DtiResult).where(DtiResult.cycle_id == cycle.id)):
+        raise CertifyError.one("dti-empty", f"Kỳ {cycle.id} chưa có kết quả DTI để công bố",
+                               f"Cycle {cycle.id} has no DTI results to publish", expected="certify store dti-import")
+    cycle.published_at = dt.datetime.now(dt.UTC)
+    audit.record(session, actor, "publish", "cycle", cycle.id, field="dti", new=cycle.published_at.isoformat())
+    return cycle.published_at
+
+
+def _row(r: DtiResult, unit: AdminUnit) -> DtiRow:
+    return DtiRow(unit.id, unit.code, unit.name, r.group_name, r.rank, r.band, r.points, r.max_points, r.value,
+                  r.detail)
+
+
+def cycle_results(session: Session, cycle_id: int) -> list[DtiRow]:
+    """The cycle's results by group, then rank (unranked last), then code."""
+    rows = [_row(r, u) for r, u in session.execute(
+        select(DtiResult, AdminUnit).join(AdminUnit, DtiResult.unit_id == AdminUnit.id)
+        .where(DtiResult.cycle_id == cycle_id))]
+    return sorted(rows, key=lambda r: (r.group or "", r.rank is None, r.rank or 0, r.unit_code))
+
+
+def dti_cycles(session: Session, year: int | None = None, *, published_only: bool = False) -> list[Cycle]:
+    q = select(Cycle).where(Cycle.kind == DTI)
+    if year is not None:
+        q = q.where(Cycle.year == year)
+    if published_only:
+        q = q.where(Cycle.published_at.is_not(None))
+    return list(session.scalars(q.order_by(Cycle.year, Cycle.tier, Cycle.id)))
+
+
+def _previous_cycle(session: Session, cycle: Cycle, published_only: bool) -> Cycle | None:
+    earlier = [c for c in dti_cycles(session, cycle.year - 1, published_only=published_only) if c.tier == cycle.tier]
+    return earlier[-1] if earlier else None
+
+
+def previous_year(session: Session, cycle: Cycle, *, published_only: bool = False) -> dict[int, Prior]:
+    """Last year's value per unit of `cycle`, following the 1/7/2025 merger where the maps differ."""
+    before = _previous_cycle(session, cycle, published_only)
+    if before is None:
+        return {}
+    old = {r.unit_id: r for r in cycle_results(session, before.id)}
+    if before.unit_map == cycle.unit_map:
+        return {uid: Prior(r.value, r.rank, before.year, (r.unit_code,)) for uid, r in old.items()}
+    if (before.unit_map, cycle.unit_map) != (PRE2025, CURRENT):
+        return {}
+    out: dict[int, Prior] = {}
+    for unit in session.scalars(select(AdminUnit).join(DtiResult, DtiResult.unit_id == AdminUnit.id)
+                                .where(DtiResult.cycle_id == cycle.id)):
+        former = [old[u.id] for u, _ in predecessors(session, unit) if u.id in old]
+        if former:
+            out[unit.id] = Prior(sum(r.value for r in former) / len(former), None, before.year,
+                                 tuple(r.unit_code for r in former))
+    return out
+
+
+def former_districts(session: Session, units: list[int]) -> dict[int, list[str]]:
+    """District names per unit: its own (pre-2025 map) or those of the communes it was formed from (current)."""
+    old, parent = aliased(AdminUnit), aliased(AdminUnit)
+    own = (select(AdminUnit.id, parent.name).join(parent, AdminUnit.parent_id == parent.id)
+           .where(AdminUnit.id.in_(units), parent.tier == "district"))
+    merged = (select(UnitMerger.new_unit_id, parent.name).join(old, UnitMerger.old_unit_id == old.id)
+              .join(parent, old.parent_id == parent.id)
+              .where(UnitMerger.new_unit_id.in_(units), parent.tier == "district"))
+    out: dict[int, set[str]] = defaultdict(set)
+    for uid, name in [*session.execute(own), *session.execute(merged)]:
+        out[uid].add(name)
+    return {uid: sorted(names) for uid, names in out.items()}
+
+
+def unit_dti(session: Session, unit_id: int, year: int, *, published_only: bool = False) -> tuple[Cycle, DtiRow] | None:
+    """The unit's DTI result of `year` (the latest DTI cycle of that year that scored it)."""
+    for cycle in reversed(dti_cycles(session, year, published_only=published_only)):
+        found = session.execute(select(DtiResult, AdminUnit).join(AdminUnit, DtiResult.unit_id == AdminUnit.id)
+                                .where(DtiResult.cycle_id == cycle.id, DtiResult.unit_id == unit_id)).first()
+        if found is not None:
+            return cycle, _row(*found)
+    return None
+
+
+def ranking(session: Session, cycle_id: int, *, published_only: bool = False) -> list[dict[str, Any]]:
+    """The stored ranking with last year's value (across the merger) and the district names, for any output."""
+    cycle = get_cycle(session, cycle_id)
+    rows = cycle_results(session, cycle_id)
+    prior = previous_year(session, cycle, published_only=published_only)
+    districts = former_districts(session, [r.unit_id for r in rows])
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        p = prior.get(r.unit_id)
+        out.append({"unit": r.unit_code, "name": r.unit_name, "group": r.group, "rank": r.rank, "band": r.band,
+                    "points": r.points, "max_points": r.max_points, "value": r.value, "detail": r.detail,
+                    "districts": districts.get(r.unit_id, []),
+                    "previous": None if p is None else {"year": p.year, "value": p.value, "rank": p.rank,
+                                                        "units": list(p.units)},
+                    "change": None if p is None else r.value - p.value})
+    return out
