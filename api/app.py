@@ -10,8 +10,8 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api import auth, handlers
 from api.edge import Edge
-from api.pages import assess_pages, framework_pages, home, store_pages, unit_pages
-from api.routes import evaluate_api, frameworks_api, samples_api
+from api.pages import admin_pages, assess_pages, framework_pages, home, store_pages, unit_pages
+from api.routes import dti_api, evaluate_api, frameworks_api, reports_api, samples_api, store_api
 from api.samples import Samples
 from api.settings import Settings
 from api.sql_store import SqlStore
@@ -39,14 +39,16 @@ def create_app(settings: Settings | None = None, *, catalog: Catalog | None = No
     if store is None and settings.database_url:
         store = open_store(settings.database_url, app.state.catalog)
     app.state.store = store
+    app.state.login_limiter = auth.LoginLimiter.from_settings(settings)
     handlers.install(app)
-    for api_router in (frameworks_api.router, evaluate_api.router, samples_api.router):
+    for api_router in (frameworks_api.router, evaluate_api.router, samples_api.router, store_api.router,
+                       dti_api.router, reports_api.router):
         app.include_router(api_router, prefix="/api")
     for page_router in (home.router, framework_pages.router, unit_pages.router, assess_pages.router, auth.router,
-                        store_pages.router):
+                        store_pages.router, admin_pages.router):
         app.include_router(page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    # Signed (itsdangerous), HttpOnly, SameSite=Lax session cookie; it carries only the username.
+    # Signed (itsdangerous), HttpOnly, SameSite=Lax session cookie; it carries the username and password stamp.
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="certify_session",
                        max_age=8 * 3600, same_site="lax", https_only=settings.secure_cookies)
     app.add_middleware(Edge, default_lang=settings.default_lang, max_body=settings.max_body_bytes,

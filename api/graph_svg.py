@@ -7,6 +7,8 @@ edges cross less. Criteria with no prerequisite link are listed beside the graph
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import networkx as nx
 from markupsafe import Markup, escape
 
@@ -76,25 +78,27 @@ def dependency_svg(fw: LevelFramework, title: str) -> Markup:
     return Markup("".join(parts))
 
 
-def bar_chart(bars: list[tuple[str, int]], title: str = "units by level") -> Markup:
-    """Horizontal bars, one per label, as inline SVG (labels escaped)."""
+def bar_chart(bars: Sequence[tuple[str, float]], title: str = "units by level", *, top: float | None = None,
+              texts: Sequence[str] | None = None) -> Markup:
+    """Horizontal bars, one per label, as inline SVG (labels escaped); `texts` replace the numbers shown."""
     if not bars:
         return Markup("")
     label_w, bar_w, row_h = 200, 320, 28
-    top = max(n for _, n in bars) or 1
+    top = top or max(n for _, n in bars) or 1
     height = PAD * 2 + len(bars) * row_h
-    width = PAD * 2 + label_w + bar_w + 40
+    width = PAD * 2 + label_w + bar_w + 90
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="barchart" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
              f"<title>{escape(title)}</title>"]
     for i, (label, n) in enumerate(bars):
         y = PAD + i * row_h
-        w = round(bar_w * n / top)
+        w = round(bar_w * min(n, top) / top)
+        shown = texts[i] if texts is not None else f"{n:g}"
         parts.append(f'<text x="{PAD + label_w - 6}" y="{y + 18}" text-anchor="end" font-size="13" '
                      f'font-family="sans-serif">{escape(label)}</text>'
                      f'<rect x="{PAD + label_w}" y="{y + 4}" width="{w}" height="{row_h - 8}" rx="3" '
                      f'fill="{PALETTE[i % len(PALETTE)]}"/>'
                      f'<text x="{PAD + label_w + w + 6}" y="{y + 18}" font-size="13" '
-                     f'font-family="sans-serif">{n}</text>')
+                     f'font-family="sans-serif">{escape(shown)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -15,7 +15,8 @@ from typing import Any
 from babel.dates import format_date
 from babel.messages.pofile import read_po
 
-from certify.numbers import fmt_number, fmt_percent
+from certify.framework_base import TIER_VI, Tier
+from certify.numbers import fmt_fixed, fmt_number, fmt_percent
 
 LANGS = ("vi", "en")
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -56,6 +57,19 @@ class Translator:
 
     def num(self, value: float, digits: int = 2) -> str:
         return fmt_number(value, digits, self.locale)
+
+    def fixed(self, value: float, digits: int) -> str:
+        """Exactly `digits` decimals: DTI values are published as 0,7163."""
+        return fmt_fixed(value, digits, self.locale)
+
+    def signed(self, value: float, digits: int) -> str:
+        """A change, always with its sign: +0,0412 / −0,0100 (zero shows as 0,0000)."""
+        text = fmt_fixed(abs(value), digits, self.locale)
+        rounded_zero = text.strip("0,.") == ""
+        return text if rounded_zero else ("+" if value > 0 else "−") + text
+
+    def tier(self, tier: str) -> str:
+        return self(TIER_VI[Tier(tier)])
 
     def pct(self, ratio: float, digits: int = 1) -> str:
         return fmt_percent(ratio, digits, self.locale)

@@ -24,3 +24,8 @@ class Settings(BaseSettings):
     # Cookies carry `Secure` behind HTTPS; office installs on plain HTTP inside a LAN turn it off.
     secure_cookies: bool = False
     max_body_bytes: int = 1_000_000
+    # Login limits (see api.auth.LoginLimiter): failed logins per username and per client address within
+    # the window; past them the login answers 429 without checking the password.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures_per_ip: int = Field(default=20, ge=1)
+    login_window_seconds: int = Field(default=15 * 60, ge=1)

@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from certify.catalog import Catalog, Resolved
+from certify.dti.model import DtiFramework
 from certify.errors import CertifyError
 from certify.levels.assessment import Assessment, FrameworkRef, bind
 from certify.levels.evaluate import Evaluation, evaluate
 from certify.levels.model import LevelFramework
 from certify.store.accounts import Account, add_user, authenticate, find_user, list_users
 from certify.store.certification import certify_cycle
-from certify.store.cycles import frozen_framework, list_cycles
+from certify.store.cycles import frozen_dti, frozen_framework, list_cycles
+from certify.store.dti_results import cycle_results, dti_cycles, ranking, unit_dti
 from certify.store.engine import transaction
 from certify.store.history import HistoryRow, unit_history
 from certify.store.models import AdminUnit, Cycle, Submission
@@ -36,10 +37,16 @@ from certify.store.submissions import (
     recognise,
     set_values,
     transition,
+    value_inputs,
 )
+from certify.store.units import find_unit
 from certify.store.workflow import State
 
 PUBLIC_STATES = frozenset({State.PUBLISHED.value})
+
+
+class CycleExists(CertifyError):
+    """Opening a cycle that is already open: answered with 409 by the admin page."""
 
 
 @dataclass
@@ -90,22 +97,6 @@ def _values(sub: Submission, kind: str) -> tuple[dict[str, Any], dict[str, str]]
     return out, notes
 
 
-def value_inputs(values: dict[str, Any], comments: dict[str, str] | None = None) -> dict[str, ValueInput]:
-    """Assessment-file values (as the form builds them) into the store's inputs; evidence kept apart."""
-    out: dict[str, ValueInput] = {}
-    for code, entry in values.items():
-        if isinstance(entry, dict):
-            entry = dict(entry)
-            evidence = entry.pop("evidence", None) or {}
-            value: Any = entry["value"] if set(entry) == {"value"} else entry
-            out[code] = ValueInput(value=value, explanation=(comments or {}).get(code) or None,
-                                   evidence_document=evidence.get("document"), evidence_date=_day(evidence.get("date")),
-                                   evidence_summary=evidence.get("summary"))
-        else:
-            out[code] = ValueInput(value=entry, explanation=(comments or {}).get(code) or None)
-    return out
-
-
 class SqlStore:
     def __init__(self, engine: Engine, catalog: Catalog) -> None:
         self.engine = engine
@@ -128,6 +119,72 @@ class SqlStore:
     def add_user(self, username: str, role: str, password: str, unit_code: str | None, by: str) -> Account:
         with transaction(self.engine) as s:
             return add_user(s, username, role, password, unit_code=unit_code, actor=by)
+
+    def set_user_active(self, username: str, active: bool, by: str) -> Account:
+        from certify.store.accounts import set_active
+
+        with transaction(self.engine) as s:
+            return set_active(s, username, active, actor=by)
+
+    def reset_password(self, username: str, by: str) -> str:
+        from certify.store.accounts import reset_password
+
+        with transaction(self.engine) as s:
+            return reset_password(s, username, actor=by)
+
+    # --- cycles (province admin) -----------------------------------------------------------------
+    def cycle_rows(self) -> list[tuple[Any, int]]:
+        """Every cycle with its number of units: submissions (deleted ones not counted) or scored DTI results."""
+        from sqlalchemy import func
+
+        from certify.store.models import DtiResult
+
+        with transaction(self.engine) as s:
+            counts: dict[int, int] = {}
+            # A cycle holds one or the other, by its kind: adding both counts needs no look at the kind.
+            for query in (select(Submission.cycle_id, func.count()).where(Submission.state != State.DELETED.value)
+                          .group_by(Submission.cycle_id),
+                          select(DtiResult.cycle_id, func.count()).group_by(DtiResult.cycle_id)):
+                for cycle_id, n in s.execute(query):
+                    counts[cycle_id] = counts.get(cycle_id, 0) + n
+            return [(c, counts.get(c.id, 0)) for c in list_cycles(s)]
+
+    def open_cycle(self, year: int, framework: str, by: str, title: str | None = None) -> Any:
+        """A new cycle; `CycleExists` (nothing written) when the same year, tier, map and framework is open."""
+        from certify.store.cycles import open_cycle
+
+        with transaction(self.engine) as s:
+            before = {c.id for c in list_cycles(s)}
+            info = open_cycle(s, year=year, framework=framework, actor=by, title=title, catalog=self.catalog)
+            if info.id in before:  # open_cycle hands back the existing cycle rather than a second one
+                raise CycleExists.one(
+                    "cycle-exists", f"Kỳ đánh giá này đã có (số {info.id}): năm {info.year}, {info.tier}, "
+                    f"{info.framework_id}@{info.framework_version}",
+                    f"This cycle already exists (no. {info.id}): {info.year}, {info.tier}, "
+                    f"{info.framework_id}@{info.framework_version}",
+                    path=("framework",), found=str(info.id))
+            return info
+
+    # --- DTI (cycles of kind dti; the public sees published rankings only) -----------------------------
+    def dti_tables(self, year: int, *, public_only: bool) -> list[dict[str, Any]]:
+        """The year's DTI rankings, one per DTI cycle, each row with last year's value (across the merger)."""
+        with transaction(self.engine) as s:
+            return [_dti_table(c, frozen_dti(c, self.catalog)[1], ranking(s, c.id, published_only=public_only))
+                    for c in dti_cycles(s, year, published_only=public_only)]
+
+    def unit_dti(self, unit_map: str, code: str, year: int, *, public_only: bool) -> dict[str, Any] | None:
+        """One unit's DTI result of `year`: points per main index, rank among how many, last year's value."""
+        with transaction(self.engine) as s:
+            unit = find_unit(s, unit_map, code)
+            found = unit_dti(s, unit.id, year, published_only=public_only) if unit else None
+            if unit is None or found is None:
+                return None
+            cycle, _ = found
+            fw = frozen_dti(cycle, self.catalog)[1]
+            rows = [r for r in ranking(s, cycle.id, published_only=public_only) if r["unit"] == code]
+            table = _dti_table(cycle, fw, rows)
+            return {k: v for k, v in table.items() if k != "rows"} | {"row": table["rows"][0],
+                                                                      "of": len(cycle_results(s, cycle.id))}
 
     # --- reading --------------------------------------------------------------------------------
     def years(self) -> list[int]:
@@ -245,15 +302,6 @@ class SqlStore:
             return len(codes)
 
 
-def _day(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
 def _measures(fw: LevelFramework, sub: Submission, values: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
     """Values as the evaluator reads them, to tell an appraiser's change from a copy of the unit's figure."""
     a = Assessment(unit=sub.unit.code, tier=fw.tier, year=sub.cycle.year,
@@ -262,45 +310,12 @@ def _measures(fw: LevelFramework, sub: Submission, values: dict[str, Any]) -> di
     return {code: (m.value, m.numerator, m.denominator, m.na) for code, m in bound.measurements.items()}
 
 
-def demo_files(samples_dir: Path) -> list[Path]:
-    return sorted(samples_dir.glob("2025-xa-*.yaml"))
-
-
-DEMO_FRAMEWORK = "sample-2361-commune"
-DEMO_YEAR = 2025
-
-
-def load_demo(engine: Engine, catalog: Catalog, samples_dir: Path, actor: str = "demo") -> bool:
-    """First run: both unit maps, a 2025 commune cycle and the bundled 2025 sample communes as drafts."""
-    import yaml
-
-    from certify.store.cycles import open_cycle
-    from certify.store.submissions import ensure_submission
-    from certify.store.units import get_unit, load_units
-
-    with transaction(engine) as s:
-        if s.scalars(select(Cycle.id)).first() is not None:
-            return False
-        load_units(s)
-        info = open_cycle(s, year=DEMO_YEAR, framework=DEMO_FRAMEWORK, actor=actor, catalog=catalog,
-                          title="Kỳ đánh giá mẫu 2025 (dữ liệu minh họa)")
-        cycle = s.get(Cycle, info.id)
-        assert cycle is not None
-        for path in demo_files(samples_dir):
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-            if str(doc.get("framework", "")).partition("@")[0] != DEMO_FRAMEWORK or doc.get("year") != DEMO_YEAR:
-                continue
-            unit = get_unit(s, cycle.unit_map, str(doc["unit"]), cycle.tier)
-            sub = ensure_submission(s, cycle, unit, actor)
-            set_values(s, sub, SELF, value_inputs(_jsonable(doc.get("values", {}))), actor)
-    return True
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+def _dti_table(cycle: Cycle, fw: DtiFramework, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    banner = fw.banner
+    return {"cycle": cycle.id, "year": cycle.year, "tier": cycle.tier, "framework": fw.ref, "title": fw.title,
+            "status": fw.status.value, "banner": list(banner) if banner else None,
+            "published": cycle.published_at is not None, "max_points": fw.max_points,
+            "indices": [{"code": i.code, "name": i.name, "name_en": i.name_en, "max_points": i.max_points}
+                        for i in fw.indices],
+            "rows": [{k: v for k, v in r.items() if k != "detail"} | {"indices": r["detail"]["indices"]}
+                     for r in rows]}

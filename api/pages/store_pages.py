@@ -7,16 +7,17 @@ Writes carry the submission's version: a change made meanwhile by someone else i
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from api.auth import UserDep, guard
 from api.authz import Action, can
 from api.csrf import require_csrf
-from api.deps import CatalogDep, wants_json
+from api.dashboard import dti_section, level_section, pick_tier
+from api.deps import CatalogDep, get_translator, wants_json
 from api.form_values import assessment_data, fields, form_values
 from api.graph_svg import bar_chart
 from api.problems import NotFoundError
@@ -28,7 +29,7 @@ from certify.levels.assessment import Assessment, FrameworkRef, bind
 from certify.levels.gap import gap_report
 from certify.levels.model import IndicatorType
 from certify.sourcefile import validate_model
-from certify.store.accounts import Account, Role
+from certify.store.accounts import Account
 from certify.store.workflow import STATE_VI, State
 
 router = APIRouter(include_in_schema=False)
@@ -64,41 +65,31 @@ def _unit(store: StoreDep, user: Account | None, cycle_id: int, code: str) -> Un
 # --- dashboard ------------------------------------------------------------------------------------
 
 
+def _dashboard_views(store: StoreDep, user: Account | None, year: int, public_only: bool) -> list[UnitView]:
+    if user is not None and user.unit_code is not None:  # a unit editor: their own unit and published ones
+        return [v for v in store.submissions(year, public_only=False)
+                if v.unit_code == user.unit_code or v.state == State.PUBLISHED.value]
+    return store.submissions(year, public_only=public_only)
+
+
 @router.get("/dashboard")
-def dashboard(request: Request, store: StoreDep, user: UserDep, year: Year = None) -> Response:
+def dashboard(request: Request, store: StoreDep, user: UserDep, year: Year = None,
+              tier: Annotated[str | None, Query(pattern="^(commune|district|province)$")] = None,
+              district: Annotated[str | None, Query(max_length=200)] = None,
+              level: Annotated[str | None, Query(max_length=60)] = None) -> Response:
     years = store.years()
     chosen = year if year is not None else (years[0] if years else dt.date.today().year)
     public_only = not _province_view(user)
-    views = store.submissions(chosen, public_only=public_only)
-    if user is not None and user.unit_code is not None:  # a unit editor: their own unit and published ones
-        views = [v for v in store.submissions(chosen, public_only=False)
-                 if v.unit_code == user.unit_code or v.state == State.PUBLISHED.value]
-    by_level: Counter[str] = Counter()
-    blocking: Counter[str] = Counter()
-    names: dict[str, str] = {}
-    rows = []
-    for v in views:
-        ev = v.evaluation
-        level_name = v.fw.level_name(ev.level) if ev else "—"
-        by_level[level_name] += 1
-        if ev is not None:
-            report = gap_report(ev)
-            if report.next_level:
-                for item in report.next_level.items:
-                    blocking[item.criterion.code] += 1
-                    names[item.criterion.code] = item.criterion.name or item.criterion.code
-        rows.append(v.summary() | {"state_vi": STATE_VI[State(v.state)]})
-    order: list[str] = []
-    for v in views:
-        for lv in [None, *v.fw.level_ids]:
-            name = v.fw.level_name(lv)
-            if name not in order:
-                order.append(name)
-    counts = [{"level": name, "units": by_level.get(name, 0)} for name in order]
-    top = [{"criterion": code, "name": names[code], "units": n} for code, n in blocking.most_common(10)]
-    data = {"year": chosen, "years": years, "public_only": public_only, "units": rows, "by_level": counts,
-            "blocking": top}
-    chart = bar_chart([(name, by_level.get(name, 0)) for name in order]) if counts else ""
+    views = _dashboard_views(store, user, chosen, public_only)
+    dti = store.dti_tables(chosen, public_only=public_only)
+    tier, tiers = pick_tier(tier, views, dti)
+    views = [v for v in views if v.fw.tier.value == tier]
+    before = [v for v in _dashboard_views(store, user, chosen - 1, public_only) if v.fw.tier.value == tier]
+    table = next((t for t in reversed(dti) if t["tier"] == tier), None)
+    levels = level_section(views, before)
+    data = {"year": chosen, "years": years, "tier": tier, "tiers": tiers, "public_only": public_only} | levels | {
+        "dti": dti_section(table, views, district=district, level=level)}
+    chart = bar_chart([(c["level"], c["units"]) for c in levels["by_level"]]) if views else ""
     return page(request, "dashboard.html", data, user=user, chart=chart)
 
 
@@ -123,12 +114,28 @@ def stored_unit(request: Request, store: StoreDep, user: UserDep, cycle_id: int,
     view = _unit(store, user, cycle_id, code)
     history = [r.__dict__ for r in store.history(view.unit_map, code)
                if r.state == State.PUBLISHED.value or can(user, Action.VIEW, code)]
-    data = _unit_data(view) | {"history": history}
+    dti = store.unit_dti(view.unit_map, code, view.year, public_only=not can(user, Action.VIEW, code))
+    data = _unit_data(view) | {"history": history, "dti": dti}
     links = {"edit": can(user, Action.EDIT, code) and view.state in (State.DRAFT.value, State.RETURNED.value),
              "appraise": can(user, Action.APPRAISE, code) and view.state in (
                  State.SUBMITTED.value, State.UNDER_APPRAISAL.value)}
     return page(request, "stored_unit.html", data, user=user, fw=view.fw, view=view, links=links,
-                url=_unit_url(view))
+                url=_unit_url(view), dti_chart=_dti_chart(request, dti))
+
+
+def _dti_chart(request: Request, dti: dict[str, Any] | None) -> Markup:
+    """Points of each main index as a share of its maximum (indices differ in weight: 70 to 200 points)."""
+    if dti is None:
+        return Markup("")
+    tr = get_translator(request)
+    bars, texts = [], []
+    for index in dti["indices"]:
+        got = dti["row"]["indices"][index["code"]]
+        top = index["max_points"]
+        bars.append((f'{index["code"]}. {tr.pick(index["name"], index["name_en"])}',
+                     100 * got["points"] / top if top else 0.0))
+        texts.append(f'{tr.num(got["points"], 2)} / {tr.num(top, 2)}')
+    return bar_chart(bars, tr("Điểm DTI theo chỉ số chính"), top=100, texts=texts)
 
 
 # --- self-assessment --------------------------------------------------------------------------------
@@ -308,29 +315,3 @@ async def recognition(request: Request, store: StoreDep, user: UserDep) -> Respo
     if wants_json(request):
         return JSONResponse({"done": done, "action": action or "recognise"})
     return RedirectResponse("/recognition", status_code=303)
-
-
-# --- accounts (province admin) -------------------------------------------------------------------------
-
-
-def _account_json(a: Account) -> dict[str, Any]:
-    return {"username": a.username, "role": a.role.value, "unit": a.unit_code}
-
-
-@router.get("/admin/users")
-def users_page(request: Request, store: StoreDep, user: UserDep) -> Response:
-    guard(user, Action.MANAGE_USERS)
-    data = {"users": [_account_json(a) for a in store.users()], "roles": [r.value for r in Role]}
-    return page(request, "users.html", data, user=user)
-
-
-@router.post("/admin/users", dependencies=[Depends(require_csrf)])
-async def add_user(request: Request, store: StoreDep, user: UserDep) -> Response:
-    guard(user, Action.MANAGE_USERS)
-    assert user is not None
-    form = await _form(request)
-    account = store.add_user(form.get("username", "").strip(), form.get("role", ""), form.get("password", ""),
-                             form.get("unit", "").strip() or None, user.username)
-    if wants_json(request):
-        return JSONResponse(_account_json(account))
-    return RedirectResponse("/admin/users", status_code=303)

@@ -6,7 +6,9 @@ Passwords are hashed with argon2id here; the web app imports these helpers (one 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -81,10 +83,19 @@ class Account:
     role: Role
     unit_code: str | None = None
     full_name: str | None = None
+    active: bool = True
+    # Changes whenever the password does: a session remembers the stamp it was opened with, so a password
+    # reset ends the sessions opened with the old password (someone who stole it is out too).
+    stamp: str = ""
 
     @classmethod
     def of(cls, u: User) -> Account:
-        return cls(u.username, Role(u.role), u.unit_code, u.full_name)
+        return cls(u.username, Role(u.role), u.unit_code, u.full_name, bool(u.active), session_stamp(u.password_hash))
+
+
+def session_stamp(password_hash: str) -> str:
+    """A short digest of the argon2 hash: safe in a readable (signed, not encrypted) cookie, useless for cracking."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 def _role(role: str) -> Role:
@@ -93,6 +104,13 @@ def _role(role: str) -> Role:
     except ValueError:
         raise CertifyError.one("unknown-role", f"Vai trò không hợp lệ: {role}", f"Unknown role: {role}",
                                path=("role",), expected=" | ".join(r.value for r in Role), found=role) from None
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise CertifyError.one("weak-password", f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự",
+                               f"The password needs at least {MIN_PASSWORD} characters", path=("password",),
+                               expected=f">= {MIN_PASSWORD}", found=str(len(password)))
 
 
 def add_user(session: Session, username: str, role: str, password: str, *, unit_code: str | None = None,
@@ -107,10 +125,7 @@ def add_user(session: Session, username: str, role: str, password: str, *, unit_
     if r is not Role.UNIT_EDITOR and unit_code:
         raise CertifyError.one("unit-not-allowed", "Chỉ cán bộ đơn vị mới gắn với mã đơn vị",
                                "Only unit editors are bound to a unit", path=("unit",), found=unit_code)
-    if len(password) < MIN_PASSWORD:
-        raise CertifyError.one("weak-password", f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự",
-                               f"The password needs at least {MIN_PASSWORD} characters", path=("password",),
-                               expected=f">= {MIN_PASSWORD}", found=str(len(password)))
+    _check_password(password)
     if find_user(session, username) is not None:
         raise CertifyError.one("user-exists", f"Tài khoản «{username}» đã tồn tại", f"User '{username}' exists",
                                path=("username",), found=username)
@@ -125,6 +140,60 @@ def add_user(session: Session, username: str, role: str, password: str, *, unit_
 
 def find_user(session: Session, username: str) -> User | None:
     return session.scalars(select(User).where(User.username == username)).first()
+
+
+def _existing(session: Session, username: str) -> User:
+    user = find_user(session, username)
+    if user is None:
+        raise CertifyError.one("unknown-user", f"Không có tài khoản «{username}»", f"No user '{username}'",
+                               path=("username",), found=username)
+    return user
+
+
+def set_active(session: Session, username: str, active: bool, *, actor: str) -> Account:
+    """Disable or enable an account; a disabled one can neither log in nor use a session it already has."""
+    user = _existing(session, username)
+    if bool(user.active) == active:
+        return Account.of(user)  # nothing changes: no audit row
+    if not active:
+        if username == actor:
+            raise CertifyError.one("disable-self", "Không thể tự khóa tài khoản của chính mình",
+                                   "You cannot disable your own account", path=("username",), found=username)
+        if user.role == Role.PROVINCE_ADMIN.value:
+            # Locking the admin rows makes two admins disabling each other at once wait for one another
+            # (PostgreSQL), instead of both seeing two admins and leaving none.
+            admins = session.scalars(select(User.id).where(User.role == Role.PROVINCE_ADMIN.value,
+                                                           User.active.is_(True)).with_for_update()).all()
+            if len(admins) <= 1:
+                raise CertifyError.one("last-admin", "Không thể khóa quản trị tỉnh cuối cùng còn hoạt động",
+                                       "You cannot disable the last active province admin", path=("username",),
+                                       found=username)
+    user.active = active
+    audit.record(session, actor, "enable" if active else "disable", "user", user.id, field="active",
+                 old=not active, new=active)
+    return Account.of(user)
+
+
+# Lower-case letters and digits without the look-alikes (0/o, 1/l/i): read out over the phone or copied
+# from a screen without mistakes; 16 of 31 symbols is ~79 bits, far beyond guessing behind the login limit.
+_TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def temporary_password() -> str:
+    chars = "".join(secrets.choice(_TEMP_ALPHABET) for _ in range(16))
+    return "-".join(chars[i:i + 4] for i in range(0, 16, 4))
+
+
+def reset_password(session: Session, username: str, *, actor: str, new_password: str | None = None) -> str:
+    """Set a new password (a generated temporary one unless given) and return it, to be shown once."""
+    user = _existing(session, username)
+    password = new_password if new_password is not None else temporary_password()
+    _check_password(password)
+    user.password_hash = hash_password(password)
+    # The audit row says that it happened and who did it, never the password or its hash.
+    audit.record(session, actor, "reset-password", "user", user.id, field="password",
+                 new={"generated": new_password is None})
+    return password
 
 
 def list_users(session: Session) -> list[Account]:

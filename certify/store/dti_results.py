@@ -21,14 +21,15 @@ from certify.dti.results import Results
 from certify.dti.score_file import score_table
 from certify.dti.table import Table, read_table
 from certify.errors import CertifyError, Problem
+from certify.framework_base import TIER_VI, Tier
 from certify.hashing import content_hash
 from certify.store import audit
 from certify.store.cycles import DTI, frozen_dti, get_cycle
 from certify.store.models import AdminUnit, Cycle, DtiResult, UnitMerger
 from certify.store.unit_sources import CURRENT, PRE2025
-from certify.store.units import find_unit, predecessors
+from certify.store.units import find_unit
 
-MAX_UNIT_PROBLEMS = 50
+MAX_UNIT_PROBLEMS = 20  # a file of the wrong map would list every row
 
 
 @dataclass(frozen=True)
@@ -87,16 +88,22 @@ def _units(session: Session, cycle: Cycle, results: Results, table: Table) -> li
     for code in results.units:
         unit = find_unit(session, cycle.unit_map, code, cycle.tier)
         if unit is None:
+            tier_vi = TIER_VI[Tier(cycle.tier)]
             problems.append(Problem(
                 code="unknown-unit",
-                vi=f"Không có đơn vị cấp {cycle.tier} mã «{code}» trong bản đồ {cycle.unit_map} của kỳ {cycle.id}",
+                vi=f"Không có đơn vị {tier_vi} mã «{code}» trong bản đồ {cycle.unit_map} của kỳ {cycle.id}",
                 en=f"No {cycle.tier} with code '{code}' in the {cycle.unit_map} map of cycle {cycle.id}",
-                expected=f"mã đơn vị hành chính (GSO) cấp {cycle.tier} / official {cycle.tier} code", found=code,
+                expected=f"mã đơn vị hành chính {tier_vi} / official {cycle.tier} code", found=code,
                 **where.get(code, {"file": table.file})))
         else:
             found.append(unit)
+    if len(problems) > MAX_UNIT_PROBLEMS:
+        more = len(problems) - MAX_UNIT_PROBLEMS
+        problems = [*problems[:MAX_UNIT_PROBLEMS],
+                    Problem(code="more-unknown-units", vi=f"… và {more} mã đơn vị không hợp lệ khác",
+                            en=f"… and {more} more unknown unit codes", file=table.file)]
     if problems:
-        raise CertifyError(problems[:MAX_UNIT_PROBLEMS])
+        raise CertifyError(problems)
     return found
 
 
@@ -197,14 +204,15 @@ def previous_year(session: Session, cycle: Cycle, *, published_only: bool = Fals
         return {uid: Prior(r.value, r.rank, before.year, (r.unit_code,)) for uid, r in old.items()}
     if (before.unit_map, cycle.unit_map) != (PRE2025, CURRENT):
         return {}
-    out: dict[int, Prior] = {}
-    for unit in session.scalars(select(AdminUnit).join(DtiResult, DtiResult.unit_id == AdminUnit.id)
-                                .where(DtiResult.cycle_id == cycle.id)):
-        former = [old[u.id] for u, _ in predecessors(session, unit) if u.id in old]
-        if former:
-            out[unit.id] = Prior(sum(r.value for r in former) / len(former), None, before.year,
-                                 tuple(r.unit_code for r in former))
-    return out
+    former: dict[int, list[DtiRow]] = defaultdict(list)
+    for new_id, old_id in session.execute(
+            select(UnitMerger.new_unit_id, UnitMerger.old_unit_id)
+            .join(DtiResult, DtiResult.unit_id == UnitMerger.new_unit_id)
+            .where(DtiResult.cycle_id == cycle.id).order_by(UnitMerger.new_unit_id, UnitMerger.old_unit_id)):
+        if old_id in old:
+            former[new_id].append(old[old_id])
+    return {uid: Prior(sum(r.value for r in rows) / len(rows), None, before.year, tuple(r.unit_code for r in rows))
+            for uid, rows in former.items()}
 
 
 def former_districts(session: Session, units: list[int]) -> dict[int, list[str]]:

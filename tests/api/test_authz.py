@@ -62,10 +62,11 @@ REQUESTS: dict[Action, tuple[str, str, dict[str, str]]] = {
     Action.PUBLISH: ("POST", "/recognition", {"action": "publish", "unit": "1:{unit}"}),
     Action.MANAGE_USERS: ("POST", "/admin/users", {"username": "intruder", "role": "province_admin",
                                                    "password": "long-enough"}),
+    Action.OPEN_CYCLE: ("POST", "/admin/cycles", {"year": "2031", "framework": "sample-2361-commune@1.0"}),
 }
 PAGES: dict[Action, str] = {Action.EDIT: "/cycles/1/units/{unit}/edit",
                             Action.APPRAISE: "/cycles/1/units/{unit}/appraise", Action.RECOGNISE: "/recognition",
-                            Action.MANAGE_USERS: "/admin/users"}
+                            Action.MANAGE_USERS: "/admin/users", Action.OPEN_CYCLE: "/admin/cycles"}
 REFUSED = [(role, action, where) for role, action, where in CASES
            if action in REQUESTS and not ALLOWED[role, action][0 if where == "own" else 1]]
 

@@ -65,9 +65,11 @@ def test_tampered_session_cookie_is_anonymous(sclient: TestClient) -> None:
 def test_dashboard_counts_chart_and_blocking(sclient: TestClient) -> None:
     login(sclient, "appraiser")
     data = sclient.get("/dashboard.json?year=2025").json()
-    assert data["year"] == 2025 and data["years"] == [2025] and not data["public_only"]
+    assert data["year"] == 2025 and data["years"] == [2025, 2024] and not data["public_only"]
+    assert data["tier"] == "commune" and data["tiers"] == ["commune"]
     assert {u["unit"] for u in data["units"]} == {OWN, OTHER, "29677"}
     assert sum(c["units"] for c in data["by_level"]) == 3
+    assert sum(c["previous"] for c in data["by_level"]) == data["previous_total"] == 6  # the 2024 sample communes
     assert data["blocking"] and all(b["units"] >= 1 for b in data["blocking"])
     page = sclient.get("/dashboard?year=2025")
     assert page.status_code == 200 and "<svg" in page.text and 'class="barchart"' in page.text
@@ -203,7 +205,7 @@ def test_serve_migrates_loads_the_demo_once_and_prints_the_address(tmp_path: Pat
     assert again.exit_code == 0 and "demo" not in again.output
     asgi = ran[-1][0]
     with TestClient(asgi) as c:
-        assert c.get("/dashboard.json").json()["years"] == [2025]
+        assert c.get("/dashboard.json").json()["years"] == [2025, 2024]
 
 
 def test_forbidden_page_offers_login(sclient: TestClient) -> None:
@@ -231,7 +233,8 @@ def test_admin_adds_an_account_that_can_log_in(sclient: TestClient) -> None:
     assert 'id="users"' in sclient.get("/admin/users").text
     r = sclient.post("/admin/users.json", data={"csrf_token": tok, "username": "xa.tracon", "role": "unit_editor",
                                                 "unit": OTHER, "password": PASSWORD})
-    assert r.status_code == 200 and r.json() == {"username": "xa.tracon", "role": "unit_editor", "unit": OTHER}
+    assert r.status_code == 200 and r.json() == {"username": "xa.tracon", "role": "unit_editor", "unit": OTHER,
+                                                "active": True}
     bad = sclient.post("/admin/users.json", data={"csrf_token": tok, "username": "x2", "role": "unit_editor",
                                                   "password": PASSWORD})
     assert bad.status_code == 422 and bad.json()["errors"][0]["code"] == "unit-required"

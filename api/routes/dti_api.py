@@ -1,0 +1,259 @@
+"""`GET /api/dti/rankings` (stored, per cycle) and `POST /api/dti/score` (stateless: a cohort sent as JSON rows)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, field_validator
+
+from api.auth import UserDep
+from api.authz import Action, can
+from api.deps import CatalogDep
+from api.problems import BODY_ERROR_RESPONSES, ERROR_RESPONSES, ErrorsOut, ProblemOut
+from api.store import StoreDep
+from certify.dti.cohort import table_from_records
+from certify.dti.model import DtiFramework
+from certify.dti.numbers import VALUE_DECIMALS, rounded
+from certify.dti.score_file import load_dti, score_table
+from certify.errors import CertifyError, Problem
+
+router = APIRouter(tags=["dti"], responses=ERROR_RESPONSES)
+
+# A province scores at most a few thousand communes; past this a request is a mistake or an attack, and
+# every row is validated and scored in the request (the whole cohort at once: ranks compare all units).
+MAX_ROWS = 20_000
+POINT_DECIMALS = 4  # as `Results.to_json` writes points: the published 2 decimals are a display choice
+
+
+def dti_number(x: float) -> float:
+    return rounded(x, VALUE_DECIMALS)
+
+
+# --- stored rankings ----------------------------------------------------------------------------------
+
+
+class DtiPrevious(BaseModel):
+    year: int
+    value: float = Field(description="giá trị năm trước; đơn vị hợp nhất: trung bình các đơn vị cũ")
+    rank: int | None = Field(description="hạng năm trước (null khi đơn vị đã hợp nhất: xếp hạng giữa đơn vị khác)")
+    units: list[str] = Field(description="mã các đơn vị năm trước (former units)")
+
+
+class DtiIndexScore(BaseModel):
+    points: float
+    max_points: float
+    value: float | None
+
+
+class DtiRankRow(BaseModel):
+    unit: str
+    name: str
+    group: str | None
+    rank: int | None = Field(description="hạng, đồng hạng khi bằng nhau ở 4 chữ số thập phân (1, 2, 2, 4)")
+    band: str | None
+    points: float
+    max_points: float
+    value: float = Field(description="giá trị DTI, 4 chữ số thập phân như công bố")
+    districts: list[str] = Field(description="huyện (cũ) của đơn vị hoặc của các xã hợp thành")
+    previous: DtiPrevious | None
+    change: float | None = Field(description="thay đổi so với năm trước")
+    indices: dict[str, DtiIndexScore] = Field(description="điểm theo chỉ số chính (points per main index)")
+
+
+class DtiIndexOut(BaseModel):
+    code: str
+    name: str
+    name_en: str | None
+    max_points: float
+
+
+class DtiTableOut(BaseModel):
+    cycle: int
+    year: int
+    tier: str
+    framework: str
+    title: str
+    status: str
+    banner: list[str] | None = Field(description="cảnh báo của bộ chỉ số (vi, en), e.g. chưa đầy đủ")
+    published: bool
+    max_points: float
+    indices: list[DtiIndexOut]
+    rows: list[DtiRankRow]
+
+
+class DtiRankingsOut(BaseModel):
+    year: int | None = Field(description="năm (mặc định: năm gần nhất có kỳ đánh giá)")
+    published_only: bool = Field(description="true: chỉ bảng xếp hạng đã công bố (người dùng không thuộc tỉnh)")
+    tables: list[DtiTableOut]
+
+
+Year = Annotated[int | None, Query(ge=2000, le=2100, description="năm (mặc định: năm gần nhất)")]
+TierQuery = Annotated[Literal["commune", "district", "province"] | None, Query(description="cấp đơn vị")]
+
+
+def previous(p: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return None if p is None else dict(p) | {"value": dti_number(p["value"])}
+
+
+def _ranking_row(r: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(r) | {"points": rounded(r["points"], POINT_DECIMALS),
+                      "max_points": rounded(r["max_points"], POINT_DECIMALS), "value": dti_number(r["value"]),
+                      "previous": previous(r["previous"]),
+                      "change": None if r["change"] is None else dti_number(r["change"])}
+
+
+@router.get("/dti/rankings", response_model=DtiRankingsOut,
+            responses={503: {"model": ErrorsOut, "description": "Chưa cấu hình cơ sở dữ liệu (no database)"}},
+            summary="Bảng xếp hạng DTI đã lưu theo kỳ (stored DTI rankings)")
+def rankings(store: StoreDep, user: UserDep, year: Year = None, tier: TierQuery = None) -> dict[str, Any]:
+    if year is None:
+        years = store.years()
+        year = years[0] if years else None
+    # A ranking compares every unit with the others: before publication only the province may see it, not
+    # a unit editor (whose own unit's rank is on its unit page).
+    published_only = not (user is not None and user.unit_code is None and can(user, Action.VIEW))
+    tables = store.dti_tables(year, public_only=published_only) if year is not None else []
+    return {"year": year, "published_only": published_only,
+            "tables": [t | {"rows": [_ranking_row(r) for r in t["rows"]]}
+                       for t in tables if tier is None or t["tier"] == tier]}
+
+
+# --- stateless scoring ---------------------------------------------------------------------------------
+
+
+
+def _cell(value: Any) -> Any:
+    # One check instead of a union of four types: a bad cell gets one error at `rows[i].column`, not four.
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise ValueError("Mỗi ô là một giá trị: số, chữ, có/không (true/false) hoặc null | "
+                     "A cell holds one value: a number, text, true/false or null")
+
+
+Cell = Annotated[Any, PlainValidator(_cell), WithJsonSchema(
+    {"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "null"}]})]
+
+EXAMPLE = {
+    "framework": "vinh-long-2554-commune",
+    "index_level": True,
+    "rows": [{"unit": "28756", "name": "Phường Phú Khương", "1": 0.4359, "2": 0.4921, "3": 0.5106, "4": 0.4691,
+              "5": 0.4823, "6": 0.4742, "7": 0.4642, "8": 0.4842},
+             {"unit": "28777", "name": "Phường An Hội", "1": 0.5896, "2": 0.6390, "3": 0.6419, "4": 0.5761,
+              "5": 0.6336, "6": 0.6347, "7": 0.5846, "8": 0.6480}],
+}
+
+
+class DtiScoreIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    framework: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,80}(@[0-9]{1,6}(\.[0-9]{1,6}){0,3})?$",
+                           description="bộ chỉ số DTI, id hoặc id@version (e.g. vinh-long-2554-province)")
+    index_level: bool | None = Field(
+        default=None, description="true: mỗi dòng cho giá trị chỉ số chính (1, 2, …); null: theo bộ chỉ số")
+    rows: list[dict[str, Cell]] = Field(
+        json_schema_extra={"maxItems": MAX_ROWS},
+        description="mỗi đơn vị một dòng: `unit`, `name`, và các biến của quyết định (`6.12.a`, …), "
+                    "như các cột của tệp CSV (see `certify score --help`)")
+
+    @field_validator("rows")
+    @classmethod
+    def _at_most(cls, rows: list[dict[str, Cell]]) -> list[dict[str, Cell]]:
+        if len(rows) > MAX_ROWS:
+            raise ValueError(f"Tối đa {MAX_ROWS} dòng mỗi lần chấm (có {len(rows)}); hãy dùng `certify score` "
+                             f"với tệp | At most {MAX_ROWS} rows per request (got {len(rows)}); use "
+                             "`certify score` with a file")
+        return rows
+
+
+class DtiFrameworkOut(BaseModel):
+    id: str
+    version: str
+    status: str
+    source: str | None
+    banner: str | None
+
+
+class DtiCohortOut(BaseModel):
+    tier: str
+    province: str | None
+    year: str | None
+    file: str | None
+    units: int
+    groups: list[str]
+
+
+class DtiUnitScore(BaseModel):
+    unit: str
+    name: str | None
+    group: str | None
+    rank: int | None
+    band: str | None
+    points: float
+    max_points: float
+    value: float = Field(description="4 chữ số thập phân (HALF-UP)")
+    percent: float | None = None
+    indices: dict[str, DtiIndexScore]
+    pillars: dict[str, dict[str, float]]
+    merged_from: list[str] | None = None
+    criteria: list[dict[str, Any]] | None = Field(default=None, description="điểm từng tiêu chí, kèm cách tính")
+    differences: list[dict[str, Any]] | None = None
+
+
+class DtiScoreOut(BaseModel):
+    framework: DtiFrameworkOut
+    cohort: DtiCohortOut
+    warnings: list[ProblemOut]
+    units: list[DtiUnitScore]
+
+
+ScoreBody = Annotated[DtiScoreIn, Body(openapi_examples={"xa": {"summary": "Hai phường, giá trị chỉ số chính",
+                                                                 "value": EXAMPLE}})]
+ROWS = "rows"
+
+
+def _in_body(problems: Sequence[Problem], records: Sequence[Mapping[str, Any]]) -> list[Problem]:
+    """The core locates a cell by file row and column; a client sent a list: say `rows[3].6.12.a` instead."""
+    first_with: dict[str, int] = {}
+    for k, rec in enumerate(records):
+        for column in rec:
+            first_with.setdefault(column, k)
+    out = []
+    for p in problems:
+        path: tuple[str | int, ...] = (ROWS,)
+        if p.row is not None and p.row >= 2:  # table_from_records numbers data rows from 2, after the header
+            path = (ROWS, p.row - 2) + ((p.column,) if p.column else ())
+        elif p.column is not None and records:  # a whole column (unknown, missing): the first row that has it
+            path = (ROWS, first_with.get(p.column, 0), p.column)
+        column = None if p.column in path else p.column  # said once: the message repeats every location
+        out.append(dataclasses.replace(p, path=path, file=None, sheet=None, row=None, column=column))
+    return out
+
+
+def _framework(catalog: CatalogDep, ref: str) -> DtiFramework:
+    try:
+        fw = load_dti(ref, catalog).framework
+    except CertifyError as exc:
+        raise CertifyError([dataclasses.replace(p, path=p.path or ("framework",)) for p in exc.problems]) from None
+    assert isinstance(fw, DtiFramework)  # load_dti refuses any other kind
+    return fw
+
+
+@router.post("/dti/score", response_class=JSONResponse, responses=BODY_ERROR_RESPONSES | {
+    200: {"model": DtiScoreOut, "description": "Điểm, hạng theo `certify score --json`"}},
+    summary="Chấm điểm DTI một tập đơn vị (stateless DTI scoring of a cohort)")
+def score(body: ScoreBody, catalog: CatalogDep) -> JSONResponse:
+    fw = _framework(catalog, body.framework)
+    try:
+        results = score_table(table_from_records(body.rows, name=ROWS), fw, body.index_level)
+    except CertifyError as exc:
+        problems = _in_body(exc.problems, body.rows)
+        # Index-level input refused by a framework with criteria, or the reverse: the switch is at fault.
+        problems = [dataclasses.replace(p, path=("index_level",)) if p.code == "index-level-only" else p
+                    for p in problems]
+        raise CertifyError(problems) from None
+    # A plain dict built by the core: JSONResponse spares validating and re-encoding thousands of rows.
+    return JSONResponse(results.to_json())

@@ -1,0 +1,64 @@
+"""`POST /api/reports/gap?format=…`: one assessment's gap report, rendered by a registered format."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from api.deps import CatalogDep
+from api.evaluation import certify_one
+from api.problems import BODY_ERROR_RESPONSES, ERROR_RESPONSES
+from api.routes.evaluate_api import AssessmentBody
+from certify.errors import CertifyError
+from certify.formats import get_gap_format
+from certify.levels.gap import gap_report
+
+router = APIRouter(tags=["reports"], responses=ERROR_RESPONSES | BODY_ERROR_RESPONSES)
+
+# By file suffix, not by format name: a province's own format plugs in with one of these suffixes and is
+# served right; anything else leaves as bytes.
+MEDIA_TYPES = {
+    ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+OTHER = "application/octet-stream"
+
+Format = Annotated[str, Query(max_length=40, description="định dạng đã đăng ký (`certify.gap_formats`): "
+                                                        "html, md, json, text, pdf, docx, xlsx, …")]
+
+
+def _slug(text: str) -> str:
+    """ASCII for the download name: «Xã Hòa Ninh» → xa-hoa-ninh (đ has no decomposition, so it is mapped)."""
+    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_only = plain.encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only.lower()).strip("-")[:60] or "don-vi"
+
+
+DOC: dict[int | str, dict[str, Any]] = {200: {
+    "description": "Báo cáo khoảng cách, tải về với tên tệp (`Content-Disposition`)",
+    "content": {m.partition(";")[0]: {"schema": {"type": "string"}} for m in [*MEDIA_TYPES.values(), OTHER]}}}
+
+
+@router.post("/reports/gap", response_class=Response, responses=DOC,
+             summary="Báo cáo khoảng cách, định dạng tùy chọn (gap report as md, html, pdf, docx, xlsx, json)")
+def gap_report_file(assessment: AssessmentBody, catalog: CatalogDep, format: Format = "html") -> Response:
+    try:
+        fmt = get_gap_format(format)
+    except CertifyError as exc:
+        # The registry's own problem already lists every registered format as `expected`.
+        raise CertifyError([dataclasses.replace(p, path=("format",)) for p in exc.problems]) from None
+    rendered = fmt.render(gap_report(certify_one(catalog, assessment)))
+    name = f"khoang-cach-{_slug(assessment.unit)}-{assessment.year}{fmt.suffix}"
+    return Response(rendered.encode() if isinstance(rendered, str) else rendered,
+                    media_type=MEDIA_TYPES.get(fmt.suffix, OTHER),
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,87 @@
+"""The dashboard's DTI ranking: filters by tier, district and level, last year beside this year, publication."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from certify.store.engine import transaction
+from certify.store.models import Cycle
+from tests.api.store_fixtures import OWN, login
+
+
+def _dti(client: TestClient, query: str = "") -> dict:
+    r = client.get(f"/dashboard.json?year=2025{query}")
+    assert r.status_code == 200
+    table = r.json()["dti"]
+    assert table is not None
+    return table
+
+
+def test_ranking_with_last_year_across_the_merger(sclient: TestClient) -> None:
+    login(sclient, "appraiser")
+    t = _dti(sclient)
+    assert t["tier"] == "commune" and t["max_points"] == 800 and t["summary"]["of"] == 124 == len(t["rows"])
+    assert t["status"] == "partial" and "chỉ có chỉ số chính" in t["banner"][0]
+    ranks = [r["rank"] for r in t["rows"]]
+    assert ranks == sorted(ranks) and ranks[0] == 1
+    values = [r["value"] for r in t["rows"]]
+    assert values == sorted(values, reverse=True)
+    cai_nhum = next(r for r in t["rows"] if r["unit"] == "29641")  # formed from several 2024 communes
+    prev = cai_nhum["previous"]
+    assert prev["year"] == 2024 and prev["rank"] is None and len(prev["units"]) >= 2
+    assert abs(cai_nhum["change"] - (cai_nhum["value"] - prev["value"])) < 1e-12
+    # Communes that came from Bến Tre or Trà Vinh were not in Vĩnh Long's 2024 ranking: no prior, not zero.
+    assert any(r["previous"] is None and r["change"] is None for r in t["rows"])
+    assert t["summary"]["with_previous"] == sum(1 for r in t["rows"] if r["previous"])
+
+
+def test_filters_by_district_and_level(sclient: TestClient) -> None:
+    login(sclient, "appraiser")
+    t = _dti(sclient, "&district=Huyện Long Hồ")
+    assert 0 < len(t["rows"]) < 124 and all("Huyện Long Hồ" in r["districts"] for r in t["rows"])
+    assert t["summary"]["units"] == len(t["rows"]) and "Huyện Long Hồ" in t["filters"]["districts"]
+    own = next(r for r in _dti(sclient)["rows"] if r["unit"] == OWN)
+    assert own["assessed"] and own["level"]
+    same_level = _dti(sclient, f"&level={own['level']}")
+    assert OWN in {r["unit"] for r in same_level["rows"]}
+    assert all(r["level"] == own["level"] for r in same_level["rows"])
+    nobody = _dti(sclient, "&district=Huyện Long Hồ&level=khong-co-muc-nay")
+    assert nobody["rows"] == [] and nobody["summary"]["mean_value"] is None
+    page = sclient.get("/dashboard?year=2025&district=Huyện Long Hồ")
+    assert page.status_code == 200 and 'id="dti-ranking"' in page.text and 'hx-select="#dti"' in page.text
+    assert page.text.count("<tr data-unit=") == len(t["rows"])
+
+
+def test_tier_switch_and_a_year_without_dti(sclient: TestClient) -> None:
+    login(sclient, "appraiser")
+    data = sclient.get("/dashboard.json?year=2024&tier=district").json()
+    assert data["tier"] == "district" and data["tiers"] == ["commune", "district"]
+    assert sum(c["units"] for c in data["by_level"]) == 6 and data["dti"] is None
+    assert "Chưa có kết quả DTI" in sclient.get("/dashboard?year=2024&tier=district").text
+    assert sclient.get("/dashboard.json?year=2024&tier=ward").status_code == 422
+
+
+def test_public_sees_published_rankings_only(stored_app: FastAPI) -> None:
+    client = TestClient(stored_app)
+    assert _dti(client)["summary"]["of"] == 124  # the demo publishes its rankings
+    with transaction(stored_app.state.store.engine) as s:
+        s.execute(update(Cycle).where(Cycle.kind == "dti").values(published_at=None))
+    assert client.get("/dashboard.json?year=2025").json()["dti"] is None
+    login(client, "appraiser")
+    t = _dti(client)
+    assert t["published"] is False and t["summary"]["of"] == 124
+    assert "chưa công bố" in client.get("/dashboard?year=2025").text
+
+
+def test_unit_page_shows_points_by_main_index(sclient: TestClient) -> None:
+    login(sclient, "editor")
+    data = sclient.get(f"/cycles/1/units/{OWN}.json").json()
+    d = data["dti"]
+    assert d["row"]["unit"] == OWN and d["of"] == 124 and 1 <= d["row"]["rank"] <= 124
+    parts = [d["row"]["indices"][i["code"]]["points"] for i in d["indices"]]
+    assert len(parts) == 8 and abs(sum(parts) - d["row"]["points"]) < 1e-6
+    page = sclient.get(f"/cycles/1/units/{OWN}").text
+    assert 'id="dti-indices"' in page and 'class="barchart"' in page and "An toàn, an ninh mạng" in page
+    assert page.count("<rect") >= 8  # one bar per main index
