@@ -15,6 +15,7 @@ from api.authz import Action, can
 from api.deps import CatalogDep
 from api.problems import BODY_ERROR_RESPONSES, ERROR_RESPONSES, ErrorsOut, ProblemOut
 from api.store import StoreDep
+from certify.catalog import Catalog
 from certify.dti.cohort import table_from_records
 from certify.dti.model import DtiFramework
 from certify.dti.numbers import VALUE_DECIMALS, rounded
@@ -31,6 +32,10 @@ POINT_DECIMALS = 4  # as `Results.to_json` writes points: the published 2 decima
 
 def dti_number(x: float) -> float:
     return rounded(x, VALUE_DECIMALS)
+
+
+def dti_points(x: float) -> float:
+    return rounded(x, POINT_DECIMALS)
 
 
 # --- stored rankings ----------------------------------------------------------------------------------
@@ -100,8 +105,8 @@ def previous(p: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _ranking_row(r: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(r) | {"points": rounded(r["points"], POINT_DECIMALS),
-                      "max_points": rounded(r["max_points"], POINT_DECIMALS), "value": dti_number(r["value"]),
+    return dict(r) | {"points": dti_points(r["points"]), "max_points": dti_points(r["max_points"]),
+                      "value": dti_number(r["value"]),
                       "previous": previous(r["previous"]),
                       "change": None if r["change"] is None else dti_number(r["change"])}
 
@@ -123,7 +128,6 @@ def rankings(store: StoreDep, user: UserDep, year: Year = None, tier: TierQuery 
 
 
 # --- stateless scoring ---------------------------------------------------------------------------------
-
 
 
 def _cell(value: Any) -> Any:
@@ -219,8 +223,8 @@ def _in_body(problems: Sequence[Problem], records: Sequence[Mapping[str, Any]]) 
     """The core locates a cell by file row and column; a client sent a list: say `rows[3].6.12.a` instead."""
     first_with: dict[str, int] = {}
     for k, rec in enumerate(records):
-        for column in rec:
-            first_with.setdefault(column, k)
+        for key in rec:
+            first_with.setdefault(key, k)
     out = []
     for p in problems:
         path: tuple[str | int, ...] = (ROWS,)
@@ -228,12 +232,12 @@ def _in_body(problems: Sequence[Problem], records: Sequence[Mapping[str, Any]]) 
             path = (ROWS, p.row - 2) + ((p.column,) if p.column else ())
         elif p.column is not None and records:  # a whole column (unknown, missing): the first row that has it
             path = (ROWS, first_with.get(p.column, 0), p.column)
-        column = None if p.column in path else p.column  # said once: the message repeats every location
+        column = None if path[-1] == p.column else p.column  # said once: the message repeats every location
         out.append(dataclasses.replace(p, path=path, file=None, sheet=None, row=None, column=column))
     return out
 
 
-def _framework(catalog: CatalogDep, ref: str) -> DtiFramework:
+def _framework(catalog: Catalog, ref: str) -> DtiFramework:
     try:
         fw = load_dti(ref, catalog).framework
     except CertifyError as exc:
@@ -251,7 +255,7 @@ def score(body: ScoreBody, catalog: CatalogDep) -> JSONResponse:
         results = score_table(table_from_records(body.rows, name=ROWS), fw, body.index_level)
     except CertifyError as exc:
         problems = _in_body(exc.problems, body.rows)
-        # Index-level input refused by a framework with criteria, or the reverse: the switch is at fault.
+        # Criterion-level input to a framework that has main indices only: the switch is at fault, not a row.
         problems = [dataclasses.replace(p, path=("index_level",)) if p.code == "index-level-only" else p
                     for p in problems]
         raise CertifyError(problems) from None

@@ -33,8 +33,9 @@ MEDIA_TYPES = {
 }
 OTHER = "application/octet-stream"
 
-Format = Annotated[str, Query(max_length=40, description="định dạng đã đăng ký (`certify.gap_formats`): "
-                                                        "html, md, json, text, pdf, docx, xlsx, …")]
+Format = Annotated[str, Query(alias="format", max_length=40, description=(
+    "định dạng đã đăng ký (`certify.gap_formats`), e.g. html, md, pdf; định dạng khác: 422 kèm danh sách "
+    "(registered format; any other answers 422 listing them)"))]
 
 
 def _slug(text: str) -> str:
@@ -51,14 +52,15 @@ DOC: dict[int | str, dict[str, Any]] = {200: {
 
 @router.post("/reports/gap", response_class=Response, responses=DOC,
              summary="Báo cáo khoảng cách, định dạng tùy chọn (gap report as md, html, pdf, docx, xlsx, json)")
-def gap_report_file(assessment: AssessmentBody, catalog: CatalogDep, format: Format = "html") -> Response:
+def gap_report_file(assessment: AssessmentBody, catalog: CatalogDep, name: Format = "html") -> Response:
     try:
-        fmt = get_gap_format(format)
+        fmt = get_gap_format(name)
     except CertifyError as exc:
-        # The registry's own problem already lists every registered format as `expected`.
-        raise CertifyError([dataclasses.replace(p, path=("format",)) for p in exc.problems]) from None
+        # The registry's own problem already lists every registered format as `expected`; the path reads as
+        # FastAPI's own for a bad query parameter.
+        raise CertifyError([dataclasses.replace(p, path=("query", "format")) for p in exc.problems]) from None
     rendered = fmt.render(gap_report(certify_one(catalog, assessment)))
-    name = f"khoang-cach-{_slug(assessment.unit)}-{assessment.year}{fmt.suffix}"
+    filename = f"khoang-cach-{_slug(assessment.unit)}-{assessment.year}{fmt.suffix}"
     return Response(rendered.encode() if isinstance(rendered, str) else rendered,
                     media_type=MEDIA_TYPES.get(fmt.suffix, OTHER),
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -16,12 +16,11 @@ from api.auth import UserDep, guard
 from api.authz import Action, can
 from api.pages.store_pages import _unit_data
 from api.problems import ERROR_RESPONSES, ErrorsOut, NotFoundError, ProblemOut
-from api.routes.dti_api import DtiPrevious, dti_number, previous
+from api.routes.dti_api import DtiPrevious, dti_number, dti_points, previous
 from api.sql_store import UnitView
 from api.store import Store, StoreDep
 from certify.errors import CertifyError
 from certify.store.accounts import Account
-from certify.store.unit_sources import CURRENT, PRE2025
 from certify.store.workflow import STATE_VI, State
 
 STORE_RESPONSES: dict[int | str, dict[str, Any]] = ERROR_RESPONSES | {
@@ -39,7 +38,6 @@ UnitCode = Annotated[str, Path(pattern=r"^[0-9A-Za-z_.-]{1,40}$", description="m
 UnitMap = Annotated[Literal["pre2025", "current"], Path(
     description="bản đồ đơn vị hành chính: trước (pre2025) hoặc từ 01/7/2025 (current)")]
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="năm (mặc định: mọi năm)")]
-assert {PRE2025, CURRENT} == {"pre2025", "current"}  # the Literal above must follow the store's names
 
 
 class CycleOut(BaseModel):
@@ -114,11 +112,11 @@ class HistoryOut(BaseModel):
 
 
 def _not_found(exc: CertifyError) -> CertifyError:
-    """A cycle, unit or submission named in the URL that does not exist: 404, pointing at the URL's field."""
+    """A cycle, unit or submission named in the URL that does not exist: 404, at the path of a malformed one (422)."""
     field = {"unknown-cycle": "cycle_id", "no-submission": "unit_code", "unknown-unit": "unit_code"}
     if not exc.problems or exc.problems[0].code not in field:
         return exc
-    return NotFoundError([dataclasses.replace(p, path=p.path or (field.get(p.code, "unit_code"),))
+    return NotFoundError([dataclasses.replace(p, path=p.path or ("path", field.get(p.code, "unit_code")))
                           for p in exc.problems])
 
 
@@ -130,7 +128,7 @@ def _cycle(store: Store, cycle_id: int) -> Any:
     found = next((c for c in store.cycles() if c.id == cycle_id), None)
     if found is None:
         raise NotFoundError.one("unknown-cycle", f"Không có kỳ đánh giá số {cycle_id}", f"No cycle {cycle_id}",
-                                path=("cycle_id",), found=str(cycle_id))
+                                path=("path", "cycle_id"), found=str(cycle_id))
     return found
 
 
@@ -154,7 +152,7 @@ def list_assessments(store: StoreDep, user: UserDep, cycle_id: CycleId) -> list[
         raise CertifyError.one("not-levels-cycle", f"Kỳ {cycle_id} là kỳ chấm điểm DTI, không có hồ sơ xếp mức; "
                                "xem /api/dti/rankings",
                                f"Cycle {cycle_id} is a DTI cycle with no level assessments; see /api/dti/rankings",
-                               path=("cycle_id",), expected="kind: levels", found=f"kind: {cycle.kind}")
+                               path=("path", "cycle_id"), expected="kind: levels", found=f"kind: {cycle.kind}")
     # Only callers who may see some unpublished submission need them read (and evaluated) at all.
     views = store.submissions(cycle.year, public_only=not can(user, Action.VIEW, user.unit_code if user else None))
     return [_row(v) for v in views if v.cycle_id == cycle_id and _visible(user, v)]
@@ -177,7 +175,7 @@ def get_assessment(store: StoreDep, user: UserDep, cycle_id: CycleId, unit_code:
                                "comments": comments, "self_level": self_level}
 
 
-@router.get("/units/{unit_map}/{unit_code}/history", response_model=HistoryOut,
+@router.get("/units/{unit_map}/{unit_code}/history", response_model=HistoryOut, tags=["units"],
             summary="Kết quả của một đơn vị qua các năm, kể cả các đơn vị cũ hợp thành (history across the merger)")
 def unit_history(store: StoreDep, user: UserDep, unit_map: UnitMap, unit_code: UnitCode) -> dict[str, Any]:
     try:
@@ -197,6 +195,6 @@ def unit_history(store: StoreDep, user: UserDep, unit_map: UnitMap, unit_code: U
             row = found["row"]
             dti.append({"year": found["year"], "cycle": found["cycle"], "framework": found["framework"],
                         "published": found["published"], "rank": row["rank"], "of": found["of"],
-                        "points": dti_number(row["points"]), "max_points": dti_number(row["max_points"]),
+                        "points": dti_points(row["points"]), "max_points": dti_points(row["max_points"]),
                         "value": dti_number(row["value"]), "previous": previous(row["previous"])})
     return {"unit_map": unit_map, "unit": unit_code, "levels": levels, "dti": dti}

@@ -289,7 +289,9 @@ def user_list(as_json: JsonOpt = False) -> None:
     with transaction(ready_engine()) as s:
         users = list_users(s)
     if as_json:
-        print_json([{"username": u.username, "role": u.role.value, "unit": u.unit_code} for u in users])
+        print_json([{"username": u.username, "role": u.role.value, "unit": u.unit_code, "active": u.active}
+                    for u in users])
         return
     for u in users:
-        console.print(f"{u.username}: {u.role.value}{' ' + u.unit_code if u.unit_code else ''}")
+        state = "" if u.active else " — đã khóa (disabled)"
+        console.print(f"{u.username}: {u.role.value}{' ' + u.unit_code if u.unit_code else ''}{state}")

@@ -101,7 +101,8 @@ class Results:
                 for p, v in out.items()}
 
     def unit_json(self, i: int, criteria: bool = True) -> dict[str, Any]:
-        total, top = float(self.total[i]), float(self.max_total[i])
+        # One row's sums: `self.total[i]` would sum the whole cohort again for every unit.
+        total, top = float(self.index_points[i].sum()), float(self.index_max[i].sum())
         row: dict[str, Any] = {
             "unit": self.units[i],
             "name": self.names[i] if self.names else None,

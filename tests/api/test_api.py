@@ -131,5 +131,7 @@ def test_openapi_documents_the_api_only(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     paths = set(schema["paths"])
     assert {"/api/frameworks", "/api/frameworks/{framework_id}", "/api/evaluate", "/api/gap", "/api/samples",
-            "/api/samples/{name}"} == paths
+            "/api/samples/{name}", "/api/cycles", "/api/cycles/{cycle_id}/assessments",
+            "/api/cycles/{cycle_id}/assessments/{unit_code}", "/api/units/{unit_map}/{unit_code}/history",
+            "/api/dti/rankings", "/api/dti/score", "/api/reports/gap"} == paths
     assert "ErrorsOut" in schema["components"]["schemas"]

@@ -52,7 +52,8 @@ def test_docx_report(client: TestClient) -> None:
     assert r.headers["content-type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     assert r.headers["content-disposition"] == f'{FILENAME}.docx"'
     with zipfile.ZipFile(io.BytesIO(r.content)) as z:
-        assert SAMPLE_BANNER in z.read("word/document.xml").decode("utf-8")
+        assert SAMPLE_BANNER in z.read("word/header1.xml").decode("utf-8")  # on every page
+        assert "Xã Hòa Ninh" in z.read("word/document.xml").decode("utf-8")
 
 
 def test_xlsx_report(client: TestClient) -> None:
@@ -80,7 +81,7 @@ def test_unknown_format_lists_the_registered_ones(client: TestClient) -> None:
     r = client.post("/api/reports/gap", params={"format": "odt"}, json=HOA_NINH)
     assert r.status_code == 422
     (problem,) = r.json()["errors"]
-    assert (problem["path"], problem["code"], problem["found"]) == ("format", "unknown-format", "odt")
+    assert (problem["path"], problem["code"], problem["found"]) == ("query.format", "unknown-format", "odt")
     assert problem["expected"].split(" | ") == list(gap_formats())
     assert problem["message_vi"] == "Không có định dạng «odt»"
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.routes.store_api import UnitMap
+from certify.store.unit_sources import CURRENT, PRE2025
 from tests.api.conftest import SAMPLE_BANNER
 from tests.api.store_fixtures import OTHER, OWN, login
 
@@ -52,9 +54,9 @@ def test_published_assessments_with_levels_for_everyone(shared: TestClient) -> N
     rows = shared.get(f"/api/cycles/{PUBLISHED}/assessments").json()
     assert len(rows) == 6 and {r["state"] for r in rows} == {"published"}
     hoa_ninh = next(r for r in rows if r["unit"] == HOA_NINH)
-    assert hoa_ninh == {"cycle": 2, "year": 2024, "unit": HOA_NINH, "unit_name": "Xã Hòa Ninh", "state": "published",
-                        "state_vi": "đã công bố", "version": hoa_ninh["version"], "framework": "sample-2361-commune@1.0",
-                        "level": "co-ban", "level_name": "Cơ bản"}
+    assert hoa_ninh == {"cycle": 2, "year": 2024, "unit": HOA_NINH, "unit_name": "Xã Hòa Ninh",
+                        "state": "published", "state_vi": "đã công bố", "version": hoa_ninh["version"],
+                        "framework": "sample-2361-commune@1.0", "level": "co-ban", "level_name": "Cơ bản"}
     assert {r["level_name"] for r in rows} >= {"Nâng cao", "Khởi động", "Chưa đạt mức nào"}
 
 
@@ -70,9 +72,10 @@ def test_draft_assessments_by_role(shared: TestClient, who: str | None, units: s
 
 def test_assessments_of_missing_or_dti_cycle(shared: TestClient) -> None:
     missing = error(shared.get("/api/cycles/999/assessments"), 404)
-    assert (missing["code"], missing["path"], missing["found"]) == ("unknown-cycle", "cycle_id", "999")
+    assert (missing["code"], missing["path"], missing["found"]) == ("unknown-cycle", "path.cycle_id", "999")
     dti = error(shared.get(f"/api/cycles/{DTI_2025}/assessments"), 422)
-    assert dti["code"] == "not-levels-cycle" and dti["path"] == "cycle_id" and "/api/dti/rankings" in dti["message_en"]
+    assert (dti["code"], dti["path"]) == ("not-levels-cycle", "path.cycle_id")
+    assert "/api/dti/rankings" in dti["message_en"]
     for bad in ("0", "abc", str(2**40)):
         assert error(shared.get(f"/api/cycles/{bad}/assessments"), 422)["path"] == "path.cycle_id"
 
@@ -105,7 +108,7 @@ def test_draft_unit_visible_to_its_editor_and_the_province_only(shared: TestClie
 
 def test_missing_unit_and_bad_code(shared: TestClient) -> None:
     missing = error(shared.get(f"/api/cycles/{PUBLISHED}/assessments/99999"), 404)
-    assert missing["code"] == "no-submission" and missing["path"] == "unit_code"
+    assert missing["code"] == "no-submission" and missing["path"] == "path.unit_code"
     assert error(shared.get(f"/api/cycles/{PUBLISHED}/assessments/a%20b"), 422)["path"] == "path.unit_code"
 
 
@@ -126,5 +129,6 @@ def test_history_across_the_merger(shared: TestClient) -> None:
 
 
 def test_history_of_unknown_unit_or_map(shared: TestClient) -> None:
-    assert error(shared.get("/api/units/current/00000/history"), 404)["path"] == "unit_code"
+    assert set(get_args(get_args(UnitMap)[0])) == {PRE2025, CURRENT}  # the path parameter follows the store
+    assert error(shared.get("/api/units/current/00000/history"), 404)["path"] == "path.unit_code"
     assert error(shared.get(f"/api/units/1990/{HOA_NINH}/history"), 422)["path"] == "path.unit_map"
