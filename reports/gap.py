@@ -7,7 +7,7 @@ from typing import Any
 from markupsafe import Markup
 
 from certify.formats import GapFormat
-from certify.levels.evaluate import Evaluation
+from certify.levels.evaluate import Evaluation, Status
 from certify.levels.gap import GapReport
 from certify.levels.model import Criterion
 from certify.numbers import fmt_percent
@@ -38,6 +38,22 @@ def progress(crit: Criterion, current: float | None, target: float | bool | None
     return max(0.0, min(1.0, share))
 
 
+def level_counts(ev: Evaluation) -> list[dict[str, Any]]:
+    """Per level: criteria met / criteria that count (as the radar counts them), missing data, held or not.
+
+    Read from the status matrix at once: building every level's result objects would cost the HTML report
+    more than its template.
+    """
+    status = ev.status
+    counted = ev.compiled.applies & (status != Status.NA_EXCLUDED)
+    total = counted.sum(axis=1).tolist()
+    met = (counted & ((status == Status.MET) | (status == Status.NA_DEEMED_MET))).sum(axis=1).tolist()
+    missing = (counted & (status == Status.MISSING)).sum(axis=1).tolist()
+    held = ev.holds.tolist()
+    return [{"id": lv.id, "name": lv.name, "held": held[i], "total": total[i], "met": met[i], "missing": missing[i]}
+            for i, lv in enumerate(ev.fw.levels)]
+
+
 def context(report: GapReport) -> dict[str, Any]:
     ev = report.evaluation
     fw = ev.fw
@@ -49,7 +65,7 @@ def context(report: GapReport) -> dict[str, Any]:
     data["framework_source"] = fw.source.cite() or fw.source.title or ""
     data["banner_en"] = fw.banner[1] if fw.banner else None
     data["tier_vi"] = {"commune": "cấp xã", "district": "cấp huyện"}.get(data["tier"], data["tier"])
-    data["levels"] = [{"id": lv.id, "name": lv.name, "held": bool(ev.holds[i])} for i, lv in enumerate(fw.levels)]
+    data["levels"] = level_counts(ev)
     for item in [*data["items"], *(i for s in data["roadmap"] for i in s["items"])]:
         item["progress"] = progress(by_code[item["criterion"]], item["current"], item["target"])
         item["progress_text"] = fmt_percent(item["progress"], 0)

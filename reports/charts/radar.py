@@ -20,6 +20,10 @@ from reports.fonts import CHART_FAMILY, SYMBOL_FAMILY, matplotlib_ready
 SIZE = 360
 CENTRE = SIZE / 2
 RADIUS = 110
+# Labels of side pillars start (or end) at the axis tip and run outwards: room for about 20 characters.
+SIDE = 90
+# The top and bottom labels sit 22 px beyond the axis tips: the square canvas leaves 30 px blank above and below.
+TRIM = 25
 FONT = f"font-family: '{CHART_FAMILY}', '{SYMBOL_FAMILY}', sans-serif"
 
 
@@ -36,8 +40,10 @@ def radar_svg(shares: Sequence[PillarShare], title: str) -> str:
     if len(shares) < 3:
         return bars_svg(shares, title)
     n = len(shares)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" width="{SIZE}" height="{SIZE}" '
-           f'role="img" aria-label="{escape(title)}" style="{FONT}; font-size: 11px">']
+    width, height = SIZE + 2 * SIDE, SIZE - 2 * TRIM
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{-SIDE} {TRIM} {width} {height}" '
+           f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
+           f'style="{FONT}; font-size: 11px">']
     for ring in (0.25, 0.5, 0.75, 1.0):
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (_point(k, n, RADIUS * ring) for k in range(n)))
         out.append(f'<polygon points="{pts}" fill="none" stroke="#bbb" stroke-width="0.8"/>')
