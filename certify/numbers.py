@@ -7,7 +7,7 @@ Python's `round` rounds half to even (0.125 → 0.12); official tables round hal
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
@@ -37,14 +37,27 @@ def _pattern(digits: int, fixed: bool) -> NumberPattern:
     return parse_pattern(f"#,##0.{('0' if fixed else '#') * digits}" if digits else "#,##0")
 
 
+# Reports repeat the same few figures (targets, shares, counts) hundreds of times, and Babel's `apply` is the
+# cost of a page: keep the text of each rounded value.
+@lru_cache(maxsize=1 << 16)
+def _apply(rounded: Decimal, digits: int, fixed: bool, locale: str) -> str:
+    return str(_pattern(digits, fixed).apply(rounded, _locale(locale)))
+
+
+def _text(value: float, digits: int, fixed: bool, locale: str) -> str:
+    rounded = round_half_up(value, digits)
+    # -0.00 equals 0.00 as a cache key, and "-0" is never what a table should print.
+    return _apply(rounded.copy_abs() if rounded.is_zero() else rounded, digits, fixed, locale)
+
+
 def fmt_number(value: float, digits: int = 2, locale: str = LOCALE) -> str:
     """`1234.5` → `1.234,5` (vi): at most `digits` decimals, trailing zeros dropped."""
-    return str(_pattern(digits, False).apply(round_half_up(value, digits), _locale(locale)))
+    return _text(value, digits, False, locale)
 
 
 def fmt_fixed(value: float, digits: int, locale: str = LOCALE) -> str:
     """Exactly `digits` decimals, as published DTI values (0,7164)."""
-    return str(_pattern(digits, True).apply(round_half_up(value, digits), _locale(locale)))
+    return _text(value, digits, True, locale)
 
 
 def fmt_percent(ratio: float, digits: int = 1, locale: str = LOCALE) -> str:
