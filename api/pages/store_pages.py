@@ -114,7 +114,8 @@ def stored_unit(request: Request, store: StoreDep, user: UserDep, cycle_id: int,
     view = _unit(store, user, cycle_id, code)
     history = [r.__dict__ for r in store.history(view.unit_map, code)
                if r.state == State.PUBLISHED.value or can(user, Action.VIEW, code)]
-    dti = store.unit_dti(view.unit_map, code, view.year, public_only=not can(user, Action.VIEW, code))
+    # A rank compares every unit: before publication only the province sees it, not the unit itself.
+    dti = store.unit_dti(view.unit_map, code, view.year, public_only=not _province_view(user))
     data = _unit_data(view) | {"history": history, "dti": dti}
     links = {"edit": can(user, Action.EDIT, code) and view.state in (State.DRAFT.value, State.RETURNED.value),
              "appraise": can(user, Action.APPRAISE, code) and view.state in (

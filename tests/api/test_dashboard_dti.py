@@ -85,3 +85,14 @@ def test_unit_page_shows_points_by_main_index(sclient: TestClient) -> None:
     page = sclient.get(f"/cycles/1/units/{OWN}").text
     assert 'id="dti-indices"' in page and 'class="barchart"' in page and "An toàn, an ninh mạng" in page
     assert page.count("<rect") >= 8  # one bar per main index
+
+
+def test_unpublished_rank_is_the_province_s_only(stored_app: FastAPI) -> None:
+    with transaction(stored_app.state.store.engine) as s:
+        s.execute(update(Cycle).where(Cycle.kind == "dti").values(published_at=None))
+    editor = TestClient(stored_app)
+    login(editor, "editor")
+    assert editor.get(f"/cycles/1/units/{OWN}.json").json()["dti"] is None
+    appraiser = TestClient(stored_app)
+    login(appraiser, "appraiser")
+    assert appraiser.get(f"/cycles/1/units/{OWN}.json").json()["dti"]["published"] is False
