@@ -54,12 +54,13 @@ def index_cohort_from_table(table: Table, fw: DtiFramework) -> IndexCohort:
             continue
         cells = [row[position[code]] for row in table.rows]
         parsed, errors = parse_column(cells, InputKind.FRACTION)
+        unreadable = {e.index for e in errors}
         problems += [Problem(code="bad-cell", vi=e.vi, en=e.en, expected=e.expected, found=e.found,
                              **table.where(e.index, code)) for e in errors]
         problems += [Problem(code="missing-value", vi=f"Thiếu giá trị chỉ số {code}",
                              en=f"Missing value of index {code}", expected="0–1", found="(trống/empty)",
                              **table.where(int(i), code)) for i in np.flatnonzero(np.isnan(parsed))
-                     if code in required]
+                     if code in required and int(i) not in unreadable]  # an unreadable cell is reported once
         values[:, k] = np.nan_to_num(parsed)
     merged_into = [row[position["merged_into"]] for row in table.rows] if "merged_into" in position else []
     former = {u for u, m in zip(units, merged_into, strict=False) if m}

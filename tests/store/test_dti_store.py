@@ -194,3 +194,15 @@ def test_export_has_the_dti_sheet_beside_the_levels(engine: Engine, tmp_path: Pa
     assert "Huyện Mang Thít" in cai_nhum[3]
     texts = [r[0] for r in ws.iter_rows(values_only=True) if r and isinstance(r[0], str)]
     assert any("chỉ có chỉ số chính" in t for t in texts)  # the partial framework's banner
+
+
+def test_a_bad_cell_is_reported_once_with_its_place(loaded: Engine, tmp_path: Path) -> None:
+    cycle = _open(loaded, 2025)
+    path = tmp_path / "bad-cell.csv"
+    path.write_text(HEADER + "29602,,0.5,0.6,abc,0.5,0.5,0.5,0.5,0.5\n29836,,0.5,0.6,0.7,0.5,0.5,0.5,0.5,\n",
+                    encoding="utf-8")
+    with pytest.raises(CertifyError) as err, transaction(loaded) as s:
+        import_dti(s, cycle, path, actor="so-khcn")
+    places = [(p.code, p.row, p.column) for p in err.value.problems]
+    assert places == [("bad-cell", 2, "3"), ("missing-value", 3, "8")]
+    assert _count(loaded, DtiResult) == 0
