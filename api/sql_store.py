@@ -22,7 +22,7 @@ from certify.levels.model import LevelFramework
 from certify.store.accounts import Account, add_user, authenticate, find_user, list_users
 from certify.store.certification import certify_cycle
 from certify.store.cycles import frozen_dti, frozen_framework, list_cycles
-from certify.store.dti_results import cycle_results, dti_cycles, ranking, unit_dti
+from certify.store.dti_results import dti_cycles, ranking, unit_dti
 from certify.store.engine import transaction
 from certify.store.history import HistoryRow, unit_history
 from certify.store.models import AdminUnit, Cycle, Submission
@@ -181,10 +181,9 @@ class SqlStore:
                 return None
             cycle, _ = found
             fw = frozen_dti(cycle, self.catalog)[1]
-            rows = [r for r in ranking(s, cycle.id, published_only=public_only) if r["unit"] == code]
-            table = _dti_table(cycle, fw, rows)
-            return {k: v for k, v in table.items() if k != "rows"} | {"row": table["rows"][0],
-                                                                      "of": len(cycle_results(s, cycle.id))}
+            every = ranking(s, cycle.id, published_only=public_only)  # read once: the row and the cohort size
+            table = _dti_table(cycle, fw, [r for r in every if r["unit"] == code])
+            return {k: v for k, v in table.items() if k != "rows"} | {"row": table["rows"][0], "of": len(every)}
 
     # --- reading --------------------------------------------------------------------------------
     def years(self) -> list[int]:
