@@ -60,5 +60,3 @@ class CaseItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"case: {self.name}"
-
-

@@ -28,11 +28,18 @@ Errors always read `{"errors": [...]}`, each with the field path and a Vietnames
 """
 
 
-def create_app(settings: Settings | None = None, *, catalog: Catalog | None = None,
-               store: Store | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, catalog: Catalog | None = None, store: Store | None = None
+) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(title="certify — chuyển đổi số", version="0.1.0", description=DESCRIPTION,
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/openapi.json")
+    app = FastAPI(
+        title="certify — chuyển đổi số",
+        version="0.1.0",
+        description=DESCRIPTION,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
     app.state.settings = settings
     app.state.catalog = catalog or default_catalog()
     app.state.samples = Samples(settings.samples_dir, app.state.catalog)
@@ -41,18 +48,38 @@ def create_app(settings: Settings | None = None, *, catalog: Catalog | None = No
     app.state.store = store
     app.state.login_limiter = auth.LoginLimiter.from_settings(settings)
     handlers.install(app)
-    for api_router in (frameworks_api.router, evaluate_api.router, samples_api.router, store_api.router,
-                       dti_api.router, reports_api.router):
+    for api_router in (
+        frameworks_api.router,
+        evaluate_api.router,
+        samples_api.router,
+        store_api.router,
+        dti_api.router,
+        reports_api.router,
+    ):
         app.include_router(api_router, prefix="/api")
-    for page_router in (home.router, framework_pages.router, unit_pages.router, assess_pages.router, auth.router,
-                        store_pages.router, admin_pages.router):
+    for page_router in (
+        home.router,
+        framework_pages.router,
+        unit_pages.router,
+        assess_pages.router,
+        auth.router,
+        store_pages.router,
+        admin_pages.router,
+    ):
         app.include_router(page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Signed (itsdangerous), HttpOnly, SameSite=Lax session cookie; it carries the username and password stamp.
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="certify_session",
-                       max_age=8 * 3600, same_site="lax", https_only=settings.secure_cookies)
-    app.add_middleware(Edge, default_lang=settings.default_lang, max_body=settings.max_body_bytes,
-                       secure=settings.secure_cookies)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="certify_session",
+        max_age=8 * 3600,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(
+        Edge, default_lang=settings.default_lang, max_body=settings.max_body_bytes, secure=settings.secure_cookies
+    )
     return app
 
 

@@ -33,8 +33,9 @@ from certify.store.accounts import Account
 router = APIRouter(include_in_schema=False)
 SESSION_USER = "user"
 SESSION_STAMP = "stamp"
-BAD_LOGIN = CertifyError.one("bad-login", "Sai tên đăng nhập hoặc mật khẩu", "Wrong username or password",
-                             path=("password",))
+BAD_LOGIN = CertifyError.one(
+    "bad-login", "Sai tên đăng nhập hoặc mật khẩu", "Wrong username or password", path=("password",)
+)
 
 
 def current_user(request: Request) -> Account | None:
@@ -72,8 +73,9 @@ class LoginLimiter:
     # that a spray of invented usernames cannot grow the memory without bound.
     SWEEP_AT = 10_000
 
-    def __init__(self, max_per_user: int, max_per_ip: int, window: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, max_per_user: int, max_per_ip: int, window: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.max_per_user = max_per_user
         self.max_per_ip = max_per_ip
         self.window = window
@@ -96,8 +98,10 @@ class LoginLimiter:
         """Seconds until `username` may try again from `ip`; 0 when it may now."""
         with self._lock:
             now = self.clock()
-            return max(self._wait(self._users.get(username), self.max_per_user, now),
-                       self._wait(self._ips.get(ip), self.max_per_ip, now))
+            return max(
+                self._wait(self._users.get(username), self.max_per_user, now),
+                self._wait(self._ips.get(ip), self.max_per_ip, now),
+            )
 
     def failed(self, username: str, ip: str) -> None:
         with self._lock:
@@ -130,9 +134,12 @@ def _too_many(request: Request, wait: float) -> Response:
     from api.handlers import respond  # handlers render pages, which import this module
 
     minutes = max(1, math.ceil(wait / 60))
-    problem = CertifyError.one("too-many-logins", f"Đăng nhập sai quá nhiều lần, thử lại sau {minutes} phút",
-                               f"Too many failed logins, try again in {minutes} minute{'s' if minutes > 1 else ''}",
-                               path=("username",)).problems
+    problem = CertifyError.one(
+        "too-many-logins",
+        f"Đăng nhập sai quá nhiều lần, thử lại sau {minutes} phút",
+        f"Too many failed logins, try again in {minutes} minute{'s' if minutes > 1 else ''}",
+        path=("username",),
+    ).problems
     response = respond(request, problem, 429)
     response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
     return response
@@ -154,9 +161,12 @@ def login_page(request: Request, user: UserDep, next: str | None = None) -> Resp
 
 
 @router.post("/login", dependencies=[Depends(require_csrf)])
-def login(request: Request, username: Annotated[str, Form(max_length=80)],
-          password: Annotated[str, Form(max_length=200)],
-          next: Annotated[str | None, Form(max_length=500)] = None) -> Response:
+def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=80)],
+    password: Annotated[str, Form(max_length=200)],
+    next: Annotated[str | None, Form(max_length=500)] = None,
+) -> Response:
     from api.store import get_store
 
     store = get_store(request)

@@ -57,7 +57,11 @@ def can(user: Account | None, action: str, unit_code: str | None = None) -> bool
 def require(user: Account | None, action: str, unit_code: str | None = None) -> None:
     if not can(user, action, unit_code):
         who = user.username if user else "anonymous"
-        raise Forbidden.one("forbidden", "Bạn không có quyền thực hiện thao tác này" +
-                            ("" if user else " (hãy đăng nhập)"),
-                            "You are not allowed to do this" + ("" if user else " (log in first)"),
-                            path=("action",), expected=action, found=f"{who}{' @ ' + unit_code if unit_code else ''}")
+        raise Forbidden.one(
+            "forbidden",
+            "Bạn không có quyền thực hiện thao tác này" + ("" if user else " (hãy đăng nhập)"),
+            "You are not allowed to do this" + ("" if user else " (log in first)"),
+            path=("action",),
+            expected=action,
+            found=f"{who}{' @ ' + unit_code if unit_code else ''}",
+        )

@@ -24,9 +24,11 @@ def serve(
     app = create_app(settings.model_copy(update={"database_url": url}))
     store = app.state.store
     if load_demo(store.engine, app.state.catalog, settings.samples_dir):
-        typer.echo("Đã nạp tỉnh mẫu (2024–2025: mức chuyển đổi số và DTI cấp xã, dữ liệu minh họa) / "
-                   "demo province loaded; "
-                   "tạo tài khoản bằng «certify user add» (create accounts with 'certify user add')")
+        typer.echo(
+            "Đã nạp tỉnh mẫu (2024–2025: mức chuyển đổi số và DTI cấp xã, dữ liệu minh họa) / "
+            "demo province loaded; "
+            "tạo tài khoản bằng «certify user add» (create accounts with 'certify user add')"
+        )
     shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host
     typer.echo(f"Đang chạy tại / serving at: http://{shown}:{port}/  (API: http://{shown}:{port}/api/docs)")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -61,6 +61,11 @@ async def require_csrf(request: Request) -> None:
         value = form.get(FIELD)
         sent = value if isinstance(value, str) else None
     if not cookie or not sent or not hmac.compare_digest(cookie, sent) or not valid(secret, cookie):
-        raise CsrfError.one("csrf", "Phiên biểu mẫu không hợp lệ hoặc đã hết hạn: tải lại trang rồi gửi lại",
-                            "Form token missing or invalid: reload the page and submit again",
-                            path=(FIELD,), expected="csrf token", found="missing" if not sent else "mismatch")
+        raise CsrfError.one(
+            "csrf",
+            "Phiên biểu mẫu không hợp lệ hoặc đã hết hạn: tải lại trang rồi gửi lại",
+            "Form token missing or invalid: reload the page and submit again",
+            path=(FIELD,),
+            expected="csrf token",
+            found="missing" if not sent else "mismatch",
+        )

@@ -19,8 +19,9 @@ NO_LEVEL = "0"  # filter value for "not at any level yet"
 TIER_ORDER = ("commune", "district", "province")
 
 
-def pick_tier(asked: str | None, views: Sequence[UnitView], dti: Sequence[dict[str, Any]]) -> tuple[str | None,
-                                                                                                      list[str]]:
+def pick_tier(
+    asked: str | None, views: Sequence[UnitView], dti: Sequence[dict[str, Any]]
+) -> tuple[str | None, list[str]]:
     present = {v.fw.tier.value for v in views} | {t["tier"] for t in dti}
     tiers = [t for t in TIER_ORDER if t in present]
     return (asked if asked in tiers else (tiers[0] if tiers else None)), tiers
@@ -55,35 +56,48 @@ def level_section(views: Sequence[UnitView], before: Sequence[UnitView]) -> dict
     order = [name for _, name in _level_order([*views, *before])]
     return {
         "units": rows,
-        "by_level": [{"level": name, "units": by_level.get(name, 0), "previous": last.get(name, 0)}
-                     for name in order],
+        "by_level": [{"level": name, "units": by_level.get(name, 0), "previous": last.get(name, 0)} for name in order],
         "previous_total": len(before),
         "blocking": [{"criterion": code, "name": names[code], "units": n} for code, n in blocking.most_common(10)],
     }
 
 
-def dti_section(table: dict[str, Any] | None, views: Sequence[UnitView], *, district: str | None,
-                level: str | None) -> dict[str, Any] | None:
+def dti_section(
+    table: dict[str, Any] | None, views: Sequence[UnitView], *, district: str | None, level: str | None
+) -> dict[str, Any] | None:
     """The tier's DTI ranking with each unit's level this year, filtered by district and level."""
     if table is None:
         return None
-    levels = {v.unit_code: (v.evaluation.level if v.evaluation else None,
-                            v.fw.level_name(v.evaluation.level) if v.evaluation else None) for v in views}
+    levels = {
+        v.unit_code: (
+            v.evaluation.level if v.evaluation else None,
+            v.fw.level_name(v.evaluation.level) if v.evaluation else None,
+        )
+        for v in views
+    }
     rows = []
     for r in table["rows"]:
         lv, lv_name = levels.get(r["unit"], (None, None))
         rows.append(r | {"level": lv, "level_name": lv_name, "assessed": r["unit"] in levels})
     districts = sorted({d for r in rows for d in r["districts"]})
-    shown = [r for r in rows
-             if (not district or district in r["districts"])
-             and (not level or ((r["level"] or NO_LEVEL) == level and r["assessed"]))]
+    shown = [
+        r
+        for r in rows
+        if (not district or district in r["districts"])
+        and (not level or ((r["level"] or NO_LEVEL) == level and r["assessed"]))
+    ]
     with_prior = [r for r in shown if r["change"] is not None]
     return table | {
         "rows": shown,
-        "filters": {"district": district or "", "level": level or "", "districts": districts,
-                    "levels": [{"id": lv or NO_LEVEL, "name": name} for lv, name in _level_order(views)]},
+        "filters": {
+            "district": district or "",
+            "level": level or "",
+            "districts": districts,
+            "levels": [{"id": lv or NO_LEVEL, "name": name} for lv, name in _level_order(views)],
+        },
         "summary": {
-            "units": len(shown), "of": len(rows),
+            "units": len(shown),
+            "of": len(rows),
             "mean_value": sum(r["value"] for r in shown) / len(shown) if shown else None,
             "with_previous": len(with_prior),
             "improved": sum(1 for r in with_prior if r["change"] > 0),

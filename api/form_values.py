@@ -117,5 +117,12 @@ def saved_yaml_data(fw: LevelFramework, assessment: Assessment, bound: BoundAsse
         if m.evidence is not None:
             entry["evidence"] = m.evidence.model_dump(mode="json", exclude_none=True)
         values[code] = entry["value"] if set(entry) == {"value"} else entry
-    return {"unit": assessment.unit, "unit_name": assessment.unit_name, "tier": assessment.tier.value,
-            "year": assessment.year, "framework": fw.ref, "target_level": assessment.target_level, "values": values}
+    return {
+        "unit": assessment.unit,
+        "unit_name": assessment.unit_name,
+        "tier": assessment.tier.value,
+        "year": assessment.year,
+        "framework": fw.ref,
+        "target_level": assessment.target_level,
+        "values": values,
+    }

@@ -32,6 +32,7 @@ def layout(fw: LevelFramework) -> tuple[dict[str, tuple[int, int]], list[tuple[s
     declared = {code: i for i, code in enumerate(linked)}
     pos: dict[str, tuple[int, int]] = {}
     for col, generation in enumerate(nx.topological_generations(sub)):
+
         def weight(code: str) -> tuple[float, int]:
             rows = [pos[p][1] for p in sub.predecessors(code) if p in pos]
             return (sum(rows) / len(rows) if rows else -1.0, declared[code])
@@ -55,31 +56,42 @@ def dependency_svg(fw: LevelFramework, title: str) -> Markup:
         c, r = pos[code]
         return PAD + c * (BOX_W + COL_GAP), PAD + r * (BOX_H + ROW_GAP)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="depgraph" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
-             f"<title>{escape(title)}</title>",
-             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-             'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="depgraph" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
+    ]
     for u, v in edges:
         (x1, y1), (x2, y2) = xy(u), xy(v)
         x1, y1, y2 = x1 + BOX_W, y1 + BOX_H // 2, y2 + BOX_H // 2
         mid = (x1 + x2) // 2
-        parts.append(f'<path d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}" fill="none" stroke="#777" '
-                     f'stroke-width="1.2" marker-end="url(#arrow)"/>')
+        parts.append(
+            f'<path d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}" fill="none" stroke="#777" '
+            f'stroke-width="1.2" marker-end="url(#arrow)"/>'
+        )
     for code in pos:
         x, y = xy(code)
         crit = fw.criterion_by_code[code]
         fill = colour.get(crit.pillar, "#555")
-        parts.append(f'<a href="#crit-{escape(code)}"><g><title>{escape(code)}: {escape(crit.name or "")}</title>'
-                     f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="5" fill="{fill}"/>'
-                     f'<text x="{x + BOX_W // 2}" y="{y + BOX_H // 2 + 5}" text-anchor="middle" fill="#fff" '
-                     f'font-size="13" font-family="sans-serif">{escape(code)}</text></g></a>')
+        parts.append(
+            f'<a href="#crit-{escape(code)}"><g><title>{escape(code)}: {escape(crit.name or "")}</title>'
+            f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="5" fill="{fill}"/>'
+            f'<text x="{x + BOX_W // 2}" y="{y + BOX_H // 2 + 5}" text-anchor="middle" fill="#fff" '
+            f'font-size="13" font-family="sans-serif">{escape(code)}</text></g></a>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def bar_chart(bars: Sequence[tuple[str, float]], title: str = "units by level", *, top: float | None = None,
-              texts: Sequence[str] | None = None) -> Markup:
+def bar_chart(
+    bars: Sequence[tuple[str, float]],
+    title: str = "units by level",
+    *,
+    top: float | None = None,
+    texts: Sequence[str] | None = None,
+) -> Markup:
     """Horizontal bars, one per label, as inline SVG (labels escaped); `texts` replace the numbers shown."""
     if not bars:
         return Markup("")
@@ -87,18 +99,22 @@ def bar_chart(bars: Sequence[tuple[str, float]], title: str = "units by level", 
     top = top or max(n for _, n in bars) or 1
     height = PAD * 2 + len(bars) * row_h
     width = PAD * 2 + label_w + bar_w + 90
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="barchart" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
-             f"<title>{escape(title)}</title>"]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="barchart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
     for i, (label, n) in enumerate(bars):
         y = PAD + i * row_h
         w = round(bar_w * min(n, top) / top)
         shown = texts[i] if texts is not None else f"{n:g}"
-        parts.append(f'<text x="{PAD + label_w - 6}" y="{y + 18}" text-anchor="end" font-size="13" '
-                     f'font-family="sans-serif">{escape(label)}</text>'
-                     f'<rect x="{PAD + label_w}" y="{y + 4}" width="{w}" height="{row_h - 8}" rx="3" '
-                     f'fill="{PALETTE[i % len(PALETTE)]}"/>'
-                     f'<text x="{PAD + label_w + w + 6}" y="{y + 18}" font-size="13" '
-                     f'font-family="sans-serif">{escape(shown)}</text>')
+        parts.append(
+            f'<text x="{PAD + label_w - 6}" y="{y + 18}" text-anchor="end" font-size="13" '
+            f'font-family="sans-serif">{escape(label)}</text>'
+            f'<rect x="{PAD + label_w}" y="{y + 4}" width="{w}" height="{row_h - 8}" rx="3" '
+            f'fill="{PALETTE[i % len(PALETTE)]}"/>'
+            f'<text x="{PAD + label_w + w + 6}" y="{y + 18}" font-size="13" '
+            f'font-family="sans-serif">{escape(shown)}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -19,7 +19,6 @@ from certify.sourcefile import problems_from_errors
 _BODY = "body"
 
 
-
 class NotFoundError(CertifyError):
     """Something named in the URL does not exist: answered with 404, same shape."""
 
@@ -55,8 +54,11 @@ def http_problem(status: int, detail: str | None = None) -> Problem:
 
 
 def internal_problem() -> Problem:
-    return Problem(code="internal", vi="Lỗi hệ thống, vui lòng báo cho quản trị viên",
-                   en="Internal error, please tell the administrator")
+    return Problem(
+        code="internal",
+        vi="Lỗi hệ thống, vui lòng báo cho quản trị viên",
+        en="Internal error, please tell the administrator",
+    )
 
 
 def body(problems: Sequence[Problem]) -> dict[str, Any]:

@@ -37,12 +37,16 @@ def html(request: Request, template: str, status_code: int = 200, **context: Any
         except Exception:  # an error page must render even when the database is what failed
             context["user"] = None
     token = csrf.token_for(request)
-    text = environment().get_template(template).render(
-        request=request, _=tr, lang=tr.lang, csrf_field=csrf.FIELD, csrf_token=token, **context)
+    text = (
+        environment()
+        .get_template(template)
+        .render(request=request, _=tr, lang=tr.lang, csrf_field=csrf.FIELD, csrf_token=token, **context)
+    )
     response = HTMLResponse(text, status_code=status_code)
     if request.cookies.get(csrf.COOKIE) != token:
-        response.set_cookie(csrf.COOKIE, token, httponly=True, samesite="strict",
-                            secure=request.app.state.settings.secure_cookies)
+        response.set_cookie(
+            csrf.COOKIE, token, httponly=True, samesite="strict", secure=request.app.state.settings.secure_cookies
+        )
     return response
 
 

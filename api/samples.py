@@ -40,13 +40,23 @@ class Samples:
             return self._items
 
     def all(self) -> list[Sample]:
-        return sorted(self._load().values(),
-                      key=lambda s: (s.evaluation.unit.assessment.tier, -s.evaluation.level_index, s.name))
+        return sorted(
+            self._load().values(), key=lambda s: (s.evaluation.unit.assessment.tier, -s.evaluation.level_index, s.name)
+        )
 
     def get(self, name: str) -> Sample:
         found = self._load().get(name)
         if found is None:
-            raise NotFoundError([*CertifyError.one(
-                "unknown-sample", f"Không có đơn vị mẫu «{name}»", f"No sample unit '{name}'",
-                path=("name",), expected=", ".join(sorted(self._load()))[:300], found=name).problems])
+            raise NotFoundError(
+                [
+                    *CertifyError.one(
+                        "unknown-sample",
+                        f"Không có đơn vị mẫu «{name}»",
+                        f"No sample unit '{name}'",
+                        path=("name",),
+                        expected=", ".join(sorted(self._load()))[:300],
+                        found=name,
+                    ).problems
+                ]
+            )
         return found

@@ -73,9 +73,17 @@ class UnitView:
 
     def summary(self) -> dict[str, Any]:
         ev = self.evaluation
-        return {"cycle": self.cycle_id, "year": self.year, "unit": self.unit_code, "unit_name": self.unit_name,
-                "state": self.state, "version": self.version, "framework": self.fw.ref,
-                "level": ev.level if ev else None, "level_name": self.fw.level_name(ev.level) if ev else None}
+        return {
+            "cycle": self.cycle_id,
+            "year": self.year,
+            "unit": self.unit_code,
+            "unit_name": self.unit_name,
+            "state": self.state,
+            "version": self.version,
+            "framework": self.fw.ref,
+            "level": ev.level if ev else None,
+            "level_name": self.fw.level_name(ev.level) if ev else None,
+        }
 
 
 def _values(sub: Submission, kind: str) -> tuple[dict[str, Any], dict[str, str]]:
@@ -89,8 +97,15 @@ def _values(sub: Submission, kind: str) -> tuple[dict[str, Any], dict[str, str]]
         if row.value is None:
             continue
         entry = dict(row.value) if isinstance(row.value, dict) else {"value": row.value}
-        evidence = {k: v for k, v in (("document", row.evidence_document), ("summary", row.evidence_summary),
-                                      ("date", row.evidence_date.isoformat() if row.evidence_date else None)) if v}
+        evidence = {
+            k: v
+            for k, v in (
+                ("document", row.evidence_document),
+                ("summary", row.evidence_summary),
+                ("date", row.evidence_date.isoformat() if row.evidence_date else None),
+            )
+            if v
+        }
         if evidence:
             entry["evidence"] = evidence
         out[row.criterion] = entry
@@ -142,9 +157,12 @@ class SqlStore:
         with transaction(self.engine) as s:
             counts: dict[int, int] = {}
             # A cycle holds one or the other, by its kind: adding both counts needs no look at the kind.
-            for query in (select(Submission.cycle_id, func.count()).where(Submission.state != State.DELETED.value)
-                          .group_by(Submission.cycle_id),
-                          select(DtiResult.cycle_id, func.count()).group_by(DtiResult.cycle_id)):
+            for query in (
+                select(Submission.cycle_id, func.count())
+                .where(Submission.state != State.DELETED.value)
+                .group_by(Submission.cycle_id),
+                select(DtiResult.cycle_id, func.count()).group_by(DtiResult.cycle_id),
+            ):
                 for cycle_id, n in s.execute(query):
                     counts[cycle_id] = counts.get(cycle_id, 0) + n
             return [(c, counts.get(c.id, 0)) for c in list_cycles(s)]
@@ -158,19 +176,24 @@ class SqlStore:
             info = open_cycle(s, year=year, framework=framework, actor=by, title=title, catalog=self.catalog)
             if info.id in before:  # open_cycle hands back the existing cycle rather than a second one
                 raise CycleExists.one(
-                    "cycle-exists", f"Kỳ đánh giá này đã có (số {info.id}): năm {info.year}, {info.tier}, "
+                    "cycle-exists",
+                    f"Kỳ đánh giá này đã có (số {info.id}): năm {info.year}, {info.tier}, "
                     f"{info.framework_id}@{info.framework_version}",
                     f"This cycle already exists (no. {info.id}): {info.year}, {info.tier}, "
                     f"{info.framework_id}@{info.framework_version}",
-                    path=("framework",), found=str(info.id))
+                    path=("framework",),
+                    found=str(info.id),
+                )
             return info
 
     # --- DTI (cycles of kind dti; the public sees published rankings only) -----------------------------
     def dti_tables(self, year: int, *, public_only: bool) -> list[dict[str, Any]]:
         """The year's DTI rankings, one per DTI cycle, each row with last year's value (across the merger)."""
         with transaction(self.engine) as s:
-            return [_dti_table(c, frozen_dti(c, self.catalog)[1], ranking(s, c.id, published_only=public_only))
-                    for c in dti_cycles(s, year, published_only=public_only)]
+            return [
+                _dti_table(c, frozen_dti(c, self.catalog)[1], ranking(s, c.id, published_only=public_only))
+                for c in dti_cycles(s, year, published_only=public_only)
+            ]
 
     def unit_dti(self, unit_map: str, code: str, year: int, *, public_only: bool) -> dict[str, Any] | None:
         """One unit's DTI result of `year`: points per main index, rank among how many, last year's value."""
@@ -190,10 +213,17 @@ class SqlStore:
         with transaction(self.engine) as s:
             return sorted({c.year for c in list_cycles(s)}, reverse=True)
 
-    def _evaluate(self, resolved: Resolved, fw: LevelFramework, cycle: Cycle, sub: Submission,
-                  values: dict[str, Any]) -> Evaluation:
-        a = Assessment(unit=sub.unit.code, unit_name=sub.unit.name, tier=fw.tier, year=cycle.year,
-                       framework=FrameworkRef(id=fw.id, version=fw.version), values=values)
+    def _evaluate(
+        self, resolved: Resolved, fw: LevelFramework, cycle: Cycle, sub: Submission, values: dict[str, Any]
+    ) -> Evaluation:
+        a = Assessment(
+            unit=sub.unit.code,
+            unit_name=sub.unit.name,
+            tier=fw.tier,
+            year=cycle.year,
+            framework=FrameworkRef(id=fw.id, version=fw.version),
+            values=values,
+        )
         return evaluate(resolved, bind(fw, a, name=f"{sub.unit.code} ({sub.unit.name})"))
 
     def _view(self, s: Session, sub: Submission) -> UnitView:
@@ -205,13 +235,34 @@ class SqlStore:
         ev = self_ev = None
         try:
             ev = self._evaluate(resolved, fw, cycle, sub, effective_values(sub))
-            self_ev = self._evaluate(resolved, fw, cycle, sub, {k: v for k, v in effective_values(sub).items()
-                                                                if k in self_values}) if appraised else ev
+            self_ev = (
+                self._evaluate(
+                    resolved, fw, cycle, sub, {k: v for k, v in effective_values(sub).items() if k in self_values}
+                )
+                if appraised
+                else ev
+            )
         except CertifyError as exc:
             problems = [p.to_dict() for p in exc.problems]
-        return UnitView(cycle.id, cycle.year, sub.unit.code, sub.unit.name, cycle.unit_map, sub.state, sub.version,
-                        sub.return_reasons, sub.decision_number, resolved, fw, self_values, appraised, comments,
-                        ev, self_ev, problems)
+        return UnitView(
+            cycle.id,
+            cycle.year,
+            sub.unit.code,
+            sub.unit.name,
+            cycle.unit_map,
+            sub.state,
+            sub.version,
+            sub.return_reasons,
+            sub.decision_number,
+            resolved,
+            fw,
+            self_values,
+            appraised,
+            comments,
+            ev,
+            self_ev,
+            problems,
+        )
 
     def unit(self, cycle_id: int, code: str) -> UnitView:
         with transaction(self.engine) as s:
@@ -223,9 +274,13 @@ class SqlStore:
 
     def submissions(self, year: int, *, public_only: bool) -> list[UnitView]:
         with transaction(self.engine) as s:
-            q = (select(Submission).join(Cycle).join(AdminUnit).where(Cycle.year == year,
-                                                                       Submission.state != State.DELETED.value)
-                 .order_by(Cycle.id, AdminUnit.code))
+            q = (
+                select(Submission)
+                .join(Cycle)
+                .join(AdminUnit)
+                .where(Cycle.year == year, Submission.state != State.DELETED.value)
+                .order_by(Cycle.id, AdminUnit.code)
+            )
             if public_only:
                 q = q.where(Submission.state.in_(PUBLIC_STATES))
             return [self._view(s, sub) for sub in s.scalars(q)]
@@ -235,8 +290,9 @@ class SqlStore:
             return unit_history(s, unit_map, code)
 
     # --- writing --------------------------------------------------------------------------------
-    def save_self(self, cycle_id: int, code: str, values: dict[str, Any], by: str, version: int | None,
-                  *, submit: bool = False) -> SubmissionInfo:
+    def save_self(
+        self, cycle_id: int, code: str, values: dict[str, Any], by: str, version: int | None, *, submit: bool = False
+    ) -> SubmissionInfo:
         with transaction(self.engine) as s:
             sub = find_submission(s, cycle_id, code)
             check_version(sub, version)
@@ -248,8 +304,9 @@ class SqlStore:
             for row in sub.values:  # the form carries the evidence document only: keep its date and summary
                 new = inputs.get(row.criterion)
                 if row.kind == SELF and new is not None and new.evidence_document == row.evidence_document:
-                    inputs[row.criterion] = replace(new, evidence_date=row.evidence_date,
-                                                    evidence_summary=row.evidence_summary)
+                    inputs[row.criterion] = replace(
+                        new, evidence_date=row.evidence_date, evidence_summary=row.evidence_summary
+                    )
             set_values(s, sub, SELF, inputs, by)
             self._check_binds(s, sub)
             info = transition(s, sub, State.SUBMITTED.value, by) if submit else SubmissionInfo.of(sub)
@@ -259,8 +316,18 @@ class SqlStore:
         resolved, fw = frozen_framework(sub.cycle, self.catalog)
         self._evaluate(resolved, fw, sub.cycle, sub, effective_values(sub))
 
-    def appraise(self, cycle_id: int, code: str, values: dict[str, Any], comments: dict[str, str], by: str,
-                 version: int | None, *, decision: str | None = None, reasons: str | None = None) -> SubmissionInfo:
+    def appraise(
+        self,
+        cycle_id: int,
+        code: str,
+        values: dict[str, Any],
+        comments: dict[str, str],
+        by: str,
+        version: int | None,
+        *,
+        decision: str | None = None,
+        reasons: str | None = None,
+    ) -> SubmissionInfo:
         """Store the appraised values that differ from the unit's (with a comment each); then return or approve."""
         with transaction(self.engine) as s:
             sub = find_submission(s, cycle_id, code)
@@ -275,9 +342,18 @@ class SqlStore:
             changed = {k: v for k, v in values.items() if mine.get(k) != theirs.get(k)}
             missing = [k for k in changed if not (comments.get(k) or "").strip()]
             if missing:
-                raise CertifyError([p for k in missing for p in CertifyError.one(
-                    "comment-required", f"{k}: cần ghi nhận xét cho giá trị đã sửa",
-                    f"{k}: a changed value needs a comment", path=("comment", k)).problems])
+                raise CertifyError(
+                    [
+                        p
+                        for k in missing
+                        for p in CertifyError.one(
+                            "comment-required",
+                            f"{k}: cần ghi nhận xét cho giá trị đã sửa",
+                            f"{k}: a changed value needs a comment",
+                            path=("comment", k),
+                        ).problems
+                    ]
+                )
             if changed:
                 set_values(s, sub, APPRAISED, value_inputs(changed, comments), by)
             self._check_binds(s, sub)
@@ -290,8 +366,14 @@ class SqlStore:
     def recognise(self, cycle_id: int, codes: list[str], number: str, day: dt.date, signer: str, by: str) -> int:
         with transaction(self.engine) as s:
             for code in codes:
-                recognise(s, find_submission(s, cycle_id, code), decision_number=number, decision_date=day,
-                          signer=signer, actor=by)
+                recognise(
+                    s,
+                    find_submission(s, cycle_id, code),
+                    decision_number=number,
+                    decision_date=day,
+                    signer=signer,
+                    actor=by,
+                )
             return len(codes)
 
     def publish(self, cycle_id: int, codes: list[str], by: str) -> int:
@@ -303,18 +385,31 @@ class SqlStore:
 
 def _measures(fw: LevelFramework, sub: Submission, values: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
     """Values as the evaluator reads them, to tell an appraiser's change from a copy of the unit's figure."""
-    a = Assessment(unit=sub.unit.code, tier=fw.tier, year=sub.cycle.year,
-                   framework=FrameworkRef(id=fw.id, version=fw.version), values=values)
+    a = Assessment(
+        unit=sub.unit.code,
+        tier=fw.tier,
+        year=sub.cycle.year,
+        framework=FrameworkRef(id=fw.id, version=fw.version),
+        values=values,
+    )
     bound = bind(fw, a, name=sub.unit.code)
     return {code: (m.value, m.numerator, m.denominator, m.na) for code, m in bound.measurements.items()}
 
 
 def _dti_table(cycle: Cycle, fw: DtiFramework, rows: list[dict[str, Any]]) -> dict[str, Any]:
     banner = fw.banner
-    return {"cycle": cycle.id, "year": cycle.year, "tier": cycle.tier, "framework": fw.ref, "title": fw.title,
-            "status": fw.status.value, "banner": list(banner) if banner else None,
-            "published": cycle.published_at is not None, "max_points": fw.max_points,
-            "indices": [{"code": i.code, "name": i.name, "name_en": i.name_en, "max_points": i.max_points}
-                        for i in fw.indices],
-            "rows": [{k: v for k, v in r.items() if k != "detail"} | {"indices": r["detail"]["indices"]}
-                     for r in rows]}
+    return {
+        "cycle": cycle.id,
+        "year": cycle.year,
+        "tier": cycle.tier,
+        "framework": fw.ref,
+        "title": fw.title,
+        "status": fw.status.value,
+        "banner": list(banner) if banner else None,
+        "published": cycle.published_at is not None,
+        "max_points": fw.max_points,
+        "indices": [
+            {"code": i.code, "name": i.name, "name_en": i.name_en, "max_points": i.max_points} for i in fw.indices
+        ],
+        "rows": [{k: v for k, v in r.items() if k != "detail"} | {"indices": r["detail"]["indices"]} for r in rows],
+    }

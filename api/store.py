@@ -42,10 +42,21 @@ class Store(Protocol):
     def dti_tables(self, year: int, *, public_only: bool) -> list[dict[str, Any]]: ...
     def unit_dti(self, unit_map: str, code: str, year: int, *, public_only: bool) -> dict[str, Any] | None: ...
     # self-assessment, appraisal, recognition (workflow transitions and versions are checked by the store)
-    def save_self(self, cycle_id: int, code: str, values: dict[str, Any], by: str, version: int | None,
-                  *, submit: bool = False) -> SubmissionInfo: ...
-    def appraise(self, cycle_id: int, code: str, values: dict[str, Any], comments: dict[str, str], by: str,
-                 version: int | None, *, decision: str | None = None, reasons: str | None = None) -> SubmissionInfo: ...
+    def save_self(
+        self, cycle_id: int, code: str, values: dict[str, Any], by: str, version: int | None, *, submit: bool = False
+    ) -> SubmissionInfo: ...
+    def appraise(
+        self,
+        cycle_id: int,
+        code: str,
+        values: dict[str, Any],
+        comments: dict[str, str],
+        by: str,
+        version: int | None,
+        *,
+        decision: str | None = None,
+        reasons: str | None = None,
+    ) -> SubmissionInfo: ...
     def recognise(self, cycle_id: int, codes: list[str], number: str, day: dt.date, signer: str, by: str) -> int: ...
     def publish(self, cycle_id: int, codes: list[str], by: str) -> int: ...
 
@@ -57,8 +68,9 @@ class StoreUnavailable(CertifyError):
 def get_store(request: Request) -> Store:
     store: Store | None = request.app.state.store
     if store is None:
-        raise StoreUnavailable.one("no-store", "Chưa cấu hình cơ sở dữ liệu", "No database configured",
-                                   expected="CERTIFY_DATABASE_URL")
+        raise StoreUnavailable.one(
+            "no-store", "Chưa cấu hình cơ sở dữ liệu", "No database configured", expected="CERTIFY_DATABASE_URL"
+        )
     return store
 
 

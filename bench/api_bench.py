@@ -46,8 +46,22 @@ def body() -> dict[str, Any]:
 
 
 def start(port: int, workers: int) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
-           "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(workers)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--workers",
+        str(workers),
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -115,13 +129,19 @@ def main() -> None:
     latencies.sort()
     ms = [x * 1000 for x in latencies]
     p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
-    print(f"POST /api/evaluate ({SAMPLE.stem}, 38 criteria), {len(ms)} requests, {args.concurrency} clients, "
-          f"{args.workers} uvicorn worker(s)")
-    print(f"  {len(ms) / elapsed:,.0f} requests/s   p50 {statistics.median(ms):.1f} ms   p99 {p99:.1f} ms   "
-          f"max {ms[-1]:.1f} ms")
+    print(
+        f"POST /api/evaluate ({SAMPLE.stem}, 38 criteria), {len(ms)} requests, {args.concurrency} clients, "
+        f"{args.workers} uvicorn worker(s)"
+    )
+    print(
+        f"  {len(ms) / elapsed:,.0f} requests/s   p50 {statistics.median(ms):.1f} ms   p99 {p99:.1f} ms   "
+        f"max {ms[-1]:.1f} ms"
+    )
     if server_cpu:
-        print(f"  server CPU {server_cpu * 1000 / len(ms):.2f} ms per request "
-              f"(≈ {len(ms) / server_cpu:,.0f} requests/s per core if the load generator were elsewhere)")
+        print(
+            f"  server CPU {server_cpu * 1000 / len(ms):.2f} ms per request "
+            f"(≈ {len(ms) / server_cpu:,.0f} requests/s per core if the load generator were elsewhere)"
+        )
 
 
 if __name__ == "__main__":

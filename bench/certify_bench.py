@@ -39,8 +39,10 @@ def synthetic_values(fw: LevelFramework, rng: random.Random) -> dict[str, Any]:
             continue
         p = position + rng.gauss(0, 0.35)
         kind = crit.indicator.type
-        steps = [float(crit.requirements[lv].threshold) if lv in crit.requirements else None  # type: ignore[arg-type]
-                 for lv in fw.level_ids]
+        steps = [
+            float(crit.requirements[lv].threshold) if lv in crit.requirements else None  # type: ignore[arg-type]
+            for lv in fw.level_ids
+        ]
         known = [t for t in steps if t is not None]
         first = next(i for i, t in enumerate(steps) if t is not None)
         if kind is IndicatorType.BOOLEAN:
@@ -109,15 +111,22 @@ def main() -> None:
         assert isinstance(fw, LevelFramework)
         n = round(args.units * share)
         raw = [
-            {"unit": f"{ref[:6]}-{i:05d}", "tier": fw.tier.value, "year": 2025, "framework": ref,
-             "values": synthetic_values(fw, rng)}
+            {
+                "unit": f"{ref[:6]}-{i:05d}",
+                "tier": fw.tier.value,
+                "year": 2025,
+                "framework": ref,
+                "values": synthetic_values(fw, rng),
+            }
             for i in range(n)
         ]
         cohorts.append((resolved, raw))
 
     def intake() -> list[list[BoundAssessment]]:
-        return [[bind(r.framework, Assessment.model_validate(d)) for d in raw]  # type: ignore[arg-type]
-                for r, raw in cohorts]
+        return [
+            [bind(r.framework, Assessment.model_validate(d)) for d in raw]  # type: ignore[arg-type]
+            for r, raw in cohorts
+        ]
 
     bound, t_intake = timed(intake)
 
@@ -128,8 +137,9 @@ def main() -> None:
         return reports
 
     def certify_only() -> list[Any]:
-        return [ev for (resolved, _), units in zip(cohorts, bound, strict=True)
-                for ev in evaluate_many(resolved, units)]
+        return [
+            ev for (resolved, _), units in zip(cohorts, bound, strict=True) for ev in evaluate_many(resolved, units)
+        ]
 
     certify_and_gap()  # warm caches (compiled arrays, plan order), as a running service would have
     _, t_certify = timed(certify_only)

@@ -70,9 +70,16 @@ def main() -> None:
         with transaction(engine) as s:
             load_units(s)
             cycle = open_cycle(s, year=2024, framework=FW, actor="bench")
-            codes = [c for (c,) in s.execute(AdminUnit.__table__.select().with_only_columns(AdminUnit.code)
-                                             .where(AdminUnit.map == "pre2025", AdminUnit.tier == "commune")
-                                             .order_by(AdminUnit.code).limit(args.forms))]
+            codes = [
+                c
+                for (c,) in s.execute(
+                    AdminUnit.__table__.select()
+                    .with_only_columns(AdminUnit.code)
+                    .where(AdminUnit.map == "pre2025", AdminUnit.tier == "commune")
+                    .order_by(AdminUnit.code)
+                    .limit(args.forms)
+                )
+            ]
         t0 = time.perf_counter()
         (folder / "forms").mkdir()
         files = make_forms(folder / "forms", codes)

@@ -51,8 +51,10 @@ def main() -> None:
         for report in batch:
             size += len(fmt.render(report))
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-        print(f"{name:5s} {len(batch):5d} reports  {len(batch) / elapsed:8.1f} reports/s (1 core)  "
-              f"{len(batch) / cpu:8.1f} reports/s per core (CPU time)  avg {size / len(batch) / 1024:7.1f} KiB")
+        print(
+            f"{name:5s} {len(batch):5d} reports  {len(batch) / elapsed:8.1f} reports/s (1 core)  "
+            f"{len(batch) / cpu:8.1f} reports/s per core (CPU time)  avg {size / len(batch) / 1024:7.1f} KiB"
+        )
 
 
 if __name__ == "__main__":

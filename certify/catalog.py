@@ -251,19 +251,27 @@ class Catalog:
     def _raw_chain(self, path: Path, seen: tuple[Path, ...]) -> tuple[list[SourceDoc], dict[str, Any]]:
         doc = read_file(path)
         if not isinstance(doc.data, dict):
-            raise CertifyError([doc.problem("not-a-mapping", "Tệp phải là bảng khóa–giá trị",
-                                            "The file must be a mapping of keys to values")])
+            raise CertifyError(
+                [
+                    doc.problem(
+                        "not-a-mapping", "Tệp phải là bảng khóa–giá trị", "The file must be a mapping of keys to values"
+                    )
+                ]
+            )
         parent_ref = doc.data.get("extends")
         if not parent_ref:
             return [doc], doc.data
         if path in seen:
-            raise CertifyError([doc.problem("extends-cycle", "Vòng lặp «extends»", "Cycle in 'extends'",
-                                            ("extends",))])
+            raise CertifyError([doc.problem("extends-cycle", "Vòng lặp «extends»", "Cycle in 'extends'", ("extends",))])
         try:
             parent_entry = self.find(str(parent_ref))
         except CertifyError as exc:
-            raise CertifyError([doc.problem(p.code, p.vi, p.en, ("extends",), expected=p.expected,
-                                            found=p.found) for p in exc.problems]) from None
+            raise CertifyError(
+                [
+                    doc.problem(p.code, p.vi, p.en, ("extends",), expected=p.expected, found=p.found)
+                    for p in exc.problems
+                ]
+            ) from None
         parent_docs, parent_data = self._raw_chain(parent_entry.path.resolve(), (*seen, path))
         inherited = {k: v for k, v in parent_data.items() if k not in OWN_KEYS}
         return [doc, *parent_docs], merge(inherited, doc.data)
@@ -275,16 +283,21 @@ class Catalog:
         kind_name = data.get("kind")
         kind = get_kind(str(kind_name)) if kind_name else None
         if kind is None:
-            return None, [own.problem("unknown-kind", "Không rõ loại bộ tiêu chí (khóa «kind»)",
-                                      "Unknown framework kind (key 'kind')", ("kind",),
-                                      expected=" | ".join(kind_names()), found=repr(kind_name))]
+            return None, [
+                own.problem(
+                    "unknown-kind",
+                    "Không rõ loại bộ tiêu chí (khóa «kind»)",
+                    "Unknown framework kind (key 'kind')",
+                    ("kind",),
+                    expected=" | ".join(kind_names()),
+                    found=repr(kind_name),
+                )
+            ]
         try:
             framework = kind.model.model_validate(data)
         except ValidationError as exc:
             problems = problems_from_validation(exc, None)
-            return None, [
-                layers.locate(p.code, p.vi, p.en, rekey(p.path, data), found=p.found) for p in problems
-            ]
+            return None, [layers.locate(p.code, p.vi, p.en, rekey(p.path, data), found=p.found) for p in problems]
         problems = _location_problems(own, path, framework) + run_checks(kind, framework, layers)
         resolved = Resolved(framework, layers, tuple(p for p in problems if p.severity != "error"))
         return resolved, problems
@@ -314,13 +327,27 @@ def _location_problems(doc: SourceDoc, path: Path, framework: FrameworkBase) -> 
         return []
     problems = []
     if path.stem != framework.version:
-        problems.append(doc.problem("version-mismatch", "Tên tệp khác phiên bản khai báo",
-                                    "File name differs from the declared version", ("version",),
-                                    expected=f"{framework.version}.yaml", found=path.name))
+        problems.append(
+            doc.problem(
+                "version-mismatch",
+                "Tên tệp khác phiên bản khai báo",
+                "File name differs from the declared version",
+                ("version",),
+                expected=f"{framework.version}.yaml",
+                found=path.name,
+            )
+        )
     if path.parent.name != framework.id:
-        problems.append(doc.problem("id-mismatch", "Thư mục khác mã bộ tiêu chí khai báo",
-                                    "Folder name differs from the declared id", ("id",),
-                                    expected=framework.id, found=path.parent.name))
+        problems.append(
+            doc.problem(
+                "id-mismatch",
+                "Thư mục khác mã bộ tiêu chí khai báo",
+                "Folder name differs from the declared id",
+                ("id",),
+                expected=framework.id,
+                found=path.parent.name,
+            )
+        )
     return problems
 
 

@@ -63,8 +63,13 @@ def gap_formats() -> dict[str, GapFormat]:
 def get_gap_format(name: str) -> GapFormat:
     formats = gap_formats()
     if name not in formats:
-        raise CertifyError.one("unknown-format", f"Không có định dạng «{name}»", f"Unknown format '{name}'",
-                               expected=" | ".join(formats), found=name)
+        raise CertifyError.one(
+            "unknown-format",
+            f"Không có định dạng «{name}»",
+            f"Unknown format '{name}'",
+            expected=" | ".join(formats),
+            found=name,
+        )
     return formats[name]
 
 

@@ -119,9 +119,7 @@ def read_file(path: Path) -> SourceDoc:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise CertifyError.one(
-            "bad-encoding", "Tệp không phải UTF-8", "File is not UTF-8 text", file=name
-        ) from None
+        raise CertifyError.one("bad-encoding", "Tệp không phải UTF-8", "File is not UTF-8 text", file=name) from None
     return parse_text(text, name)
 
 
@@ -160,7 +158,9 @@ VI_BY_TYPE: dict[str, str] = {
 
 
 def problems_from_errors(
-    errors: Iterable[Mapping[str, Any]], doc: SourceDoc | None = None, name: str | None = None,
+    errors: Iterable[Mapping[str, Any]],
+    doc: SourceDoc | None = None,
+    name: str | None = None,
     prefix: KeyPath = (),
 ) -> list[Problem]:
     """pydantic error details (from a file or a web request) → located, bilingual problems."""
@@ -179,8 +179,9 @@ def problems_from_errors(
         if doc is not None:
             out.append(doc.problem(f"schema:{kind}", vi, en, path, found=found, expected=expected))
         else:
-            out.append(Problem(code=f"schema:{kind}", vi=vi, en=en, file=name, path=path, found=found,
-                               expected=expected))
+            out.append(
+                Problem(code=f"schema:{kind}", vi=vi, en=en, file=name, path=path, found=found, expected=expected)
+            )
     return out
 
 

@@ -68,8 +68,9 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 2)
 
 
-def run_batch(folder: Path, fmt: str, outdir: Path, jobs: int | None = None,
-              on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+def run_batch(
+    folder: Path, fmt: str, outdir: Path, jobs: int | None = None, on_done: Callable[[Outcome], None] | None = None
+) -> list[Outcome]:
     get_gap_format(fmt)  # an unknown format fails before any process starts
     files = assessment_files(folder)
     outdir.mkdir(parents=True, exist_ok=True)

@@ -16,20 +16,26 @@ from certify.levels.evaluate import evaluate
 from certify.levels.gap import gap_report
 from certify.levels.intake import load_unit
 
-report_app = typer.Typer(help="Báo cáo in, ký được: khoảng cách, tổng hợp tỉnh, quyết định công nhận (reports).",
-                         no_args_is_help=True)
+report_app = typer.Typer(
+    help="Báo cáo in, ký được: khoảng cách, tổng hợp tỉnh, quyết định công nhận (reports).", no_args_is_help=True
+)
 
-FolderOpt = Annotated[Path | None, typer.Option("--assessments", "-a",
-                                                help="Thư mục tệp đánh giá (folder of assessments)")]
-CycleOpt = Annotated[int | None, typer.Option("--cycle", help="Kỳ đánh giá trong cơ sở dữ liệu (stored cycle id; "
-                                              "CERTIFY_DATABASE_URL)")]
+FolderOpt = Annotated[
+    Path | None, typer.Option("--assessments", "-a", help="Thư mục tệp đánh giá (folder of assessments)")
+]
+CycleOpt = Annotated[
+    int | None, typer.Option("--cycle", help="Kỳ đánh giá trong cơ sở dữ liệu (stored cycle id; CERTIFY_DATABASE_URL)")
+]
 
 
 def _one_source(assessments: Path | None, cycle: int | None) -> None:
     if (assessments is None) == (cycle is None):
-        raise CertifyError.one("one-source", "Cần đúng một nguồn: --assessments THƯ_MỤC hoặc --cycle SỐ",
-                               "Give exactly one source: --assessments FOLDER or --cycle ID",
-                               expected="--assessments | --cycle")
+        raise CertifyError.one(
+            "one-source",
+            "Cần đúng một nguồn: --assessments THƯ_MỤC hoặc --cycle SỐ",
+            "Give exactly one source: --assessments FOLDER or --cycle ID",
+            expected="--assessments | --cycle",
+        )
 
 
 def _write(output: Path, data: str | bytes, force: bool) -> None:
@@ -40,24 +46,37 @@ def _write(output: Path, data: str | bytes, force: bool) -> None:
         else:
             output.write_text(data, encoding="utf-8")
     except OSError as exc:
-        raise CertifyError.one("cannot-write", f"Không ghi được tệp «{output}»: {exc.strerror}",
-                               f"Cannot write '{output}': {exc.strerror}", found=str(output)) from None
+        raise CertifyError.one(
+            "cannot-write",
+            f"Không ghi được tệp «{output}»: {exc.strerror}",
+            f"Cannot write '{output}': {exc.strerror}",
+            found=str(output),
+        ) from None
     console.print(f"Đã ghi / written: {output}")
 
 
 def _suffix(output: Path, allowed: dict[str, str]) -> str:
     kind = allowed.get(output.suffix.lower())
     if kind is None:
-        raise CertifyError.one("unknown-suffix", f"Tệp ra phải có đuôi {' hoặc '.join(allowed)}",
-                               f"The output file must end in {' or '.join(allowed)}",
-                               expected=" | ".join(allowed), found=output.name)
+        raise CertifyError.one(
+            "unknown-suffix",
+            f"Tệp ra phải có đuôi {' hoặc '.join(allowed)}",
+            f"The output file must end in {' or '.join(allowed)}",
+            expected=" | ".join(allowed),
+            found=output.name,
+        )
     return kind
 
 
 def _cycle_year(cycle_year: int, year: int | None) -> None:
     if year is not None and year != cycle_year:
-        raise CertifyError.one("wrong-year", f"Kỳ đánh giá là năm {cycle_year}, không phải {year}",
-                               f"The cycle is of {cycle_year}, not {year}", expected=str(cycle_year), found=str(year))
+        raise CertifyError.one(
+            "wrong-year",
+            f"Kỳ đánh giá là năm {cycle_year}, không phải {year}",
+            f"The cycle is of {cycle_year}, not {year}",
+            expected=str(cycle_year),
+            found=str(year),
+        )
 
 
 @report_app.command("gap")
@@ -75,9 +94,12 @@ def gap_cmd(
     fmt_obj = get_gap_format(fmt)
     if cycle is not None or unit is not None:
         if cycle is None or unit is None or assessment is not None or batch is not None:
-            raise CertifyError.one("cycle-unit", "Dùng --cycle SỐ cùng --unit MÃ (không kèm tệp đánh giá, --batch)",
-                                   "Use --cycle ID together with --unit CODE (and no assessment file, no --batch)",
-                                   expected="--cycle ID --unit CODE")
+            raise CertifyError.one(
+                "cycle-unit",
+                "Dùng --cycle SỐ cùng --unit MÃ (không kèm tệp đánh giá, --batch)",
+                "Use --cycle ID together with --unit CODE (and no assessment file, no --batch)",
+                expected="--cycle ID --unit CODE",
+            )
         from reports.from_store import ALL_STATES, load_cycle
 
         ev = load_cycle(cycle, states=ALL_STATES, previous=False).evaluation(unit)
@@ -87,8 +109,9 @@ def gap_cmd(
         _batch(batch, fmt, output or Path("reports-out"), jobs)
         return
     if assessment is None:
-        raise CertifyError.one("missing-input", "Cần tệp đánh giá hoặc --batch THƯ_MỤC",
-                               "Give an assessment file or --batch FOLDER")
+        raise CertifyError.one(
+            "missing-input", "Cần tệp đánh giá hoặc --batch THƯ_MỤC", "Give an assessment file or --batch FOLDER"
+        )
     resolved, bound = load_unit(assessment, default_catalog())
     rendered = fmt_obj.render(gap_report(evaluate(resolved, bound)))
     _write(output or Path(assessment.stem + fmt_obj.suffix), rendered, force)
@@ -112,9 +135,12 @@ def _batch(folder: Path, fmt: str, outdir: Path, jobs: int | None) -> None:
         run_batch(folder, fmt, outdir, jobs, on_done=done)
     console.print(f"Đã ghi / written: {total - len(failed)} báo cáo vào {outdir}")
     if failed:
-        raise CertifyError.one("batch-failed", f"{len(failed)} tệp không lập được báo cáo: "
-                               + "; ".join(f"{o.source.name}: {o.error}" for o in failed),
-                               f"{len(failed)} files could not be reported", found=str(len(failed)))
+        raise CertifyError.one(
+            "batch-failed",
+            f"{len(failed)} tệp không lập được báo cáo: " + "; ".join(f"{o.source.name}: {o.error}" for o in failed),
+            f"{len(failed)} files could not be reported",
+            found=str(len(failed)),
+        )
 
 
 @report_app.command("province")
@@ -124,8 +150,9 @@ def province_cmd(
     cycle: CycleOpt = None,
     year: Annotated[int | None, typer.Option("--year", help="Năm tổng hợp (mặc định: năm mới nhất)")] = None,
     dti: Annotated[Path | None, typer.Option("--dti", help="Tệp CSV/XLSX tập đơn vị DTI (DTI cohort file)")] = None,
-    dti_framework: Annotated[str | None, typer.Option("--dti-framework", help="Mã bộ chỉ số DTI, có thể kèm "
-                                                                              "@phiên-bản")] = None,
+    dti_framework: Annotated[
+        str | None, typer.Option("--dti-framework", help="Mã bộ chỉ số DTI, có thể kèm @phiên-bản")
+    ] = None,
     force: ForceFlag = False,
 ) -> None:
     """Báo cáo tổng hợp tỉnh: phân bố theo mức, theo huyện, tiêu chí chặn, thay đổi, xếp hạng DTI (province summary)."""
@@ -134,9 +161,12 @@ def province_cmd(
     kind = _suffix(output, {".pdf": "pdf", ".xlsx": "xlsx"})
     _one_source(assessments, cycle)
     if (dti is None) != (dti_framework is None):
-        raise CertifyError.one("dti-options", "--dti TỆP cần kèm --dti-framework MÃ (và ngược lại)",
-                               "--dti FILE needs --dti-framework ID (and the other way round)",
-                               expected="--dti FILE --dti-framework ID")
+        raise CertifyError.one(
+            "dti-options",
+            "--dti TỆP cần kèm --dti-framework MÃ (và ngược lại)",
+            "--dti FILE needs --dti-framework ID (and the other way round)",
+            expected="--dti FILE --dti-framework ID",
+        )
     ranking: DtiInput | tuple[()] = score_dti(dti, dti_framework) if dti and dti_framework else ()
     if cycle is not None:
         from reports.from_store import load_cycle
@@ -144,10 +174,19 @@ def province_cmd(
         stored = load_cycle(cycle)
         _cycle_year(stored.cycle.year, year)
         if not stored.evaluations:
-            raise CertifyError.one("empty-cycle", f"Kỳ đánh giá {cycle} chưa có đơn vị nào đã gửi số liệu",
-                                   f"Cycle {cycle} has no submitted unit yet", found=str(cycle))
-        summary = summarise(stored.evaluations + stored.previous, stored.cycle.year, dti=ranking,
-                            districts=stored.districts, province=stored.province)
+            raise CertifyError.one(
+                "empty-cycle",
+                f"Kỳ đánh giá {cycle} chưa có đơn vị nào đã gửi số liệu",
+                f"Cycle {cycle} has no submitted unit yet",
+                found=str(cycle),
+            )
+        summary = summarise(
+            stored.evaluations + stored.previous,
+            stored.cycle.year,
+            dti=ranking,
+            districts=stored.districts,
+            province=stored.province,
+        )
     else:
         from reports.inputs import load_folder
 
@@ -155,8 +194,13 @@ def province_cmd(
         evaluations = load_folder(assessments)
         years = {e.unit.assessment.year for e in evaluations}
         if year is not None and year not in years:
-            raise CertifyError.one("no-such-year", f"Không có đánh giá năm {year}", f"No assessment for {year}",
-                                   expected=", ".join(map(str, sorted(years))), found=str(year))
+            raise CertifyError.one(
+                "no-such-year",
+                f"Không có đánh giá năm {year}",
+                f"No assessment for {year}",
+                expected=", ".join(map(str, sorted(years))),
+                found=str(year),
+            )
         summary = summarise(evaluations, year, dti=ranking)
     if kind == "pdf":
         from reports.province_pdf import render_province_pdf
@@ -190,21 +234,28 @@ def decision_cmd(
         _cycle_year(stored.cycle.year, year)
         chosen = stored.for_decision()
         if not chosen:
-            raise CertifyError.one("nothing-to-recognise", f"Kỳ đánh giá {cycle} chưa có đơn vị đã thẩm định "
-                                   "hoặc đã công nhận", f"Cycle {cycle} has no appraised or recognised unit",
-                                   found=str(cycle))
+            raise CertifyError.one(
+                "nothing-to-recognise",
+                f"Kỳ đánh giá {cycle} chưa có đơn vị đã thẩm định hoặc đã công nhận",
+                f"Cycle {cycle} has no appraised or recognised unit",
+                found=str(cycle),
+            )
         decision = stored.decision(chosen)
         signed = Signed(decision.number, decision.date, decision.signer) if decision else Signed()
-        _write(output, render_decision(chosen, province or stored.province, signed=signed,
-                                       districts=stored.districts), force)
+        _write(
+            output,
+            render_decision(chosen, province or stored.province, signed=signed, districts=stored.districts),
+            force,
+        )
         return
     assert assessments is not None
     evaluations = load_folder(assessments)
     year = year or max(e.unit.assessment.year for e in evaluations)
     chosen = [e for e in evaluations if e.unit.assessment.year == year]
     if not chosen:
-        raise CertifyError.one("no-such-year", f"Không có đánh giá năm {year}", f"No assessment for {year}",
-                               found=str(year))
+        raise CertifyError.one(
+            "no-such-year", f"Không có đánh giá năm {year}", f"No assessment for {year}", found=str(year)
+        )
     _write(output, render_decision(chosen, province), force)
 
 

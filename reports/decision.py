@@ -40,8 +40,17 @@ class Piece:
     fill: bool = False
 
 
-def _p(container: DocumentT | _Cell, pieces: Sequence[Piece | str], *, bold: bool = False, italic: bool = False,
-       size: float = 14, align: str = "justify", indent: bool = False, after: float = 6) -> Paragraph:
+def _p(
+    container: DocumentT | _Cell,
+    pieces: Sequence[Piece | str],
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float = 14,
+    align: str = "justify",
+    indent: bool = False,
+    after: float = 6,
+) -> Paragraph:
     p = container.add_paragraph()
     for piece in pieces:
         piece = Piece(piece) if isinstance(piece, str) else piece
@@ -50,8 +59,11 @@ def _p(container: DocumentT | _Cell, pieces: Sequence[Piece | str], *, bold: boo
         run.font.size = Pt(size)
         if piece.fill:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-    p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-                   "left": WD_ALIGN_PARAGRAPH.LEFT}[align]
+    p.alignment = {
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+    }[align]
     fmt = p.paragraph_format
     fmt.space_after, fmt.space_before = Pt(after), Pt(0)
     if indent:
@@ -111,15 +123,27 @@ def _date(signed: Signed) -> list[Piece | str]:
     return [f" ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"]
 
 
-def render_decision(evaluations: Sequence[Evaluation], province: str | None = None, *,
-                    signed: Signed | None = None, districts: Mapping[str, str] | None = None) -> bytes:
+def render_decision(
+    evaluations: Sequence[Evaluation],
+    province: str | None = None,
+    *,
+    signed: Signed | None = None,
+    districts: Mapping[str, str] | None = None,
+) -> bytes:
     signed = signed or Signed()
 
     def district_of(e: Evaluation) -> str:
         return district_for(e, districts)
 
-    evs = sorted(evaluations, key=lambda e: (e.unit.assessment.tier.value, district_of(e),
-                                             -e.level_index, e.unit.assessment.unit_name or e.unit.assessment.unit))
+    evs = sorted(
+        evaluations,
+        key=lambda e: (
+            e.unit.assessment.tier.value,
+            district_of(e),
+            -e.level_index,
+            e.unit.assessment.unit_name or e.unit.assessment.unit,
+        ),
+    )
     recognised = [e for e in evs if e.level is not None]
     province = province or province_of(list(evs))
     prov_upper = province.upper() if province else None
@@ -138,22 +162,27 @@ def render_decision(evaluations: Sequence[Evaluation], province: str | None = No
     left, right = (_clear(c) for c in head.rows[0].cells)
     left.width, right.width = Cm(6.5), Cm(10)
     _p(left, ["ỦY BAN NHÂN DÂN"], size=13, align="center", after=0)
-    p = _p(left, ["TỈNH ", Piece(prov_upper or BLANK, fill=not prov_upper)], bold=True, size=13, align="center",
-           after=6)
+    p = _p(
+        left, ["TỈNH ", Piece(prov_upper or BLANK, fill=not prov_upper)], bold=True, size=13, align="center", after=6
+    )
     _rule(p, "1000")
     _p(left, ["Số: ", *_number(signed)], size=13, align="center")
     _p(right, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"], bold=True, size=13, align="center", after=0)
     p = _p(right, ["Độc lập - Tự do - Hạnh phúc"], bold=True, size=14, align="center", after=6)
     _rule(p, "1400")
-    _p(right, [Piece(province or BLANK, fill=not province), ",", *_date(signed)], italic=True, size=14,
-       align="center")
+    _p(right, [Piece(province or BLANK, fill=not province), ",", *_date(signed)], italic=True, size=14, align="center")
 
     _p(doc, ["QUYẾT ĐỊNH"], bold=True, align="center", after=0)
     title = f"Về việc công nhận mức độ chuyển đổi số năm {year} của các đơn vị {' và '.join(tiers) or BLANK}"
     p = _p(doc, [title], bold=True, align="center", after=12)
     _rule(p, "3000")
-    _p(doc, ["ỦY BAN NHÂN DÂN TỈNH ", Piece(prov_upper or BLANK, fill=not prov_upper)], bold=True, align="center",
-       after=12)
+    _p(
+        doc,
+        ["ỦY BAN NHÂN DÂN TỈNH ", Piece(prov_upper or BLANK, fill=not prov_upper)],
+        bold=True,
+        align="center",
+        after=12,
+    )
 
     bases: list[list[Piece | str]] = [
         ["Căn cứ Luật Tổ chức chính quyền địa phương ", Piece("[số, ngày của Luật hiện hành]", fill=True), ";"],
@@ -162,15 +191,33 @@ def render_decision(evaluations: Sequence[Evaluation], province: str | None = No
         decisions = framework_layers_decisions(ev)
         source = ev.fw.source
         if decisions:
-            bases.append([f"Căn cứ Quyết định số {decisions[-1]} ", Piece("[ngày … tháng … năm …]", fill=True),
-                          f" ban hành Bộ tiêu chí đánh giá mức độ chuyển đổi số ({TIER_VI[ev.fw.tier]});"])
+            bases.append(
+                [
+                    f"Căn cứ Quyết định số {decisions[-1]} ",
+                    Piece("[ngày … tháng … năm …]", fill=True),
+                    f" ban hành Bộ tiêu chí đánh giá mức độ chuyển đổi số ({TIER_VI[ev.fw.tier]});",
+                ]
+            )
         if ev.fw.status.value != "official" and (source.decision or ev.fw.title):
-            bases.append([f"Căn cứ {source.decision or ev.fw.title} ", Piece(f"[({ref}) — kiểm tra văn bản áp dụng]",
-                                                                            fill=True), ";"])
-    bases.append(["Căn cứ ", Piece("[văn bản của tỉnh hướng dẫn đánh giá, công nhận mức độ chuyển đổi số]", fill=True),
-                  ";"])
-    bases.append(["Theo đề nghị của Giám đốc Sở Khoa học và Công nghệ tại Tờ trình số ", Piece(BLANK, fill=True),
-                  "/TTr-SKHCN ngày ", Piece(BLANK, fill=True), "."])
+            bases.append(
+                [
+                    f"Căn cứ {source.decision or ev.fw.title} ",
+                    Piece(f"[({ref}) — kiểm tra văn bản áp dụng]", fill=True),
+                    ";",
+                ]
+            )
+    bases.append(
+        ["Căn cứ ", Piece("[văn bản của tỉnh hướng dẫn đánh giá, công nhận mức độ chuyển đổi số]", fill=True), ";"]
+    )
+    bases.append(
+        [
+            "Theo đề nghị của Giám đốc Sở Khoa học và Công nghệ tại Tờ trình số ",
+            Piece(BLANK, fill=True),
+            "/TTr-SKHCN ngày ",
+            Piece(BLANK, fill=True),
+            ".",
+        ]
+    )
     for pieces in bases:
         _p(doc, pieces, italic=True, indent=True)
 
@@ -179,15 +226,38 @@ def render_decision(evaluations: Sequence[Evaluation], province: str | None = No
     for e in recognised:
         counts[e.fw.level_name(e.level)] = counts.get(e.fw.level_name(e.level), 0) + 1
     by_level = "; ".join(f"mức {name}: {n} đơn vị" for name, n in counts.items())
-    _p(doc, [Piece("Điều 1. "), f"Công nhận mức độ chuyển đổi số năm {year} đối với {len(recognised)} đơn vị "
-             f"{' và '.join(tiers) or ''} trên địa bàn tỉnh ", Piece(province or BLANK, fill=not province),
-             f" ({by_level}), có danh sách kèm theo Quyết định này."], indent=True)
-    _p(doc, [Piece("Điều 2. "), "Các đơn vị có tên tại Điều 1 tiếp tục duy trì, nâng cao mức độ chuyển đổi số theo "
-             "lộ trình đã đề ra; Sở Khoa học và Công nghệ theo dõi, hướng dẫn và tổng hợp kết quả đánh giá năm tiếp "
-             "theo. Quyết định này có hiệu lực kể từ ngày ký."], indent=True)
-    _p(doc, [Piece("Điều 3. "), "Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Khoa học và Công nghệ, Thủ trưởng "
-             "các cơ quan, đơn vị có liên quan và Chủ tịch Ủy ban nhân dân các đơn vị có tên tại Điều 1 chịu trách "
-             "nhiệm thi hành Quyết định này./."], indent=True, after=12)
+    _p(
+        doc,
+        [
+            Piece("Điều 1. "),
+            f"Công nhận mức độ chuyển đổi số năm {year} đối với {len(recognised)} đơn vị "
+            f"{' và '.join(tiers) or ''} trên địa bàn tỉnh ",
+            Piece(province or BLANK, fill=not province),
+            f" ({by_level}), có danh sách kèm theo Quyết định này.",
+        ],
+        indent=True,
+    )
+    _p(
+        doc,
+        [
+            Piece("Điều 2. "),
+            "Các đơn vị có tên tại Điều 1 tiếp tục duy trì, nâng cao mức độ chuyển đổi số theo "
+            "lộ trình đã đề ra; Sở Khoa học và Công nghệ theo dõi, hướng dẫn và tổng hợp kết quả đánh giá năm tiếp "
+            "theo. Quyết định này có hiệu lực kể từ ngày ký.",
+        ],
+        indent=True,
+    )
+    _p(
+        doc,
+        [
+            Piece("Điều 3. "),
+            "Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Khoa học và Công nghệ, Thủ trưởng "
+            "các cơ quan, đơn vị có liên quan và Chủ tịch Ủy ban nhân dân các đơn vị có tên tại Điều 1 chịu trách "
+            "nhiệm thi hành Quyết định này./.",
+        ],
+        indent=True,
+        after=12,
+    )
     for para in doc.paragraphs[-3:]:
         para.runs[0].bold = True
 
@@ -196,14 +266,24 @@ def render_decision(evaluations: Sequence[Evaluation], province: str | None = No
     left, right = (_clear(c) for c in sign.rows[0].cells)
     left.width, right.width = Cm(8), Cm(8.5)
     _p(left, ["Nơi nhận:"], bold=True, italic=True, size=12, align="left", after=0)
-    for line in ("- Như Điều 3;", "- Bộ Khoa học và Công nghệ (để báo cáo);",
-                 "- TT Tỉnh ủy, TT HĐND tỉnh (để báo cáo);", "- Chủ tịch, các PCT UBND tỉnh;",
-                 "- Các đơn vị có tên tại Điều 1;"):
+    for line in (
+        "- Như Điều 3;",
+        "- Bộ Khoa học và Công nghệ (để báo cáo);",
+        "- TT Tỉnh ủy, TT HĐND tỉnh (để báo cáo);",
+        "- Chủ tịch, các PCT UBND tỉnh;",
+        "- Các đơn vị có tên tại Điều 1;",
+    ):
         _p(left, [line], size=11, align="left", after=0)
     _p(left, ["- Lưu: VT, ", Piece(BLANK, fill=True), "."], size=11, align="left", after=0)
     _p(right, ["TM. ỦY BAN NHÂN DÂN"], bold=True, size=13, align="center", after=0)
-    _p(right, [Piece("[CHỦ TỊCH / KT. CHỦ TỊCH – PHÓ CHỦ TỊCH]", fill=True)], bold=True, size=13, align="center",
-       after=60)
+    _p(
+        right,
+        [Piece("[CHỦ TỊCH / KT. CHỦ TỊCH – PHÓ CHỦ TỊCH]", fill=True)],
+        bold=True,
+        size=13,
+        align="center",
+        after=60,
+    )
     _p(right, [signed.signer or Piece("[Họ và tên người ký]", fill=True)], bold=True, size=14, align="center")
 
     _annex(doc, [(e, district_of(e)) for e in recognised], year, province, signed)
@@ -212,21 +292,41 @@ def render_decision(evaluations: Sequence[Evaluation], province: str | None = No
     return buf.getvalue()
 
 
-def _annex(doc: DocumentT, recognised: Sequence[tuple[Evaluation, str]], year: str, province: str | None,
-           signed: Signed) -> None:
+def _annex(
+    doc: DocumentT, recognised: Sequence[tuple[Evaluation, str]], year: str, province: str | None, signed: Signed
+) -> None:
     brk = doc.add_paragraph().add_run()
     brk.add_break(WD_BREAK.PAGE)
     _p(doc, ["PHỤ LỤC"], bold=True, align="center", after=0)
     _p(doc, [f"DANH SÁCH ĐƠN VỊ ĐƯỢC CÔNG NHẬN MỨC ĐỘ CHUYỂN ĐỔI SỐ NĂM {year}"], bold=True, align="center", after=0)
     d = signed.date
-    when: list[Piece | str] = [f" ngày {d.day:02d}/{d.month:02d}/{d.year}"] if d else \
-        [" ngày ", Piece(BLANK, fill=True)]
-    _p(doc, ["(Kèm theo Quyết định số ", *_number(signed), *when, " của Ủy ban nhân dân tỉnh ",
-             Piece(province or BLANK, fill=not province), ")"], italic=True, align="center", after=12)
+    when: list[Piece | str] = (
+        [f" ngày {d.day:02d}/{d.month:02d}/{d.year}"] if d else [" ngày ", Piece(BLANK, fill=True)]
+    )
+    _p(
+        doc,
+        [
+            "(Kèm theo Quyết định số ",
+            *_number(signed),
+            *when,
+            " của Ủy ban nhân dân tỉnh ",
+            Piece(province or BLANK, fill=not province),
+            ")",
+        ],
+        italic=True,
+        align="center",
+        after=12,
+    )
     rows = []
     for k, (e, district) in enumerate(recognised, 1):
         a = e.unit.assessment
-        rows.append([str(k), a.unit_name or a.unit, a.unit, TIER_VI[a.tier], district,
-                     e.fw.level_name(e.level), e.fw.ref])
-    add_table(doc, ["TT", "Tên đơn vị", "Mã", "Cấp", "Huyện/Khu vực", "Mức độ được công nhận", "Bộ tiêu chí"], rows,
-              [1, 5.2, 1.4, 1.6, 2.8, 2.3, 2.8], size=11)
+        rows.append(
+            [str(k), a.unit_name or a.unit, a.unit, TIER_VI[a.tier], district, e.fw.level_name(e.level), e.fw.ref]
+        )
+    add_table(
+        doc,
+        ["TT", "Tên đơn vị", "Mã", "Cấp", "Huyện/Khu vực", "Mức độ được công nhận", "Bộ tiêu chí"],
+        rows,
+        [1, 5.2, 1.4, 1.6, 2.8, 2.3, 2.8],
+        size=11,
+    )

@@ -34,8 +34,9 @@ def set_run_font(element: object, name: str = FONT) -> None:
         fonts.set(qn(slot), name)
 
 
-def new_document(size: float = 13, landscape: bool = False,
-                 margins: tuple[float, float, float, float] = (2, 2, 3, 1.5)) -> DocumentT:
+def new_document(
+    size: float = 13, landscape: bool = False, margins: tuple[float, float, float, float] = (2, 2, 3, 1.5)
+) -> DocumentT:
     """A4; margins (top, bottom, left, right) in cm as Nghị định 30 (2–2,5 / 2–2,5 / 3–3,5 / 1,5–2)."""
     doc = Document()
     normal = doc.styles["Normal"]
@@ -89,8 +90,13 @@ def _page_field(p: Paragraph) -> None:
         run._r.append(el)
 
 
-def add_table(doc: DocumentT, headers: Sequence[str], rows: Sequence[Sequence[str]],
-              widths_cm: Sequence[float] | None = None, size: float = 10) -> Table:
+def add_table(
+    doc: DocumentT,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths_cm: Sequence[float] | None = None,
+    size: float = 10,
+) -> Table:
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -120,8 +126,16 @@ def _repeat_header(table: Table) -> None:
     trpr.append(el)
 
 
-def paragraph(doc: DocumentT, text: str = "", *, bold: bool = False, italic: bool = False, size: float | None = None,
-              align: str | None = None, space_after: float = 4) -> Paragraph:
+def paragraph(
+    doc: DocumentT,
+    text: str = "",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float | None = None,
+    align: str | None = None,
+    space_after: float = 4,
+) -> Paragraph:
     p = doc.add_paragraph()
     if text:
         run = p.add_run(text)
@@ -130,7 +144,10 @@ def paragraph(doc: DocumentT, text: str = "", *, bold: bool = False, italic: boo
         if size:
             run.font.size = Pt(size)
     if align:
-        p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
-                       "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
+        p.alignment = {
+            "center": WD_ALIGN_PARAGRAPH.CENTER,
+            "right": WD_ALIGN_PARAGRAPH.RIGHT,
+            "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+        }[align]
     p.paragraph_format.space_after = Pt(space_after)
     return p

@@ -33,8 +33,10 @@ def font_face_css() -> str:
     rules = []
     for family, file, weight, style in _FACES:
         url = (FONT_DIR / file).as_uri()
-        rules.append(f'@font-face {{ font-family: "{family}"; src: url("{url}") format("truetype"); '
-                     f"font-weight: {weight}; font-style: {style}; }}")
+        rules.append(
+            f'@font-face {{ font-family: "{family}"; src: url("{url}") format("truetype"); '
+            f"font-weight: {weight}; font-style: {style}; }}"
+        )
     return "\n".join(rules)
 
 

@@ -75,8 +75,9 @@ class StoredCycle:
 
     def for_decision(self) -> list[Evaluation]:
         """The recognised units; before any recognition is recorded, the appraised ones (a draft to sign)."""
-        return self.recognised() or [e for e in self.evaluations
-                                     if self.units[e.unit.assessment.unit].state == State.APPRAISED.value]
+        return self.recognised() or [
+            e for e in self.evaluations if self.units[e.unit.assessment.unit].state == State.APPRAISED.value
+        ]
 
     def decision(self, evaluations: list[Evaluation]) -> DecisionInfo | None:
         """The decision shared by the given units; None when they have none or several different ones."""
@@ -87,16 +88,20 @@ class StoredCycle:
         for e in self.evaluations:
             if e.unit.assessment.unit == code:
                 return e
-        raise CertifyError.one("no-submission", f"Đơn vị {code} không có hồ sơ được đánh giá trong kỳ {self.cycle.id}",
-                               f"Unit {code} has no evaluated submission in cycle {self.cycle.id}", found=code,
-                               expected=", ".join(sorted(self.units)[:10]))
+        raise CertifyError.one(
+            "no-submission",
+            f"Đơn vị {code} không có hồ sơ được đánh giá trong kỳ {self.cycle.id}",
+            f"Unit {code} has no evaluated submission in cycle {self.cycle.id}",
+            found=code,
+            expected=", ".join(sorted(self.units)[:10]),
+        )
 
 
 def bare_name(unit: AdminUnit) -> str:
     """«Tỉnh Vĩnh Long» → «Vĩnh Long» (the division type is said by the surrounding text)."""
     kind = unit.division_type or ""
     if kind and unit.name.lower().startswith(kind.lower() + " "):
-        return unit.name[len(kind) + 1:]
+        return unit.name[len(kind) + 1 :]
     return unit.name
 
 
@@ -117,12 +122,18 @@ def _province(unit: AdminUnit) -> AdminUnit | None:
     return u
 
 
-def _evaluate(session: Session, cycle: Cycle, states: tuple[str, ...],
-              catalog: Catalog | None) -> tuple[list[Evaluation], list[Submission]]:
+def _evaluate(
+    session: Session, cycle: Cycle, states: tuple[str, ...], catalog: Catalog | None
+) -> tuple[list[Evaluation], list[Submission]]:
     resolved, fw = frozen_framework(cycle, catalog)
-    subs = list(session.scalars(
-        select(Submission).where(Submission.cycle_id == cycle.id, Submission.state.in_(states))
-        .options(selectinload(Submission.values), selectinload(Submission.unit)).order_by(Submission.id)))
+    subs = list(
+        session.scalars(
+            select(Submission)
+            .where(Submission.cycle_id == cycle.id, Submission.state.in_(states))
+            .options(selectinload(Submission.values), selectinload(Submission.unit))
+            .order_by(Submission.id)
+        )
+    )
     bound: list[BoundAssessment] = []
     kept: list[Submission] = []
     problems: list[Problem] = []
@@ -130,8 +141,14 @@ def _evaluate(session: Session, cycle: Cycle, states: tuple[str, ...],
         values = effective_values(sub)
         if not values:
             continue
-        a = Assessment(unit=sub.unit.code, unit_name=sub.unit.name, tier=fw.tier, year=cycle.year,
-                       framework=FrameworkRef(id=fw.id, version=fw.version), values=values)
+        a = Assessment(
+            unit=sub.unit.code,
+            unit_name=sub.unit.name,
+            tier=fw.tier,
+            year=cycle.year,
+            framework=FrameworkRef(id=fw.id, version=fw.version),
+            values=values,
+        )
         try:
             bound.append(bind(fw, a, name=f"{sub.unit.code} ({sub.unit.name})"))
             kept.append(sub)
@@ -142,8 +159,13 @@ def _evaluate(session: Session, cycle: Cycle, states: tuple[str, ...],
     return (evaluate_many(resolved, bound) if bound else []), kept
 
 
-def read_cycle(session: Session, cycle_id: int, catalog: Catalog | None = None,
-               states: tuple[str, ...] = REPORTED, previous: bool = True) -> StoredCycle:
+def read_cycle(
+    session: Session,
+    cycle_id: int,
+    catalog: Catalog | None = None,
+    states: tuple[str, ...] = REPORTED,
+    previous: bool = True,
+) -> StoredCycle:
     """Evaluate the cycle's units in `states`; with `previous`, also the cycle one year earlier (same tier, map)."""
     cycle = get_cycle(session, cycle_id)
     evaluations, subs = _evaluate(session, cycle, states, catalog)
@@ -151,25 +173,33 @@ def read_cycle(session: Session, cycle_id: int, catalog: Catalog | None = None,
     provinces: Counter[str] = Counter()
     for sub in subs:
         cert = current_certification(session, sub.id)
-        decision = (DecisionInfo(sub.decision_number, sub.decision_date, sub.signer)
-                    if sub.decision_number else None)
-        units[sub.unit.code] = StoredUnit(sub.unit.code, sub.unit.name, sub.state, district_name(sub.unit),
-                                          cert.level if cert else None, decision)
+        decision = DecisionInfo(sub.decision_number, sub.decision_date, sub.signer) if sub.decision_number else None
+        units[sub.unit.code] = StoredUnit(
+            sub.unit.code, sub.unit.name, sub.state, district_name(sub.unit), cert.level if cert else None, decision
+        )
         if (prov := _province(sub.unit)) is not None:
             provinces[bare_name(prov)] += 1
     earlier: list[Evaluation] = []
     if previous:
-        before = session.scalars(select(Cycle).where(
-            Cycle.year == cycle.year - 1, Cycle.tier == cycle.tier, Cycle.unit_map == cycle.unit_map)
-            .order_by(Cycle.id.desc())).first()
+        before = session.scalars(
+            select(Cycle)
+            .where(Cycle.year == cycle.year - 1, Cycle.tier == cycle.tier, Cycle.unit_map == cycle.unit_map)
+            .order_by(Cycle.id.desc())
+        ).first()
         if before is not None:
             earlier, _ = _evaluate(session, before, states, catalog)
-    return StoredCycle(CycleInfo.of(cycle), provinces.most_common(1)[0][0] if provinces else None,
-                       evaluations, units, earlier)
+    return StoredCycle(
+        CycleInfo.of(cycle), provinces.most_common(1)[0][0] if provinces else None, evaluations, units, earlier
+    )
 
 
-def load_cycle(cycle_id: int, url: str | None = None, catalog: Catalog | None = None,
-               states: tuple[str, ...] = REPORTED, previous: bool = True) -> StoredCycle:
+def load_cycle(
+    cycle_id: int,
+    url: str | None = None,
+    catalog: Catalog | None = None,
+    states: tuple[str, ...] = REPORTED,
+    previous: bool = True,
+) -> StoredCycle:
     """Open the database (`CERTIFY_DATABASE_URL`, default ./data/certify.sqlite) and read one cycle."""
     from certify.store.engine import make_engine
 
@@ -178,7 +208,11 @@ def load_cycle(cycle_id: int, url: str | None = None, catalog: Catalog | None = 
         with transaction(engine) as session:
             return read_cycle(session, cycle_id, catalog, states, previous)
     except OperationalError as exc:  # no tables: a database never migrated (`certify db upgrade`)
-        raise CertifyError.one("database-not-ready", f"Không đọc được cơ sở dữ liệu: {exc.orig}",
-                               f"Cannot read the database: {exc.orig}", expected="certify db upgrade") from None
+        raise CertifyError.one(
+            "database-not-ready",
+            f"Không đọc được cơ sở dữ liệu: {exc.orig}",
+            f"Cannot read the database: {exc.orig}",
+            expected="certify db upgrade",
+        ) from None
     finally:
         engine.dispose()

@@ -50,8 +50,10 @@ def level_counts(ev: Evaluation) -> list[dict[str, Any]]:
     met = (counted & ((status == Status.MET) | (status == Status.NA_DEEMED_MET))).sum(axis=1).tolist()
     missing = (counted & (status == Status.MISSING)).sum(axis=1).tolist()
     held = ev.holds.tolist()
-    return [{"id": lv.id, "name": lv.name, "held": held[i], "total": total[i], "met": met[i], "missing": missing[i]}
-            for i, lv in enumerate(ev.fw.levels)]
+    return [
+        {"id": lv.id, "name": lv.name, "held": held[i], "total": total[i], "met": met[i], "missing": missing[i]}
+        for i, lv in enumerate(ev.fw.levels)
+    ]
 
 
 def context(report: GapReport) -> dict[str, Any]:
@@ -86,10 +88,13 @@ def context(report: GapReport) -> dict[str, Any]:
     data["chart_level"] = level
     data["chart_level_name"] = fw.level_name(level)
     data["criteria"] = criteria
-    data["pillar_shares"] = [{"name": s.name, "met": s.met, "total": s.total, "share_text": fmt_percent(s.share, 0)}
-                             for s in shares]
-    data["radar_caption"] = (f"Tỷ lệ tiêu chí đạt theo trụ cột ở mức {fw.level_name(level)}: số tiêu chí đạt "
-                             "(kể cả «không áp dụng» được tính là đạt) trên số tiêu chí được tính ở mức này.")
+    data["pillar_shares"] = [
+        {"name": s.name, "met": s.met, "total": s.total, "share_text": fmt_percent(s.share, 0)} for s in shares
+    ]
+    data["radar_caption"] = (
+        f"Tỷ lệ tiêu chí đạt theo trụ cột ở mức {fw.level_name(level)}: số tiêu chí đạt "
+        "(kể cả «không áp dụng» được tính là đạt) trên số tiêu chí được tính ở mức này."
+    )
     data["radar_svg"] = Markup(radar_svg(shares, data["radar_caption"]))
     data["missing_count"] = sum(i["verdict"] == "missing" for i in data["items"])
     return data
@@ -103,9 +108,17 @@ def roadmap_rows(roadmap: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
     for k, step in enumerate(roadmap):
         for item in step["items"]:
-            row = rows.setdefault(item["criterion"], {
-                "criterion": item["criterion"], "name": item["name"], "current_text": item["current_text"],
-                "agency": item["agency"], "first_year": step["year"], "cells": [None] * len(roadmap)})
+            row = rows.setdefault(
+                item["criterion"],
+                {
+                    "criterion": item["criterion"],
+                    "name": item["name"],
+                    "current_text": item["current_text"],
+                    "agency": item["agency"],
+                    "first_year": step["year"],
+                    "cells": [None] * len(roadmap),
+                },
+            )
             row["cells"][k] = {"requirement_text": item["requirement_text"], "gap_text": item["gap_text"]}
     return list(rows.values())
 

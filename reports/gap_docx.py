@@ -18,13 +18,19 @@ from reports.provenance import provenance_line
 def render_docx(report: GapReport) -> bytes:
     r = context(report)
     doc = new_document(size=12, margins=(2, 2, 2, 1.5))
-    add_banner_header(doc, f"{r['banner']} ({r['banner_en']})" if r["banner"] else None,
-                      provenance_line(r["framework"]))
+    add_banner_header(
+        doc, f"{r['banner']} ({r['banner_en']})" if r["banner"] else None, provenance_line(r["framework"])
+    )
     name = r["unit_name"] or r["unit"]
     doc.add_heading("Báo cáo khoảng cách chuyển đổi số", level=1)
     paragraph(doc, f"{name} (mã {r['unit']}, {r['tier_vi']}) — năm đánh giá {r['year']}", bold=True)
-    paragraph(doc, f"Bộ tiêu chí: {r['framework_title']} ({r['framework_ref']}, trạng thái {r['framework_status']}"
-                   + (f"; nguồn: {r['framework_source']}" if r["framework_source"] else "") + ")", size=10)
+    paragraph(
+        doc,
+        f"Bộ tiêu chí: {r['framework_title']} ({r['framework_ref']}, trạng thái {r['framework_status']}"
+        + (f"; nguồn: {r['framework_source']}" if r["framework_source"] else "")
+        + ")",
+        size=10,
+    )
     p = paragraph(doc, "Mức đạt được: ")
     p.add_run(r["level_name"]).bold = True
     if r["next_level"]:
@@ -45,27 +51,81 @@ def render_docx(report: GapReport) -> bytes:
         for k, i in enumerate(r["items"], 1):
             current = i["current_text"] + (f"\nKiểm chứng: {i['evidence_text']}" if i["evidence_text"] else "")
             note = "Nguyên nhân gốc" if i["root_cause"] else "Sau " + ", ".join(i["blocked_by"])
-            rows.append([str(k), i["criterion"], i["name"], current, i["requirement_text"],
-                         i["progress_text"], i["gap_text"], i["agency"] or "", note])
-        add_table(doc, ["TT", "Mã", "Tiêu chí", "Hiện tại", "Mục tiêu", "Tiến độ", "Khoảng cách", "Cơ quan chủ trì",
-                        "Ghi chú"], rows, [0.8, 1.5, 4.2, 2.4, 1.5, 1.3, 2.3, 2.5, 1.6], size=9)
+            rows.append(
+                [
+                    str(k),
+                    i["criterion"],
+                    i["name"],
+                    current,
+                    i["requirement_text"],
+                    i["progress_text"],
+                    i["gap_text"],
+                    i["agency"] or "",
+                    note,
+                ]
+            )
+        add_table(
+            doc,
+            ["TT", "Mã", "Tiêu chí", "Hiện tại", "Mục tiêu", "Tiến độ", "Khoảng cách", "Cơ quan chủ trì", "Ghi chú"],
+            rows,
+            [0.8, 1.5, 4.2, 2.4, 1.5, 1.3, 2.3, 2.5, 1.6],
+            size=9,
+        )
 
         doc.add_heading(f"Lộ trình đến mức {r['roadmap'][-1]['level_name']}", level=2)
-        paragraph(doc, "; ".join(f"Năm {s['year']}: mức {s['level_name']} ({len(s['items'])} tiêu chí cần đạt)"
-                                 for s in r["roadmap"]) + ". Ô trống: đã đạt yêu cầu của mức đó.")
-        rows = [[row["criterion"], row["name"], row["current_text"],
-                 *(f"{c['requirement_text']}\n{c['gap_text']}" if c else "" for c in row["cells"]), row["agency"] or ""]
-                for row in r["roadmap_rows"]]
-        add_table(doc, ["Mã", "Tiêu chí", "Hiện tại", *(f"{s['year']}: {s['level_name']}" for s in r["roadmap"]),
-                        "Cơ quan chủ trì"], rows, size=9)
+        paragraph(
+            doc,
+            "; ".join(
+                f"Năm {s['year']}: mức {s['level_name']} ({len(s['items'])} tiêu chí cần đạt)" for s in r["roadmap"]
+            )
+            + ". Ô trống: đã đạt yêu cầu của mức đó.",
+        )
+        rows = [
+            [
+                row["criterion"],
+                row["name"],
+                row["current_text"],
+                *(f"{c['requirement_text']}\n{c['gap_text']}" if c else "" for c in row["cells"]),
+                row["agency"] or "",
+            ]
+            for row in r["roadmap_rows"]
+        ]
+        add_table(
+            doc,
+            [
+                "Mã",
+                "Tiêu chí",
+                "Hiện tại",
+                *(f"{s['year']}: {s['level_name']}" for s in r["roadmap"]),
+                "Cơ quan chủ trì",
+            ],
+            rows,
+            size=9,
+        )
     else:
         paragraph(doc, "Đơn vị đã đạt mức cao nhất của bộ tiêu chí.")
 
     doc.add_heading(f"Tình trạng từng tiêu chí ở mức {r['chart_level_name']}", level=2)
-    rows = [[c["code"], c["name"] or "", c["pillar_name"], c["value_text"], c["requirement_text"], c["progress_text"],
-             c["verdict_vi"], c["evidence_text"]] for c in r["criteria"]]
-    add_table(doc, ["Mã", "Tiêu chí", "Trụ cột", "Hiện tại", "Yêu cầu", "Tiến độ", "Kết quả", "Tài liệu kiểm chứng"],
-              rows, [1.5, 4.6, 1.8, 2.5, 1.6, 1.3, 1.5, 3.2], size=9)
+    rows = [
+        [
+            c["code"],
+            c["name"] or "",
+            c["pillar_name"],
+            c["value_text"],
+            c["requirement_text"],
+            c["progress_text"],
+            c["verdict_vi"],
+            c["evidence_text"],
+        ]
+        for c in r["criteria"]
+    ]
+    add_table(
+        doc,
+        ["Mã", "Tiêu chí", "Trụ cột", "Hiện tại", "Yêu cầu", "Tiến độ", "Kết quả", "Tài liệu kiểm chứng"],
+        rows,
+        [1.5, 4.6, 1.8, 2.5, 1.6, 1.3, 1.5, 3.2],
+        size=9,
+    )
     doc.add_heading("Căn cứ tính toán", level=2)
     paragraph(doc, provenance_line(r["framework"], r["input_hash"]) + ".", size=9)
     buf = io.BytesIO()

@@ -26,19 +26,28 @@ def render_xlsx(report: GapReport) -> bytes:
     wb = Workbook()
 
     ws = new_sheet(wb, "Tổng quan", banner, prov, first=True)
-    info = [("Đơn vị", r["unit_name"] or r["unit"]), ("Mã đơn vị", r["unit"]), ("Cấp", r["tier_vi"]),
-            ("Năm đánh giá", r["year"]), ("Mức đạt được", r["level_name"]),
-            ("Mức tiếp theo", r["roadmap"][0]["level_name"] if r["roadmap"] else "—"),
-            ("Số tiêu chí chưa đạt ở mức tiếp theo", len(r["items"])),
-            ("Bộ tiêu chí", r["framework_title"]), ("Phiên bản", r["framework_ref"]),
-            ("Trạng thái bộ tiêu chí", r["framework_status"]), ("Mã băm bộ tiêu chí", r["framework"]["content_hash"])]
+    info = [
+        ("Đơn vị", r["unit_name"] or r["unit"]),
+        ("Mã đơn vị", r["unit"]),
+        ("Cấp", r["tier_vi"]),
+        ("Năm đánh giá", r["year"]),
+        ("Mức đạt được", r["level_name"]),
+        ("Mức tiếp theo", r["roadmap"][0]["level_name"] if r["roadmap"] else "—"),
+        ("Số tiêu chí chưa đạt ở mức tiếp theo", len(r["items"])),
+        ("Bộ tiêu chí", r["framework_title"]),
+        ("Phiên bản", r["framework_ref"]),
+        ("Trạng thái bộ tiêu chí", r["framework_status"]),
+        ("Mã băm bộ tiêu chí", r["framework"]["content_hash"]),
+    ]
     row = write_table(ws, 4, ["Mục", "Giá trị"], info, widths=[34, 70])
     top = row + 1
     put(ws, top - 1, 1, r["radar_caption"])
-    shares = [(s["name"], s["met"], s["total"], s["met"] / s["total"] if s["total"] else 0.0)
-              for s in r["pillar_shares"]]
-    end = write_table(ws, top, ["Trụ cột", "Số tiêu chí đạt", "Số tiêu chí tính", "Tỷ lệ đạt"], shares,
-                      number_formats={4: PCT})
+    shares = [
+        (s["name"], s["met"], s["total"], s["met"] / s["total"] if s["total"] else 0.0) for s in r["pillar_shares"]
+    ]
+    end = write_table(
+        ws, top, ["Trụ cột", "Số tiêu chí đạt", "Số tiêu chí tính", "Tỷ lệ đạt"], shares, number_formats={4: PCT}
+    )
     chart = RadarChart() if len(shares) >= 3 else BarChart()
     chart.title = f"Tỷ lệ tiêu chí đạt theo trụ cột — mức {r['chart_level_name']}"
     chart.add_data(Reference(ws, min_col=4, min_row=top, max_row=end - 1), titles_from_data=True)
@@ -49,34 +58,126 @@ def render_xlsx(report: GapReport) -> bytes:
 
     if r["roadmap"]:
         ws = new_sheet(wb, "Khoảng cách", banner, prov)
-        rows = [[k, i["criterion"], i["name"], i["current"], i["current_text"], i["requirement"],
-                 i["requirement_text"], i["gap"], i["gap_text"], i["count_gap"], i["count_unit"] or "",
-                 i["progress"], i["agency"] or "", r["roadmap"][0]["year"],
-                 "Nguyên nhân gốc" if i["root_cause"] else "Sau " + ", ".join(i["blocked_by"]), i["evidence_text"]]
-                for k, i in enumerate(r["items"], 1)]
+        rows = [
+            [
+                k,
+                i["criterion"],
+                i["name"],
+                i["current"],
+                i["current_text"],
+                i["requirement"],
+                i["requirement_text"],
+                i["gap"],
+                i["gap_text"],
+                i["count_gap"],
+                i["count_unit"] or "",
+                i["progress"],
+                i["agency"] or "",
+                r["roadmap"][0]["year"],
+                "Nguyên nhân gốc" if i["root_cause"] else "Sau " + ", ".join(i["blocked_by"]),
+                i["evidence_text"],
+            ]
+            for k, i in enumerate(r["items"], 1)
+        ]
         put(ws, 3, 1, f"Vì sao chưa đạt mức {r['roadmap'][0]['level_name']}: {len(rows)} tiêu chí chưa đạt")
-        write_table(ws, 4, ["TT", "Mã", "Tiêu chí", "Hiện tại (số)", "Hiện tại", "Mục tiêu (số)", "Mục tiêu",
-                            "Chênh lệch (số)", "Khoảng cách", "Còn thiếu (số lượng)", "Đơn vị đếm", "Tiến độ",
-                            "Cơ quan chủ trì", "Năm đề xuất", "Ghi chú", "Tài liệu kiểm chứng"], rows,
-                    widths=[5, 9, 40, 10, 20, 10, 12, 10, 24, 10, 10, 9, 28, 9, 16, 30], number_formats={12: PCT})
+        write_table(
+            ws,
+            4,
+            [
+                "TT",
+                "Mã",
+                "Tiêu chí",
+                "Hiện tại (số)",
+                "Hiện tại",
+                "Mục tiêu (số)",
+                "Mục tiêu",
+                "Chênh lệch (số)",
+                "Khoảng cách",
+                "Còn thiếu (số lượng)",
+                "Đơn vị đếm",
+                "Tiến độ",
+                "Cơ quan chủ trì",
+                "Năm đề xuất",
+                "Ghi chú",
+                "Tài liệu kiểm chứng",
+            ],
+            rows,
+            widths=[5, 9, 40, 10, 20, 10, 12, 10, 24, 10, 10, 9, 28, 9, 16, 30],
+            number_formats={12: PCT},
+        )
         ws.freeze_panes = "C5"
         ws.auto_filter.ref = f"A4:P{4 + len(rows)}"
 
         ws = new_sheet(wb, "Lộ trình", banner, prov)
-        rows = [[s["year"], s["level_name"], i["criterion"], i["name"], i["current_text"], i["requirement_text"],
-                 i["gap_text"], i["count_gap"], i["agency"] or ""] for s in r["roadmap"] for i in s["items"]]
-        write_table(ws, 4, ["Năm", "Mức", "Mã", "Tiêu chí", "Hiện tại", "Mục tiêu", "Khoảng cách",
-                            "Còn thiếu (số lượng)", "Cơ quan chủ trì"], rows, widths=[7, 12, 9, 40, 20, 12, 24, 10, 28])
+        rows = [
+            [
+                s["year"],
+                s["level_name"],
+                i["criterion"],
+                i["name"],
+                i["current_text"],
+                i["requirement_text"],
+                i["gap_text"],
+                i["count_gap"],
+                i["agency"] or "",
+            ]
+            for s in r["roadmap"]
+            for i in s["items"]
+        ]
+        write_table(
+            ws,
+            4,
+            [
+                "Năm",
+                "Mức",
+                "Mã",
+                "Tiêu chí",
+                "Hiện tại",
+                "Mục tiêu",
+                "Khoảng cách",
+                "Còn thiếu (số lượng)",
+                "Cơ quan chủ trì",
+            ],
+            rows,
+            widths=[7, 12, 9, 40, 20, 12, 24, 10, 28],
+        )
         ws.freeze_panes = "D5"
         ws.auto_filter.ref = f"A4:I{4 + len(rows)}"
 
     ws = new_sheet(wb, "Tiêu chí", banner, prov)
-    rows = [[c["code"], c["name"] or "", c["pillar_name"], c["value"], c["value_text"], c["requirement_text"],
-             c["progress"], c["verdict_vi"], c["evidence_text"]] for c in r["criteria"]]
+    rows = [
+        [
+            c["code"],
+            c["name"] or "",
+            c["pillar_name"],
+            c["value"],
+            c["value_text"],
+            c["requirement_text"],
+            c["progress"],
+            c["verdict_vi"],
+            c["evidence_text"],
+        ]
+        for c in r["criteria"]
+    ]
     put(ws, 3, 1, f"Tình trạng từng tiêu chí ở mức {r['chart_level_name']}")
-    write_table(ws, 4, ["Mã", "Tiêu chí", "Trụ cột", "Hiện tại (số)", "Hiện tại", "Yêu cầu", "Tiến độ", "Kết quả",
-                        "Tài liệu kiểm chứng"], rows, widths=[9, 45, 16, 10, 22, 12, 9, 12, 40],
-                number_formats={7: PCT})
+    write_table(
+        ws,
+        4,
+        [
+            "Mã",
+            "Tiêu chí",
+            "Trụ cột",
+            "Hiện tại (số)",
+            "Hiện tại",
+            "Yêu cầu",
+            "Tiến độ",
+            "Kết quả",
+            "Tài liệu kiểm chứng",
+        ],
+        rows,
+        widths=[9, 45, 16, 10, 22, 12, 9, 12, 40],
+        number_formats={7: PCT},
+    )
     ws.freeze_panes = "B5"
     buf = io.BytesIO()
     wb.save(buf)

@@ -24,12 +24,17 @@ NO_DISTRICT = "Không thuộc huyện (sau sắp xếp 01/7/2025)"
 
 def assessment_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
-        raise CertifyError.one("not-a-folder", f"Không có thư mục «{folder}»", f"No such folder '{folder}'",
-                               found=str(folder))
+        raise CertifyError.one(
+            "not-a-folder", f"Không có thư mục «{folder}»", f"No such folder '{folder}'", found=str(folder)
+        )
     files = sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES)
     if not files:
-        raise CertifyError.one("empty-folder", f"Thư mục «{folder}» không có tệp đánh giá (.yaml, .json)",
-                               f"Folder '{folder}' holds no assessment files (.yaml, .json)", found=str(folder))
+        raise CertifyError.one(
+            "empty-folder",
+            f"Thư mục «{folder}» không có tệp đánh giá (.yaml, .json)",
+            f"Folder '{folder}' holds no assessment files (.yaml, .json)",
+            found=str(folder),
+        )
     return files
 
 
@@ -58,8 +63,9 @@ def district_of(ev: Evaluation) -> str:
 
 def province_of(evaluations: list[Evaluation]) -> str | None:
     """The province most unit names mention, e.g. «Vĩnh Long»; None when no name says."""
-    names = Counter(m.group(1).strip() for ev in evaluations
-                    if (m := _PROVINCE.search(ev.unit.assessment.unit_name or "")))
+    names = Counter(
+        m.group(1).strip() for ev in evaluations if (m := _PROVINCE.search(ev.unit.assessment.unit_name or ""))
+    )
     return names.most_common(1)[0][0] if names else None
 
 

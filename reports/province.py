@@ -78,8 +78,9 @@ def score_dti(cohort_file: Path, framework: str, catalog: Catalog | None = None)
     resolved = load_dti(framework, catalog)
     fw = resolved.framework
     assert isinstance(fw, DtiFramework)
-    line = provenance_line({"id": fw.id, "version": fw.version, "status": fw.status.value,
-                            "content_hash": resolved.content_hash}).replace("Bộ tiêu chí", "Bộ chỉ số DTI", 1)
+    line = provenance_line(
+        {"id": fw.id, "version": fw.version, "status": fw.status.value, "content_hash": resolved.content_hash}
+    ).replace("Bộ tiêu chí", "Bộ chỉ số DTI", 1)
     return DtiInput(dti_rows(score_file(cohort_file, fw, index_level=False)), line, fw.banner)
 
 
@@ -90,9 +91,15 @@ def dti_rows(results: Results) -> list[DtiRow]:
     rows = []
     for i in results.order():
         group = results.groups[i] if results.groups else ""
-        rows.append(DtiRow(names.get(group, group) or tier, results.units[i],
-                           (results.names[i] if results.names else "") or results.units[i],
-                           float(results.value[i]), int(results.ranks[i])))
+        rows.append(
+            DtiRow(
+                names.get(group, group) or tier,
+                results.units[i],
+                (results.names[i] if results.names else "") or results.units[i],
+                float(results.value[i]),
+                int(results.ranks[i]),
+            )
+        )
     return rows
 
 
@@ -101,9 +108,14 @@ def district_for(e: Evaluation, districts: Mapping[str, str] | None = None) -> s
     return districts[code] if districts and code in districts else district_of(e)
 
 
-def summarise(evaluations: Sequence[Evaluation], year: int | None = None, top: int = 10,
-              dti: Sequence[DtiRow] | DtiInput = (), districts: Mapping[str, str] | None = None,
-              province: str | None = None) -> ProvinceSummary:
+def summarise(
+    evaluations: Sequence[Evaluation],
+    year: int | None = None,
+    top: int = 10,
+    dti: Sequence[DtiRow] | DtiInput = (),
+    districts: Mapping[str, str] | None = None,
+    province: str | None = None,
+) -> ProvinceSummary:
     years = sorted({e.unit.assessment.year for e in evaluations})
     year = year or years[-1]
     current = [e for e in evaluations if e.unit.assessment.year == year]
@@ -121,17 +133,30 @@ def summarise(evaluations: Sequence[Evaluation], year: int | None = None, top: i
         banners |= {dti.banner} if dti.banner else set()
     else:
         rows, dti_line = list(dti), None
-    return ProvinceSummary(province or province_of(list(evaluations)), year, previous_year, tiers,
-                           [{"ref": k, "line": v} for k, v in sorted(frameworks.items())], sorted(banners), rows,
-                           dti_line)
+    return ProvinceSummary(
+        province or province_of(list(evaluations)),
+        year,
+        previous_year,
+        tiers,
+        [{"ref": k, "line": v} for k, v in sorted(frameworks.items())],
+        sorted(banners),
+        rows,
+        dti_line,
+    )
 
 
 def _name(e: Evaluation) -> str:
     return e.fw.level_name(e.level) if e.level else NONE_LEVEL
 
 
-def _tier(tier: str, tier_vi: str, evs: list[Evaluation], prev: list[Evaluation] | None, top: int,
-          district_map: Mapping[str, str] | None) -> TierSummary:
+def _tier(
+    tier: str,
+    tier_vi: str,
+    evs: list[Evaluation],
+    prev: list[Evaluation] | None,
+    top: int,
+    district_map: Mapping[str, str] | None,
+) -> TierSummary:
     def district_of(e: Evaluation) -> str:
         return district_for(e, district_map)
 
@@ -145,20 +170,42 @@ def _tier(tier: str, tier_vi: str, evs: list[Evaluation], prev: list[Evaluation]
         step = gap_report(e).next_level
         for item in step.items if step else ():
             blocking[(item.code, item.name)] += 1
-    blockers = [{"code": code, "name": name, "count": n, "share_text": fmt_percent(n / len(evs), 0)}
-                for (code, name), n in sorted(blocking.items(), key=lambda kv: (-kv[1], kv[0][0]))[:top]]
-    units = [{"unit": e.unit.assessment.unit, "name": e.unit.assessment.unit_name or e.unit.assessment.unit,
-              "district": district_of(e), "level": _name(e), "level_index": e.level_index,
-              "framework": e.fw.ref} for e in sorted(evs, key=lambda e: (district_of(e), -e.level_index))]
-    summary = TierSummary(tier, tier_vi, levels, {lv: counts.get(lv, 0) for lv in levels},
-                          dict(sorted(districts.items())), blockers, units)
+    blockers = [
+        {"code": code, "name": name, "count": n, "share_text": fmt_percent(n / len(evs), 0)}
+        for (code, name), n in sorted(blocking.items(), key=lambda kv: (-kv[1], kv[0][0]))[:top]
+    ]
+    units = [
+        {
+            "unit": e.unit.assessment.unit,
+            "name": e.unit.assessment.unit_name or e.unit.assessment.unit,
+            "district": district_of(e),
+            "level": _name(e),
+            "level_index": e.level_index,
+            "framework": e.fw.ref,
+        }
+        for e in sorted(evs, key=lambda e: (district_of(e), -e.level_index))
+    ]
+    summary = TierSummary(
+        tier,
+        tier_vi,
+        levels,
+        {lv: counts.get(lv, 0) for lv in levels},
+        dict(sorted(districts.items())),
+        blockers,
+        units,
+    )
     if prev is not None:
         summary.previous = {lv: sum(_name(e) == lv for e in prev) for lv in levels}
         earlier = {e.unit.assessment.unit: e for e in prev}
         for e in evs:
             old = earlier.get(e.unit.assessment.unit)
             if old is not None:
-                summary.changes.append({"name": e.unit.assessment.unit_name or e.unit.assessment.unit,
-                                        "before": _name(old), "after": _name(e),
-                                        "delta": e.level_index - old.level_index})
+                summary.changes.append(
+                    {
+                        "name": e.unit.assessment.unit_name or e.unit.assessment.unit,
+                        "before": _name(old),
+                        "after": _name(e),
+                        "delta": e.level_index - old.level_index,
+                    }
+                )
     return summary

@@ -12,9 +12,13 @@ from reports.templating import render
 
 
 def render_province_html(s: ProvinceSummary, *, font_css: str = "") -> str:
-    charts = {t.tier: {"districts": Markup(levels_by_district_svg(t)),
-                       "blockers": Markup(blockers_svg(t)) if t.blockers else ""}
-              for t in s.tiers}
+    charts = {
+        t.tier: {
+            "districts": Markup(levels_by_district_svg(t)),
+            "blockers": Markup(blockers_svg(t)) if t.blockers else "",
+        }
+        for t in s.tiers
+    }
     return render("province.html.j2", s=s, charts=charts, font_css=Markup(font_css))
 
 

@@ -60,8 +60,14 @@ def new_sheet(wb: Workbook, title: str, banner: str | None, provenance: str, fir
     return ws
 
 
-def write_table(ws: Worksheet, top: int, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-                widths: Sequence[float] | None = None, number_formats: dict[int, str] | None = None) -> int:
+def write_table(
+    ws: Worksheet,
+    top: int,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float] | None = None,
+    number_formats: dict[int, str] | None = None,
+) -> int:
     """Header row at `top`, data below; returns the next free row."""
     for c, h in enumerate(headers, 1):
         put(ws, top, c, h)

@@ -13,13 +13,18 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True)
 
 
-def test_core_is_strictly_typed() -> None:
-    proc = run("mypy", "--strict", "certify")
+def test_code_is_strictly_typed() -> None:
+    proc = run("mypy", "--strict", "certify", "api", "reports")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_tree_is_ruff_clean() -> None:
     proc = run("ruff", "check", ".")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_tree_is_ruff_formatted() -> None:
+    proc = run("ruff", "format", "--check", ".")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

@@ -51,20 +51,29 @@ def _find(store: Store, username: str) -> Account:
     for account in store.users():
         if account.username == username:
             return account
-    raise NotFoundError.one("unknown-user", f"Không có tài khoản «{username}»", f"No user '{username}'",
-                            path=("username",), found=username)
+    raise NotFoundError.one(
+        "unknown-user", f"Không có tài khoản «{username}»", f"No user '{username}'", path=("username",), found=username
+    )
 
 
-CONFIRM_NEEDED = ("Thao tác này cần xác nhận: mở trang xác nhận rồi bấm nút xác nhận",
-                  "This action needs confirmation: open the confirmation page and confirm")
+CONFIRM_NEEDED = (
+    "Thao tác này cần xác nhận: mở trang xác nhận rồi bấm nút xác nhận",
+    "This action needs confirmation: open the confirmation page and confirm",
+)
 
 
 def _confirmed(request: Request, form: dict[str, str], url: str) -> Response | None:
     """None when the form confirms the action; otherwise the 400 answer that says how to confirm."""
     if form.get("confirm") == "yes":
         return None
-    problem = Problem("confirm-required", CONFIRM_NEEDED[0], CONFIRM_NEEDED[1], path=("confirm",), expected="yes",
-                      found=form.get("confirm") or None)
+    problem = Problem(
+        "confirm-required",
+        CONFIRM_NEEDED[0],
+        CONFIRM_NEEDED[1],
+        path=("confirm",),
+        expected="yes",
+        found=form.get("confirm") or None,
+    )
     response = respond(request, [problem], 400)
     response.headers["Link"] = f'<{url}>; rel="confirm"'  # where the confirmation page is
     return response
@@ -81,8 +90,13 @@ def users_page(request: Request, store: StoreDep, user: UserDep) -> Response:
 async def add_user(request: Request, store: StoreDep, user: UserDep) -> Response:
     actor = _actor(user, Action.MANAGE_USERS)
     form = await _form(request)
-    account = store.add_user(form.get("username", "").strip(), form.get("role", ""), form.get("password", ""),
-                             form.get("unit", "").strip() or None, actor)
+    account = store.add_user(
+        form.get("username", "").strip(),
+        form.get("role", ""),
+        form.get("password", ""),
+        form.get("unit", "").strip() or None,
+        actor,
+    )
     if wants_json(request):
         return JSONResponse(_account_json(account))
     return RedirectResponse("/admin/users", status_code=303)
@@ -96,11 +110,21 @@ _CONFIRMABLE = {"disable", "reset-password"}
 def confirm_page(request: Request, store: StoreDep, user: UserDep, username: str, action: str) -> Response:
     guard(user, Action.MANAGE_USERS)
     if action not in _CONFIRMABLE:
-        raise NotFoundError.one("not-found", "Không tìm thấy trang", "Not found", path=("action",), found=action,
-                                expected=" | ".join(sorted(_CONFIRMABLE)))
+        raise NotFoundError.one(
+            "not-found",
+            "Không tìm thấy trang",
+            "Not found",
+            path=("action",),
+            found=action,
+            expected=" | ".join(sorted(_CONFIRMABLE)),
+        )
     account = _find(store, username)
-    data = {"user": _account_json(account), "action": action, "confirm": "yes",
-            "post": f"/admin/users/{username}/{action}"}
+    data = {
+        "user": _account_json(account),
+        "action": action,
+        "confirm": "yes",
+        "post": f"/admin/users/{username}/{action}",
+    }
     return page(request, "user_action.html", data, user=user)
 
 
@@ -149,8 +173,11 @@ CYCLE_KINDS = ("levels", "dti")
 
 def _frameworks(catalog: Catalog) -> list[dict[str, Any]]:
     keep = ("id", "version", "kind", "tier", "status", "title", "banner", "banner_en")
-    return [{k: row[k] for k in keep} | {"ref": f"{row['id']}@{row['version']}"}
-            for row in listing(catalog) if row["kind"] in CYCLE_KINDS]
+    return [
+        {k: row[k] for k in keep} | {"ref": f"{row['id']}@{row['version']}"}
+        for row in listing(catalog)
+        if row["kind"] in CYCLE_KINDS
+    ]
 
 
 def _cycles_data(store: Store, catalog: Catalog) -> dict[str, Any]:
@@ -160,8 +187,13 @@ def _cycles_data(store: Store, catalog: Catalog) -> dict[str, Any]:
     for info, count in store.cycle_rows():
         row = dataclasses.asdict(info)
         fw = by_ref.get(f"{info.framework_id}@{info.framework_version}", {})
-        row |= {"framework": f"{info.framework_id}@{info.framework_version}", "submissions": count,
-                "status": fw.get("status"), "banner": fw.get("banner"), "banner_en": fw.get("banner_en")}
+        row |= {
+            "framework": f"{info.framework_id}@{info.framework_version}",
+            "submissions": count,
+            "status": fw.get("status"),
+            "banner": fw.get("banner"),
+            "banner_en": fw.get("banner_en"),
+        }
         row.pop("framework_hash", None)  # long and of no use on this page; the cycle's own page shows it
         cycles.append(row)
     return {"cycles": cycles, "frameworks": frameworks}
@@ -196,17 +228,39 @@ async def open_cycle(request: Request, store: StoreDep, user: UserDep, catalog: 
     problems: list[Problem] = []
     year = int(raw_year) if raw_year.isdigit() else 0
     if not 2000 <= year <= 2100:
-        problems.append(_bad("bad-year", "Năm không hợp lệ", "Invalid year", "year", expected="2000–2100",
-                             found=raw_year[:20] or None))
+        problems.append(
+            _bad(
+                "bad-year",
+                "Năm không hợp lệ",
+                "Invalid year",
+                "year",
+                expected="2000–2100",
+                found=raw_year[:20] or None,
+            )
+        )
     if ref not in refs:
-        problems.append(_bad("unknown-framework", "Chọn một bộ tiêu chí trong danh sách",
-                             "Choose a framework from the list", "framework", expected=" | ".join(refs),
-                             found=ref[:100] or None))
+        problems.append(
+            _bad(
+                "unknown-framework",
+                "Chọn một bộ tiêu chí trong danh sách",
+                "Choose a framework from the list",
+                "framework",
+                expected=" | ".join(refs),
+                found=ref[:100] or None,
+            )
+        )
     title = title.strip()
     if len(title) > TITLE_MAX:
-        problems.append(_bad("title-too-long", f"Tên kỳ đánh giá dài quá {TITLE_MAX} ký tự",
-                             f"The title is longer than {TITLE_MAX} characters", "title", expected=f"<= {TITLE_MAX}",
-                             found=str(len(title))))
+        problems.append(
+            _bad(
+                "title-too-long",
+                f"Tên kỳ đánh giá dài quá {TITLE_MAX} ký tự",
+                f"The title is longer than {TITLE_MAX} characters",
+                "title",
+                expected=f"<= {TITLE_MAX}",
+                found=str(len(title)),
+            )
+        )
     status = 422
     if not problems:
         try:

@@ -46,15 +46,25 @@ FrameworkDep = Annotated[LevelFramework, Depends(_framework)]
 
 
 @router.get("/assess/{framework_id}")
-def form_page(request: Request, fw: FrameworkDep, catalog: CatalogDep, samples: SamplesDep,
-              start: Annotated[str | None, Query(alias="from", max_length=100)] = None) -> Response:
+def form_page(
+    request: Request,
+    fw: FrameworkDep,
+    catalog: CatalogDep,
+    samples: SamplesDep,
+    start: Annotated[str | None, Query(alias="from", max_length=100)] = None,
+) -> Response:
     values: dict[str, str] = {"year": "2025"}
     if start:
         sample = samples.get(start)
         if sample.evaluation.fw.ref != fw.ref:
-            raise NotFoundError.one("sample-framework", "Đơn vị mẫu dùng bộ tiêu chí khác",
-                                    "The sample unit uses another framework", path=("from",),
-                                    expected=fw.ref, found=sample.evaluation.fw.ref)
+            raise NotFoundError.one(
+                "sample-framework",
+                "Đơn vị mẫu dùng bộ tiêu chí khác",
+                "The sample unit uses another framework",
+                path=("from",),
+                expected=fw.ref,
+                found=sample.evaluation.fw.ref,
+            )
         values = form_values(fw, sample.evaluation.unit)
     result = _live(fw, catalog, values)
     data = {"framework": fw.ref, "values": values, "result": result}
@@ -91,6 +101,6 @@ async def download(request: Request, fw: FrameworkDep) -> Response:
     bound = bind(fw, assessment, name="form")
     text = yaml.safe_dump(saved_yaml_data(fw, assessment, bound), allow_unicode=True, sort_keys=False)
     name = f"{assessment.year}-{assessment.unit}.yaml".replace("/", "-")
-    return Response(text, media_type="application/x-yaml",
-                    headers={"content-disposition": f'attachment; filename="{name}"'})
-
+    return Response(
+        text, media_type="application/x-yaml", headers={"content-disposition": f'attachment; filename="{name}"'}
+    )

@@ -23,8 +23,12 @@ def framework_list(request: Request, catalog: CatalogDep) -> Response:
 
 
 @router.get("/frameworks/{framework_id}")
-def framework_page(request: Request, framework_id: str, catalog: CatalogDep,
-                   version: Annotated[str | None, Query(pattern=r"^\d+(\.\d+)*$")] = None) -> Response:
+def framework_page(
+    request: Request,
+    framework_id: str,
+    catalog: CatalogDep,
+    version: Annotated[str | None, Query(pattern=r"^\d+(\.\d+)*$")] = None,
+) -> Response:
     resolved = frameworks.find(catalog, framework_id, version)
     data = frameworks.summary(resolved)
     fw = resolved.framework
@@ -35,5 +39,13 @@ def framework_page(request: Request, framework_id: str, catalog: CatalogDep,
         for c in fw.criteria
     }
     _, _, unlinked = layout(fw)
-    return page(request, "framework.html", data, fw=fw, graph=dependency_svg(fw, fw.title),
-                colours=pillar_colours(fw), requirement_text=requirement_text, unlinked=unlinked)
+    return page(
+        request,
+        "framework.html",
+        data,
+        fw=fw,
+        graph=dependency_svg(fw, fw.title),
+        colours=pillar_colours(fw),
+        requirement_text=requirement_text,
+        unlinked=unlinked,
+    )

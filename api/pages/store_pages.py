@@ -67,16 +67,24 @@ def _unit(store: StoreDep, user: Account | None, cycle_id: int, code: str) -> Un
 
 def _dashboard_views(store: StoreDep, user: Account | None, year: int, public_only: bool) -> list[UnitView]:
     if user is not None and user.unit_code is not None:  # a unit editor: their own unit and published ones
-        return [v for v in store.submissions(year, public_only=False)
-                if v.unit_code == user.unit_code or v.state == State.PUBLISHED.value]
+        return [
+            v
+            for v in store.submissions(year, public_only=False)
+            if v.unit_code == user.unit_code or v.state == State.PUBLISHED.value
+        ]
     return store.submissions(year, public_only=public_only)
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, store: StoreDep, user: UserDep, year: Year = None,
-              tier: Annotated[str | None, Query(pattern="^(commune|district|province)$")] = None,
-              district: Annotated[str | None, Query(max_length=200)] = None,
-              level: Annotated[str | None, Query(max_length=60)] = None) -> Response:
+def dashboard(
+    request: Request,
+    store: StoreDep,
+    user: UserDep,
+    year: Year = None,
+    tier: Annotated[str | None, Query(pattern="^(commune|district|province)$")] = None,
+    district: Annotated[str | None, Query(max_length=200)] = None,
+    level: Annotated[str | None, Query(max_length=60)] = None,
+) -> Response:
     years = store.years()
     chosen = year if year is not None else (years[0] if years else dt.date.today().year)
     public_only = not _province_view(user)
@@ -87,8 +95,11 @@ def dashboard(request: Request, store: StoreDep, user: UserDep, year: Year = Non
     before = [v for v in _dashboard_views(store, user, chosen - 1, public_only) if v.fw.tier.value == tier]
     table = next((t for t in reversed(dti) if t["tier"] == tier), None)
     levels = level_section(views, before)
-    data = {"year": chosen, "years": years, "tier": tier, "tiers": tiers, "public_only": public_only} | levels | {
-        "dti": dti_section(table, views, district=district, level=level)}
+    data = (
+        {"year": chosen, "years": years, "tier": tier, "tiers": tiers, "public_only": public_only}
+        | levels
+        | {"dti": dti_section(table, views, district=district, level=level)}
+    )
     chart = bar_chart([(c["level"], c["units"]) for c in levels["by_level"]]) if views else ""
     return page(request, "dashboard.html", data, user=user, chart=chart)
 
@@ -97,8 +108,12 @@ def dashboard(request: Request, store: StoreDep, user: UserDep, year: Year = Non
 
 
 def _unit_data(view: UnitView) -> dict[str, Any]:
-    data = view.summary() | {"state_vi": STATE_VI[State(view.state)], "return_reasons": view.return_reasons,
-                             "decision_number": view.decision_number, "problems": view.problems}
+    data = view.summary() | {
+        "state_vi": STATE_VI[State(view.state)],
+        "return_reasons": view.return_reasons,
+        "decision_number": view.decision_number,
+        "problems": view.problems,
+    }
     if view.evaluation is not None:
         data["evaluation"] = view.evaluation.to_dict()
         data["gap"] = gap_report(view.evaluation).to_dict()
@@ -112,16 +127,30 @@ def _unit_url(view: UnitView, tail: str = "") -> str:
 @router.get("/cycles/{cycle_id}/units/{code}")
 def stored_unit(request: Request, store: StoreDep, user: UserDep, cycle_id: int, code: str) -> Response:
     view = _unit(store, user, cycle_id, code)
-    history = [r.__dict__ for r in store.history(view.unit_map, code)
-               if r.state == State.PUBLISHED.value or can(user, Action.VIEW, code)]
+    history = [
+        r.__dict__
+        for r in store.history(view.unit_map, code)
+        if r.state == State.PUBLISHED.value or can(user, Action.VIEW, code)
+    ]
     # A rank compares every unit: before publication only the province sees it, not the unit itself.
     dti = store.unit_dti(view.unit_map, code, view.year, public_only=not _province_view(user))
     data = _unit_data(view) | {"history": history, "dti": dti}
-    links = {"edit": can(user, Action.EDIT, code) and view.state in (State.DRAFT.value, State.RETURNED.value),
-             "appraise": can(user, Action.APPRAISE, code) and view.state in (
-                 State.SUBMITTED.value, State.UNDER_APPRAISAL.value)}
-    return page(request, "stored_unit.html", data, user=user, fw=view.fw, view=view, links=links,
-                url=_unit_url(view), dti_chart=_dti_chart(request, dti))
+    links = {
+        "edit": can(user, Action.EDIT, code) and view.state in (State.DRAFT.value, State.RETURNED.value),
+        "appraise": can(user, Action.APPRAISE, code)
+        and view.state in (State.SUBMITTED.value, State.UNDER_APPRAISAL.value),
+    }
+    return page(
+        request,
+        "stored_unit.html",
+        data,
+        user=user,
+        fw=view.fw,
+        view=view,
+        links=links,
+        url=_unit_url(view),
+        dti_chart=_dti_chart(request, dti),
+    )
 
 
 def _dti_chart(request: Request, dti: dict[str, Any] | None) -> Markup:
@@ -133,9 +162,10 @@ def _dti_chart(request: Request, dti: dict[str, Any] | None) -> Markup:
     for index in dti["indices"]:
         got = dti["row"]["indices"][index["code"]]
         top = index["max_points"]
-        bars.append((f'{index["code"]}. {tr.pick(index["name"], index["name_en"])}',
-                     100 * got["points"] / top if top else 0.0))
-        texts.append(f'{tr.num(got["points"], 2)} / {tr.num(top, 2)}')
+        bars.append(
+            (f"{index['code']}. {tr.pick(index['name'], index['name_en'])}", 100 * got["points"] / top if top else 0.0)
+        )
+        texts.append(f"{tr.num(got['points'], 2)} / {tr.num(top, 2)}")
     return bar_chart(bars, tr("Điểm DTI theo chỉ số chính"), top=100, texts=texts)
 
 
@@ -143,8 +173,14 @@ def _dti_chart(request: Request, dti: dict[str, Any] | None) -> Markup:
 
 
 def _form_of(view: UnitView, values: dict[str, Any]) -> dict[str, str]:
-    a = Assessment(unit=view.unit_code, unit_name=view.unit_name, tier=view.fw.tier, year=view.year,
-                   framework=FrameworkRef(id=view.fw.id, version=view.fw.version), values=values)
+    a = Assessment(
+        unit=view.unit_code,
+        unit_name=view.unit_name,
+        tier=view.fw.tier,
+        year=view.year,
+        framework=FrameworkRef(id=view.fw.id, version=view.fw.version),
+        values=values,
+    )
     try:
         return form_values(view.fw, bind(view.fw, a, name=view.unit_code))
     except CertifyError:
@@ -153,8 +189,11 @@ def _form_of(view: UnitView, values: dict[str, Any]) -> dict[str, str]:
 
 def _values_from_form(view: UnitView, form: dict[str, str]) -> dict[str, Any]:
     """Validated like a YAML file (errors carry the field path), then the values as the form built them."""
-    data = assessment_data(view.fw, form) | {"unit": view.unit_code, "unit_name": view.unit_name,
-                                             "year": str(view.year)}
+    data = assessment_data(view.fw, form) | {
+        "unit": view.unit_code,
+        "unit_name": view.unit_name,
+        "year": str(view.year),
+    }
     assessment = validate_model(Assessment, data, None, name="form")
     bound = bind(view.fw, assessment, name="form")
     values: dict[str, Any] = data["values"]
@@ -193,24 +232,39 @@ def _live_result(view: UnitView, catalog: CatalogDep, form: dict[str, str]) -> d
 
 
 @router.get("/cycles/{cycle_id}/units/{code}/edit")
-def edit_page(request: Request, store: StoreDep, user: UserDep, catalog: CatalogDep, cycle_id: int,
-              code: str) -> Response:
+def edit_page(
+    request: Request, store: StoreDep, user: UserDep, catalog: CatalogDep, cycle_id: int, code: str
+) -> Response:
     guard(user, Action.EDIT, code)
     view = _load(store, cycle_id, code)
     values = _form_of(view, {k: v for k, v in view.self_values.items()})
     result = _live_result(view, catalog, values)
-    data = {"unit": code, "cycle": cycle_id, "state": view.state, "version": view.version, "values": values,
-            "result": result}
-    stored = {"live": _unit_url(view, "/live"), "save": _unit_url(view, "/save"), "version": view.version,
-              "state": view.state, "editable": view.state in (State.DRAFT.value, State.RETURNED.value),
-              "return_reasons": view.return_reasons, "unit_url": _unit_url(view)}
-    return page(request, "assess.html", data, fw=view.fw, fields=fields(view.fw), values=values, result=result,
-                stored=stored)
+    data = {
+        "unit": code,
+        "cycle": cycle_id,
+        "state": view.state,
+        "version": view.version,
+        "values": values,
+        "result": result,
+    }
+    stored = {
+        "live": _unit_url(view, "/live"),
+        "save": _unit_url(view, "/save"),
+        "version": view.version,
+        "state": view.state,
+        "editable": view.state in (State.DRAFT.value, State.RETURNED.value),
+        "return_reasons": view.return_reasons,
+        "unit_url": _unit_url(view),
+    }
+    return page(
+        request, "assess.html", data, fw=view.fw, fields=fields(view.fw), values=values, result=result, stored=stored
+    )
 
 
 @router.post("/cycles/{cycle_id}/units/{code}/live", dependencies=[Depends(require_csrf)])
-async def stored_live(request: Request, store: StoreDep, user: UserDep, catalog: CatalogDep, cycle_id: int,
-                      code: str) -> Response:
+async def stored_live(
+    request: Request, store: StoreDep, user: UserDep, catalog: CatalogDep, cycle_id: int, code: str
+) -> Response:
     if not (can(user, Action.EDIT, code) or can(user, Action.APPRAISE, code)):
         guard(user, Action.EDIT, code)
     view = _load(store, cycle_id, code)
@@ -227,8 +281,7 @@ async def save(request: Request, store: StoreDep, user: UserDep, cycle_id: int, 
         guard(user, Action.SUBMIT, code)
     assert user is not None
     view = _load(store, cycle_id, code)
-    info = store.save_self(cycle_id, code, _values_from_form(view, form), user.username, _version(form),
-                           submit=submit)
+    info = store.save_self(cycle_id, code, _values_from_form(view, form), user.username, _version(form), submit=submit)
     if wants_json(request):
         return JSONResponse({"unit": info.unit_code, "state": info.state, "version": info.version})
     return RedirectResponse(_unit_url(view) if submit else _unit_url(view, "/edit?saved=1"), status_code=303)
@@ -244,11 +297,26 @@ def appraise_page(request: Request, store: StoreDep, user: UserDep, cycle_id: in
     effective = dict(view.self_values) | view.appraised_values
     own = _form_of(view, view.self_values)
     values = _form_of(view, effective)
-    data = _unit_data(view) | {"self_values": view.self_values, "appraised_values": view.appraised_values,
-                               "comments": view.comments}
+    data = _unit_data(view) | {
+        "self_values": view.self_values,
+        "appraised_values": view.appraised_values,
+        "comments": view.comments,
+    }
     self_level = view.self_evaluation.level if view.self_evaluation else None
-    return page(request, "appraise.html", data, user=user, fw=view.fw, view=view, fields=fields(view.fw),
-                own=own, values=values, comments=view.comments, self_level=self_level, url=_unit_url(view))
+    return page(
+        request,
+        "appraise.html",
+        data,
+        user=user,
+        fw=view.fw,
+        view=view,
+        fields=fields(view.fw),
+        own=own,
+        values=values,
+        comments=view.comments,
+        self_level=self_level,
+        url=_unit_url(view),
+    )
 
 
 @router.post("/cycles/{cycle_id}/units/{code}/appraise", dependencies=[Depends(require_csrf)])
@@ -261,12 +329,21 @@ async def appraise(request: Request, store: StoreDep, user: UserDep, cycle_id: i
     view = _load(store, cycle_id, code)
     reasons = (form.get("reasons") or "").strip()
     if decision == "return" and not reasons:
-        raise CertifyError.one("reasons-required", "Cần ghi lý do trả lại hồ sơ", "Returning needs reasons",
-                               path=("reasons",))
+        raise CertifyError.one(
+            "reasons-required", "Cần ghi lý do trả lại hồ sơ", "Returning needs reasons", path=("reasons",)
+        )
     values = _values_from_form(view, form) if decision != "return" else {}
     comments = {k[2:]: v.strip() for k, v in form.items() if k.startswith("c:") and v.strip()}
-    info = store.appraise(cycle_id, code, values, comments, user.username, _version(form),
-                          decision=decision if decision in ("return", "approve") else None, reasons=reasons or None)
+    info = store.appraise(
+        cycle_id,
+        code,
+        values,
+        comments,
+        user.username,
+        _version(form),
+        decision=decision if decision in ("return", "approve") else None,
+        reasons=reasons or None,
+    )
     if wants_json(request):
         return JSONResponse({"unit": info.unit_code, "state": info.state, "version": info.version})
     return RedirectResponse(_unit_url(view) if decision != "save" else _unit_url(view, "/appraise"), status_code=303)
@@ -280,10 +357,16 @@ def recognition_page(request: Request, store: StoreDep, user: UserDep, year: Yea
     guard(user, Action.RECOGNISE)
     years = store.years()
     chosen = year if year is not None else (years[0] if years else dt.date.today().year)
-    views = [v for v in store.submissions(chosen, public_only=False)
-             if v.state in (State.APPRAISED.value, State.RECOGNISED.value, State.PUBLISHED.value)]
-    data = {"year": chosen, "years": years, "units": [v.summary() | {"decision_number": v.decision_number}
-                                                       for v in views]}
+    views = [
+        v
+        for v in store.submissions(chosen, public_only=False)
+        if v.state in (State.APPRAISED.value, State.RECOGNISED.value, State.PUBLISHED.value)
+    ]
+    data = {
+        "year": chosen,
+        "years": years,
+        "units": [v.summary() | {"decision_number": v.decision_number} for v in views],
+    }
     return page(request, "recognition.html", data, user=user, today=dt.date.today().isoformat())
 
 
@@ -309,10 +392,21 @@ async def recognition(request: Request, store: StoreDep, user: UserDep) -> Respo
             try:
                 day = dt.date.fromisoformat(str(form.get("decision_date") or ""))
             except ValueError:
-                raise CertifyError.one("bad-date", "Ngày quyết định không hợp lệ", "Invalid decision date",
-                                       path=("decision_date",), expected="YYYY-MM-DD") from None
-            done += store.recognise(cycle_id, codes, str(form.get("decision_number") or ""), day,
-                                    str(form.get("signer") or ""), user.username)
+                raise CertifyError.one(
+                    "bad-date",
+                    "Ngày quyết định không hợp lệ",
+                    "Invalid decision date",
+                    path=("decision_date",),
+                    expected="YYYY-MM-DD",
+                ) from None
+            done += store.recognise(
+                cycle_id,
+                codes,
+                str(form.get("decision_number") or ""),
+                day,
+                str(form.get("signer") or ""),
+                user.username,
+            )
     if wants_json(request):
         return JSONResponse({"done": done, "action": action or "recognise"})
     return RedirectResponse("/recognition", status_code=303)

@@ -105,15 +105,21 @@ def previous(p: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _ranking_row(r: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(r) | {"points": dti_points(r["points"]), "max_points": dti_points(r["max_points"]),
-                      "value": dti_number(r["value"]),
-                      "previous": previous(r["previous"]),
-                      "change": None if r["change"] is None else dti_number(r["change"])}
+    return dict(r) | {
+        "points": dti_points(r["points"]),
+        "max_points": dti_points(r["max_points"]),
+        "value": dti_number(r["value"]),
+        "previous": previous(r["previous"]),
+        "change": None if r["change"] is None else dti_number(r["change"]),
+    }
 
 
-@router.get("/dti/rankings", response_model=DtiRankingsOut,
-            responses={503: {"model": ErrorsOut, "description": "Chưa cấu hình cơ sở dữ liệu (no database)"}},
-            summary="Bảng xếp hạng DTI đã lưu theo kỳ (stored DTI rankings)")
+@router.get(
+    "/dti/rankings",
+    response_model=DtiRankingsOut,
+    responses={503: {"model": ErrorsOut, "description": "Chưa cấu hình cơ sở dữ liệu (no database)"}},
+    summary="Bảng xếp hạng DTI đã lưu theo kỳ (stored DTI rankings)",
+)
 def rankings(store: StoreDep, user: UserDep, year: Year = None, tier: TierQuery = None) -> dict[str, Any]:
     if year is None:
         years = store.years()
@@ -122,9 +128,13 @@ def rankings(store: StoreDep, user: UserDep, year: Year = None, tier: TierQuery 
     # a unit editor (whose own unit's rank is on its unit page).
     published_only = not (user is not None and user.unit_code is None and can(user, Action.VIEW))
     tables = store.dti_tables(year, public_only=published_only) if year is not None else []
-    return {"year": year, "published_only": published_only,
-            "tables": [t | {"rows": [_ranking_row(r) for r in t["rows"]]}
-                       for t in tables if tier is None or t["tier"] == tier]}
+    return {
+        "year": year,
+        "published_only": published_only,
+        "tables": [
+            t | {"rows": [_ranking_row(r) for r in t["rows"]]} for t in tables if tier is None or t["tier"] == tier
+        ],
+    }
 
 
 # --- stateless scoring ---------------------------------------------------------------------------------
@@ -134,42 +144,75 @@ def _cell(value: Any) -> Any:
     # One check instead of a union of four types: a bad cell gets one error at `rows[i].column`, not four.
     if value is None or isinstance(value, str | int | float | bool):
         return value
-    raise ValueError("Mỗi ô là một giá trị: số, chữ, có/không (true/false) hoặc null | "
-                     "A cell holds one value: a number, text, true/false or null")
+    raise ValueError(
+        "Mỗi ô là một giá trị: số, chữ, có/không (true/false) hoặc null | "
+        "A cell holds one value: a number, text, true/false or null"
+    )
 
 
-Cell = Annotated[Any, PlainValidator(_cell), WithJsonSchema(
-    {"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "null"}]})]
+Cell = Annotated[
+    Any,
+    PlainValidator(_cell),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "null"}]}),
+]
 
 EXAMPLE = {
     "framework": "vinh-long-2554-commune",
     "index_level": True,
-    "rows": [{"unit": "28756", "name": "Phường Phú Khương", "1": 0.4359, "2": 0.4921, "3": 0.5106, "4": 0.4691,
-              "5": 0.4823, "6": 0.4742, "7": 0.4642, "8": 0.4842},
-             {"unit": "28777", "name": "Phường An Hội", "1": 0.5896, "2": 0.6390, "3": 0.6419, "4": 0.5761,
-              "5": 0.6336, "6": 0.6347, "7": 0.5846, "8": 0.6480}],
+    "rows": [
+        {
+            "unit": "28756",
+            "name": "Phường Phú Khương",
+            "1": 0.4359,
+            "2": 0.4921,
+            "3": 0.5106,
+            "4": 0.4691,
+            "5": 0.4823,
+            "6": 0.4742,
+            "7": 0.4642,
+            "8": 0.4842,
+        },
+        {
+            "unit": "28777",
+            "name": "Phường An Hội",
+            "1": 0.5896,
+            "2": 0.6390,
+            "3": 0.6419,
+            "4": 0.5761,
+            "5": 0.6336,
+            "6": 0.6347,
+            "7": 0.5846,
+            "8": 0.6480,
+        },
+    ],
 }
 
 
 class DtiScoreIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    framework: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,80}(@[0-9]{1,6}(\.[0-9]{1,6}){0,3})?$",
-                           description="bộ chỉ số DTI, id hoặc id@version (e.g. vinh-long-2554-province)")
+    framework: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]{0,80}(@[0-9]{1,6}(\.[0-9]{1,6}){0,3})?$",
+        description="bộ chỉ số DTI, id hoặc id@version (e.g. vinh-long-2554-province)",
+    )
     index_level: bool | None = Field(
-        default=None, description="true: mỗi dòng cho giá trị chỉ số chính (1, 2, …); null: theo bộ chỉ số")
+        default=None, description="true: mỗi dòng cho giá trị chỉ số chính (1, 2, …); null: theo bộ chỉ số"
+    )
     rows: list[dict[str, Cell]] = Field(
         json_schema_extra={"maxItems": MAX_ROWS},
         description="mỗi đơn vị một dòng: `unit`, `name`, và các biến của quyết định (`6.12.a`, …), "
-                    "như các cột của tệp CSV (see `certify score --help`)")
+        "như các cột của tệp CSV (see `certify score --help`)",
+    )
 
     @field_validator("rows")
     @classmethod
     def _at_most(cls, rows: list[dict[str, Cell]]) -> list[dict[str, Cell]]:
         if len(rows) > MAX_ROWS:
-            raise ValueError(f"Tối đa {MAX_ROWS} dòng mỗi lần chấm (có {len(rows)}); hãy dùng `certify score` "
-                             f"với tệp | At most {MAX_ROWS} rows per request (got {len(rows)}); use "
-                             "`certify score` with a file")
+            raise ValueError(
+                f"Tối đa {MAX_ROWS} dòng mỗi lần chấm (có {len(rows)}); hãy dùng `certify score` "
+                f"với tệp | At most {MAX_ROWS} rows per request (got {len(rows)}); use "
+                "`certify score` with a file"
+            )
         return rows
 
 
@@ -214,8 +257,9 @@ class DtiScoreOut(BaseModel):
     units: list[DtiUnitScore]
 
 
-ScoreBody = Annotated[DtiScoreIn, Body(openapi_examples={"xa": {"summary": "Hai phường, giá trị chỉ số chính",
-                                                                 "value": EXAMPLE}})]
+ScoreBody = Annotated[
+    DtiScoreIn, Body(openapi_examples={"xa": {"summary": "Hai phường, giá trị chỉ số chính", "value": EXAMPLE}})
+]
 ROWS = "rows"
 
 
@@ -246,9 +290,13 @@ def _framework(catalog: Catalog, ref: str) -> DtiFramework:
     return fw
 
 
-@router.post("/dti/score", response_class=JSONResponse, responses=BODY_ERROR_RESPONSES | {
-    200: {"model": DtiScoreOut, "description": "Điểm, hạng theo `certify score --json`"}},
-    summary="Chấm điểm DTI một tập đơn vị (stateless DTI scoring of a cohort)")
+@router.post(
+    "/dti/score",
+    response_class=JSONResponse,
+    responses=BODY_ERROR_RESPONSES
+    | {200: {"model": DtiScoreOut, "description": "Điểm, hạng theo `certify score --json`"}},
+    summary="Chấm điểm DTI một tập đơn vị (stateless DTI scoring of a cohort)",
+)
 def score(body: ScoreBody, catalog: CatalogDep) -> JSONResponse:
     fw = _framework(catalog, body.framework)
     try:
@@ -256,8 +304,9 @@ def score(body: ScoreBody, catalog: CatalogDep) -> JSONResponse:
     except CertifyError as exc:
         problems = _in_body(exc.problems, body.rows)
         # Criterion-level input to a framework that has main indices only: the switch is at fault, not a row.
-        problems = [dataclasses.replace(p, path=("index_level",)) if p.code == "index-level-only" else p
-                    for p in problems]
+        problems = [
+            dataclasses.replace(p, path=("index_level",)) if p.code == "index-level-only" else p for p in problems
+        ]
         raise CertifyError(problems) from None
     # A plain dict built by the core: JSONResponse spares validating and re-encoding thousands of rows.
     return JSONResponse(results.to_json())

@@ -28,24 +28,37 @@ EXAMPLE = {
 AssessmentBody = Annotated[Assessment, Body(openapi_examples={"xa": {"summary": "Một xã", "value": EXAMPLE}})]
 
 
-Detail = Annotated[Literal["summary", "full"], Query(
-    description="summary: mức, kết quả từng tiêu chí theo mức, khoảng cách đến mức tiếp theo; "
-                "full: thêm giá trị/yêu cầu dạng chữ của mọi tiêu chí và toàn bộ lộ trình")]
+Detail = Annotated[
+    Literal["summary", "full"],
+    Query(
+        description="summary: mức, kết quả từng tiêu chí theo mức, khoảng cách đến mức tiếp theo; "
+        "full: thêm giá trị/yêu cầu dạng chữ của mọi tiêu chí và toàn bộ lộ trình"
+    ),
+]
 
 # The answers are plain dicts built by the core: returned as JSONResponse so FastAPI does not
 # validate and re-encode ~100 KB per request (documented by `responses` instead).
-OBJECT: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": {"schema": {"type": "object"}}},
-                                                 "description": "OK"}}
+OBJECT: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {"schema": {"type": "object"}}}, "description": "OK"}
+}
 
 
-@router.post("/evaluate", response_class=JSONResponse, responses=OBJECT,
-             summary="Xác định mức đạt được, kèm khoảng cách (level, verdicts, gaps, provenance)")
+@router.post(
+    "/evaluate",
+    response_class=JSONResponse,
+    responses=OBJECT,
+    summary="Xác định mức đạt được, kèm khoảng cách (level, verdicts, gaps, provenance)",
+)
 def evaluate(assessment: AssessmentBody, catalog: CatalogDep, detail: Detail = "summary") -> JSONResponse:
     ev = certify_one(catalog, assessment)
     return JSONResponse(evaluation_summary(ev) if detail == "summary" else evaluation_json(ev))
 
 
-@router.post("/gap", response_class=JSONResponse, responses=OBJECT,
-             summary="Báo cáo khoảng cách và lộ trình (gap report and roadmap)")
+@router.post(
+    "/gap",
+    response_class=JSONResponse,
+    responses=OBJECT,
+    summary="Báo cáo khoảng cách và lộ trình (gap report and roadmap)",
+)
 def gap(assessment: AssessmentBody, catalog: CatalogDep) -> JSONResponse:
     return JSONResponse(gap_report(certify_one(catalog, assessment)).to_dict())

@@ -33,9 +33,17 @@ MEDIA_TYPES = {
 }
 OTHER = "application/octet-stream"
 
-Format = Annotated[str, Query(alias="format", max_length=40, description=(
-    "định dạng đã đăng ký (`certify.gap_formats`), e.g. html, md, pdf; định dạng khác: 422 kèm danh sách "
-    "(registered format; any other answers 422 listing them)"))]
+Format = Annotated[
+    str,
+    Query(
+        alias="format",
+        max_length=40,
+        description=(
+            "định dạng đã đăng ký (`certify.gap_formats`), e.g. html, md, pdf; định dạng khác: 422 kèm danh sách "
+            "(registered format; any other answers 422 listing them)"
+        ),
+    ),
+]
 
 
 def _slug(text: str) -> str:
@@ -45,13 +53,20 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_only.lower()).strip("-")[:60] or "don-vi"
 
 
-DOC: dict[int | str, dict[str, Any]] = {200: {
-    "description": "Báo cáo khoảng cách, tải về với tên tệp (`Content-Disposition`)",
-    "content": {m.partition(";")[0]: {"schema": {"type": "string"}} for m in [*MEDIA_TYPES.values(), OTHER]}}}
+DOC: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Báo cáo khoảng cách, tải về với tên tệp (`Content-Disposition`)",
+        "content": {m.partition(";")[0]: {"schema": {"type": "string"}} for m in [*MEDIA_TYPES.values(), OTHER]},
+    }
+}
 
 
-@router.post("/reports/gap", response_class=Response, responses=DOC,
-             summary="Báo cáo khoảng cách, định dạng tùy chọn (gap report as md, html, pdf, docx, xlsx, json)")
+@router.post(
+    "/reports/gap",
+    response_class=Response,
+    responses=DOC,
+    summary="Báo cáo khoảng cách, định dạng tùy chọn (gap report as md, html, pdf, docx, xlsx, json)",
+)
 def gap_report_file(assessment: AssessmentBody, catalog: CatalogDep, name: Format = "html") -> Response:
     try:
         fmt = get_gap_format(name)
@@ -61,6 +76,8 @@ def gap_report_file(assessment: AssessmentBody, catalog: CatalogDep, name: Forma
         raise CertifyError([dataclasses.replace(p, path=("query", "format")) for p in exc.problems]) from None
     rendered = fmt.render(gap_report(certify_one(catalog, assessment)))
     filename = f"khoang-cach-{_slug(assessment.unit)}-{assessment.year}{fmt.suffix}"
-    return Response(rendered.encode() if isinstance(rendered, str) else rendered,
-                    media_type=MEDIA_TYPES.get(fmt.suffix, OTHER),
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        rendered.encode() if isinstance(rendered, str) else rendered,
+        media_type=MEDIA_TYPES.get(fmt.suffix, OTHER),
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -17,11 +17,19 @@ router = APIRouter(tags=["samples"], responses=ERROR_RESPONSES)
 def row(s: Sample) -> dict[str, Any]:
     ev = s.evaluation
     a = ev.unit.assessment
-    return {"name": s.name, "unit": a.unit, "unit_name": a.unit_name, "tier": a.tier.value, "year": a.year,
-            "framework": ev.fw.ref, "level": ev.level, "level_name": ev.fw.level_name(ev.level),
-            "next_level": ev.next_level,
-            "blocking": len(ev.blocking(ev.next_level)) if ev.next_level else 0,
-            "banner": ev.fw.banner[0] if ev.fw.banner else None}
+    return {
+        "name": s.name,
+        "unit": a.unit,
+        "unit_name": a.unit_name,
+        "tier": a.tier.value,
+        "year": a.year,
+        "framework": ev.fw.ref,
+        "level": ev.level,
+        "level_name": ev.fw.level_name(ev.level),
+        "next_level": ev.next_level,
+        "blocking": len(ev.blocking(ev.next_level)) if ev.next_level else 0,
+        "banner": ev.fw.banner[0] if ev.fw.banner else None,
+    }
 
 
 @router.get("/samples", summary="Các đơn vị mẫu (sample units) và mức đạt được")

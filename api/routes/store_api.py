@@ -33,10 +33,13 @@ router = APIRouter(tags=["cycles"], responses=STORE_RESPONSES)
 # Bounded so that no input reaches the database as an integer it cannot hold (SQLite and PostgreSQL: 64 bits).
 CycleId = Annotated[int, Path(ge=1, le=2**31 - 1, description="số kỳ đánh giá (cycle id)", examples=[2])]
 # Official GSO codes are digits; the bound keeps NUL bytes and megabyte strings away from the database.
-UnitCode = Annotated[str, Path(pattern=r"^[0-9A-Za-z_.-]{1,40}$", description="mã đơn vị (GSO code)",
-                                examples=["29584"])]
-UnitMap = Annotated[Literal["pre2025", "current"], Path(
-    description="bản đồ đơn vị hành chính: trước (pre2025) hoặc từ 01/7/2025 (current)")]
+UnitCode = Annotated[
+    str, Path(pattern=r"^[0-9A-Za-z_.-]{1,40}$", description="mã đơn vị (GSO code)", examples=["29584"])
+]
+UnitMap = Annotated[
+    Literal["pre2025", "current"],
+    Path(description="bản đồ đơn vị hành chính: trước (pre2025) hoặc từ 01/7/2025 (current)"),
+]
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="năm (mặc định: mọi năm)")]
 
 
@@ -73,7 +76,8 @@ class AssessmentOut(AssessmentRow):
     self_values: dict[str, Any] = Field(description="số liệu đơn vị tự đánh giá (self-assessed values)")
     appraised_values: dict[str, Any] = Field(description="số liệu thẩm định khác với đơn vị (appraised values)")
     comments: dict[str, str] | None = Field(
-        description="nhận xét của hội đồng thẩm định; null với người chỉ xem kết quả công bố")
+        description="nhận xét của hội đồng thẩm định; null với người chỉ xem kết quả công bố"
+    )
     self_level: str | None = Field(description="mức theo số liệu tự đánh giá (level on the self-assessed values)")
     evaluation: dict[str, Any] | None = Field(description="kết quả đánh giá như `POST /api/evaluate?detail=full`")
     gap: dict[str, Any] | None = Field(description="báo cáo khoảng cách như `POST /api/gap`")
@@ -116,8 +120,9 @@ def _not_found(exc: CertifyError) -> CertifyError:
     field = {"unknown-cycle": "cycle_id", "no-submission": "unit_code", "unknown-unit": "unit_code"}
     if not exc.problems or exc.problems[0].code not in field:
         return exc
-    return NotFoundError([dataclasses.replace(p, path=p.path or ("path", field.get(p.code, "unit_code")))
-                          for p in exc.problems])
+    return NotFoundError(
+        [dataclasses.replace(p, path=p.path or ("path", field.get(p.code, "unit_code"))) for p in exc.problems]
+    )
 
 
 def _visible(user: Account | None, view: UnitView) -> bool:
@@ -127,8 +132,13 @@ def _visible(user: Account | None, view: UnitView) -> bool:
 def _cycle(store: Store, cycle_id: int) -> Any:
     found = next((c for c in store.cycles() if c.id == cycle_id), None)
     if found is None:
-        raise NotFoundError.one("unknown-cycle", f"Không có kỳ đánh giá số {cycle_id}", f"No cycle {cycle_id}",
-                                path=("path", "cycle_id"), found=str(cycle_id))
+        raise NotFoundError.one(
+            "unknown-cycle",
+            f"Không có kỳ đánh giá số {cycle_id}",
+            f"No cycle {cycle_id}",
+            path=("path", "cycle_id"),
+            found=str(cycle_id),
+        )
     return found
 
 
@@ -138,28 +148,48 @@ def _row(view: UnitView) -> dict[str, Any]:
 
 @router.get("/cycles", response_model=list[CycleOut], summary="Các kỳ đánh giá (assessment cycles)")
 def list_cycles(store: StoreDep, year: Year = None) -> list[dict[str, Any]]:
-    return [{"id": c.id, "year": c.year, "tier": c.tier, "unit_map": c.unit_map,
-             "framework": f"{c.framework_id}@{c.framework_version}", "framework_id": c.framework_id,
-             "framework_version": c.framework_version, "kind": c.kind, "title": c.title}
-            for c in store.cycles(year)]
+    return [
+        {
+            "id": c.id,
+            "year": c.year,
+            "tier": c.tier,
+            "unit_map": c.unit_map,
+            "framework": f"{c.framework_id}@{c.framework_version}",
+            "framework_id": c.framework_id,
+            "framework_version": c.framework_version,
+            "kind": c.kind,
+            "title": c.title,
+        }
+        for c in store.cycles(year)
+    ]
 
 
-@router.get("/cycles/{cycle_id}/assessments", response_model=list[AssessmentRow],
-            summary="Hồ sơ của một kỳ xếp mức mà người gọi được xem (submissions the caller may see)")
+@router.get(
+    "/cycles/{cycle_id}/assessments",
+    response_model=list[AssessmentRow],
+    summary="Hồ sơ của một kỳ xếp mức mà người gọi được xem (submissions the caller may see)",
+)
 def list_assessments(store: StoreDep, user: UserDep, cycle_id: CycleId) -> list[dict[str, Any]]:
     cycle = _cycle(store, cycle_id)
     if cycle.kind != "levels":
-        raise CertifyError.one("not-levels-cycle", f"Kỳ {cycle_id} là kỳ chấm điểm DTI, không có hồ sơ xếp mức; "
-                               "xem /api/dti/rankings",
-                               f"Cycle {cycle_id} is a DTI cycle with no level assessments; see /api/dti/rankings",
-                               path=("path", "cycle_id"), expected="kind: levels", found=f"kind: {cycle.kind}")
+        raise CertifyError.one(
+            "not-levels-cycle",
+            f"Kỳ {cycle_id} là kỳ chấm điểm DTI, không có hồ sơ xếp mức; xem /api/dti/rankings",
+            f"Cycle {cycle_id} is a DTI cycle with no level assessments; see /api/dti/rankings",
+            path=("path", "cycle_id"),
+            expected="kind: levels",
+            found=f"kind: {cycle.kind}",
+        )
     # Only callers who may see some unpublished submission need them read (and evaluated) at all.
     views = store.submissions(cycle.year, public_only=not can(user, Action.VIEW, user.unit_code if user else None))
     return [_row(v) for v in views if v.cycle_id == cycle_id and _visible(user, v)]
 
 
-@router.get("/cycles/{cycle_id}/assessments/{unit_code}", response_model=AssessmentOut,
-            summary="Hồ sơ một đơn vị: số liệu, kết quả, khoảng cách (one unit's values, evaluation, gap)")
+@router.get(
+    "/cycles/{cycle_id}/assessments/{unit_code}",
+    response_model=AssessmentOut,
+    summary="Hồ sơ một đơn vị: số liệu, kết quả, khoảng cách (one unit's values, evaluation, gap)",
+)
 def get_assessment(store: StoreDep, user: UserDep, cycle_id: CycleId, unit_code: UnitCode) -> dict[str, Any]:
     try:
         view = store.unit(cycle_id, unit_code)
@@ -170,13 +200,22 @@ def get_assessment(store: StoreDep, user: UserDep, cycle_id: CycleId, unit_code:
     self_level = view.self_evaluation.level if view.self_evaluation else None
     # The council's comments are working notes: the unit and the province see them, the public the outcome.
     comments = view.comments if can(user, Action.VIEW, unit_code) else None
-    return _unit_data(view) | {"state_vi": STATE_VI[State(view.state)], "unit_map": view.unit_map,
-                               "self_values": view.self_values, "appraised_values": view.appraised_values,
-                               "comments": comments, "self_level": self_level}
+    return _unit_data(view) | {
+        "state_vi": STATE_VI[State(view.state)],
+        "unit_map": view.unit_map,
+        "self_values": view.self_values,
+        "appraised_values": view.appraised_values,
+        "comments": comments,
+        "self_level": self_level,
+    }
 
 
-@router.get("/units/{unit_map}/{unit_code}/history", response_model=HistoryOut, tags=["units"],
-            summary="Kết quả của một đơn vị qua các năm, kể cả các đơn vị cũ hợp thành (history across the merger)")
+@router.get(
+    "/units/{unit_map}/{unit_code}/history",
+    response_model=HistoryOut,
+    tags=["units"],
+    summary="Kết quả của một đơn vị qua các năm, kể cả các đơn vị cũ hợp thành (history across the merger)",
+)
 def unit_history(store: StoreDep, user: UserDep, unit_map: UnitMap, unit_code: UnitCode) -> dict[str, Any]:
     try:
         rows = store.history(unit_map, unit_code)
@@ -184,17 +223,38 @@ def unit_history(store: StoreDep, user: UserDep, unit_map: UnitMap, unit_code: U
         raise _not_found(exc) from None
     # Same rule as the unit page: whoever may see the unit's drafts sees those of the units it was formed from.
     allowed = can(user, Action.VIEW, unit_code)
-    levels = [{"year": r.year, "cycle": r.cycle_id, "unit": r.unit_code, "unit_name": r.unit_name,
-               "unit_map": r.unit_map, "state": r.state, "level": r.level, "level_name": r.level_name,
-               "whole": r.whole}
-              for r in rows if allowed or r.state == State.PUBLISHED.value]
+    levels = [
+        {
+            "year": r.year,
+            "cycle": r.cycle_id,
+            "unit": r.unit_code,
+            "unit_name": r.unit_name,
+            "unit_map": r.unit_map,
+            "state": r.state,
+            "level": r.level,
+            "level_name": r.level_name,
+            "whole": r.whole,
+        }
+        for r in rows
+        if allowed or r.state == State.PUBLISHED.value
+    ]
     dti = []
     for year in sorted(store.years()):
         found = store.unit_dti(unit_map, unit_code, year, public_only=not allowed)
         if found is not None:
             row = found["row"]
-            dti.append({"year": found["year"], "cycle": found["cycle"], "framework": found["framework"],
-                        "published": found["published"], "rank": row["rank"], "of": found["of"],
-                        "points": dti_points(row["points"]), "max_points": dti_points(row["max_points"]),
-                        "value": dti_number(row["value"]), "previous": previous(row["previous"])})
+            dti.append(
+                {
+                    "year": found["year"],
+                    "cycle": found["cycle"],
+                    "framework": found["framework"],
+                    "published": found["published"],
+                    "rank": row["rank"],
+                    "of": found["of"],
+                    "points": dti_points(row["points"]),
+                    "max_points": dti_points(row["max_points"]),
+                    "value": dti_number(row["value"]),
+                    "previous": previous(row["previous"]),
+                }
+            )
     return {"unit_map": unit_map, "unit": unit_code, "levels": levels, "dti": dti}

@@ -22,8 +22,11 @@ from certify.levels.intake import load_unit
 AssessmentArg = Annotated[Path, typer.Argument(help="Tệp đánh giá YAML/JSON (assessment file)", show_default=False)]
 FrameworkOpt = Annotated[
     str | None,
-    typer.Option("--framework", help="Đánh giá lại theo bộ tiêu chí/phiên bản khác, vd. sample-2361-commune@1.1 "
-                 "(re-evaluate against another framework version)"),
+    typer.Option(
+        "--framework",
+        help="Đánh giá lại theo bộ tiêu chí/phiên bản khác, vd. sample-2361-commune@1.1 "
+        "(re-evaluate against another framework version)",
+    ),
 ]
 
 
@@ -105,9 +108,16 @@ def demo_cmd(
         blocking = ev.blocking(ev.next_level) if ev.next_level else []
         missing = [r.code for r in blocking if r.verdict.value == "missing"]
         short_name = (a.unit_name or a.unit).split(",")[0]  # "Xã Tân Hòa, huyện …, tỉnh …" → "Xã Tân Hòa"
-        table.add_row(short_name, a.unit, TIER_VI[a.tier], str(a.year), ev.fw.level_name(ev.level),
-                      ev.fw.level_name(ev.next_level) if ev.next_level else "—", str(len(blocking)),
-                      ", ".join(missing))
+        table.add_row(
+            short_name,
+            a.unit,
+            TIER_VI[a.tier],
+            str(a.year),
+            ev.fw.level_name(ev.level),
+            ev.fw.level_name(ev.next_level) if ev.next_level else "—",
+            str(len(blocking)),
+            ", ".join(missing),
+        )
     console.print(table)
     console.print("Chi tiết một đơn vị / details: certify evaluate FILE; khoảng cách / gaps: certify gap FILE")
 

@@ -28,8 +28,12 @@ def print_problems(problems: list[Problem], out: Console = console_err) -> None:
 def ensure_writable(path: Path, force: bool) -> None:
     """Refuse to replace a file someone may have edited (a signed copy, notes) unless asked to."""
     if path.exists() and not force:
-        raise CertifyError.one("file-exists", "Tệp đã tồn tại; thêm --force để ghi đè",
-                               "The file already exists; add --force to overwrite it", file=str(path))
+        raise CertifyError.one(
+            "file-exists",
+            "Tệp đã tồn tại; thêm --force để ghi đè",
+            "The file already exists; add --force to overwrite it",
+            file=str(path),
+        )
 
 
 ForceFlag = Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có (overwrite an existing file).")]

@@ -21,11 +21,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON (print JSON).")]
 
 
 @dti_app.command("import")
-def dti_import(cohort_file: Annotated[Path, typer.Argument(help="Tệp CSV/XLSX, mỗi dòng một đơn vị (cột unit = mã)")],
-               cycle: CycleOpt,
-               replace: Annotated[bool, typer.Option(
-                   "--replace", help="Thay toàn bộ kết quả đã có của kỳ (replace the cycle's results)")] = False,
-               as_json: JsonOpt = False) -> None:
+def dti_import(
+    cohort_file: Annotated[Path, typer.Argument(help="Tệp CSV/XLSX, mỗi dòng một đơn vị (cột unit = mã)")],
+    cycle: CycleOpt,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Thay toàn bộ kết quả đã có của kỳ (replace the cycle's results)")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
     """Chấm điểm cả tập đơn vị và lưu vào kỳ DTI (score the cohort and store it in the DTI cycle)."""
     from certify.store.dti_results import import_dti
 
@@ -36,20 +39,27 @@ def dti_import(cohort_file: Annotated[Path, typer.Argument(help="Tệp CSV/XLSX,
         return
     print_problems(done.warnings)
     replaced = f", thay {done.replaced} kết quả cũ (replaced {done.replaced})" if done.replaced else ""
-    console.print(f"Đã lưu điểm DTI của {done.units} đơn vị vào kỳ {done.cycle_id}{replaced} "
-                  f"(stored {done.units} units)")
+    console.print(
+        f"Đã lưu điểm DTI của {done.units} đơn vị vào kỳ {done.cycle_id}{replaced} (stored {done.units} units)"
+    )
 
 
 @dti_app.command("publish")
-def dti_publish(cycle: CycleOpt, yes: Annotated[bool, typer.Option(
-        "--yes", help="Xác nhận: sau khi công bố không chấm lại được (confirm: no re-scoring afterwards)")] = False,
-                ) -> None:
+def dti_publish(
+    cycle: CycleOpt,
+    yes: Annotated[
+        bool,
+        typer.Option("--yes", help="Xác nhận: sau khi công bố không chấm lại được (confirm: no re-scoring afterwards)"),
+    ] = False,
+) -> None:
     """Công bố bảng xếp hạng DTI của kỳ (publish the cycle's DTI ranking)."""
     from certify.store.dti_results import publish_dti
 
     if not yes:
-        typer.confirm("Sau khi công bố, kết quả không thể chấm lại. Tiếp tục? "
-                      "(Published results cannot be re-scored. Continue?)", abort=True)
+        typer.confirm(
+            "Sau khi công bố, kết quả không thể chấm lại. Tiếp tục? (Published results cannot be re-scored. Continue?)",
+            abort=True,
+        )
     with transaction(ready_engine()) as s:
         at = publish_dti(s, cycle, actor=get_settings().user)
     console.print(f"Đã công bố kỳ {cycle} lúc {at:%d/%m/%Y %H:%M} UTC (published)")
@@ -70,10 +80,16 @@ def dti_show(cycle: CycleOpt, as_json: JsonOpt = False) -> None:
         table.add_column(column, justify="right" if column in ("Hạng", "Điểm", "Giá trị", "Thay đổi") else "left")
     for r in rows:
         p = r["previous"]
-        table.add_row(str(r["rank"] or "—"), r["unit"], escape(r["name"]), escape(", ".join(r["districts"])),
-                      fmt(r["points"], POINT_DECIMALS), fmt(r["value"], VALUE_DECIMALS),
-                      fmt(p["value"], VALUE_DECIMALS) if p else "—",
-                      f"{fmt(r['change'], VALUE_DECIMALS):>8}" if p else "—")
+        table.add_row(
+            str(r["rank"] or "—"),
+            r["unit"],
+            escape(r["name"]),
+            escape(", ".join(r["districts"])),
+            fmt(r["points"], POINT_DECIMALS),
+            fmt(r["value"], VALUE_DECIMALS),
+            fmt(p["value"], VALUE_DECIMALS) if p else "—",
+            f"{fmt(r['change'], VALUE_DECIMALS):>8}" if p else "—",
+        )
     console.print(table)
 
 

@@ -98,8 +98,9 @@ def validate(file: Annotated[Path, typer.Argument(help="Tệp YAML bộ tiêu ch
         console.print(f"[bold red]✗ Không hợp lệ / invalid:[/] {len(errors_only(problems))} lỗi/errors")
         raise typer.Exit(EXIT_INVALID)
     fw = resolved.framework
-    console.print(f"[green]✓ Hợp lệ / valid:[/] {fw.id}@{fw.version} ({fw.status.value}), "
-                  f"{len(problems)} cảnh báo/warnings")
+    console.print(
+        f"[green]✓ Hợp lệ / valid:[/] {fw.id}@{fw.version} ({fw.status.value}), {len(problems)} cảnh báo/warnings"
+    )
 
 
 def _load_any(ref: str) -> Resolved:

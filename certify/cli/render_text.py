@@ -14,8 +14,12 @@ from certify.formats import GapFormat
 from certify.levels.evaluate import Evaluation, Verdict
 from certify.levels.gap import GapReport, Step
 
-VERDICT_STYLE = {Verdict.MET: "green", Verdict.NOT_MET: "red", Verdict.MISSING: "magenta",
-                 Verdict.NOT_APPLICABLE: "dim"}
+VERDICT_STYLE = {
+    Verdict.MET: "green",
+    Verdict.NOT_MET: "red",
+    Verdict.MISSING: "magenta",
+    Verdict.NOT_APPLICABLE: "dim",
+}
 
 
 def banner(ev: Evaluation) -> list[RenderableType]:
@@ -24,16 +28,20 @@ def banner(ev: Evaluation) -> list[RenderableType]:
     if fw.banner:
         out.append(Text(f"⚠ {fw.banner[0]} ({fw.banner[1]})", style="bold yellow"))
     a = ev.unit.assessment
-    out.append(Text.assemble((f"{a.unit_name or a.unit}", "bold"), f" ({a.unit}) — năm {a.year} — ",
-                             f"{fw.title} [{fw.ref}]"))
+    out.append(
+        Text.assemble((f"{a.unit_name or a.unit}", "bold"), f" ({a.unit}) — năm {a.year} — ", f"{fw.title} [{fw.ref}]")
+    )
     return out
 
 
 def evaluation_view(ev: Evaluation) -> list[RenderableType]:
     fw = ev.fw
     out = banner(ev)
-    out.append(Text.assemble("Mức độ đạt được / certified level: ",
-                             (fw.level_name(ev.level), "bold green" if ev.level else "bold red")))
+    out.append(
+        Text.assemble(
+            "Mức độ đạt được / certified level: ", (fw.level_name(ev.level), "bold green" if ev.level else "bold red")
+        )
+    )
     table = Table(title="Các mức độ / levels")
     for col in ("Mức", "Đạt", "Tiêu chí đạt", "Chưa đạt / thiếu số liệu"):
         table.add_column(col)
@@ -44,11 +52,21 @@ def evaluation_view(ev: Evaluation) -> list[RenderableType]:
         table.add_row(lv.name, "✓" if ev.holds[li] else "✗", f"{met}/{len(results)}", ", ".join(blocking))
     out.append(table)
     if ev.next_level:
-        out.append(criteria_table(ev, ev.next_level,
-                                  f"Vì sao chưa đạt mức {fw.level_name(ev.next_level)} (why not the next level)",
-                                  only_blocking=True))
-    out.append(Text(f"Bộ tiêu chí {fw.ref}, mã băm {ev.compiled.resolved.content_hash[:19]}…; "
-                    f"dữ liệu vào {ev.input_hash[:19]}…", style="dim"))
+        out.append(
+            criteria_table(
+                ev,
+                ev.next_level,
+                f"Vì sao chưa đạt mức {fw.level_name(ev.next_level)} (why not the next level)",
+                only_blocking=True,
+            )
+        )
+    out.append(
+        Text(
+            f"Bộ tiêu chí {fw.ref}, mã băm {ev.compiled.resolved.content_hash[:19]}…; "
+            f"dữ liệu vào {ev.input_hash[:19]}…",
+            style="dim",
+        )
+    )
     return out
 
 
@@ -71,8 +89,16 @@ def step_table(step: Step, title: str) -> Table:
         table.add_column(col)
     for i, item in enumerate(step.items, 1):
         note = "nguyên nhân gốc" if item.root_cause else "phụ thuộc " + ", ".join(item.blocked_by)
-        table.add_row(str(i), item.code, escape(item.name), item.current_text, item.requirement_text,
-                      item.gap_text, escape(item.agency or ""), note)
+        table.add_row(
+            str(i),
+            item.code,
+            escape(item.name),
+            item.current_text,
+            item.requirement_text,
+            item.gap_text,
+            escape(item.agency or ""),
+            note,
+        )
     return table
 
 

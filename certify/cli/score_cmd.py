@@ -36,14 +36,33 @@ def _value(x: float) -> str:
 def write_csv(results: Results) -> None:
     fw = results.fw
     out = csv.writer(sys.stdout, lineterminator="\n")
-    out.writerow(["unit", "name", "group", "rank", "points", "max_points", "value", "band",
-                  *[f"points_{i.code}" for i in fw.indices]])
+    out.writerow(
+        [
+            "unit",
+            "name",
+            "group",
+            "rank",
+            "points",
+            "max_points",
+            "value",
+            "band",
+            *[f"points_{i.code}" for i in fw.indices],
+        ]
+    )
     for i in results.order():
-        out.writerow([results.units[i], results.names[i] if results.names else "",
-                      results.groups[i] if results.groups else "", int(results.ranks[i]) or "",
-                      _points(float(results.total[i])), _points(float(results.max_total[i])),
-                      _value(float(results.value[i])), results.bands[i] or "",
-                      *[_points(float(p)) for p in results.index_points[i]]])
+        out.writerow(
+            [
+                results.units[i],
+                results.names[i] if results.names else "",
+                results.groups[i] if results.groups else "",
+                int(results.ranks[i]) or "",
+                _points(float(results.total[i])),
+                _points(float(results.max_total[i])),
+                _value(float(results.value[i])),
+                results.bands[i] or "",
+                *[_points(float(p)) for p in results.index_points[i]],
+            ]
+        )
 
 
 def print_table(results: Results) -> None:
@@ -51,9 +70,12 @@ def print_table(results: Results) -> None:
     if fw.banner:
         console.print(f"[bold yellow]⚠ {escape(fw.banner[0])} ({escape(fw.banner[1])})[/]")
     cohort = ", ".join(p for p in (fw.tier.value, results.province, results.year) if p)
-    table = Table(title=f"Xếp hạng chỉ số DTI — {escape(fw.title)}",
-                  caption="Chỉ số chính: " + "; ".join(f"{i.code} {i.name} ({i.max_points:g})" for i in fw.indices)
-                  + f"\nNguồn: {fw.source.cite()} — tập đơn vị: {cohort} ({results.n} đơn vị)")
+    table = Table(
+        title=f"Xếp hạng chỉ số DTI — {escape(fw.title)}",
+        caption="Chỉ số chính: "
+        + "; ".join(f"{i.code} {i.name} ({i.max_points:g})" for i in fw.indices)
+        + f"\nNguồn: {fw.source.cite()} — tập đơn vị: {cohort} ({results.n} đơn vị)",
+    )
     with_names = bool(results.names and any(results.names))
     with_groups = bool(results.groups and any(results.groups))
     with_bands = fw.bands_known
@@ -80,8 +102,7 @@ def print_table(results: Results) -> None:
             row.append(escape(results.names[i]))
         if with_groups:
             row.append(escape(results.groups[i]))
-        row += [_points(float(results.total[i])), _points(float(results.max_total[i])),
-                _value(float(results.value[i]))]
+        row += [_points(float(results.total[i])), _points(float(results.max_total[i])), _value(float(results.value[i]))]
         if with_bands:
             band = results.bands[i]
             row.append(band_names.get(band, "") if band else "")
@@ -99,13 +120,16 @@ def register(app: typer.Typer) -> None:
         framework: Annotated[str, typer.Option("--framework", "-f", help="Mã bộ chỉ số DTI, có thể kèm @phiên-bản")],
         as_json: Annotated[bool, typer.Option("--json", help="In JSON (print JSON).")] = False,
         as_csv: Annotated[bool, typer.Option("--csv", help="In bảng xếp hạng dạng CSV (print CSV).")] = False,
-        index_level: Annotated[bool, typer.Option(
-            "--index-level", help="Tệp chứa giá trị chỉ số chính 0–1, cột «1» … «9» (main-index values)")] = False,
+        index_level: Annotated[
+            bool,
+            typer.Option("--index-level", help="Tệp chứa giá trị chỉ số chính 0–1, cột «1» … «9» (main-index values)"),
+        ] = False,
     ) -> None:
         """Chấm điểm DTI và xếp hạng một tập đơn vị (score and rank a cohort on a DTI framework)."""
         if as_json and as_csv:
-            raise CertifyError.one("conflicting-options", "Chọn một trong --json và --csv",
-                                   "Choose one of --json and --csv")
+            raise CertifyError.one(
+                "conflicting-options", "Chọn một trong --json và --csv", "Choose one of --json and --csv"
+            )
         fw, content_hash = _framework(framework)
         results = score_file(cohort_file, fw, index_level)
         if as_json:

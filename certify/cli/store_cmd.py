@@ -59,8 +59,9 @@ def units_load(as_json: JsonOpt = False) -> None:
 
 
 @units_app.command("history")
-def units_history(code: str, unit_map: Annotated[str, typer.Option("--map")] = "current",
-                  as_json: JsonOpt = False) -> None:
+def units_history(
+    code: str, unit_map: Annotated[str, typer.Option("--map")] = "current", as_json: JsonOpt = False
+) -> None:
     """Đơn vị cũ hợp thành và kết quả các kỳ trước (former units and their results)."""
     from certify.store.history import unit_history
 
@@ -78,10 +79,13 @@ def units_history(code: str, unit_map: Annotated[str, typer.Option("--map")] = "
 
 
 @cycle_app.command("open")
-def cycle_open(year: Annotated[int, typer.Option("--year")], framework: Annotated[str, typer.Option("--framework")],
-               tier: Annotated[str | None, typer.Option("--tier")] = None,
-               unit_map: Annotated[str | None, typer.Option("--map", help="pre2025 | current")] = None,
-               as_json: JsonOpt = False) -> None:
+def cycle_open(
+    year: Annotated[int, typer.Option("--year")],
+    framework: Annotated[str, typer.Option("--framework")],
+    tier: Annotated[str | None, typer.Option("--tier")] = None,
+    unit_map: Annotated[str | None, typer.Option("--map", help="pre2025 | current")] = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Mở kỳ đánh giá, cố định phiên bản bộ tiêu chí (open a cycle, freezing the framework version)."""
     from certify.store.cycles import open_cycle
 
@@ -90,8 +94,10 @@ def cycle_open(year: Annotated[int, typer.Option("--year")], framework: Annotate
     if as_json:
         print_json(info.__dict__)
         return
-    console.print(f"Kỳ đánh giá / cycle {info.id}: {info.year} {info.tier} {info.framework_id}@"
-                  f"{info.framework_version} ({info.framework_hash[:19]}…)")
+    console.print(
+        f"Kỳ đánh giá / cycle {info.id}: {info.year} {info.tier} {info.framework_id}@"
+        f"{info.framework_version} ({info.framework_hash[:19]}…)"
+    )
 
 
 @cycle_app.command("list")
@@ -137,15 +143,23 @@ def template_cmd(
     resolved = default_catalog().load(framework)
     fw_tier = resolved.framework.tier.value
     if tier is not None and tier != fw_tier:
-        raise CertifyError.one("wrong-tier", "Cấp đơn vị không khớp với bộ tiêu chí",
-                               "The tier does not match the framework", expected=fw_tier, found=tier)
+        raise CertifyError.one(
+            "wrong-tier",
+            "Cấp đơn vị không khớp với bộ tiêu chí",
+            "The tier does not match the framework",
+            expected=fw_tier,
+            found=tier,
+        )
     if units is not None:
         with transaction(ready_engine()) as s:
             rows = [(u.code, u.name) for u in units_of_province(s, unit_map, units.zfill(2), fw_tier)]
         if not rows:
-            raise CertifyError.one("no-units", f"Không có đơn vị {fw_tier} nào của tỉnh mã {units} ({unit_map}); "
-                                   "đã chạy «certify units load»?", f"No {fw_tier} units in province {units} "
-                                   f"({unit_map}); did you run 'certify units load'?", found=units)
+            raise CertifyError.one(
+                "no-units",
+                f"Không có đơn vị {fw_tier} nào của tỉnh mã {units} ({unit_map}); đã chạy «certify units load»?",
+                f"No {fw_tier} units in province {units} ({unit_map}); did you run 'certify units load'?",
+                found=units,
+            )
         write_province_sheet(resolved, output, rows, year=year, unit_map=unit_map)
         console.print(f"Đã ghi / written: {output} ({len(rows)} đơn vị/units)")
         return
@@ -168,8 +182,14 @@ def import_cmd(
     from certify.intake.importer import import_files, infer_cycle
 
     engine = ready_engine()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console_err, disable=len(files) < 5 or as_json) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console_err,
+        disable=len(files) < 5 or as_json,
+    ) as bar:
         read = bar.add_task("Kiểm tra / checking", total=len(files))
         write = bar.add_task("Ghi / writing", total=None, visible=False)
 
@@ -190,15 +210,19 @@ def import_cmd(
         if not as_json:
             print_problems(result.problems)
         if not partial or not result.units_written:
-            console_err.print(f"Không ghi gì: {len(result.problems)} lỗi (nothing written: "
-                              f"{len(result.problems)} problems)")
+            console_err.print(
+                f"Không ghi gì: {len(result.problems)} lỗi (nothing written: {len(result.problems)} problems)"
+            )
             raise typer.Exit(EXIT_INVALID)
-        console_err.print(f"Đã ghi {result.units_written} đơn vị, bỏ qua {len(result.rejected_units)} "
-                          f"(written {result.units_written}, skipped {len(result.rejected_units)})")
+        console_err.print(
+            f"Đã ghi {result.units_written} đơn vị, bỏ qua {len(result.rejected_units)} "
+            f"(written {result.units_written}, skipped {len(result.rejected_units)})"
+        )
         raise typer.Exit(EXIT_INVALID)
     if not as_json:
-        console.print(f"Đã nhập {result.units_written} đơn vị vào kỳ {result.cycle_id} "
-                      f"(imported {result.units_written} units)")
+        console.print(
+            f"Đã nhập {result.units_written} đơn vị vào kỳ {result.cycle_id} (imported {result.units_written} units)"
+        )
 
 
 def export_cmd(cycle: CycleOpt, output: Annotated[Path, typer.Option("--output", "-o")]) -> None:
@@ -210,10 +234,14 @@ def export_cmd(cycle: CycleOpt, output: Annotated[Path, typer.Option("--output",
     console.print(f"Đã ghi / written: {output}")
 
 
-def move_cmd(cycle: CycleOpt, unit: Annotated[str, typer.Argument(help="Mã đơn vị")],
-             state: Annotated[str, typer.Argument(help="submitted | returned | under_appraisal | appraised | "
-                                                      "published | deleted")],
-             reason: Annotated[str | None, typer.Option("--reason", help="Lý do trả lại")] = None) -> None:
+def move_cmd(
+    cycle: CycleOpt,
+    unit: Annotated[str, typer.Argument(help="Mã đơn vị")],
+    state: Annotated[
+        str, typer.Argument(help="submitted | returned | under_appraisal | appraised | published | deleted")
+    ],
+    reason: Annotated[str | None, typer.Option("--reason", help="Lý do trả lại")] = None,
+) -> None:
     """Chuyển trạng thái hồ sơ của một đơn vị (move a unit's submission to another state)."""
     from certify.store.submissions import find_submission, transition
 
@@ -222,22 +250,32 @@ def move_cmd(cycle: CycleOpt, unit: Annotated[str, typer.Argument(help="Mã đơ
     console.print(f"{info.unit_code}: {info.state}")
 
 
-def recognise_cmd(cycle: CycleOpt, units: Annotated[list[str], typer.Argument(help="Mã đơn vị")],
-                  decision: Annotated[str, typer.Option("--decision", help="Số quyết định")],
-                  date: Annotated[str, typer.Option("--date", help="Ngày quyết định YYYY-MM-DD")],
-                  signer: Annotated[str, typer.Option("--signer", help="Người ký")]) -> None:
+def recognise_cmd(
+    cycle: CycleOpt,
+    units: Annotated[list[str], typer.Argument(help="Mã đơn vị")],
+    decision: Annotated[str, typer.Option("--decision", help="Số quyết định")],
+    date: Annotated[str, typer.Option("--date", help="Ngày quyết định YYYY-MM-DD")],
+    signer: Annotated[str, typer.Option("--signer", help="Người ký")],
+) -> None:
     """Ghi quyết định công nhận (record the recognition decision)."""
     from certify.store.submissions import find_submission, recognise
 
     try:
         day = dt.date.fromisoformat(date)
     except ValueError:
-        raise CertifyError.one("bad-date", "Ngày không hợp lệ", "Invalid date", expected="YYYY-MM-DD",
-                               found=date) from None
+        raise CertifyError.one(
+            "bad-date", "Ngày không hợp lệ", "Invalid date", expected="YYYY-MM-DD", found=date
+        ) from None
     with transaction(ready_engine()) as s:
         for code in units:
-            recognise(s, find_submission(s, cycle, code), decision_number=decision, decision_date=day,
-                      signer=signer, actor=_actor())
+            recognise(
+                s,
+                find_submission(s, cycle, code),
+                decision_number=decision,
+                decision_date=day,
+                signer=signer,
+                actor=_actor(),
+            )
     console.print(f"Đã công nhận / recognised: {', '.join(units)}")
 
 
@@ -258,14 +296,17 @@ user_app = typer.Typer(help="Tài khoản đăng nhập (local accounts).", no_a
 
 
 @user_app.command("add")
-def user_add(username: Annotated[str, typer.Argument(help="Tên đăng nhập (username)")],
-             role: Annotated[str, typer.Option("--role", help="unit_editor | province_appraiser | province_admin | "
-                                                             "public_viewer")],
-             unit: Annotated[str | None, typer.Option("--unit", help="Mã đơn vị của cán bộ đơn vị")] = None,
-             full_name: Annotated[str | None, typer.Option("--name", help="Họ tên (full name)")] = None,
-             password_stdin: Annotated[bool, typer.Option("--password-stdin",
-                                                          help="Đọc mật khẩu từ stdin (read the password)")] = False,
-             ) -> None:
+def user_add(
+    username: Annotated[str, typer.Argument(help="Tên đăng nhập (username)")],
+    role: Annotated[
+        str, typer.Option("--role", help="unit_editor | province_appraiser | province_admin | public_viewer")
+    ],
+    unit: Annotated[str | None, typer.Option("--unit", help="Mã đơn vị của cán bộ đơn vị")] = None,
+    full_name: Annotated[str | None, typer.Option("--name", help="Họ tên (full name)")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Đọc mật khẩu từ stdin (read the password)")
+    ] = False,
+) -> None:
     """Tạo tài khoản, mật khẩu băm argon2 (create an account; the password is hashed with argon2)."""
     import sys
 
@@ -289,8 +330,9 @@ def user_list(as_json: JsonOpt = False) -> None:
     with transaction(ready_engine()) as s:
         users = list_users(s)
     if as_json:
-        print_json([{"username": u.username, "role": u.role.value, "unit": u.unit_code, "active": u.active}
-                    for u in users])
+        print_json(
+            [{"username": u.username, "role": u.role.value, "unit": u.unit_code, "active": u.active} for u in users]
+        )
         return
     for u in users:
         state = "" if u.active else " — đã khóa (disabled)"

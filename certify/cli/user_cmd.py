@@ -44,9 +44,14 @@ def user_enable(username: Username) -> None:
 
 def user_reset_password(
     username: Username,
-    password_stdin: Annotated[bool, typer.Option("--password-stdin",
-                                                 help="Đọc mật khẩu mới từ stdin thay vì tạo mật khẩu tạm thời "
-                                                      "(read the new password instead of generating one)")] = False,
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin",
+            help="Đọc mật khẩu mới từ stdin thay vì tạo mật khẩu tạm thời "
+            "(read the new password instead of generating one)",
+        ),
+    ] = False,
 ) -> None:
     """Đặt lại mật khẩu; in mật khẩu tạm thời một lần (reset the password; the temporary one is printed once)."""
     from certify.store.accounts import reset_password

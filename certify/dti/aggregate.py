@@ -50,8 +50,11 @@ def merge_units(cohort: IndexCohort) -> tuple[IndexCohort, dict[str, list[str]]]
         order.setdefault(target, []).append(i)
     units = list(order)
     values = np.vstack([cohort.values[rows].mean(axis=0) for rows in order.values()])
-    names = [cohort.names[rows[0]] if cohort.names and not cohort.merged_into[rows[0]] else ""
-             for rows in order.values()] if cohort.names else []
+    names = (
+        [cohort.names[rows[0]] if cohort.names and not cohort.merged_into[rows[0]] else "" for rows in order.values()]
+        if cohort.names
+        else []
+    )
     groups = [cohort.groups[rows[0]] for rows in order.values()] if cohort.groups else []
     merged_from = {u: [cohort.units[i] for i in rows] for u, rows in order.items() if cohort.merged_into[rows[0]]}
     return IndexCohort(units, values, names, groups, [], cohort.file), merged_from
@@ -64,7 +67,15 @@ def score_index_level(fw: DtiFramework, cohort: IndexCohort) -> Results:
     index_max = np.tile(top, (len(merged.units), 1))
     value = weighted_value(fw, index_points, index_max)
     return Results(
-        fw=fw, units=merged.units, names=merged.names, groups=merged.groups, index_points=index_points,
-        index_max=index_max, value=value, ranks=competition_ranks(value, merged.groups),
-        bands=classify(value, fw.bands) if fw.bands_known else [None] * len(merged.units), file=cohort.file,
-        merged_from=merged_from)
+        fw=fw,
+        units=merged.units,
+        names=merged.names,
+        groups=merged.groups,
+        index_points=index_points,
+        index_max=index_max,
+        value=value,
+        ranks=competition_ranks(value, merged.groups),
+        bands=classify(value, fw.bands) if fw.bands_known else [None] * len(merged.units),
+        file=cohort.file,
+        merged_from=merged_from,
+    )

@@ -69,8 +69,9 @@ def _numbers(cells: Sequence[str], kind: InputKind) -> tuple[FloatArray, list[Ce
         errors.append(CellError(int(k), "Giá trị âm", "Negative value", expected, cells[int(k)]))
     if fraction:
         for k in np.flatnonzero(values > 1):
-            errors.append(CellError(int(k), "Tỷ lệ lớn hơn 1 (100 %)", "Ratio above 1 (100 %)", expected,
-                                    cells[int(k)]))
+            errors.append(
+                CellError(int(k), "Tỷ lệ lớn hơn 1 (100 %)", "Ratio above 1 (100 %)", expected, cells[int(k)])
+            )
     return values, errors
 
 
@@ -85,15 +86,17 @@ def _labels(cells: Sequence[str], table: dict[str, float], expected: str) -> tup
             cache[cell] = table.get(cell.casefold())
         got = cache[cell]
         if got is None:
-            errors.append(CellError(i, "Giá trị không thuộc danh sách cho phép", "Value not among those allowed",
-                                    expected, cell))
+            errors.append(
+                CellError(i, "Giá trị không thuộc danh sách cho phép", "Value not among those allowed", expected, cell)
+            )
         else:
             values[i] = got
     return values, errors
 
 
-def parse_column(cells: Sequence[str], kind: InputKind, options: Sequence[str] = ()) -> tuple[
-        FloatArray, list[CellError]]:
+def parse_column(
+    cells: Sequence[str], kind: InputKind, options: Sequence[str] = ()
+) -> tuple[FloatArray, list[CellError]]:
     if kind is InputKind.YESNO:
         table = {v: 1.0 for v in YES} | {v: 0.0 for v in NO}
         return _labels(cells, table, YESNO_EXPECTED)

@@ -83,26 +83,46 @@ def _unknown_column(table: Table, column: str, plan: Plan) -> Problem:
     owner = next((".".join(parts[:k]) for k in (3, 2) if ".".join(parts[:k]) in plan.fw.criterion_by_code), None)
     where = table.where(None, column)
     if owner is not None and owner in plan.columns_of:
-        return Problem(code="unknown-column", vi=f"Tiêu chí {owner} không có cột «{column}»",
-                       en=f"Criterion {owner} has no column '{column}'",
-                       expected=" | ".join(plan.columns_of[owner]), found=column, **where)
+        return Problem(
+            code="unknown-column",
+            vi=f"Tiêu chí {owner} không có cột «{column}»",
+            en=f"Criterion {owner} has no column '{column}'",
+            expected=" | ".join(plan.columns_of[owner]),
+            found=column,
+            **where,
+        )
     if re.match(r"^[0-9]+(\.[0-9]+)+", base):
         code = re.match(r"^[0-9]+(?:\.[0-9]+){1,2}", base)
         shown = code.group(0) if code else base
-        return Problem(code="unknown-criterion", vi=f"Mã tiêu chí «{shown}» không có trong bộ chỉ số {plan.fw.ref}",
-                       en=f"Criterion code '{shown}' is not in framework {plan.fw.ref}",
-                       expected=_suggest(base, plan.inputs) or "mã tiêu chí của bộ chỉ số / a criterion code",
-                       found=column, **where)
+        return Problem(
+            code="unknown-criterion",
+            vi=f"Mã tiêu chí «{shown}» không có trong bộ chỉ số {plan.fw.ref}",
+            en=f"Criterion code '{shown}' is not in framework {plan.fw.ref}",
+            expected=_suggest(base, plan.inputs) or "mã tiêu chí của bộ chỉ số / a criterion code",
+            found=column,
+            **where,
+        )
     known = [*META_COLUMNS, *plan.conditions]
     hint = " (chỉ dùng với/only with --index-level)" if column == "merged_into" else ""
-    return Problem(code="unknown-column", vi=f"Cột không xác định «{column}»{hint}",
-                   en=f"Unknown column '{column}'{hint}", expected=_suggest(column, known) or " | ".join(known),
-                   found=column, **where)
+    return Problem(
+        code="unknown-column",
+        vi=f"Cột không xác định «{column}»{hint}",
+        en=f"Unknown column '{column}'{hint}",
+        expected=_suggest(column, known) or " | ".join(known),
+        found=column,
+        **where,
+    )
 
 
 def _cell_problem(table: Table, column: str, err: CellError) -> Problem:
-    return Problem(code="bad-cell", vi=err.vi, en=err.en, expected=err.expected, found=repr(err.found)[:80],
-                   **table.where(err.index, column))
+    return Problem(
+        code="bad-cell",
+        vi=err.vi,
+        en=err.en,
+        expected=err.expected,
+        found=repr(err.found)[:80],
+        **table.where(err.index, column),
+    )
 
 
 def unit_ids(table: Table, col: int) -> tuple[list[str], list[Problem]]:
@@ -111,14 +131,28 @@ def unit_ids(table: Table, col: int) -> tuple[list[str], list[Problem]]:
     first: dict[str, int] = {}
     for i, unit in enumerate(ids):
         if not unit:
-            problems.append(Problem(code="missing-unit", vi="Thiếu mã đơn vị", en="Missing unit id",
-                                    expected="mã đơn vị / a unit id", found="(trống/empty)", **table.where(i, "unit")))
+            problems.append(
+                Problem(
+                    code="missing-unit",
+                    vi="Thiếu mã đơn vị",
+                    en="Missing unit id",
+                    expected="mã đơn vị / a unit id",
+                    found="(trống/empty)",
+                    **table.where(i, "unit"),
+                )
+            )
         elif unit in first:
-            problems.append(Problem(code="duplicate-unit", vi=f"Đơn vị «{unit}» xuất hiện hai lần",
-                                    en=f"Unit '{unit}' appears twice",
-                                    expected=f"mỗi đơn vị một dòng; đã có ở dòng {table.row_numbers[first[unit]]} / "
-                                             f"one row per unit, already at row {table.row_numbers[first[unit]]}",
-                                    found=unit, **table.where(i, "unit")))
+            problems.append(
+                Problem(
+                    code="duplicate-unit",
+                    vi=f"Đơn vị «{unit}» xuất hiện hai lần",
+                    en=f"Unit '{unit}' appears twice",
+                    expected=f"mỗi đơn vị một dòng; đã có ở dòng {table.row_numbers[first[unit]]} / "
+                    f"one row per unit, already at row {table.row_numbers[first[unit]]}",
+                    found=unit,
+                    **table.where(i, "unit"),
+                )
+            )
         else:
             first[unit] = i
     return ids, problems
@@ -128,9 +162,16 @@ def _constant(table: Table, col: int, name: str, problems: list[Problem]) -> str
     values = {row[col] for row in table.rows if row[col]}
     if len(values) > 1:
         i = next(k for k, row in enumerate(table.rows) if row[col] and row[col] != table.rows[0][col])
-        problems.append(Problem(code="mixed-cohort", vi=f"Một tập đơn vị chỉ thuộc một «{name}»",
-                                en=f"A cohort has a single '{name}'", expected=table.rows[0][col] or "(trống)",
-                                found=table.rows[i][col], **table.where(i, name)))
+        problems.append(
+            Problem(
+                code="mixed-cohort",
+                vi=f"Một tập đơn vị chỉ thuộc một «{name}»",
+                en=f"A cohort has a single '{name}'",
+                expected=table.rows[0][col] or "(trống)",
+                found=table.rows[i][col],
+                **table.where(i, name),
+            )
+        )
     return next(iter(values)) if len(values) == 1 else None
 
 
@@ -140,11 +181,16 @@ def _not_applicable(table: Table, col: int, plan: Plan, problems: list[Problem])
     for i, row in enumerate(table.rows):
         for code in filter(None, re.split(r"[;,\s]+", row[col])):
             if code not in plan.fw.criterion_by_code:
-                problems.append(Problem(code="unknown-criterion",
-                                        vi=f"Mã tiêu chí «{code}» không có trong bộ chỉ số {plan.fw.ref}",
-                                        en=f"Criterion code '{code}' is not in framework {plan.fw.ref}",
-                                        expected=_suggest(code, plan.fw.criterion_by_code) or "mã tiêu chí",
-                                        found=code, **table.where(i, "not_applicable")))
+                problems.append(
+                    Problem(
+                        code="unknown-criterion",
+                        vi=f"Mã tiêu chí «{code}» không có trong bộ chỉ số {plan.fw.ref}",
+                        en=f"Criterion code '{code}' is not in framework {plan.fw.ref}",
+                        expected=_suggest(code, plan.fw.criterion_by_code) or "mã tiêu chí",
+                        found=code,
+                        **table.where(i, "not_applicable"),
+                    )
+                )
                 continue
             out.setdefault(code, np.zeros(n, dtype=bool))[i] = True
             for child in plan.fw.children.get(code, []):  # an irrelevant criterion takes its parts along
@@ -159,15 +205,27 @@ def _row_problems(plan: Plan, ctx: Context, table: Table, prefix_rows: Mapping[s
         for issue in c.method.row_checks(c, ctx):
             if len(issue.rows) > PER_COLUMN:
                 more = len(issue.rows) - PER_COLUMN
-                out.append(Problem(code="more-problems", vi=f"… và {more} dòng khác: {issue.vi}",
-                                   en=f"… and {more} more rows: {issue.en}",
-                                   **table.where(int(issue.rows[PER_COLUMN]), issue.column)))
+                out.append(
+                    Problem(
+                        code="more-problems",
+                        vi=f"… và {more} dòng khác: {issue.vi}",
+                        en=f"… and {more} more rows: {issue.en}",
+                        **table.where(int(issue.rows[PER_COLUMN]), issue.column),
+                    )
+                )
             for i in issue.rows[:PER_COLUMN]:
                 appraised = prefix_rows.get(issue.column.split("+")[0])
                 column = (APPRAISED_PREFIX if appraised is not None and appraised[i] else "") + issue.column
-                out.append(Problem(code=issue.code, vi=issue.vi, en=issue.en, expected=issue.expected,
-                                   found=issue.found(int(i)) if issue.found else None,
-                                   **table.where(int(i), column)))
+                out.append(
+                    Problem(
+                        code=issue.code,
+                        vi=issue.vi,
+                        en=issue.en,
+                        expected=issue.expected,
+                        found=issue.found(int(i)) if issue.found else None,
+                        **table.where(int(i), column),
+                    )
+                )
     return out
 
 
@@ -175,24 +233,43 @@ def cohort_from_table(table: Table, plan: Plan) -> Cohort:
     """Validate every cell and build the cohort; any problem rejects the whole file."""
     fw = plan.fw
     if fw.index_level_only:
-        raise CertifyError([Problem(code="index-level-only",
-                                    vi=f"Bộ chỉ số {fw.ref} chỉ có chỉ số chính: dùng --index-level",
-                                    en=f"Framework {fw.ref} has main indices only: use --index-level",
-                                    file=table.file)])
+        raise CertifyError(
+            [
+                Problem(
+                    code="index-level-only",
+                    vi=f"Bộ chỉ số {fw.ref} chỉ có chỉ số chính: dùng --index-level",
+                    en=f"Framework {fw.ref} has main indices only: use --index-level",
+                    file=table.file,
+                )
+            ]
+        )
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     specs: dict[int, tuple[str, InputSpec, bool]] = {}  # header position → (column, spec, appraised)
     meta: dict[str, int] = {}
     for k, column in enumerate(table.header):
         if not column:
-            problems.append(Problem(code="empty-header", vi="Cột không có tên", en="A column has no header",
-                                    expected="tên cột / a column name", found="(trống/empty)",
-                                    **table.where(None, f"#{k + 1}")))
+            problems.append(
+                Problem(
+                    code="empty-header",
+                    vi="Cột không có tên",
+                    en="A column has no header",
+                    expected="tên cột / a column name",
+                    found="(trống/empty)",
+                    **table.where(None, f"#{k + 1}"),
+                )
+            )
             continue
         if column in seen:
-            problems.append(Problem(code="duplicate-column", vi=f"Cột «{column}» xuất hiện hai lần",
-                                    en=f"Column '{column}' appears twice", found=column,
-                                    **table.where(None, column)))
+            problems.append(
+                Problem(
+                    code="duplicate-column",
+                    vi=f"Cột «{column}» xuất hiện hai lần",
+                    en=f"Column '{column}' appears twice",
+                    found=column,
+                    **table.where(None, column),
+                )
+            )
             continue
         seen[column] = k
         base = column.removeprefix(APPRAISED_PREFIX)
@@ -203,9 +280,16 @@ def cohort_from_table(table: Table, plan: Plan) -> Cohort:
         else:
             problems.append(_unknown_column(table, column, plan))
     if "unit" not in meta:
-        problems.append(Problem(code="missing-unit-column", vi="Thiếu cột «unit» (mã đơn vị)",
-                                en="Missing the 'unit' column (unit id)", expected="unit",
-                                found=", ".join(table.header[:8]), **table.where(None, "unit")))
+        problems.append(
+            Problem(
+                code="missing-unit-column",
+                vi="Thiếu cột «unit» (mã đơn vị)",
+                en="Missing the 'unit' column (unit id)",
+                expected="unit",
+                found=", ".join(table.header[:8]),
+                **table.where(None, "unit"),
+            )
+        )
         raise CertifyError(problems)
     units, unit_problems = unit_ids(table, meta["unit"])
     problems += unit_problems
@@ -217,9 +301,14 @@ def cohort_from_table(table: Table, plan: Plan) -> Cohort:
         problems += [_cell_problem(table, table.header[k], e) for e in errors[:PER_COLUMN]]
         if len(errors) > PER_COLUMN:
             more = len(errors) - PER_COLUMN
-            problems.append(Problem(code="more-problems", vi=f"… và {more} ô sai khác trong cột này",
-                                    en=f"… and {more} more bad cells in this column",
-                                    **table.where(errors[PER_COLUMN].index, table.header[k])))
+            problems.append(
+                Problem(
+                    code="more-problems",
+                    vi=f"… và {more} ô sai khác trong cột này",
+                    en=f"… and {more} more bad cells in this column",
+                    **table.where(errors[PER_COLUMN].index, table.header[k]),
+                )
+            )
         (appraised if is_appraised else columns)[base] = values
     conditions: dict[str, BoolArray] = {}
     for name in plan.conditions:
@@ -228,17 +317,33 @@ def cohort_from_table(table: Table, plan: Plan) -> Cohort:
             for i, cell in enumerate(by_column[meta[name]]):
                 got = parse_yes_no(cell) if cell else False
                 if got is None:
-                    problems.append(Problem(code="bad-cell", vi="Phải là có/không", en="Must be yes/no",
-                                            expected="có/không, yes/no, 1/0", found=cell, **table.where(i, name)))
+                    problems.append(
+                        Problem(
+                            code="bad-cell",
+                            vi="Phải là có/không",
+                            en="Must be yes/no",
+                            expected="có/không, yes/no, 1/0",
+                            found=cell,
+                            **table.where(i, name),
+                        )
+                    )
                 flags[i] = bool(got)
             conditions[name] = flags
     groups = list(by_column[meta["group"]]) if "group" in meta else []
     if fw.groups and groups:
         allowed = {g.id for g in fw.groups}
-        problems += [Problem(code="unknown-group", vi=f"Nhóm xếp hạng «{g}» không có trong bộ chỉ số",
-                             en=f"Ranking group '{g}' is not declared by the framework",
-                             expected=" | ".join(sorted(allowed)), found=g, **table.where(i, "group"))
-                     for i, g in enumerate(groups) if g and g not in allowed]
+        problems += [
+            Problem(
+                code="unknown-group",
+                vi=f"Nhóm xếp hạng «{g}» không có trong bộ chỉ số",
+                en=f"Ranking group '{g}' is not declared by the framework",
+                expected=" | ".join(sorted(allowed)),
+                found=g,
+                **table.where(i, "group"),
+            )
+            for i, g in enumerate(groups)
+            if g and g not in allowed
+        ]
     province = _constant(table, meta["province"], "province", problems) if "province" in meta else None
     year = _constant(table, meta["year"], "year", problems) if "year" in meta else None
     na = _not_applicable(table, meta["not_applicable"], plan, problems) if "not_applicable" in meta else {}
@@ -252,13 +357,22 @@ def cohort_from_table(table: Table, plan: Plan) -> Cohort:
             found = _row_problems(plan, Context(cohort.final_columns(), n, Peers.single(n)), table, marks)
             problems += [p for p in found if p.column and p.column.startswith(APPRAISED_PREFIX)]
     if not units and not problems:
-        problems.append(Problem(code="no-units", vi="Tệp không có đơn vị nào", en="The file has no unit",
-                                **table.where(None, "unit")))
+        problems.append(
+            Problem(
+                code="no-units", vi="Tệp không có đơn vị nào", en="The file has no unit", **table.where(None, "unit")
+            )
+        )
     if problems:
         shown = problems[:MAX_PROBLEMS]
         if len(problems) > MAX_PROBLEMS:
-            shown.append(Problem(code="more-problems", vi=f"… và {len(problems) - MAX_PROBLEMS} lỗi khác",
-                                 en=f"… and {len(problems) - MAX_PROBLEMS} more problems", file=table.file))
+            shown.append(
+                Problem(
+                    code="more-problems",
+                    vi=f"… và {len(problems) - MAX_PROBLEMS} lỗi khác",
+                    en=f"… and {len(problems) - MAX_PROBLEMS} more problems",
+                    file=table.file,
+                )
+            )
         raise CertifyError(shown)
     names = list(by_column[meta["name"]]) if "name" in meta else []
     return Cohort(units, columns, names, groups, appraised, conditions, na, province, year, table.file)

@@ -12,11 +12,15 @@ from certify.dti.plan import describe_inputs
 
 def describe(fw: DtiFramework) -> dict[str, Any]:
     per_index = Counter(c.index_code for c in fw.top_level)
-    notes = [f"Thang điểm / scale: {fmt(fw.max_points)} điểm; chỉ số chính / main indices: "
-             + ", ".join(f"{i.code} {i.name} {fmt(i.max_points)}" for i in fw.indices)]
+    notes = [
+        f"Thang điểm / scale: {fmt(fw.max_points)} điểm; chỉ số chính / main indices: "
+        + ", ".join(f"{i.code} {i.name} {fmt(i.max_points)}" for i in fw.indices)
+    ]
     if fw.index_level_only:
-        notes.append("Chỉ có cấu trúc chỉ số chính: chấm điểm bằng `certify score --index-level` "
-                      "(main indices only: score with --index-level)")
+        notes.append(
+            "Chỉ có cấu trúc chỉ số chính: chấm điểm bằng `certify score --index-level` "
+            "(main indices only: score with --index-level)"
+        )
     methods = Counter(c.method for c in fw.criteria)
     if methods:
         notes.append("Phương pháp / methods: " + ", ".join(f"{m} {n}" for m, n in sorted(methods.items())))
@@ -28,8 +32,17 @@ def describe(fw: DtiFramework) -> dict[str, Any]:
         },
         "groups": [{"id": i.code, "name": i.name, "name_en": i.name_en} for i in fw.indices],
         "max_points": fw.max_points,
-        "indices": [{"code": i.code, "name": i.name, "max_points": i.max_points, "weight": i.effective_weight,
-                     "pillar": i.pillar, "status": i.status.value} for i in fw.indices],
+        "indices": [
+            {
+                "code": i.code,
+                "name": i.name,
+                "max_points": i.max_points,
+                "weight": i.effective_weight,
+                "pillar": i.pillar,
+                "status": i.status.value,
+            }
+            for i in fw.indices
+        ],
         "pillars": [{"id": p.id, "name": p.name, "name_en": p.name_en} for p in fw.pillars],
         "sub_criteria": len(fw.criteria) - len(fw.top_level),
         "methods": dict(sorted(methods.items())),
@@ -37,9 +50,17 @@ def describe(fw: DtiFramework) -> dict[str, Any]:
         "bands": [b.model_dump(mode="json") for b in fw.bands],
         "notes": notes,
         "criteria": [
-            {"code": c.code, "index": c.index_code, "name": c.name, "max_points": c.max_points, "method": c.method,
-             "pillar": fw.pillar_of(c), "status": c.status.value, "lead_agency": c.lead_agency,
-             "cohort_dependent": c.code in fw.plan.cohort_dependent}
+            {
+                "code": c.code,
+                "index": c.index_code,
+                "name": c.name,
+                "max_points": c.max_points,
+                "method": c.method,
+                "pillar": fw.pillar_of(c),
+                "status": c.status.value,
+                "lead_agency": c.lead_agency,
+                "cohort_dependent": c.code in fw.plan.cohort_dependent,
+            }
             for c in fw.criteria
         ],
         "inputs": describe_inputs(fw.plan),

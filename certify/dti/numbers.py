@@ -20,6 +20,7 @@ POINT_DECIMALS = 2  # published point totals: 326.85
 # Threshold tests (≥ 80 %) tolerate this much floating error: (0.1 + 0.2) / 3 is not 0.1.
 EPS = 1e-9
 
+
 def half_up(x: float, places: int) -> Decimal:
     return round_half_up(x, places)
 

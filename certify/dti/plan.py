@@ -71,10 +71,16 @@ def _compile_one(fw: DtiFramework, k: int, issues: list[Issue]) -> Compiled | No
     where: KeyPath = ("criteria", crit.code)
     method = get_method(crit.method)
     if method is None:
-        issues.append(Issue((*where, "method"), "unknown-method",
-                            f"Tiêu chí {crit.code}: không có phương pháp chấm điểm «{crit.method}»",
-                            f"Criterion {crit.code}: unknown scoring method '{crit.method}'",
-                            expected=" | ".join(method_names()), found=crit.method))
+        issues.append(
+            Issue(
+                (*where, "method"),
+                "unknown-method",
+                f"Tiêu chí {crit.code}: không có phương pháp chấm điểm «{crit.method}»",
+                f"Criterion {crit.code}: unknown scoring method '{crit.method}'",
+                expected=" | ".join(method_names()),
+                found=crit.method,
+            )
+        )
         return None
     try:
         params = method.parse(crit.params)
@@ -83,15 +89,23 @@ def _compile_one(fw: DtiFramework, k: int, issues: list[Issue]) -> Compiled | No
             loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
             msg = err["msg"].removeprefix("Value error, ")
             vi, en = msg.split(" | ", 1) if " | " in msg else ("Tham số không hợp lệ", msg)
-            issues.append(Issue((*where, "params", *loc), f"params:{err['type']}",
-                                f"Tiêu chí {crit.code} ({crit.method}): {vi}",
-                                f"Criterion {crit.code} ({crit.method}): {en}",
-                                found=None if err["type"] == "missing" else repr(err.get("input"))[:80]))
+            issues.append(
+                Issue(
+                    (*where, "params", *loc),
+                    f"params:{err['type']}",
+                    f"Tiêu chí {crit.code} ({crit.method}): {vi}",
+                    f"Criterion {crit.code} ({crit.method}): {en}",
+                    found=None if err["type"] == "missing" else repr(err.get("input"))[:80],
+                )
+            )
         return None
     found = method.check(crit.code, crit.max_points, params)
     for path, vi, en in found:
-        issues.append(Issue((*where, "params", *path), "bad-params", f"Tiêu chí {crit.code}: {vi}",
-                            f"Criterion {crit.code}: {en}"))
+        issues.append(
+            Issue(
+                (*where, "params", *path), "bad-params", f"Tiêu chí {crit.code}: {vi}", f"Criterion {crit.code}: {en}"
+            )
+        )
     return None if found else method.compile(crit.code, crit.max_points, params)
 
 
@@ -112,9 +126,14 @@ def compile_plan(fw: DtiFramework) -> Plan:
             other = inputs.get(spec.column)
             clash = other[0] if other else (spec.column if spec.column in reserved and spec.column != code else None)
             if clash is not None:
-                issues.append(Issue(("criteria", code, "params"), "column-clash",
-                                    f"Tiêu chí {code}: cột dữ liệu «{spec.column}» trùng với {clash}",
-                                    f"Criterion {code}: input column '{spec.column}' clashes with {clash}"))
+                issues.append(
+                    Issue(
+                        ("criteria", code, "params"),
+                        "column-clash",
+                        f"Tiêu chí {code}: cột dữ liệu «{spec.column}» trùng với {clash}",
+                        f"Criterion {code}: input column '{spec.column}' clashes with {clash}",
+                    )
+                )
                 continue
             inputs[spec.column] = (code, spec)
     return Plan(fw, compiled, order, inputs, tuple(issues))
@@ -125,12 +144,15 @@ def plan_for(fw: DtiFramework) -> Plan:
     plan: Plan = fw.plan
     errors = [i for i in plan.issues if i.severity == "error"]
     if errors:
-        raise CertifyError([Problem(code=i.code, vi=i.vi, en=i.en, path=i.path, expected=i.expected,
-                                    found=i.found) for i in errors])
+        raise CertifyError(
+            [Problem(code=i.code, vi=i.vi, en=i.en, path=i.path, expected=i.expected, found=i.found) for i in errors]
+        )
     return plan
 
 
 def describe_inputs(plan: Plan) -> dict[str, Any]:
     """Column → what it holds, for documentation and `frameworks show`."""
-    return {col: {"criterion": code, "kind": spec.kind.value, "options": list(spec.options) or None}
-            for col, (code, spec) in plan.inputs.items()}
+    return {
+        col: {"criterion": code, "kind": spec.kind.value, "options": list(spec.options) or None}
+        for col, (code, spec) in plan.inputs.items()
+    }

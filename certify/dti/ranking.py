@@ -43,6 +43,9 @@ def classify(values: FloatArray, bands: Sequence[Band]) -> list[str | None]:
     scale = 10**VALUE_DECIMALS
     out: list[str | None] = []
     for key in keys:
-        out.append(next((b.id for b in bands if b.min is not None and key >= int(half_up(b.min, VALUE_DECIMALS)
-                                                                                * scale)), None))
+        out.append(
+            next(
+                (b.id for b in bands if b.min is not None and key >= int(half_up(b.min, VALUE_DECIMALS) * scale)), None
+            )
+        )
     return out

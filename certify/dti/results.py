@@ -77,8 +77,10 @@ class Results:
 
     def order(self) -> list[int]:
         """Units by group, then rank (unranked last), then id."""
-        return sorted(range(self.n), key=lambda i: (self.groups[i] if self.groups else "",
-                                                    self.ranks[i] == 0, self.ranks[i], self.units[i]))
+        return sorted(
+            range(self.n),
+            key=lambda i: (self.groups[i] if self.groups else "", self.ranks[i] == 0, self.ranks[i], self.units[i]),
+        )
 
     def pillar_points(self, i: int) -> dict[str, dict[str, float]]:
         out: dict[str, dict[str, float]] = {}
@@ -97,8 +99,9 @@ class Results:
                     acc = out.setdefault(index.pillar, {"points": 0.0, "max_points": 0.0})
                     acc["points"] += float(self.index_points[i, k])
                     acc["max_points"] += float(self.index_max[i, k])
-        return {p: {"points": rounded(v["points"], 4), "max_points": rounded(v["max_points"], 4)}
-                for p, v in out.items()}
+        return {
+            p: {"points": rounded(v["points"], 4), "max_points": rounded(v["max_points"], 4)} for p, v in out.items()
+        }
 
     def unit_json(self, i: int, criteria: bool = True) -> dict[str, Any]:
         # One row's sums: `self.total[i]` would sum the whole cohort again for every unit.
@@ -116,10 +119,13 @@ class Results:
         if self.fw.rules.not_applicable is NotApplicable.EXCLUDE:
             row["percent"] = rounded(100 * total / top, 2) if top > 0 else None
         row["indices"] = {
-            index.code: {"points": rounded(float(self.index_points[i, k]), 4),
-                         "max_points": rounded(float(self.index_max[i, k]), 4),
-                         "value": rounded(float(self.index_points[i, k] / self.index_max[i, k]), VALUE_DECIMALS)
-                         if self.index_max[i, k] > 0 else None}
+            index.code: {
+                "points": rounded(float(self.index_points[i, k]), 4),
+                "max_points": rounded(float(self.index_max[i, k]), 4),
+                "value": rounded(float(self.index_points[i, k] / self.index_max[i, k]), VALUE_DECIMALS)
+                if self.index_max[i, k] > 0
+                else None,
+            }
             for k, index in enumerate(self.fw.indices)
         }
         row["pillars"] = self.pillar_points(i)
@@ -128,18 +134,25 @@ class Results:
         d = self.detail
         if d is not None and criteria:
             row["criteria"] = [
-                {"code": code, "points": rounded(float(d.points[code][i]), 4),
-                 "max_points": rounded(float(d.unit_max[code][i]), 4),
-                 "status": Status(int(d.status[code][i])).label,
-                 "cohort_dependent": code in d.cohort_dependent,
-                 "explanation": d.explain(i, code)}
+                {
+                    "code": code,
+                    "points": rounded(float(d.points[code][i]), 4),
+                    "max_points": rounded(float(d.unit_max[code][i]), 4),
+                    "status": Status(int(d.status[code][i])).label,
+                    "cohort_dependent": code in d.cohort_dependent,
+                    "explanation": d.explain(i, code),
+                }
                 for code in d.codes
             ]
             if d.self_points is not None:
                 row["differences"] = [
-                    {"code": code, "self": rounded(float(d.self_points[code][i]), 4),
-                     "appraised": rounded(float(d.points[code][i]), 4)}
-                    for code in d.codes if abs(d.self_points[code][i] - d.points[code][i]) > 1e-9
+                    {
+                        "code": code,
+                        "self": rounded(float(d.self_points[code][i]), 4),
+                        "appraised": rounded(float(d.points[code][i]), 4),
+                    }
+                    for code in d.codes
+                    if abs(d.self_points[code][i] - d.points[code][i]) > 1e-9
                 ]
         return row
 
@@ -147,10 +160,21 @@ class Results:
         fw = self.fw
         banner = fw.banner
         return {
-            "framework": {"id": fw.id, "version": fw.version, "status": fw.status.value,
-                          "source": fw.source.cite(), "banner": banner[0] if banner else None},
-            "cohort": {"tier": fw.tier.value, "province": self.province, "year": self.year, "file": self.file,
-                       "units": self.n, "groups": sorted(set(self.groups)) if self.groups else []},
+            "framework": {
+                "id": fw.id,
+                "version": fw.version,
+                "status": fw.status.value,
+                "source": fw.source.cite(),
+                "banner": banner[0] if banner else None,
+            },
+            "cohort": {
+                "tier": fw.tier.value,
+                "province": self.province,
+                "year": self.year,
+                "file": self.file,
+                "units": self.n,
+                "groups": sorted(set(self.groups)) if self.groups else [],
+            },
             "warnings": [p.to_dict() for p in self.warnings],
             "units": [self.unit_json(i, criteria) for i in self.order()],
         }

@@ -32,7 +32,11 @@ def load_dti(ref: str, catalog: Catalog | None = None) -> Resolved:
     resolved = (catalog or default_catalog()).load(ref)
     fw = resolved.framework
     if not isinstance(fw, DtiFramework):
-        raise CertifyError.one("not-dti", f"«{fw.ref}» không phải bộ chỉ số DTI chấm điểm (kind: {fw.kind})",
-                               f"'{fw.ref}' is not a point-based DTI framework (kind: {fw.kind})",
-                               expected="kind: dti", found=f"kind: {fw.kind}")
+        raise CertifyError.one(
+            "not-dti",
+            f"«{fw.ref}» không phải bộ chỉ số DTI chấm điểm (kind: {fw.kind})",
+            f"'{fw.ref}' is not a point-based DTI framework (kind: {fw.kind})",
+            expected="kind: dti",
+            found=f"kind: {fw.kind}",
+        )
     return resolved

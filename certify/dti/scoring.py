@@ -121,9 +121,14 @@ def _explainer(plan: Plan, run: _Run, self_run: _Run | None) -> CriterionDetail:
         return text
 
     return CriterionDetail(
-        codes=[c.code for c in fw.criteria], points=run.points, unit_max=run.unit_max, status=run.status,
-        cohort_dependent=plan.cohort_dependent, explain=explain,
-        self_points=self_run.points if self_run is not None else None)
+        codes=[c.code for c in fw.criteria],
+        points=run.points,
+        unit_max=run.unit_max,
+        status=run.status,
+        cohort_dependent=plan.cohort_dependent,
+        explain=explain,
+        self_points=self_run.points if self_run is not None else None,
+    )
 
 
 def _index_matrix(fw: DtiFramework, values: dict[str, FloatArray], n: int) -> FloatArray:
@@ -149,26 +154,52 @@ def score_cohort(fw: DtiFramework, cohort: Cohort) -> Results:
         ranked &= ~cohort.condition(condition)
     warnings = _warnings(plan, cohort, final)
     return Results(
-        fw=fw, units=cohort.units, names=cohort.names, groups=cohort.groups, index_points=index_points,
-        index_max=index_max, value=value, ranks=competition_ranks(value, cohort.groups, ranked),
-        bands=classify(value, fw.bands) if fw.bands_known else [None] * cohort.n, province=cohort.province,
-        year=cohort.year, file=cohort.file, detail=_explainer(plan, final, self_run), warnings=warnings)
+        fw=fw,
+        units=cohort.units,
+        names=cohort.names,
+        groups=cohort.groups,
+        index_points=index_points,
+        index_max=index_max,
+        value=value,
+        ranks=competition_ranks(value, cohort.groups, ranked),
+        bands=classify(value, fw.bands) if fw.bands_known else [None] * cohort.n,
+        province=cohort.province,
+        year=cohort.year,
+        file=cohort.file,
+        detail=_explainer(plan, final, self_run),
+        warnings=warnings,
+    )
 
 
 def _warnings(plan: Plan, cohort: Cohort, run: _Run) -> list[Problem]:
     out: list[Problem] = []
-    missing = [code for code in plan.order if not plan.compiled[code].children
-               and (run.status[code] == Status.NO_DATA).all()]
+    missing = [
+        code for code in plan.order if not plan.compiled[code].children and (run.status[code] == Status.NO_DATA).all()
+    ]
     if missing:
         listed = ", ".join(missing[:12]) + (f", … (+{len(missing) - 12})" if len(missing) > 12 else "")
-        out.append(Problem(code="no-data", severity="warning", file=cohort.file,
-                           vi=f"{len(missing)} tiêu chí không có số liệu cho đơn vị nào (0 điểm): {listed}",
-                           en=f"{len(missing)} criteria have no data for any unit (0 points): {listed}"))
+        out.append(
+            Problem(
+                code="no-data",
+                severity="warning",
+                file=cohort.file,
+                vi=f"{len(missing)} tiêu chí không có số liệu cho đơn vị nào (0 điểm): {listed}",
+                en=f"{len(missing)} criteria have no data for any unit (0 points): {listed}",
+            )
+        )
     relative = sorted(plan.cohort_dependent, key=plan.order.index)
     if relative and cohort.n == 1:
-        out.append(Problem(code="cohort-of-one", severity="warning", file=cohort.file,
-                           vi="Chấm một đơn vị riêng lẻ: điểm các tiêu chí " + ", ".join(relative)
-                              + " phụ thuộc vào các đơn vị so sánh (min–max, đơn vị cao nhất)",
-                           en="A single unit scored alone: the points of criteria " + ", ".join(relative)
-                              + " depend on the units it is compared with (min–max, best unit)"))
+        out.append(
+            Problem(
+                code="cohort-of-one",
+                severity="warning",
+                file=cohort.file,
+                vi="Chấm một đơn vị riêng lẻ: điểm các tiêu chí "
+                + ", ".join(relative)
+                + " phụ thuộc vào các đơn vị so sánh (min–max, đơn vị cao nhất)",
+                en="A single unit scored alone: the points of criteria "
+                + ", ".join(relative)
+                + " depend on the units it is compared with (min–max, best unit)",
+            )
+        )
     return out

@@ -28,8 +28,12 @@ class Table:
 
     def where(self, row: int | None = None, column: str | None = None) -> dict[str, Any]:
         """Location keywords for a Problem: file, sheet, row number and column of `rows[row]`."""
-        return {"file": self.file, "sheet": self.sheet,
-                "row": 1 if row is None else self.row_numbers[row], "column": column}
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": 1 if row is None else self.row_numbers[row],
+            "column": column,
+        }
 
 
 def _problem(code: str, vi: str, en: str, file: str, **extra: Any) -> CertifyError:
@@ -61,9 +65,18 @@ def _from_rows(file: str, sheet: str | None, raw: list[tuple[int, list[str]]]) -
         if not any(c.strip() for c in cells):
             continue  # blank line
         if len(cells) > width and any(c.strip() for c in cells[width:]):
-            extra.append(Problem(code="extra-cells", vi="Dòng có nhiều ô hơn dòng tiêu đề",
-                                 en="The row has more cells than the header", file=file, sheet=sheet,
-                                 row=number, expected=f"{width} cột/columns", found=f"{len(cells)}"))
+            extra.append(
+                Problem(
+                    code="extra-cells",
+                    vi="Dòng có nhiều ô hơn dòng tiêu đề",
+                    en="The row has more cells than the header",
+                    file=file,
+                    sheet=sheet,
+                    row=number,
+                    expected=f"{width} cột/columns",
+                    found=f"{len(cells)}",
+                )
+            )
             continue
         rows.append([c.strip() for c in cells[:width]] + [""] * (width - len(cells)))
         numbers.append(number)
@@ -99,8 +112,9 @@ def _read_xlsx(path: Path) -> Table:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
-        raise _problem("bad-xlsx", f"Không đọc được tệp XLSX: {exc}", f"Cannot read the XLSX file: {exc}",
-                       name) from None
+        raise _problem(
+            "bad-xlsx", f"Không đọc được tệp XLSX: {exc}", f"Cannot read the XLSX file: {exc}", name
+        ) from None
     try:
         sheet = book.worksheets[0]
         raw = [(k + 1, [_cell_text(v) for v in row]) for k, row in enumerate(sheet.iter_rows(values_only=True))]
@@ -114,10 +128,22 @@ def read_table(path: Path) -> Table:
     if not path.is_file():
         raise _problem("no-file", "Không tìm thấy tệp", "File not found", name)
     if path.suffix.lower() not in SUFFIXES:
-        raise _problem("bad-file-type", "Loại tệp không được hỗ trợ", "Unsupported file type", name,
-                       expected=".csv hoặc/or .xlsx", found=path.suffix or "(không có đuôi/no suffix)")
+        raise _problem(
+            "bad-file-type",
+            "Loại tệp không được hỗ trợ",
+            "Unsupported file type",
+            name,
+            expected=".csv hoặc/or .xlsx",
+            found=path.suffix or "(không có đuôi/no suffix)",
+        )
     size = path.stat().st_size
     if size > MAX_TABLE_BYTES:
-        raise _problem("file-too-large", "Tệp quá lớn", "File too large", name,
-                       expected=f"≤ {MAX_TABLE_BYTES} bytes", found=f"{size} bytes")
+        raise _problem(
+            "file-too-large",
+            "Tệp quá lớn",
+            "File too large",
+            name,
+            expected=f"≤ {MAX_TABLE_BYTES} bytes",
+            found=f"{size} bytes",
+        )
     return _read_csv(path) if path.suffix.lower() == ".csv" else _read_xlsx(path)

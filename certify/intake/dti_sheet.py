@@ -27,8 +27,21 @@ def add_dti_sheet(wb: Workbook, session: Session, cycle: Cycle) -> None:
     rows = ranking(session, cycle.id)
     ws = wb.create_sheet("DTI")
     indices = [f"{i.code}. {i.name} (tối đa {i.max_points:g})" for i in fw.indices]
-    header = ["Hạng", "Mã đơn vị", "Tên đơn vị", "Huyện (trước 01/7/2025)", "Nhóm", "Điểm", "Điểm tối đa",
-              "Giá trị DTI", "Xếp loại", *indices, "Giá trị năm trước", "Thay đổi", "Tính từ đơn vị (năm trước)"]
+    header = [
+        "Hạng",
+        "Mã đơn vị",
+        "Tên đơn vị",
+        "Huyện (trước 01/7/2025)",
+        "Nhóm",
+        "Điểm",
+        "Điểm tối đa",
+        "Giá trị DTI",
+        "Xếp loại",
+        *indices,
+        "Giá trị năm trước",
+        "Thay đổi",
+        "Tính từ đơn vị (năm trước)",
+    ]
     ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -36,12 +49,26 @@ def add_dti_sheet(wb: Workbook, session: Session, cycle: Cycle) -> None:
     for r in rows:
         prev: dict[str, Any] | None = r["previous"]
         points = [_round(r["detail"]["indices"][i.code]["points"], POINT_DECIMALS) for i in fw.indices]
-        ws.append([safe_cell(v) for v in (
-            r["rank"], r["unit"], r["name"], ", ".join(r["districts"]), r["group"],
-            _round(r["points"], POINT_DECIMALS), _round(r["max_points"], POINT_DECIMALS),
-            _round(r["value"], VALUE_DECIMALS), r["band"], *points,
-            _round(prev["value"], VALUE_DECIMALS) if prev else None, _round(r["change"], VALUE_DECIMALS),
-            ", ".join(prev["units"]) if prev else None)])
+        ws.append(
+            [
+                safe_cell(v)
+                for v in (
+                    r["rank"],
+                    r["unit"],
+                    r["name"],
+                    ", ".join(r["districts"]),
+                    r["group"],
+                    _round(r["points"], POINT_DECIMALS),
+                    _round(r["max_points"], POINT_DECIMALS),
+                    _round(r["value"], VALUE_DECIMALS),
+                    r["band"],
+                    *points,
+                    _round(prev["value"], VALUE_DECIMALS) if prev else None,
+                    _round(r["change"], VALUE_DECIMALS),
+                    ", ".join(prev["units"]) if prev else None,
+                )
+            ]
+        )
         line = ws.max_row
         for col in (6, 7, *range(first_index, first_index + len(indices))):
             ws.cell(line, col).number_format = POINTS_FORMAT

@@ -23,11 +23,33 @@ from certify.store.dti_results import dti_cycles
 from certify.store.models import AdminUnit, Cycle, Submission
 from certify.store.workflow import STATE_VI, State
 
-RESULT_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Trạng thái", "Mức đạt", "Mã mức", "Mức tiếp theo",
-                  "Số tiêu chí còn thiếu", "Số quyết định", "Ngày quyết định", "Người ký", "Cơ sở",
-                  "Mã băm bộ tiêu chí", "Mã băm dữ liệu", "Thời điểm chứng nhận"]
-GAP_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Mức tiếp theo", "Mã tiêu chí", "Tiêu chí", "Hiện tại", "Yêu cầu",
-               "Khoảng cách", "Cơ quan chủ trì"]
+RESULT_HEADERS = [
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Trạng thái",
+    "Mức đạt",
+    "Mã mức",
+    "Mức tiếp theo",
+    "Số tiêu chí còn thiếu",
+    "Số quyết định",
+    "Ngày quyết định",
+    "Người ký",
+    "Cơ sở",
+    "Mã băm bộ tiêu chí",
+    "Mã băm dữ liệu",
+    "Thời điểm chứng nhận",
+]
+GAP_HEADERS = [
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Mức tiếp theo",
+    "Mã tiêu chí",
+    "Tiêu chí",
+    "Hiện tại",
+    "Yêu cầu",
+    "Khoảng cách",
+    "Cơ quan chủ trì",
+]
 
 
 def _row(ws: Any, values: list[Any]) -> None:
@@ -54,9 +76,14 @@ def export_cycle(session: Session, cycle_id: int, path: Path) -> Path:
     if dti is not None:
         add_dti_sheet(wb, session, dti)
     meta = wb.create_sheet("Thông tin")
-    for k, v in (("Kỳ đánh giá", cycle.id), ("Năm", cycle.year), ("Cấp", cycle.tier),
-                 ("Bộ tiêu chí", f"{cycle.framework_id}@{cycle.framework_version}"),
-                 ("Mã băm bộ tiêu chí", cycle.framework_hash), ("Bản đồ đơn vị", cycle.unit_map)):
+    for k, v in (
+        ("Kỳ đánh giá", cycle.id),
+        ("Năm", cycle.year),
+        ("Cấp", cycle.tier),
+        ("Bộ tiêu chí", f"{cycle.framework_id}@{cycle.framework_version}"),
+        ("Mã băm bộ tiêu chí", cycle.framework_hash),
+        ("Bản đồ đơn vị", cycle.unit_map),
+    ):
         _row(meta, [k, v])
     if dti is not None and dti is not cycle:
         _row(meta, ["Kỳ DTI (trang «DTI»)", f"{dti.id}: {dti.framework_id}@{dti.framework_version}"])
@@ -73,21 +100,68 @@ def _level_sheets(session: Session, cycle: Cycle, wb: Workbook, ws: Any) -> None
     for row in (ws, gaps):
         for cell in row[1]:
             cell.font = Font(bold=True)
-    subs = session.scalars(select(Submission).join(AdminUnit).where(
-        Submission.cycle_id == cycle.id, Submission.state != State.DELETED.value).order_by(AdminUnit.code))
+    subs = session.scalars(
+        select(Submission)
+        .join(AdminUnit)
+        .where(Submission.cycle_id == cycle.id, Submission.state != State.DELETED.value)
+        .order_by(AdminUnit.code)
+    )
     for sub in subs:
         cert = current_certification(session, sub.id)
         unit = sub.unit
         if cert is None:
-            _row(ws, [unit.code, unit.name, STATE_VI[State(sub.state)], None, None, None, None,
-                      sub.decision_number, sub.decision_date, sub.signer, None, cycle.framework_hash, None, None])
+            _row(
+                ws,
+                [
+                    unit.code,
+                    unit.name,
+                    STATE_VI[State(sub.state)],
+                    None,
+                    None,
+                    None,
+                    None,
+                    sub.decision_number,
+                    sub.decision_date,
+                    sub.signer,
+                    None,
+                    cycle.framework_hash,
+                    None,
+                    None,
+                ],
+            )
             continue
         result, gap = cert.result, cert.gap
-        _row(ws, [unit.code, unit.name, STATE_VI[State(sub.state)], cert.level_name, cert.level,
-                  result.get("next_level"), len(result.get("why_not_next", [])), sub.decision_number,
-                  sub.decision_date, sub.signer, cert.basis, cert.framework_hash, cert.input_hash,
-                  cert.certified_at.replace(tzinfo=None)])
+        _row(
+            ws,
+            [
+                unit.code,
+                unit.name,
+                STATE_VI[State(sub.state)],
+                cert.level_name,
+                cert.level,
+                result.get("next_level"),
+                len(result.get("why_not_next", [])),
+                sub.decision_number,
+                sub.decision_date,
+                sub.signer,
+                cert.basis,
+                cert.framework_hash,
+                cert.input_hash,
+                cert.certified_at.replace(tzinfo=None),
+            ],
+        )
         for item in gap.get("items", []):  # what stands between the unit and its next level
-            _row(gaps, [unit.code, unit.name, item.get("level"), item.get("criterion"),
-                        item.get("name"), item.get("current_text"), item.get("requirement_text"),
-                        item.get("gap_text"), item.get("agency")])
+            _row(
+                gaps,
+                [
+                    unit.code,
+                    unit.name,
+                    item.get("level"),
+                    item.get("criterion"),
+                    item.get("name"),
+                    item.get("current_text"),
+                    item.get("requirement_text"),
+                    item.get("gap_text"),
+                    item.get("agency"),
+                ],
+            )

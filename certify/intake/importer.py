@@ -43,9 +43,15 @@ class ImportResult:
         return not self.problems
 
     def to_dict(self) -> dict[str, Any]:
-        return {"cycle_id": self.cycle_id, "files": self.files, "units_written": self.units_written,
-                "values_written": self.values_written, "batch_id": self.batch_id,
-                "rejected_units": self.rejected_units, "problems": [p.to_dict() for p in self.problems]}
+        return {
+            "cycle_id": self.cycle_id,
+            "files": self.files,
+            "units_written": self.units_written,
+            "values_written": self.values_written,
+            "batch_id": self.batch_id,
+            "rejected_units": self.rejected_units,
+            "problems": [p.to_dict() for p in self.problems],
+        }
 
 
 def _expect(session: Session, cycle: Cycle, catalog: Catalog | None) -> Expect:
@@ -54,9 +60,13 @@ def _expect(session: Session, cycle: Cycle, catalog: Catalog | None) -> Expect:
     return Expect(fw, cycle.framework_hash, cycle.year, s.max_upload_bytes, s.max_unzipped_bytes)
 
 
-def validate_files(session: Session, cycle: Cycle, files: Sequence[Path], catalog: Catalog | None = None,
-                   progress: Progress | None = None) -> tuple[list[tuple[ParsedUnit, AdminUnit]], list[Problem],
-                                                              list[str]]:
+def validate_files(
+    session: Session,
+    cycle: Cycle,
+    files: Sequence[Path],
+    catalog: Catalog | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[tuple[ParsedUnit, AdminUnit]], list[Problem], list[str]]:
     """Read and check everything; returns the valid units (with their database unit), problems, rejected codes."""
     exp = _expect(session, cycle, catalog)
     parsed: list[ParsedFile] = []
@@ -65,8 +75,12 @@ def validate_files(session: Session, cycle: Cycle, files: Sequence[Path], catalo
         if progress:
             progress("read", i, len(files))
     units = {u.code: u for u in session.scalars(select(AdminUnit).where(AdminUnit.map == cycle.unit_map))}
-    states = {code: state for code, state in session.execute(
-        select(AdminUnit.code, Submission.state).join(Submission).where(Submission.cycle_id == cycle.id))}
+    states = {
+        code: state
+        for code, state in session.execute(
+            select(AdminUnit.code, Submission.state).join(Submission).where(Submission.cycle_id == cycle.id)
+        )
+    }
     problems: list[Problem] = []
     valid: list[tuple[ParsedUnit, AdminUnit]] = []
     rejected: list[str] = []
@@ -79,25 +93,52 @@ def validate_files(session: Session, cycle: Cycle, files: Sequence[Path], catalo
             where = {"row": unit.row, "column": "A"} if unit.row else {"row": 3, "column": "C"}
             db_unit = units.get(unit.code)
             if db_unit is None:
-                own.append(unit.problem("unknown-unit", f"Không có đơn vị hành chính mã {unit.code}",
-                                        f"No administrative unit with code {unit.code}",
-                                        expected=f"mã {cycle.tier} ({cycle.unit_map})", found=unit.code, **where))
+                own.append(
+                    unit.problem(
+                        "unknown-unit",
+                        f"Không có đơn vị hành chính mã {unit.code}",
+                        f"No administrative unit with code {unit.code}",
+                        expected=f"mã {cycle.tier} ({cycle.unit_map})",
+                        found=unit.code,
+                        **where,
+                    )
+                )
             elif db_unit.tier != cycle.tier:
-                own.append(unit.problem("wrong-tier", f"Đơn vị {unit.code} ({db_unit.name}) không thuộc cấp của kỳ "
-                                        "đánh giá", f"Unit {unit.code} ({db_unit.name}) is not of the cycle's tier",
-                                        expected=cycle.tier, found=db_unit.tier, **where))
+                own.append(
+                    unit.problem(
+                        "wrong-tier",
+                        f"Đơn vị {unit.code} ({db_unit.name}) không thuộc cấp của kỳ đánh giá",
+                        f"Unit {unit.code} ({db_unit.name}) is not of the cycle's tier",
+                        expected=cycle.tier,
+                        found=db_unit.tier,
+                        **where,
+                    )
+                )
             if unit.code in seen:
-                own.append(unit.problem("duplicate-unit", f"Đơn vị {unit.code} xuất hiện hai lần",
-                                        f"Unit {unit.code} appears twice", expected="một lần (once)",
-                                        found=f"cũng có ở / also in {seen[unit.code]}", **where))
+                own.append(
+                    unit.problem(
+                        "duplicate-unit",
+                        f"Đơn vị {unit.code} xuất hiện hai lần",
+                        f"Unit {unit.code} appears twice",
+                        expected="một lần (once)",
+                        found=f"cũng có ở / also in {seen[unit.code]}",
+                        **where,
+                    )
+                )
             else:
                 seen[unit.code] = f"{unit.file}" + (f" dòng/row {unit.row}" if unit.row else "")
             state = states.get(unit.code)
             if state is not None and State(state) not in SELF_EDITABLE:
-                own.append(unit.problem("already-submitted", f"Hồ sơ đơn vị {unit.code} đang ở trạng thái "
-                                        f"«{STATE_VI[State(state)]}», không nhập lại được",
-                                        f"Unit {unit.code} is '{state}' and cannot be re-imported",
-                                        expected="draft | returned", found=state, **where))
+                own.append(
+                    unit.problem(
+                        "already-submitted",
+                        f"Hồ sơ đơn vị {unit.code} đang ở trạng thái «{STATE_VI[State(state)]}», không nhập lại được",
+                        f"Unit {unit.code} is '{state}' and cannot be re-imported",
+                        expected="draft | returned",
+                        found=state,
+                        **where,
+                    )
+                )
             problems += [p for p in own if p not in pf.problems]
             if own or file_level:
                 rejected.append(unit.code)
@@ -106,8 +147,16 @@ def validate_files(session: Session, cycle: Cycle, files: Sequence[Path], catalo
     return valid, problems, rejected
 
 
-def import_files(session: Session, cycle_id: int, files: Sequence[Path], actor: str, *, partial: bool = False,
-                 catalog: Catalog | None = None, progress: Progress | None = None) -> ImportResult:
+def import_files(
+    session: Session,
+    cycle_id: int,
+    files: Sequence[Path],
+    actor: str,
+    *,
+    partial: bool = False,
+    catalog: Catalog | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Validate all files, then write (all, or with `partial` the valid units) in the caller's transaction."""
     cycle = get_cycle(session, cycle_id)
     valid, problems, rejected = validate_files(session, cycle, files, catalog, progress)
@@ -121,7 +170,7 @@ def import_files(session: Session, cycle_id: int, files: Sequence[Path], actor: 
     existing = {s.unit_id: s for s in session.scalars(select(Submission).where(Submission.cycle_id == cycle.id))}
     done = 0
     for start in range(0, len(valid), CHUNK):
-        chunk = valid[start:start + CHUNK]
+        chunk = valid[start : start + CHUNK]
         result.values_written += _write_chunk(session, cycle, chunk, existing, actor, batch.id)
         done += len(chunk)
         result.units_written = done
@@ -130,8 +179,14 @@ def import_files(session: Session, cycle_id: int, files: Sequence[Path], actor: 
     return result
 
 
-def _write_chunk(session: Session, cycle: Cycle, chunk: list[tuple[ParsedUnit, AdminUnit]],
-                 existing: dict[int, Submission], actor: str, batch_id: int) -> int:
+def _write_chunk(
+    session: Session,
+    cycle: Cycle,
+    chunk: list[tuple[ParsedUnit, AdminUnit]],
+    existing: dict[int, Submission],
+    actor: str,
+    batch_id: int,
+) -> int:
     """New units are written with bulk inserts (the yearly import is mostly new); re-imports go value by value."""
     now = dt.datetime.now(dt.UTC)
     written = 0
@@ -141,22 +196,62 @@ def _write_chunk(session: Session, cycle: Cycle, chunk: list[tuple[ParsedUnit, A
             written += set_values(session, existing[db_unit.id], SELF, unit.values, actor)
     if not fresh:
         return written
-    sub_rows = [{"cycle_id": cycle.id, "unit_id": a.id, "state": State.DRAFT.value, "import_batch_id": batch_id,
-                 "created_at": now, "updated_at": now, "version": 1} for _, a in fresh]
+    sub_rows = [
+        {
+            "cycle_id": cycle.id,
+            "unit_id": a.id,
+            "state": State.DRAFT.value,
+            "import_batch_id": batch_id,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        }
+        for _, a in fresh
+    ]
     ids = list(session.scalars(insert(Submission).returning(Submission.id, sort_by_parameter_order=True), sub_rows))
     values: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     for (unit, _), sub_id in zip(fresh, ids, strict=True):
-        events.append({"at": now, "actor": actor, "action": "import", "entity": "submission", "entity_id": sub_id,
-                       "submission_id": sub_id, "field": "state", "old": None, "new": State.DRAFT.value})
+        events.append(
+            {
+                "at": now,
+                "actor": actor,
+                "action": "import",
+                "entity": "submission",
+                "entity_id": sub_id,
+                "submission_id": sub_id,
+                "field": "state",
+                "old": None,
+                "new": State.DRAFT.value,
+            }
+        )
         for code, v in unit.values.items():
             fields = v.fields()
-            values.append({"submission_id": sub_id, "criterion": code, "kind": SELF, "updated_by": actor,
-                           "updated_at": now, **fields})
-            events.append({"at": now, "actor": actor, "action": "import", "entity": "entry_value", "entity_id": None,
-                           "submission_id": sub_id, "field": f"{SELF}:{code}", "old": None,
-                           "new": {k: (x.isoformat() if isinstance(x, dt.date) else x)
-                                   for k, x in fields.items() if x is not None}})
+            values.append(
+                {
+                    "submission_id": sub_id,
+                    "criterion": code,
+                    "kind": SELF,
+                    "updated_by": actor,
+                    "updated_at": now,
+                    **fields,
+                }
+            )
+            events.append(
+                {
+                    "at": now,
+                    "actor": actor,
+                    "action": "import",
+                    "entity": "entry_value",
+                    "entity_id": None,
+                    "submission_id": sub_id,
+                    "field": f"{SELF}:{code}",
+                    "old": None,
+                    "new": {
+                        k: (x.isoformat() if isinstance(x, dt.date) else x) for k, x in fields.items() if x is not None
+                    },
+                }
+            )
     if values:
         session.execute(insert(EntryValue), values)
     session.execute(insert(AuditEvent), events)
@@ -181,16 +276,27 @@ def infer_cycle(session: Session, files: Sequence[Path]) -> int:
             wb.close()
         except Exception:  # unreadable here: validation will report it with its cycle
             continue
-        q = select(Cycle).where(Cycle.framework_id == meta.get("framework_id"),
-                                Cycle.framework_version == str(meta.get("framework_version")))
+        q = select(Cycle).where(
+            Cycle.framework_id == meta.get("framework_id"),
+            Cycle.framework_version == str(meta.get("framework_version")),
+        )
         if meta.get("year"):
             q = q.where(Cycle.year == meta["year"])
         found = list(session.scalars(q))
         if len(found) == 1:
             return found[0].id
-        raise CertifyError.one("which-cycle", "Không xác định được kỳ đánh giá của phiếu: hãy ghi --cycle",
-                               "Cannot tell which cycle the forms belong to: give --cycle",
-                               file=str(path), expected="--cycle ID",
-                               found=", ".join(str(c.id) for c in found) or "không có kỳ phù hợp (no matching cycle)")
-    raise CertifyError.one("which-cycle", "Không xác định được kỳ đánh giá: hãy ghi --cycle",
-                           "Cannot tell which cycle: give --cycle", expected="--cycle ID", found="")
+        raise CertifyError.one(
+            "which-cycle",
+            "Không xác định được kỳ đánh giá của phiếu: hãy ghi --cycle",
+            "Cannot tell which cycle the forms belong to: give --cycle",
+            file=str(path),
+            expected="--cycle ID",
+            found=", ".join(str(c.id) for c in found) or "không có kỳ phù hợp (no matching cycle)",
+        )
+    raise CertifyError.one(
+        "which-cycle",
+        "Không xác định được kỳ đánh giá: hãy ghi --cycle",
+        "Cannot tell which cycle: give --cycle",
+        expected="--cycle ID",
+        found="",
+    )

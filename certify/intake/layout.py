@@ -17,8 +17,17 @@ YEAR_CELL = "C5"
 UNIT_HEADER_ROW = 7
 
 FIXED_HEADERS = ["Mã tiêu chí", "Tiêu chí", "Loại chỉ tiêu", "Đơn vị tính"]
-INPUT_HEADERS = ["Giá trị", "Tử số", "Mẫu số", "Không áp dụng", "Giải trình / lý do", "Số hiệu văn bản",
-                 "Ngày văn bản", "Trích yếu", "Tệp / đường dẫn"]
+INPUT_HEADERS = [
+    "Giá trị",
+    "Tử số",
+    "Mẫu số",
+    "Không áp dụng",
+    "Giải trình / lý do",
+    "Số hiệu văn bản",
+    "Ngày văn bản",
+    "Trích yếu",
+    "Tệp / đường dẫn",
+]
 INPUT_KEYS = ["value", "numerator", "denominator", "na", "explanation", "document", "date", "summary", "file"]
 
 # Province sheet: one row per unit, one column per criterion (value only).

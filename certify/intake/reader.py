@@ -78,8 +78,9 @@ def _number(raw: Any, whole: bool) -> float:
         try:
             value = float(text.replace(",", ".")) if text.count(",") <= 1 and "." not in text else float(text)
         except ValueError:
-            raise _Bad("text-in-number", "ô số chứa chữ", "text in a number cell",
-                       "số nguyên" if whole else "số/number", raw) from None
+            raise _Bad(
+                "text-in-number", "ô số chứa chữ", "text in a number cell", "số nguyên" if whole else "số/number", raw
+            ) from None
     if value < 0:
         raise _Bad("negative", "không được âm", "must not be negative", "≥ 0", raw)
     if whole and value != int(value):
@@ -100,13 +101,17 @@ def _value(raw: Any, kind: IndicatorType) -> Any:
     if kind is IndicatorType.RATIO and isinstance(raw, str) and raw.strip().endswith("%"):
         pct = _number(raw.strip()[:-1], whole=False)
         if pct > 100:
-            raise _Bad("percent-above-100", "tỷ lệ phần trăm lớn hơn 100%", "a percentage above 100%", "0% … 100%",
-                       raw)
+            raise _Bad("percent-above-100", "tỷ lệ phần trăm lớn hơn 100%", "a percentage above 100%", "0% … 100%", raw)
         return f"{pct:g}%"
     value = _number(raw, whole=kind is IndicatorType.COUNT)
     if kind is IndicatorType.RATIO and value > 1:
-        raise _Bad("ratio-above-one", "tỷ lệ phải từ 0 đến 1 (hoặc ghi «85%»)",
-                   "a ratio must be between 0 and 1 (or written '85%')", "0 … 1 (0% … 100%)", raw)
+        raise _Bad(
+            "ratio-above-one",
+            "tỷ lệ phải từ 0 đến 1 (hoặc ghi «85%»)",
+            "a ratio must be between 0 and 1 (or written '85%')",
+            "0 … 1 (0% … 100%)",
+            raw,
+        )
     return value
 
 
@@ -148,27 +153,56 @@ def _unit_code(raw: Any, tier: Tier) -> str | None:
 
 def _meta(wb: Book, file: str) -> tuple[dict[str, Any], list[Problem]]:
     if L.META_SHEET not in wb.sheetnames:
-        return {}, [Problem(code="not-a-form", vi="Tệp không phải phiếu do certify tạo (thiếu trang _meta)",
-                            en="Not a form made by certify (no _meta sheet)", file=file, sheet=L.META_SHEET,
-                            expected="phiếu tạo bằng «certify template»", found=", ".join(wb.sheetnames))]
-    meta = {str(r[0].value): (r[1].value if len(r) > 1 and r[1] is not None else None)
-            for r in wb.rows(L.META_SHEET) if r and r[0] is not None}
+        return {}, [
+            Problem(
+                code="not-a-form",
+                vi="Tệp không phải phiếu do certify tạo (thiếu trang _meta)",
+                en="Not a form made by certify (no _meta sheet)",
+                file=file,
+                sheet=L.META_SHEET,
+                expected="phiếu tạo bằng «certify template»",
+                found=", ".join(wb.sheetnames),
+            )
+        ]
+    meta = {
+        str(r[0].value): (r[1].value if len(r) > 1 and r[1] is not None else None)
+        for r in wb.rows(L.META_SHEET)
+        if r and r[0] is not None
+    }
     return meta, []
 
 
 def _check_meta(meta: dict[str, Any], exp: Expect, file: str) -> list[Problem]:
     fw = exp.fw
-    if meta.get("framework_id") != fw.id or str(meta.get("framework_version")) != fw.version \
-            or meta.get("framework_hash") != exp.framework_hash:
-        return [Problem(code="other-framework-version",
-                        vi="Phiếu được tạo cho bộ tiêu chí hoặc phiên bản khác với kỳ đánh giá",
-                        en="The form was made for another framework or version than the cycle's",
-                        file=file, sheet=L.META_SHEET, expected=f"{fw.ref} ({exp.framework_hash[:19]}…)",
-                        found=f"{meta.get('framework_id')}@{meta.get('framework_version')} "
-                              f"({str(meta.get('framework_hash'))[:19]}…)")]
+    if (
+        meta.get("framework_id") != fw.id
+        or str(meta.get("framework_version")) != fw.version
+        or meta.get("framework_hash") != exp.framework_hash
+    ):
+        return [
+            Problem(
+                code="other-framework-version",
+                vi="Phiếu được tạo cho bộ tiêu chí hoặc phiên bản khác với kỳ đánh giá",
+                en="The form was made for another framework or version than the cycle's",
+                file=file,
+                sheet=L.META_SHEET,
+                expected=f"{fw.ref} ({exp.framework_hash[:19]}…)",
+                found=f"{meta.get('framework_id')}@{meta.get('framework_version')} "
+                f"({str(meta.get('framework_hash'))[:19]}…)",
+            )
+        ]
     if exp.year is not None and meta.get("year") not in (None, exp.year):
-        return [Problem(code="other-year", vi="Phiếu của năm khác", en="The form is for another year", file=file,
-                        sheet=L.META_SHEET, expected=str(exp.year), found=str(meta.get("year")))]
+        return [
+            Problem(
+                code="other-year",
+                vi="Phiếu của năm khác",
+                en="The form is for another year",
+                file=file,
+                sheet=L.META_SHEET,
+                expected=str(exp.year),
+                found=str(meta.get("year")),
+            )
+        ]
     return []
 
 
@@ -180,9 +214,20 @@ def read_form(path: Path, exp: Expect) -> ParsedFile:
     try:
         wb = Book(path)
     except Exception as exc:  # a damaged zip or XML can fail in many ways
-        return ParsedFile(path, [], [Problem(code="unreadable", vi="Không đọc được tệp Excel",
-                                             en="The Excel file cannot be read", file=file,
-                                             expected="Excel .xlsx", found=f"{type(exc).__name__}: {exc}"[:120])])
+        return ParsedFile(
+            path,
+            [],
+            [
+                Problem(
+                    code="unreadable",
+                    vi="Không đọc được tệp Excel",
+                    en="The Excel file cannot be read",
+                    file=file,
+                    expected="Excel .xlsx",
+                    found=f"{type(exc).__name__}: {exc}"[:120],
+                )
+            ],
+        )
     try:
         meta, problems = _meta(wb, file)
         if not problems:
@@ -192,15 +237,40 @@ def read_form(path: Path, exp: Expect) -> ParsedFile:
         form = meta.get("form")
         sheet = L.PROVINCE_SHEET if form == "province" else L.UNIT_SHEET
         if sheet not in wb.sheetnames:
-            return ParsedFile(path, [], [Problem(
-                code="sheet-missing", vi=f"Không có trang tính «{sheet}» (bị đổi tên hoặc xóa)",
-                en=f"Sheet '{sheet}' is missing (renamed or deleted)", file=file, sheet=sheet,
-                expected=sheet, found=", ".join(n for n in wb.sheetnames if n != L.META_SHEET))], meta)
+            return ParsedFile(
+                path,
+                [],
+                [
+                    Problem(
+                        code="sheet-missing",
+                        vi=f"Không có trang tính «{sheet}» (bị đổi tên hoặc xóa)",
+                        en=f"Sheet '{sheet}' is missing (renamed or deleted)",
+                        file=file,
+                        sheet=sheet,
+                        expected=sheet,
+                        found=", ".join(n for n in wb.sheetnames if n != L.META_SHEET),
+                    )
+                ],
+                meta,
+            )
         merged = merged_ranges(path, wb.sheets[sheet])
         if merged:
-            return ParsedFile(path, [], [Problem(
-                code="merged-cells", vi="Phiếu có ô bị gộp", en="The form has merged cells", file=file,
-                sheet=sheet, expected="không gộp ô (no merged cells)", found=", ".join(merged[:5]))], meta)
+            return ParsedFile(
+                path,
+                [],
+                [
+                    Problem(
+                        code="merged-cells",
+                        vi="Phiếu có ô bị gộp",
+                        en="The form has merged cells",
+                        file=file,
+                        sheet=sheet,
+                        expected="không gộp ô (no merged cells)",
+                        found=", ".join(merged[:5]),
+                    )
+                ],
+                meta,
+            )
         rows: list[list[Any]] = list(wb.rows(sheet))
     finally:
         wb.close()
@@ -213,8 +283,9 @@ def read_form(path: Path, exp: Expect) -> ParsedFile:
     return ParsedFile(path, units, problems, meta)
 
 
-def _filled_cell(rows: list[list[Any]], r: int, col: int, file: str, sheet: str,
-                 problems: list[Problem]) -> tuple[Any | None, str]:
+def _filled_cell(
+    rows: list[list[Any]], r: int, col: int, file: str, sheet: str, problems: list[Problem]
+) -> tuple[Any | None, str]:
     """The cell at (r, col) if it holds a typed value; None for a blank cell, or for a formula
     (reported: forms must carry values, a formula's cached result may be stale or absent)."""
     cell = _cell_at(rows, r, col)
@@ -222,9 +293,19 @@ def _filled_cell(rows: list[list[Any]], r: int, col: int, file: str, sheet: str,
     if cell is None or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
         return None, letter
     if _is_formula(cell):
-        problems.append(Problem(code="formula", vi="Ô chứa công thức thay vì giá trị",
-                                en="The cell holds a formula instead of a value", file=file, sheet=sheet,
-                                row=r, column=letter, expected="giá trị (a value)", found=_shown(cell.value)))
+        problems.append(
+            Problem(
+                code="formula",
+                vi="Ô chứa công thức thay vì giá trị",
+                en="The cell holds a formula instead of a value",
+                file=file,
+                sheet=sheet,
+                row=r,
+                column=letter,
+                expected="giá trị (a value)",
+                found=_shown(cell.value),
+            )
+        )
         return None, letter
     return cell, letter
 
@@ -236,13 +317,25 @@ def _cell_at(rows: list[list[Any]], r: int, c: int) -> Any:
 
 
 def _header_problems(rows: list[list[Any]], row: int, expected: list[str], file: str, sheet: str) -> list[Problem]:
-    found = [(_cell_at(rows, row, c + 1).value if _cell_at(rows, row, c + 1) is not None else None)
-             for c in range(len(expected))]
+    found = [
+        (_cell_at(rows, row, c + 1).value if _cell_at(rows, row, c + 1) is not None else None)
+        for c in range(len(expected))
+    ]
     for c, (want, got) in enumerate(zip(expected, found, strict=True)):
         if (str(got).strip() if got is not None else None) != want:
-            return [Problem(code="columns-moved", vi="Cột bị di chuyển, chèn hoặc xóa", en="Columns were moved, "
-                            "inserted or deleted", file=file, sheet=sheet, row=row, column=get_column_letter(c + 1),
-                            expected=want, found=_shown(got) if got is not None else "(trống/empty)")]
+            return [
+                Problem(
+                    code="columns-moved",
+                    vi="Cột bị di chuyển, chèn hoặc xóa",
+                    en="Columns were moved, inserted or deleted",
+                    file=file,
+                    sheet=sheet,
+                    row=row,
+                    column=get_column_letter(c + 1),
+                    expected=want,
+                    found=_shown(got) if got is not None else "(trống/empty)",
+                )
+            ]
     return []
 
 
@@ -255,9 +348,19 @@ def _read_unit(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[Pars
     code = _unit_code(code_cell.value if code_cell is not None else None, fw.tier)
     name_cell = _cell_at(rows, 4, 3)
     if code is None:
-        problems.append(Problem(code="no-unit-code", vi="Chưa ghi mã đơn vị", en="The unit code is missing",
-                                file=file, sheet=sheet, row=3, column="C", expected="mã thống kê (GSO code)",
-                                found="(trống/empty)"))
+        problems.append(
+            Problem(
+                code="no-unit-code",
+                vi="Chưa ghi mã đơn vị",
+                en="The unit code is missing",
+                file=file,
+                sheet=sheet,
+                row=3,
+                column="C",
+                expected="mã thống kê (GSO code)",
+                found="(trống/empty)",
+            )
+        )
     cols = L.input_columns(fw)
     unit = ParsedUnit(file, sheet, None, code or "", _text(name_cell.value if name_cell is not None else None), {})
     seen: dict[str, int] = {}
@@ -268,14 +371,34 @@ def _read_unit(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[Pars
             continue
         crit = fw.criterion_by_code.get(crit_code)
         if crit is None or crit.indicator is None:
-            problems.append(Problem(code="unknown-criterion", vi="Mã tiêu chí không có trong bộ tiêu chí",
-                                    en="Unknown criterion code", file=file, sheet=sheet, row=r, column="A",
-                                    expected=f"mã của {fw.ref}", found=crit_code))
+            problems.append(
+                Problem(
+                    code="unknown-criterion",
+                    vi="Mã tiêu chí không có trong bộ tiêu chí",
+                    en="Unknown criterion code",
+                    file=file,
+                    sheet=sheet,
+                    row=r,
+                    column="A",
+                    expected=f"mã của {fw.ref}",
+                    found=crit_code,
+                )
+            )
             continue
         if crit_code in seen:
-            problems.append(Problem(code="duplicate-criterion", vi="Tiêu chí bị lặp", en="Criterion repeated",
-                                    file=file, sheet=sheet, row=r, column="A",
-                                    expected=f"một dòng (dòng {seen[crit_code]})", found=crit_code))
+            problems.append(
+                Problem(
+                    code="duplicate-criterion",
+                    vi="Tiêu chí bị lặp",
+                    en="Criterion repeated",
+                    file=file,
+                    sheet=sheet,
+                    row=r,
+                    column="A",
+                    expected=f"một dòng (dòng {seen[crit_code]})",
+                    found=crit_code,
+                )
+            )
             continue
         seen[crit_code] = r
         cells: dict[str, Any] = {}
@@ -296,9 +419,19 @@ def _read_unit(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[Pars
                 else:
                     cells[key] = _text(cell.value)
             except _Bad as bad:
-                problems.append(Problem(code=bad.code, vi=f"Tiêu chí {crit_code}: {bad.vi}",
-                                        en=f"Criterion {crit_code}: {bad.en}", file=file, sheet=sheet, row=r,
-                                        column=letter, expected=bad.expected, found=_shown(bad.found)))
+                problems.append(
+                    Problem(
+                        code=bad.code,
+                        vi=f"Tiêu chí {crit_code}: {bad.vi}",
+                        en=f"Criterion {crit_code}: {bad.en}",
+                        file=file,
+                        sheet=sheet,
+                        row=r,
+                        column=letter,
+                        expected=bad.expected,
+                        found=_shown(bad.found),
+                    )
+                )
         raw: Any = None
         if cells.get("na") is True:
             raw = {"not_applicable": True, "reason": cells.get("explanation")}
@@ -308,8 +441,14 @@ def _read_unit(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[Pars
             raw = cells["value"]
         if raw is None and not any(k in cells for k in ("explanation", "document", "summary", "file")):
             continue
-        unit.values[crit_code] = ValueInput(raw, cells.get("explanation"), cells.get("document"), cells.get("date"),
-                                            cells.get("summary"), cells.get("file"))
+        unit.values[crit_code] = ValueInput(
+            raw,
+            cells.get("explanation"),
+            cells.get("document"),
+            cells.get("date"),
+            cells.get("summary"),
+            cells.get("file"),
+        )
     return ([unit] if code else []), problems
 
 
@@ -337,9 +476,19 @@ def _read_province(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[
             try:
                 unit.values[crit_code] = ValueInput(_value(cell.value, crit.indicator.type))
             except _Bad as bad:
-                problems.append(Problem(code=bad.code, vi=f"Đơn vị {code}, tiêu chí {crit_code}: {bad.vi}",
-                                        en=f"Unit {code}, criterion {crit_code}: {bad.en}", file=file, sheet=sheet,
-                                        row=r, column=letter, expected=bad.expected, found=_shown(bad.found)))
+                problems.append(
+                    Problem(
+                        code=bad.code,
+                        vi=f"Đơn vị {code}, tiêu chí {crit_code}: {bad.vi}",
+                        en=f"Unit {code}, criterion {crit_code}: {bad.en}",
+                        file=file,
+                        sheet=sheet,
+                        row=r,
+                        column=letter,
+                        expected=bad.expected,
+                        found=_shown(bad.found),
+                    )
+                )
         units.append(unit)
     return units, problems
 
@@ -348,8 +497,13 @@ def _bind_check(unit: ParsedUnit, exp: Expect) -> list[Problem]:
     """The assessment-file checks (numerator ≤ denominator, ratio ≤ 1, …), reported at the form's cells."""
     fw = exp.fw
     values = {k: v.value for k, v in unit.values.items() if v.value is not None}
-    a = Assessment(unit=unit.code or "?", tier=fw.tier, year=exp.year or 2000,
-                   framework=FrameworkRef(id=fw.id, version=fw.version), values=values)
+    a = Assessment(
+        unit=unit.code or "?",
+        tier=fw.tier,
+        year=exp.year or 2000,
+        framework=FrameworkRef(id=fw.id, version=fw.version),
+        values=values,
+    )
     try:
         bind(fw, a, name=unit.file)
     except CertifyError as exc:
@@ -358,7 +512,18 @@ def _bind_check(unit: ParsedUnit, exp: Expect) -> list[Problem]:
             crit = str(p.path[1]) if len(p.path) > 1 else ""
             key = str(p.path[2]) if len(p.path) > 2 else "value"
             row, col = unit.where.get((crit, key), unit.where.get((crit, "value"), (unit.row or 0, "")))
-            out.append(Problem(code=p.code, vi=p.vi, en=p.en, file=unit.file, sheet=unit.sheet, row=row or None,
-                               column=col or None, expected=p.expected, found=p.found))
+            out.append(
+                Problem(
+                    code=p.code,
+                    vi=p.vi,
+                    en=p.en,
+                    file=unit.file,
+                    sheet=unit.sheet,
+                    row=row or None,
+                    column=col or None,
+                    expected=p.expected,
+                    found=p.found,
+                )
+            )
         return out
     return []

@@ -46,14 +46,23 @@ def check_xlsx_file(path: Path, max_bytes: int, max_unzipped: int) -> list[Probl
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if total > max_unzipped or (total / packed > 200 and total > 10 * 1024 * 1024):
-        return bad("zip-bomb", "Nội dung giải nén quá lớn (nghi tệp «bom nén»)",
-                   "The uncompressed content is too large (suspected zip bomb)",
-                   f"≤ {max_unzipped:,} byte", f"{total:,} byte")
+        return bad(
+            "zip-bomb",
+            "Nội dung giải nén quá lớn (nghi tệp «bom nén»)",
+            "The uncompressed content is too large (suspected zip bomb)",
+            f"≤ {max_unzipped:,} byte",
+            f"{total:,} byte",
+        )
     names = {i.filename for i in infos}
     missing = [n for n in XLSX_REQUIRED if n not in names]
     if missing:
-        return bad("not-xlsx", "Không phải tệp Excel .xlsx", "Not an Excel .xlsx file", "Excel .xlsx",
-                   f"zip thiếu {', '.join(missing)}")
+        return bad(
+            "not-xlsx",
+            "Không phải tệp Excel .xlsx",
+            "Not an Excel .xlsx file",
+            "Excel .xlsx",
+            f"zip thiếu {', '.join(missing)}",
+        )
     return []
 
 

@@ -30,8 +30,15 @@ def cells_for(value: Any) -> dict[str, Any]:
     return {"value": value}
 
 
-def fill_unit_form(template: Path, out: Path, fw: LevelFramework, *, unit_code: str,
-                   values: Mapping[str, Any], unit_name: str | None = None) -> Path:
+def fill_unit_form(
+    template: Path,
+    out: Path,
+    fw: LevelFramework,
+    *,
+    unit_code: str,
+    values: Mapping[str, Any],
+    unit_name: str | None = None,
+) -> Path:
     wb = load_workbook(template)
     ws = wb[L.UNIT_SHEET]
     ws[L.UNIT_CODE_CELL] = unit_code

@@ -25,17 +25,28 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 def _levels(resolved: Resolved) -> LevelFramework:
     fw = resolved.framework
     if not isinstance(fw, LevelFramework):
-        raise CertifyError.one("not-levels", f"Bộ tiêu chí {fw.ref} không phải loại xếp mức",
-                               f"Framework {fw.ref} is not a level framework", found=fw.kind)
+        raise CertifyError.one(
+            "not-levels",
+            f"Bộ tiêu chí {fw.ref} không phải loại xếp mức",
+            f"Framework {fw.ref} is not a level framework",
+            found=fw.kind,
+        )
     return fw
 
 
 def _meta(wb: Workbook, resolved: Resolved, form: str, year: int | None, unit_map: str | None) -> None:
     fw = resolved.framework
     ws = wb.create_sheet(L.META_SHEET)
-    for row in (("form", form), ("framework_id", fw.id), ("framework_version", fw.version),
-                ("framework_hash", resolved.content_hash), ("tier", fw.tier.value),
-                ("year", year), ("unit_map", unit_map), ("template_version", L.TEMPLATE_VERSION)):
+    for row in (
+        ("form", form),
+        ("framework_id", fw.id),
+        ("framework_version", fw.version),
+        ("framework_hash", resolved.content_hash),
+        ("tier", fw.tier.value),
+        ("year", year),
+        ("unit_map", unit_map),
+        ("template_version", L.TEMPLATE_VERSION),
+    ):
         ws.append(list(row))
     ws.sheet_state = "hidden"  # a form of another version is recognised by these cells
     ws.protection.sheet = True
@@ -85,8 +96,15 @@ def _validation(ws: Worksheet, crit: Criterion, ref: str, dvs: dict[str, DataVal
     dvs[key].add(ref)
 
 
-def write_unit_form(resolved: Resolved, path: Path, *, unit_code: str | None = None, unit_name: str | None = None,
-                    year: int | None = None, unit_map: str | None = None) -> Path:
+def write_unit_form(
+    resolved: Resolved,
+    path: Path,
+    *,
+    unit_code: str | None = None,
+    unit_name: str | None = None,
+    year: int | None = None,
+    unit_map: str | None = None,
+) -> Path:
     fw = _levels(resolved)
     wb = Workbook()
     ws = wb.active
@@ -94,8 +112,11 @@ def write_unit_form(resolved: Resolved, path: Path, *, unit_code: str | None = N
     ws.title = L.UNIT_SHEET
     ws["A1"] = safe_cell(f"PHIẾU TỰ ĐÁNH GIÁ MỨC ĐỘ CHUYỂN ĐỔI SỐ — {fw.title}")
     ws["A1"].font = Font(bold=True, size=13)
-    for cell, label, value in ((L.UNIT_CODE_CELL, "Mã đơn vị (mã thống kê)", unit_code),
-                               (L.UNIT_NAME_CELL, "Tên đơn vị", unit_name), (L.YEAR_CELL, "Năm đánh giá", year)):
+    for cell, label, value in (
+        (L.UNIT_CODE_CELL, "Mã đơn vị (mã thống kê)", unit_code),
+        (L.UNIT_NAME_CELL, "Tên đơn vị", unit_name),
+        (L.YEAR_CELL, "Năm đánh giá", year),
+    ):
         ws.cell(row=ws[cell].row, column=1, value=label).font = HEAD
         ws[cell] = safe_cell(value)
         ws[cell].fill = INPUT_FILL
@@ -147,8 +168,14 @@ def write_unit_form(resolved: Resolved, path: Path, *, unit_code: str | None = N
     return path
 
 
-def write_province_sheet(resolved: Resolved, path: Path, units: Sequence[tuple[str, str]], *,
-                         year: int | None = None, unit_map: str | None = None) -> Path:
+def write_province_sheet(
+    resolved: Resolved,
+    path: Path,
+    units: Sequence[tuple[str, str]],
+    *,
+    year: int | None = None,
+    unit_map: str | None = None,
+) -> Path:
     """One row per unit (code, name), one column per measured criterion."""
     fw = _levels(resolved)
     wb = Workbook()
@@ -162,8 +189,11 @@ def write_province_sheet(resolved: Resolved, path: Path, units: Sequence[tuple[s
         ws.cell(row=L.PROVINCE_HEADER_ROW, column=col, value=text).font = HEAD
     for col, crit in enumerate(crits, start=len(L.PROVINCE_FIXED) + 1):
         assert crit.indicator is not None
-        info = ws.cell(row=L.PROVINCE_HEADER_ROW + 1, column=col,
-                       value=safe_cell(f"{crit.name or ''} [{L.TYPE_VI[crit.indicator.type.value]}]"))
+        info = ws.cell(
+            row=L.PROVINCE_HEADER_ROW + 1,
+            column=col,
+            value=safe_cell(f"{crit.name or ''} [{L.TYPE_VI[crit.indicator.type.value]}]"),
+        )
         info.alignment = Alignment(wrap_text=True, vertical="top")
     dvs: dict[str, DataValidation] = {}
     last = L.PROVINCE_FIRST_ROW + max(len(units), 1) - 1

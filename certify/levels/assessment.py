@@ -104,8 +104,9 @@ def parse_assessment(text: str, name: str) -> tuple[Assessment, SourceDoc]:
     return validate_model(Assessment, doc.data, doc), doc
 
 
-def bind(fw: LevelFramework, assessment: Assessment, doc: SourceDoc | None = None,
-         name: str | None = None) -> BoundAssessment:
+def bind(
+    fw: LevelFramework, assessment: Assessment, doc: SourceDoc | None = None, name: str | None = None
+) -> BoundAssessment:
     """Check every value against its criterion; raise with all problems at once."""
     problems: list[Problem] = []
 
@@ -116,31 +117,64 @@ def bind(fw: LevelFramework, assessment: Assessment, doc: SourceDoc | None = Non
             problems.append(Problem(code=code, vi=vi, en=en, file=name, path=path, **extra))
 
     if assessment.framework.id != fw.id:
-        report("wrong-framework", "Tệp đánh giá ghi bộ tiêu chí khác", "The assessment names another framework",
-               ("framework",), expected=fw.id, found=assessment.framework.id)
+        report(
+            "wrong-framework",
+            "Tệp đánh giá ghi bộ tiêu chí khác",
+            "The assessment names another framework",
+            ("framework",),
+            expected=fw.id,
+            found=assessment.framework.id,
+        )
     if assessment.tier != fw.tier:
-        report("wrong-tier", "Cấp đơn vị không khớp với bộ tiêu chí", "The unit's tier does not match the framework",
-               ("tier",), expected=fw.tier.value, found=assessment.tier.value)
+        report(
+            "wrong-tier",
+            "Cấp đơn vị không khớp với bộ tiêu chí",
+            "The unit's tier does not match the framework",
+            ("tier",),
+            expected=fw.tier.value,
+            found=assessment.tier.value,
+        )
     if assessment.target_level is not None and assessment.target_level not in fw.level_by_id:
-        report("unknown-level", "Mức mục tiêu không tồn tại", "Unknown target level", ("target_level",),
-               expected=" | ".join(fw.level_ids), found=assessment.target_level)
+        report(
+            "unknown-level",
+            "Mức mục tiêu không tồn tại",
+            "Unknown target level",
+            ("target_level",),
+            expected=" | ".join(fw.level_ids),
+            found=assessment.target_level,
+        )
     measurements: dict[str, Measurement] = {}
     for code, raw in assessment.values.items():
         path: KeyPath = ("values", str(code))
         crit = fw.criterion_by_code.get(str(code))
         if crit is None:
-            report("unknown-criterion", f"Không có tiêu chí «{code}» trong bộ tiêu chí {fw.id}",
-                   f"No criterion '{code}' in framework {fw.id}", path, found=str(code))
+            report(
+                "unknown-criterion",
+                f"Không có tiêu chí «{code}» trong bộ tiêu chí {fw.id}",
+                f"No criterion '{code}' in framework {fw.id}",
+                path,
+                found=str(code),
+            )
             continue
         if crit.indicator is None:
-            report("no-indicator", f"Tiêu chí {code} chưa có chỉ tiêu đo lường trong bộ tiêu chí này",
-                   f"Criterion {code} has no measurable indicator in this framework", path)
+            report(
+                "no-indicator",
+                f"Tiêu chí {code} chưa có chỉ tiêu đo lường trong bộ tiêu chí này",
+                f"Criterion {code} has no measurable indicator in this framework",
+                path,
+            )
             continue
         try:
             measurements[crit.code] = _measure(crit, raw)
         except _Bad as bad:
-            report(bad.code, f"Tiêu chí {code}: {bad.vi}", f"Criterion {code}: {bad.en}", (*path, *bad.sub),
-                   expected=bad.expected, found=repr(bad.found)[:80])
+            report(
+                bad.code,
+                f"Tiêu chí {code}: {bad.vi}",
+                f"Criterion {code}: {bad.en}",
+                (*path, *bad.sub),
+                expected=bad.expected,
+                found=repr(bad.found)[:80],
+            )
     if problems:
         raise CertifyError(problems)
     return BoundAssessment(assessment, measurements, doc.name if doc else name)
@@ -158,33 +192,61 @@ def _measure(crit: Criterion, raw: Any) -> Measurement:
     if isinstance(raw, dict):
         unknown = set(raw) - _ENTRY_KEYS
         if unknown:
-            raise _Bad("unknown-key", "khóa không hợp lệ", "unknown key", ", ".join(sorted(_ENTRY_KEYS)),
-                       sorted(unknown)[0], (sorted(unknown)[0],))
+            raise _Bad(
+                "unknown-key",
+                "khóa không hợp lệ",
+                "unknown key",
+                ", ".join(sorted(_ENTRY_KEYS)),
+                sorted(unknown)[0],
+                (sorted(unknown)[0],),
+            )
         evidence = None
         if raw.get("evidence") is not None:
             try:
                 evidence = EvidenceDoc.model_validate(raw["evidence"])
             except Exception:
-                raise _Bad("bad-evidence", "tài liệu kiểm chứng không hợp lệ", "invalid evidence",
-                           "document, date (YYYY-MM-DD), summary, file, url", raw["evidence"], ("evidence",)) from None
+                raise _Bad(
+                    "bad-evidence",
+                    "tài liệu kiểm chứng không hợp lệ",
+                    "invalid evidence",
+                    "document, date (YYYY-MM-DD), summary, file, url",
+                    raw["evidence"],
+                    ("evidence",),
+                ) from None
         note = raw.get("note")
         if raw.get("not_applicable") is True:
             return Measurement(None, na=True, reason=raw.get("reason"), evidence=evidence, note=note)
         if "numerator" in raw or "denominator" in raw:
             if kind is not IndicatorType.RATIO:
-                raise _Bad("wrong-type", "tử số/mẫu số chỉ dùng cho chỉ tiêu tỷ lệ",
-                           "numerator/denominator only apply to ratio indicators", kind.value, raw)
+                raise _Bad(
+                    "wrong-type",
+                    "tử số/mẫu số chỉ dùng cho chỉ tiêu tỷ lệ",
+                    "numerator/denominator only apply to ratio indicators",
+                    kind.value,
+                    raw,
+                )
             num = _number(raw.get("numerator"), ("numerator",), whole=True)
             den = _number(raw.get("denominator"), ("denominator",), whole=True)
             if den == 0:
                 raise _Bad("zero-denominator", "mẫu số bằng 0", "denominator is zero", "> 0", den, ("denominator",))
             if num > den:
-                raise _Bad("ratio-above-one", "tử số lớn hơn mẫu số", "numerator is larger than the denominator",
-                           f"≤ {den:g}", num, ("numerator",))
+                raise _Bad(
+                    "ratio-above-one",
+                    "tử số lớn hơn mẫu số",
+                    "numerator is larger than the denominator",
+                    f"≤ {den:g}",
+                    num,
+                    ("numerator",),
+                )
             return Measurement(num / den, num, den, evidence=evidence, note=note)
         if "value" not in raw:
-            raise _Bad("no-value", "thiếu giá trị (value, hoặc numerator/denominator, hoặc not_applicable)",
-                       "no value (value, or numerator/denominator, or not_applicable)", "value", raw)
+            raise _Bad(
+                "no-value",
+                "thiếu giá trị (value, hoặc numerator/denominator, hoặc not_applicable)",
+                "no value (value, or numerator/denominator, or not_applicable)",
+                "value",
+                raw,
+            )
         return Measurement(_scalar(kind, raw["value"], ("value",)), evidence=evidence, note=note)
     return Measurement(_scalar(kind, raw, ()))
 
@@ -206,8 +268,14 @@ def _scalar(kind: IndicatorType, raw: Any, sub: KeyPath) -> float | None:
     else:
         value = _number(raw, sub, whole=kind is IndicatorType.COUNT)
     if kind is IndicatorType.RATIO and value > 1:
-        raise _Bad("ratio-above-one", "tỷ lệ phải từ 0 đến 1 (hoặc ghi «85%»)",
-                   "a ratio must be between 0 and 1 (or written '85%')", "0 … 1", raw, sub)
+        raise _Bad(
+            "ratio-above-one",
+            "tỷ lệ phải từ 0 đến 1 (hoặc ghi «85%»)",
+            "a ratio must be between 0 and 1 (or written '85%')",
+            "0 … 1",
+            raw,
+            sub,
+        )
     return value
 
 

@@ -24,28 +24,48 @@ def check(fw: LevelFramework, locate: Locate) -> list[Problem]:
     cycle = find_cycle(fw)
     if cycle:
         chain = " → ".join(cycle)
-        problems.append(locate("prerequisite-cycle", f"Vòng lặp tiêu chí tiên quyết: {chain}",
-                               f"Prerequisite cycle: {chain}", ("criteria", cycle[0], "requires")))
+        problems.append(
+            locate(
+                "prerequisite-cycle",
+                f"Vòng lặp tiêu chí tiên quyết: {chain}",
+                f"Prerequisite cycle: {chain}",
+                ("criteria", cycle[0], "requires"),
+            )
+        )
     for crit in fw.criteria:
         problems += _criterion(fw, crit, locate)
     problems += _counts(fw, locate)
     problems += _completeness(fw, locate)
     if fw.rules.level_rule is LevelRule.MANDATORY_PLUS_SHARE and not any(not c.mandatory for c in fw.criteria):
-        problems.append(locate("no-optional-criteria",
-                               "Quy tắc «bắt buộc + tỷ lệ» nhưng không có tiêu chí mở rộng (mandatory: false)",
-                               "Rule 'mandatory_plus_share' but no optional criterion (mandatory: false)",
-                               ("rules", "level_rule"), severity="warning"))
+        problems.append(
+            locate(
+                "no-optional-criteria",
+                "Quy tắc «bắt buộc + tỷ lệ» nhưng không có tiêu chí mở rộng (mandatory: false)",
+                "Rule 'mandatory_plus_share' but no optional criterion (mandatory: false)",
+                ("rules", "level_rule"),
+                severity="warning",
+            )
+        )
     return problems
 
 
 def _duplicates(fw: LevelFramework, locate: Locate) -> list[Problem]:
     out = []
-    for field, items in (("criteria", [c.code for c in fw.criteria]), ("levels", fw.level_ids),
-                         ("pillars", [p.id for p in fw.pillars])):
+    for field, items in (
+        ("criteria", [c.code for c in fw.criteria]),
+        ("levels", fw.level_ids),
+        ("pillars", [p.id for p in fw.pillars]),
+    ):
         for key, n in Counter(items).items():
             if n > 1:
-                out.append(locate("duplicate-code", f"Mã «{key}» bị lặp {n} lần trong {field}",
-                                  f"Code '{key}' appears {n} times in {field}", (field, key)))
+                out.append(
+                    locate(
+                        "duplicate-code",
+                        f"Mã «{key}» bị lặp {n} lần trong {field}",
+                        f"Code '{key}' appears {n} times in {field}",
+                        (field, key),
+                    )
+                )
     return out
 
 
@@ -54,22 +74,40 @@ def _references(fw: LevelFramework, locate: Locate) -> list[Problem]:
     levels = set(fw.level_ids)
     for crit in fw.criteria:
         if crit.pillar not in fw.pillar_by_id:
-            out.append(locate("unknown-pillar", f"Tiêu chí {crit.code}: trụ cột không tồn tại",
-                              f"Criterion {crit.code}: unknown pillar", ("criteria", crit.code, "pillar"),
-                              expected=" | ".join(fw.pillar_by_id), found=crit.pillar))
+            out.append(
+                locate(
+                    "unknown-pillar",
+                    f"Tiêu chí {crit.code}: trụ cột không tồn tại",
+                    f"Criterion {crit.code}: unknown pillar",
+                    ("criteria", crit.code, "pillar"),
+                    expected=" | ".join(fw.pillar_by_id),
+                    found=crit.pillar,
+                )
+            )
         for lv in crit.requirements:
             if lv not in levels:
-                out.append(locate("unknown-level", f"Tiêu chí {crit.code}: mức độ «{lv}» không tồn tại",
-                                  f"Criterion {crit.code}: unknown level '{lv}'",
-                                  ("criteria", crit.code, "requirements", lv),
-                                  expected=" | ".join(fw.level_ids), found=lv))
+                out.append(
+                    locate(
+                        "unknown-level",
+                        f"Tiêu chí {crit.code}: mức độ «{lv}» không tồn tại",
+                        f"Criterion {crit.code}: unknown level '{lv}'",
+                        ("criteria", crit.code, "requirements", lv),
+                        expected=" | ".join(fw.level_ids),
+                        found=lv,
+                    )
+                )
         for pre in crit.requires:
             if pre == crit.code or pre not in fw.criterion_by_code:
                 what = "chính nó" if pre == crit.code else "tiêu chí không tồn tại"
-                out.append(locate("bad-prerequisite", f"Tiêu chí {crit.code} yêu cầu trước {pre}: {what}",
-                                  f"Criterion {crit.code} requires {pre}, which is "
-                                  + ("itself" if pre == crit.code else "not a criterion"),
-                                  ("criteria", crit.code, "requires")))
+                out.append(
+                    locate(
+                        "bad-prerequisite",
+                        f"Tiêu chí {crit.code} yêu cầu trước {pre}: {what}",
+                        f"Criterion {crit.code} requires {pre}, which is "
+                        + ("itself" if pre == crit.code else "not a criterion"),
+                        ("criteria", crit.code, "requires"),
+                    )
+                )
     return out
 
 
@@ -80,13 +118,17 @@ def _criterion(fw: LevelFramework, crit: Criterion, locate: Locate) -> list[Prob
     if not applicable:
         return out  # a slot of a partial framework; reported by _completeness
     if applicable != list(range(applicable[0], len(fw.levels))):
-        out.append(locate("applicability-gap",
-                          f"Tiêu chí {crit.code} phải áp dụng liên tục từ một mức đến mức cao nhất "
-                          f"({fw.level_ids[-1]})",
-                          f"Criterion {crit.code} must apply from some level up to the top level "
-                          f"({fw.level_ids[-1]}) without gaps", (*where, "requirements"),
-                          expected=", ".join(fw.level_ids[applicable[0]:]),
-                          found=", ".join(fw.level_ids[i] for i in applicable)))
+        out.append(
+            locate(
+                "applicability-gap",
+                f"Tiêu chí {crit.code} phải áp dụng liên tục từ một mức đến mức cao nhất ({fw.level_ids[-1]})",
+                f"Criterion {crit.code} must apply from some level up to the top level "
+                f"({fw.level_ids[-1]}) without gaps",
+                (*where, "requirements"),
+                expected=", ".join(fw.level_ids[applicable[0] :]),
+                found=", ".join(fw.level_ids[i] for i in applicable),
+            )
+        )
     ind = crit.indicator
     previous: tuple[str, Requirement] | None = None
     for lv in fw.level_ids:
@@ -96,32 +138,50 @@ def _criterion(fw: LevelFramework, crit: Criterion, locate: Locate) -> list[Prob
         if ind is not None and req.known:
             bad = _threshold_type_problem(ind.type, req.threshold)
             if bad:
-                out.append(locate("bad-threshold", f"Tiêu chí {crit.code}, mức {lv}: {bad[0]}",
-                                  f"Criterion {crit.code}, level {lv}: {bad[1]}",
-                                  (*where, "requirements", lv, "threshold"), found=repr(req.threshold)))
+                out.append(
+                    locate(
+                        "bad-threshold",
+                        f"Tiêu chí {crit.code}, mức {lv}: {bad[0]}",
+                        f"Criterion {crit.code}, level {lv}: {bad[1]}",
+                        (*where, "requirements", lv, "threshold"),
+                        found=repr(req.threshold),
+                    )
+                )
             elif previous is not None and previous[1].known and _weaker(ind, req, previous[1]):
-                out.append(locate("weakening-threshold",
-                                  f"Tiêu chí {crit.code}: yêu cầu ở mức {lv} ({req.threshold}) thấp hơn ở mức "
-                                  f"{previous[0]} ({previous[1].threshold})",
-                                  f"Criterion {crit.code}: the requirement at {lv} ({req.threshold}) is weaker "
-                                  f"than at {previous[0]} ({previous[1].threshold})",
-                                  (*where, "requirements", lv, "threshold")))
+                out.append(
+                    locate(
+                        "weakening-threshold",
+                        f"Tiêu chí {crit.code}: yêu cầu ở mức {lv} ({req.threshold}) thấp hơn ở mức "
+                        f"{previous[0]} ({previous[1].threshold})",
+                        f"Criterion {crit.code}: the requirement at {lv} ({req.threshold}) is weaker "
+                        f"than at {previous[0]} ({previous[1].threshold})",
+                        (*where, "requirements", lv, "threshold"),
+                    )
+                )
         previous = (lv, req)
     if ind is not None and ind.type is IndicatorType.BOOLEAN and ind.direction == "lower":
-        out.append(locate("bad-direction", f"Tiêu chí {crit.code}: chỉ tiêu có/không không có chiều «lower»",
-                          f"Criterion {crit.code}: a yes/no indicator has no 'lower' direction",
-                          (*where, "indicator", "direction")))
+        out.append(
+            locate(
+                "bad-direction",
+                f"Tiêu chí {crit.code}: chỉ tiêu có/không không có chiều «lower»",
+                f"Criterion {crit.code}: a yes/no indicator has no 'lower' direction",
+                (*where, "indicator", "direction"),
+            )
+        )
     for pre in crit.requires:
         pre_crit = fw.criterion_by_code.get(pre)
         if pre_crit is None or not pre_crit.requirements:
             continue
         missing = [lv for lv in crit.requirements if lv not in pre_crit.requirements]
         if missing:
-            out.append(locate("prerequisite-not-applicable",
-                              f"Tiêu chí {crit.code} yêu cầu trước {pre}, nhưng {pre} không áp dụng ở mức "
-                              + ", ".join(missing),
-                              f"Criterion {crit.code} requires {pre}, which does not apply at "
-                              + ", ".join(missing), (*where, "requires")))
+            out.append(
+                locate(
+                    "prerequisite-not-applicable",
+                    f"Tiêu chí {crit.code} yêu cầu trước {pre}, nhưng {pre} không áp dụng ở mức " + ", ".join(missing),
+                    f"Criterion {crit.code} requires {pre}, which does not apply at " + ", ".join(missing),
+                    (*where, "requires"),
+                )
+            )
     return out
 
 
@@ -154,11 +214,16 @@ def _counts(fw: LevelFramework, locate: Locate) -> list[Problem]:
     actual = Counter(c.pillar for c in fw.criteria)
     for pillar in fw.pillars:
         if pillar.count is not None and actual[pillar.id] != pillar.count:
-            out.append(locate("wrong-count",
-                              f"Trụ cột «{pillar.name}» khai báo {pillar.count} tiêu chí nhưng có {actual[pillar.id]}",
-                              f"Pillar '{pillar.id}' declares {pillar.count} criteria but has {actual[pillar.id]}",
-                              ("pillars", pillar.id, "count"), expected=str(pillar.count),
-                              found=str(actual[pillar.id])))
+            out.append(
+                locate(
+                    "wrong-count",
+                    f"Trụ cột «{pillar.name}» khai báo {pillar.count} tiêu chí nhưng có {actual[pillar.id]}",
+                    f"Pillar '{pillar.id}' declares {pillar.count} criteria but has {actual[pillar.id]}",
+                    ("pillars", pillar.id, "count"),
+                    expected=str(pillar.count),
+                    found=str(actual[pillar.id]),
+                )
+            )
     return out
 
 
@@ -166,21 +231,31 @@ def _completeness(fw: LevelFramework, locate: Locate) -> list[Problem]:
     unnamed = [c.code for c in fw.criteria if c.name is None]
     no_indicator = [c.code for c in fw.criteria if c.indicator is None]
     no_levels = [c.code for c in fw.criteria if not c.requirements]
-    unknown_thresholds = [c.code for c in fw.criteria
-                          if c.requirements and not all(r.known for r in c.requirements.values())]
+    unknown_thresholds = [
+        c.code for c in fw.criteria if c.requirements and not all(r.known for r in c.requirements.values())
+    ]
     partial = fw.status is FrameworkStatus.PARTIAL
     severity = "warning" if partial else "error"
     out = []
     for codes, vi, en in (
         (unnamed, "chưa có tên (không có nguồn)", "have no name (no source available)"),
         (no_indicator, "chưa có chỉ tiêu đo lường", "have no measurable indicator"),
-        (no_levels, "chưa có yêu cầu theo mức độ (thiếu phụ lục ngưỡng)",
-         "have no per-level requirement (threshold annex missing)"),
+        (
+            no_levels,
+            "chưa có yêu cầu theo mức độ (thiếu phụ lục ngưỡng)",
+            "have no per-level requirement (threshold annex missing)",
+        ),
         (unknown_thresholds, "có ngưỡng chưa biết (null)", "have unknown (null) thresholds"),
     ):
         if codes:
             listed = ", ".join(codes)
-            out.append(locate("incomplete", f"{len(codes)}/{len(fw.criteria)} tiêu chí {vi}: {listed}",
-                              f"{len(codes)} of {len(fw.criteria)} criteria {en}: {listed}",
-                              ("criteria",), severity=severity))
+            out.append(
+                locate(
+                    "incomplete",
+                    f"{len(codes)}/{len(fw.criteria)} tiêu chí {vi}: {listed}",
+                    f"{len(codes)} of {len(fw.criteria)} criteria {en}: {listed}",
+                    ("criteria",),
+                    severity=severity,
+                )
+            )
     return out

@@ -67,8 +67,13 @@ def compile_framework(resolved: Resolved) -> Compiled:
 def _compile(resolved: Resolved) -> Compiled:
     fw = resolved.framework
     if not isinstance(fw, LevelFramework):
-        raise CertifyError.one("wrong-kind", f"«{fw.id}» không phải bộ tiêu chí theo mức độ",
-                               f"'{fw.id}' is not a level framework", expected="kind: levels", found=fw.kind)
+        raise CertifyError.one(
+            "wrong-kind",
+            f"«{fw.id}» không phải bộ tiêu chí theo mức độ",
+            f"'{fw.id}' is not a level framework",
+            expected="kind: levels",
+            found=fw.kind,
+        )
     if not fw.thresholds_complete:
         raise CertifyError.one(
             "incomplete-framework",

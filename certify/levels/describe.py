@@ -17,8 +17,9 @@ def describe(fw: LevelFramework) -> dict[str, Any]:
             "declared": {p.id: p.count for p in fw.pillars},
         },
         "groups": [{"id": p.id, "name": p.name, "name_en": p.name_en} for p in fw.pillars],
-        "levels": [{"id": lv.id, "name": lv.name, "name_en": lv.name_en, "description": lv.description}
-                   for lv in fw.levels],
+        "levels": [
+            {"id": lv.id, "name": lv.name, "name_en": lv.name_en, "description": lv.description} for lv in fw.levels
+        ],
         "rules": fw.rules.model_dump(mode="json"),
         "thresholds_complete": fw.thresholds_complete,
         "criteria": [

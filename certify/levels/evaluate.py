@@ -175,9 +175,15 @@ class Evaluation:
         for c, code in enumerate(self.compiled.codes):
             if self.compiled.applies[li, c]:
                 crit = self.fw.criteria[c]
-                out.append(CriterionResult(code, level, Status(int(self.status[li, c])),
-                                           self.unit.measurements.get(code),
-                                           crit.requirements[level].threshold))
+                out.append(
+                    CriterionResult(
+                        code,
+                        level,
+                        Status(int(self.status[li, c])),
+                        self.unit.measurements.get(code),
+                        crit.requirements[level].threshold,
+                    )
+                )
         return out
 
     def blocking(self, level: str) -> list[CriterionResult]:
@@ -188,8 +194,15 @@ class Evaluation:
         out = []
         for c in np.flatnonzero(mask):
             crit = self.fw.criteria[c]
-            out.append(CriterionResult(crit.code, level, Status(int(row[c])), self.unit.measurements.get(crit.code),
-                                       crit.requirements[level].threshold))
+            out.append(
+                CriterionResult(
+                    crit.code,
+                    level,
+                    Status(int(row[c])),
+                    self.unit.measurements.get(crit.code),
+                    crit.requirements[level].threshold,
+                )
+            )
         return out
 
     def provenance(self) -> dict[str, Any]:
@@ -227,8 +240,9 @@ class Evaluation:
             if detail:
                 entry["criteria"] = [self.result_dict(r) for r in self.results(lv.id)]
             else:
-                entry["verdicts"] = dict(zip(cf.codes_array[idx].tolist(), VERDICT_NAMES[statuses].tolist(),
-                                             strict=True))
+                entry["verdicts"] = dict(
+                    zip(cf.codes_array[idx].tolist(), VERDICT_NAMES[statuses].tolist(), strict=True)
+                )
             levels.append(entry)
         return {
             "unit": a.unit,
@@ -270,9 +284,7 @@ def evaluate_many(resolved: Resolved, units: Sequence[BoundAssessment]) -> list[
     cf = compile_framework(resolved)
     values, na = to_arrays(cf, units)
     m = evaluate_arrays(cf, values, na)
-    return [
-        Evaluation(cf, unit, m.status[u], m.holds[u], int(m.level_index[u])) for u, unit in enumerate(units)
-    ]
+    return [Evaluation(cf, unit, m.status[u], m.holds[u], int(m.level_index[u])) for u, unit in enumerate(units)]
 
 
 def evaluate(resolved: Resolved, unit: BoundAssessment) -> Evaluation:

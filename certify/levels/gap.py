@@ -128,7 +128,7 @@ class GapReport:
         ev = self.evaluation
         fw = ev.fw
         start = ev.level_index + 1
-        rest = tuple(_step(ev, lv, k) for k, lv in enumerate(fw.level_ids[start + 1:], 1))
+        rest = tuple(_step(ev, lv, k) for k, lv in enumerate(fw.level_ids[start + 1 :], 1))
         return ((self.next_level,) if self.next_level else ()) + rest
 
     @cached_property
@@ -143,8 +143,12 @@ class GapReport:
         def step(s: Step | None) -> dict[str, Any] | None:
             if s is None:
                 return None
-            return {"level": s.level, "level_name": s.level_name, "year": s.year,
-                    "items": [i.to_dict() for i in s.items]}
+            return {
+                "level": s.level,
+                "level_name": s.level_name,
+                "year": s.year,
+                "items": [i.to_dict() for i in s.items],
+            }
 
         return {
             "unit": a.unit,
@@ -181,8 +185,9 @@ def _items(ev: Evaluation, level: str) -> tuple[GapItem, ...]:
     return tuple(_item(ev, r, order[r.code], tuple(a for a in ancestors[r.code] if a in unmet)) for r in blocking)
 
 
-def _enough_optional(fw: LevelFramework, results: list[CriterionResult],
-                     blocking: list[CriterionResult]) -> list[CriterionResult]:
+def _enough_optional(
+    fw: LevelFramework, results: list[CriterionResult], blocking: list[CriterionResult]
+) -> list[CriterionResult]:
     """All unmet mandatory criteria, plus the first unmet optional ones (plan order) to reach the share."""
     by_code = fw.criterion_by_code
     counting = [r for r in results if not by_code[r.code].mandatory and r.status is not Status.NA_EXCLUDED]
@@ -208,7 +213,11 @@ def _item(ev: Evaluation, r: CriterionResult, order: int, blocked_by: tuple[str,
     assert crit.indicator is not None and r.threshold is not None
     m = r.measurement
     count_gap = None
-    if (crit.indicator.type is IndicatorType.RATIO and m is not None and m.numerator is not None
-            and m.denominator is not None):
+    if (
+        crit.indicator.type is IndicatorType.RATIO
+        and m is not None
+        and m.numerator is not None
+        and m.denominator is not None
+    ):
         count_gap = max(0, math.ceil(_numeric(r.threshold) * m.denominator - RATIO_EPS) - int(m.numerator))
     return GapItem(crit, r.level, r.verdict, m, r.threshold, count_gap, order, blocked_by)

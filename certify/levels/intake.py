@@ -21,9 +21,14 @@ def level_framework(catalog: Catalog, ident: str, version: str | None) -> Resolv
     except CertifyError as exc:
         raise CertifyError([replace(p, path=("framework",)) for p in exc.problems]) from None
     if not isinstance(resolved.framework, LevelFramework):
-        raise CertifyError.one("wrong-kind", "Bộ tiêu chí này là bộ chấm điểm DTI, không phải theo mức độ",
-                               "This framework is a DTI point scale, not a level framework",
-                               path=("framework",), expected="kind: levels", found=resolved.framework.kind)
+        raise CertifyError.one(
+            "wrong-kind",
+            "Bộ tiêu chí này là bộ chấm điểm DTI, không phải theo mức độ",
+            "This framework is a DTI point scale, not a level framework",
+            path=("framework",),
+            expected="kind: levels",
+            found=resolved.framework.kind,
+        )
     return resolved
 
 
@@ -37,8 +42,9 @@ def load_unit(path: Path, catalog: Catalog, framework: str | None = None) -> tup
     try:
         resolved = level_framework(catalog, assessment.framework.id, assessment.framework.version)
     except CertifyError as exc:
-        raise CertifyError([doc.problem(p.code, p.vi, p.en, p.path, expected=p.expected, found=p.found)
-                            for p in exc.problems]) from None
+        raise CertifyError(
+            [doc.problem(p.code, p.vi, p.en, p.path, expected=p.expected, found=p.found) for p in exc.problems]
+        ) from None
     fw = resolved.framework
     assert isinstance(fw, LevelFramework)
     return resolved, bind(fw, assessment, doc)

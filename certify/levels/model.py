@@ -154,5 +154,4 @@ class LevelFramework(FrameworkBase):
 
     @property
     def thresholds_complete(self) -> bool:
-        return all(c.known and c.requirements and all(r.known for r in c.requirements.values())
-                   for c in self.criteria)
+        return all(c.known and c.requirements and all(r.known for r in c.requirements.values()) for c in self.criteria)

@@ -102,39 +102,93 @@ def _role(role: str) -> Role:
     try:
         return Role(role)
     except ValueError:
-        raise CertifyError.one("unknown-role", f"Vai trò không hợp lệ: {role}", f"Unknown role: {role}",
-                               path=("role",), expected=" | ".join(r.value for r in Role), found=role) from None
+        raise CertifyError.one(
+            "unknown-role",
+            f"Vai trò không hợp lệ: {role}",
+            f"Unknown role: {role}",
+            path=("role",),
+            expected=" | ".join(r.value for r in Role),
+            found=role,
+        ) from None
 
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise CertifyError.one("weak-password", f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự",
-                               f"The password needs at least {MIN_PASSWORD} characters", path=("password",),
-                               expected=f">= {MIN_PASSWORD}", found=str(len(password)))
+        raise CertifyError.one(
+            "weak-password",
+            f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự",
+            f"The password needs at least {MIN_PASSWORD} characters",
+            path=("password",),
+            expected=f">= {MIN_PASSWORD}",
+            found=str(len(password)),
+        )
 
 
-def add_user(session: Session, username: str, role: str, password: str, *, unit_code: str | None = None,
-             full_name: str | None = None, actor: str) -> Account:
+def add_user(
+    session: Session,
+    username: str,
+    role: str,
+    password: str,
+    *,
+    unit_code: str | None = None,
+    full_name: str | None = None,
+    actor: str,
+) -> Account:
     r = _role(role)
     if not _USERNAME.match(username):
-        raise CertifyError.one("bad-username", "Tên đăng nhập không hợp lệ", "Invalid username", path=("username",),
-                               expected="2-80 chữ, số, . _ @ -", found=username[:80])
+        raise CertifyError.one(
+            "bad-username",
+            "Tên đăng nhập không hợp lệ",
+            "Invalid username",
+            path=("username",),
+            expected="2-80 chữ, số, . _ @ -",
+            found=username[:80],
+        )
     if r is Role.UNIT_EDITOR and not unit_code:
-        raise CertifyError.one("unit-required", "Cán bộ đơn vị phải gắn với một mã đơn vị",
-                               "A unit editor needs a unit code", path=("unit",), expected="--unit CODE", found="")
+        raise CertifyError.one(
+            "unit-required",
+            "Cán bộ đơn vị phải gắn với một mã đơn vị",
+            "A unit editor needs a unit code",
+            path=("unit",),
+            expected="--unit CODE",
+            found="",
+        )
     if r is not Role.UNIT_EDITOR and unit_code:
-        raise CertifyError.one("unit-not-allowed", "Chỉ cán bộ đơn vị mới gắn với mã đơn vị",
-                               "Only unit editors are bound to a unit", path=("unit",), found=unit_code)
+        raise CertifyError.one(
+            "unit-not-allowed",
+            "Chỉ cán bộ đơn vị mới gắn với mã đơn vị",
+            "Only unit editors are bound to a unit",
+            path=("unit",),
+            found=unit_code,
+        )
     _check_password(password)
     if find_user(session, username) is not None:
-        raise CertifyError.one("user-exists", f"Tài khoản «{username}» đã tồn tại", f"User '{username}' exists",
-                               path=("username",), found=username)
-    user = User(username=username, password_hash=hash_password(password), role=r.value, unit_code=unit_code,
-                full_name=full_name, active=True)
+        raise CertifyError.one(
+            "user-exists",
+            f"Tài khoản «{username}» đã tồn tại",
+            f"User '{username}' exists",
+            path=("username",),
+            found=username,
+        )
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=r.value,
+        unit_code=unit_code,
+        full_name=full_name,
+        active=True,
+    )
     session.add(user)
     session.flush()
-    audit.record(session, actor, "create", "user", user.id, field="role",
-                 new={"username": username, "role": r.value, "unit": unit_code})
+    audit.record(
+        session,
+        actor,
+        "create",
+        "user",
+        user.id,
+        field="role",
+        new={"username": username, "role": r.value, "unit": unit_code},
+    )
     return Account.of(user)
 
 
@@ -145,8 +199,13 @@ def find_user(session: Session, username: str) -> User | None:
 def _existing(session: Session, username: str) -> User:
     user = find_user(session, username)
     if user is None:
-        raise CertifyError.one("unknown-user", f"Không có tài khoản «{username}»", f"No user '{username}'",
-                               path=("username",), found=username)
+        raise CertifyError.one(
+            "unknown-user",
+            f"Không có tài khoản «{username}»",
+            f"No user '{username}'",
+            path=("username",),
+            found=username,
+        )
     return user
 
 
@@ -157,20 +216,31 @@ def set_active(session: Session, username: str, active: bool, *, actor: str) -> 
         return Account.of(user)  # nothing changes: no audit row
     if not active:
         if username == actor:
-            raise CertifyError.one("disable-self", "Không thể tự khóa tài khoản của chính mình",
-                                   "You cannot disable your own account", path=("username",), found=username)
+            raise CertifyError.one(
+                "disable-self",
+                "Không thể tự khóa tài khoản của chính mình",
+                "You cannot disable your own account",
+                path=("username",),
+                found=username,
+            )
         if user.role == Role.PROVINCE_ADMIN.value:
             # Locking the admin rows makes two admins disabling each other at once wait for one another
             # (PostgreSQL), instead of both seeing two admins and leaving none.
-            admins = session.scalars(select(User.id).where(User.role == Role.PROVINCE_ADMIN.value,
-                                                           User.active.is_(True)).with_for_update()).all()
+            admins = session.scalars(
+                select(User.id).where(User.role == Role.PROVINCE_ADMIN.value, User.active.is_(True)).with_for_update()
+            ).all()
             if len(admins) <= 1:
-                raise CertifyError.one("last-admin", "Không thể khóa quản trị tỉnh cuối cùng còn hoạt động",
-                                       "You cannot disable the last active province admin", path=("username",),
-                                       found=username)
+                raise CertifyError.one(
+                    "last-admin",
+                    "Không thể khóa quản trị tỉnh cuối cùng còn hoạt động",
+                    "You cannot disable the last active province admin",
+                    path=("username",),
+                    found=username,
+                )
     user.active = active
-    audit.record(session, actor, "enable" if active else "disable", "user", user.id, field="active",
-                 old=not active, new=active)
+    audit.record(
+        session, actor, "enable" if active else "disable", "user", user.id, field="active", old=not active, new=active
+    )
     return Account.of(user)
 
 
@@ -181,7 +251,7 @@ _TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 def temporary_password() -> str:
     chars = "".join(secrets.choice(_TEMP_ALPHABET) for _ in range(16))
-    return "-".join(chars[i:i + 4] for i in range(0, 16, 4))
+    return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
 
 
 def reset_password(session: Session, username: str, *, actor: str, new_password: str | None = None) -> str:
@@ -191,8 +261,9 @@ def reset_password(session: Session, username: str, *, actor: str, new_password:
     _check_password(password)
     user.password_hash = hash_password(password)
     # The audit row says that it happened and who did it, never the password or its hash.
-    audit.record(session, actor, "reset-password", "user", user.id, field="password",
-                 new={"generated": new_password is None})
+    audit.record(
+        session, actor, "reset-password", "user", user.id, field="password", new={"generated": new_password is None}
+    )
     return password
 
 

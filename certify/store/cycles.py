@@ -34,8 +34,9 @@ class CycleInfo:
 
     @classmethod
     def of(cls, c: Cycle) -> CycleInfo:
-        return cls(c.id, c.year, c.tier, c.unit_map, c.framework_id, c.framework_version, c.framework_hash, c.title,
-                   c.kind)
+        return cls(
+            c.id, c.year, c.tier, c.unit_map, c.framework_id, c.framework_version, c.framework_hash, c.title, c.kind
+        )
 
 
 def default_map(year: int) -> str:
@@ -43,45 +44,102 @@ def default_map(year: int) -> str:
     return PRE2025 if year <= 2024 else CURRENT
 
 
-def open_cycle(session: Session, *, year: int, framework: str, actor: str, tier: str | None = None,
-               unit_map: str | None = None, title: str | None = None, catalog: Catalog | None = None) -> CycleInfo:
+def open_cycle(
+    session: Session,
+    *,
+    year: int,
+    framework: str,
+    actor: str,
+    tier: str | None = None,
+    unit_map: str | None = None,
+    title: str | None = None,
+    catalog: Catalog | None = None,
+) -> CycleInfo:
     resolved = (catalog or default_catalog()).load(framework)
     fw = resolved.framework
     if not isinstance(fw, LevelFramework | DtiFramework):
-        raise CertifyError.one("not-assessable", f"Bộ tiêu chí {fw.ref} không dùng được cho kỳ đánh giá",
-                               f"Framework {fw.ref} cannot be used for a cycle", expected="kind: levels | dti",
-                               found=fw.kind)
+        raise CertifyError.one(
+            "not-assessable",
+            f"Bộ tiêu chí {fw.ref} không dùng được cho kỳ đánh giá",
+            f"Framework {fw.ref} cannot be used for a cycle",
+            expected="kind: levels | dti",
+            found=fw.kind,
+        )
     tier = tier or fw.tier.value
     if tier != fw.tier.value:
-        raise CertifyError.one("wrong-tier", "Cấp đơn vị không khớp với bộ tiêu chí",
-                               "The tier does not match the framework", expected=fw.tier.value, found=tier)
+        raise CertifyError.one(
+            "wrong-tier",
+            "Cấp đơn vị không khớp với bộ tiêu chí",
+            "The tier does not match the framework",
+            expected=fw.tier.value,
+            found=tier,
+        )
     unit_map = unit_map or default_map(year)
     if unit_map not in (PRE2025, CURRENT):
-        raise CertifyError.one("unknown-map", "Bản đồ đơn vị hành chính không hợp lệ", "Unknown unit map",
-                               expected=f"{PRE2025} | {CURRENT}", found=unit_map)
+        raise CertifyError.one(
+            "unknown-map",
+            "Bản đồ đơn vị hành chính không hợp lệ",
+            "Unknown unit map",
+            expected=f"{PRE2025} | {CURRENT}",
+            found=unit_map,
+        )
     if unit_map == CURRENT and tier == Tier.DISTRICT.value:
-        raise CertifyError.one("no-districts", "Từ 01/7/2025 không còn cấp huyện",
-                               "There are no districts after 1 July 2025", expected=PRE2025, found=unit_map)
-    existing = session.scalars(select(Cycle).where(
-        Cycle.year == year, Cycle.tier == tier, Cycle.framework_id == fw.id, Cycle.framework_version == fw.version,
-        Cycle.unit_map == unit_map)).first()
+        raise CertifyError.one(
+            "no-districts",
+            "Từ 01/7/2025 không còn cấp huyện",
+            "There are no districts after 1 July 2025",
+            expected=PRE2025,
+            found=unit_map,
+        )
+    existing = session.scalars(
+        select(Cycle).where(
+            Cycle.year == year,
+            Cycle.tier == tier,
+            Cycle.framework_id == fw.id,
+            Cycle.framework_version == fw.version,
+            Cycle.unit_map == unit_map,
+        )
+    ).first()
     if existing is not None:
         return CycleInfo.of(existing)
-    cycle = Cycle(year=year, tier=tier, unit_map=unit_map, framework_id=fw.id, framework_version=fw.version,
-                  framework_hash=resolved.content_hash, kind=fw.kind, title=title, opened_by=actor)
+    cycle = Cycle(
+        year=year,
+        tier=tier,
+        unit_map=unit_map,
+        framework_id=fw.id,
+        framework_version=fw.version,
+        framework_hash=resolved.content_hash,
+        kind=fw.kind,
+        title=title,
+        opened_by=actor,
+    )
     session.add(cycle)
     session.flush()
-    audit.record(session, actor, "open", "cycle", cycle.id, field="framework",
-                 new={"ref": fw.ref, "hash": resolved.content_hash, "year": year, "tier": tier, "map": unit_map,
-                      "kind": fw.kind})
+    audit.record(
+        session,
+        actor,
+        "open",
+        "cycle",
+        cycle.id,
+        field="framework",
+        new={
+            "ref": fw.ref,
+            "hash": resolved.content_hash,
+            "year": year,
+            "tier": tier,
+            "map": unit_map,
+            "kind": fw.kind,
+        },
+    )
     return CycleInfo.of(cycle)
 
 
 def get_cycle(session: Session, cycle_id: int) -> Cycle:
     cycle = session.get(Cycle, cycle_id)
     if cycle is None:
-        raise CertifyError.one("unknown-cycle", f"Không có kỳ đánh giá số {cycle_id}", f"No cycle {cycle_id}",
-                               found=str(cycle_id))
+        raise CertifyError.one(
+            "unknown-cycle", f"Không có kỳ đánh giá số {cycle_id}", f"No cycle {cycle_id}", found=str(cycle_id)
+        )
     return cycle
 
 
@@ -99,7 +157,9 @@ def frozen(cycle: Cycle, catalog: Catalog | None = None) -> Resolved:
             "mọi thay đổi phải thành phiên bản mới",
             f"Framework {cycle.framework_id}@{cycle.framework_version} was edited after the cycle opened; "
             "changes must be a new version",
-            expected=cycle.framework_hash, found=resolved.content_hash)
+            expected=cycle.framework_hash,
+            found=resolved.content_hash,
+        )
     return resolved
 
 
@@ -110,7 +170,9 @@ def _wrong_kind(cycle: Cycle, expected: str) -> CertifyError:
         f"thao tác này cần kỳ «{expected}»",
         f"Cycle {cycle.id} ({cycle.year}, {cycle.framework_id}) is a '{cycle.kind}' cycle; "
         f"this needs a '{expected}' one",
-        expected=expected, found=cycle.kind)
+        expected=expected,
+        found=cycle.kind,
+    )
 
 
 def frozen_framework(cycle: Cycle, catalog: Catalog | None = None) -> tuple[Resolved, LevelFramework]:

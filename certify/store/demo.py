@@ -33,8 +33,10 @@ LEVEL_CYCLES = (
     (2024, "sample-2361-commune", "2024-xa-*.yaml", True),
     (2024, "sample-2361-district", "2024-huyen-*.yaml", True),
 )
-DTI_CYCLES = ((2024, "vinh-long-2554-commune", "vinh-long-2024-communes.csv"),
-              (DEMO_YEAR, "vinh-long-2554-commune", "vinh-long-2025-communes.csv"))
+DTI_CYCLES = (
+    (2024, "vinh-long-2554-commune", "vinh-long-2024-communes.csv"),
+    (DEMO_YEAR, "vinh-long-2554-commune", "vinh-long-2025-communes.csv"),
+)
 DECISION = ("0000/QĐ-UBND (minh họa)", dt.date(2024, 12, 20), "Chủ tịch UBND tỉnh (minh họa)")
 
 
@@ -60,10 +62,24 @@ def _publish_all(s: Session, cycle_id: int, actor: str, catalog: Catalog) -> Non
         transition(s, sub, State.PUBLISHED.value, actor)
 
 
-def _level_cycle(s: Session, catalog: Catalog, samples_dir: Path, year: int, framework: str, pattern: str,
-                 published: bool, actor: str) -> None:
-    info = open_cycle(s, year=year, framework=framework, actor=actor, catalog=catalog,
-                      title=f"Kỳ đánh giá mẫu {year} (dữ liệu minh họa)")
+def _level_cycle(
+    s: Session,
+    catalog: Catalog,
+    samples_dir: Path,
+    year: int,
+    framework: str,
+    pattern: str,
+    published: bool,
+    actor: str,
+) -> None:
+    info = open_cycle(
+        s,
+        year=year,
+        framework=framework,
+        actor=actor,
+        catalog=catalog,
+        title=f"Kỳ đánh giá mẫu {year} (dữ liệu minh họa)",
+    )
     cycle = s.get(Cycle, info.id)
     assert cycle is not None
     for path in sorted(samples_dir.glob(pattern)):
@@ -92,8 +108,14 @@ def load_demo(engine: Engine, catalog: Catalog, samples_dir: Path, actor: str = 
             path = samples_dir.parent / "dti" / name
             if not path.exists():
                 continue
-            info = open_cycle(s, year=year, framework=framework, actor=actor, catalog=catalog,
-                              title=f"Chỉ số DTI cấp xã {year} (dữ liệu minh họa)")
+            info = open_cycle(
+                s,
+                year=year,
+                framework=framework,
+                actor=actor,
+                catalog=catalog,
+                title=f"Chỉ số DTI cấp xã {year} (dữ liệu minh họa)",
+            )
             import_dti(s, info.id, path, actor=actor, catalog=catalog)
             publish_dti(s, info.id, actor=actor)
     return True

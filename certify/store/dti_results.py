@@ -89,19 +89,29 @@ def _units(session: Session, cycle: Cycle, results: Results, table: Table) -> li
         unit = find_unit(session, cycle.unit_map, code, cycle.tier)
         if unit is None:
             tier_vi = TIER_VI[Tier(cycle.tier)]
-            problems.append(Problem(
-                code="unknown-unit",
-                vi=f"Không có đơn vị {tier_vi} mã «{code}» trong bản đồ {cycle.unit_map} của kỳ {cycle.id}",
-                en=f"No {cycle.tier} with code '{code}' in the {cycle.unit_map} map of cycle {cycle.id}",
-                expected=f"mã đơn vị hành chính {tier_vi} / official {cycle.tier} code", found=code,
-                **where.get(code, {"file": table.file})))
+            problems.append(
+                Problem(
+                    code="unknown-unit",
+                    vi=f"Không có đơn vị {tier_vi} mã «{code}» trong bản đồ {cycle.unit_map} của kỳ {cycle.id}",
+                    en=f"No {cycle.tier} with code '{code}' in the {cycle.unit_map} map of cycle {cycle.id}",
+                    expected=f"mã đơn vị hành chính {tier_vi} / official {cycle.tier} code",
+                    found=code,
+                    **where.get(code, {"file": table.file}),
+                )
+            )
         else:
             found.append(unit)
     if len(problems) > MAX_UNIT_PROBLEMS:
         more = len(problems) - MAX_UNIT_PROBLEMS
-        problems = [*problems[:MAX_UNIT_PROBLEMS],
-                    Problem(code="more-unknown-units", vi=f"… và {more} mã đơn vị không hợp lệ khác",
-                            en=f"… and {more} more unknown unit codes", file=table.file)]
+        problems = [
+            *problems[:MAX_UNIT_PROBLEMS],
+            Problem(
+                code="more-unknown-units",
+                vi=f"… và {more} mã đơn vị không hợp lệ khác",
+                en=f"… and {more} more unknown unit codes",
+                file=table.file,
+            ),
+        ]
     if problems:
         raise CertifyError(problems)
     return found
@@ -112,8 +122,16 @@ def _input_hash(table: Table) -> str:
     return content_hash({"header": table.header, "rows": table.rows})
 
 
-def import_dti(session: Session, cycle_id: int, path: Path, *, actor: str, replace: bool = False,
-               index_level: bool | None = None, catalog: Catalog | None = None) -> DtiImport:
+def import_dti(
+    session: Session,
+    cycle_id: int,
+    path: Path,
+    *,
+    actor: str,
+    replace: bool = False,
+    index_level: bool | None = None,
+    catalog: Catalog | None = None,
+) -> DtiImport:
     """Score `path` against the cycle's framework and store one row per unit."""
     cycle = get_cycle(session, cycle_id)
     resolved, fw = frozen_dti(cycle, catalog)
@@ -123,33 +141,67 @@ def import_dti(session: Session, cycle_id: int, path: Path, *, actor: str, repla
     old = session.scalar(select(func.count()).select_from(DtiResult).where(DtiResult.cycle_id == cycle.id)) or 0
     if cycle.published_at is not None:
         raise CertifyError.one(
-            "dti-published", f"Kết quả DTI của kỳ {cycle.id} đã công bố, không thể chấm lại",
-            f"The DTI results of cycle {cycle.id} are published and cannot be re-scored", file=table.file,
-            found=cycle.published_at.isoformat())
+            "dti-published",
+            f"Kết quả DTI của kỳ {cycle.id} đã công bố, không thể chấm lại",
+            f"The DTI results of cycle {cycle.id} are published and cannot be re-scored",
+            file=table.file,
+            found=cycle.published_at.isoformat(),
+        )
     if old and not replace:
         raise CertifyError.one(
             "dti-results-exist",
             f"Kỳ {cycle.id} đã có kết quả DTI của {old} đơn vị; chấm lại sẽ thay toàn bộ "
             "(dùng --replace nếu chắc chắn)",
             f"Cycle {cycle.id} already holds DTI results for {old} units; re-scoring replaces them all "
-            "(use --replace if you mean it)", file=table.file, expected="--replace", found=f"{old}")
+            "(use --replace if you mean it)",
+            file=table.file,
+            expected="--replace",
+            found=f"{old}",
+        )
     input_hash = _input_hash(table)
     if old:
-        previous = sorted({h for h in session.scalars(select(DtiResult.input_hash)
-                                                        .where(DtiResult.cycle_id == cycle.id))})
+        previous = sorted(
+            {h for h in session.scalars(select(DtiResult.input_hash).where(DtiResult.cycle_id == cycle.id))}
+        )
         session.execute(delete(DtiResult).where(DtiResult.cycle_id == cycle.id))
-        audit.record(session, actor, "replace", "dti_result", cycle.id, field="cohort",
-                     old={"units": old, "input_hash": previous}, new={"units": len(units), "input_hash": input_hash})
+        audit.record(
+            session,
+            actor,
+            "replace",
+            "dti_result",
+            cycle.id,
+            field="cohort",
+            old={"units": old, "input_hash": previous},
+            new={"units": len(units), "input_hash": input_hash},
+        )
     for i, unit in enumerate(units):
-        session.add(DtiResult(
-            cycle_id=cycle.id, unit_id=unit.id, group_name=results.groups[i] if results.groups else None,
-            rank=int(results.ranks[i]) or None, band=results.bands[i], points=float(results.total[i]),
-            max_points=float(results.max_total[i]), value=float(results.value[i]),
-            detail=results.unit_json(i), framework_hash=resolved.content_hash, input_hash=input_hash,
-            source_file=table.file, scored_by=actor))
+        session.add(
+            DtiResult(
+                cycle_id=cycle.id,
+                unit_id=unit.id,
+                group_name=results.groups[i] if results.groups else None,
+                rank=int(results.ranks[i]) or None,
+                band=results.bands[i],
+                points=float(results.total[i]),
+                max_points=float(results.max_total[i]),
+                value=float(results.value[i]),
+                detail=results.unit_json(i),
+                framework_hash=resolved.content_hash,
+                input_hash=input_hash,
+                source_file=table.file,
+                scored_by=actor,
+            )
+        )
     session.flush()
-    audit.record(session, actor, "score", "cycle", cycle.id, field="dti",
-                 new={"units": len(units), "input_hash": input_hash, "file": table.file})
+    audit.record(
+        session,
+        actor,
+        "score",
+        "cycle",
+        cycle.id,
+        field="dti",
+        new={"units": len(units), "input_hash": input_hash, "file": table.file},
+    )
     return DtiImport(cycle.id, len(units), old, input_hash, list(results.warnings))
 
 
@@ -160,23 +212,33 @@ def publish_dti(session: Session, cycle_id: int, *, actor: str) -> dt.datetime:
     if cycle.published_at is not None:
         return cycle.published_at
     if not session.scalar(select(func.count()).select_from(DtiResult).where(DtiResult.cycle_id == cycle.id)):
-        raise CertifyError.one("dti-empty", f"Kỳ {cycle.id} chưa có kết quả DTI để công bố",
-                               f"Cycle {cycle.id} has no DTI results to publish", expected="certify store dti-import")
+        raise CertifyError.one(
+            "dti-empty",
+            f"Kỳ {cycle.id} chưa có kết quả DTI để công bố",
+            f"Cycle {cycle.id} has no DTI results to publish",
+            expected="certify store dti-import",
+        )
     cycle.published_at = dt.datetime.now(dt.UTC)
     audit.record(session, actor, "publish", "cycle", cycle.id, field="dti", new=cycle.published_at.isoformat())
     return cycle.published_at
 
 
 def _row(r: DtiResult, unit: AdminUnit) -> DtiRow:
-    return DtiRow(unit.id, unit.code, unit.name, r.group_name, r.rank, r.band, r.points, r.max_points, r.value,
-                  r.detail)
+    return DtiRow(
+        unit.id, unit.code, unit.name, r.group_name, r.rank, r.band, r.points, r.max_points, r.value, r.detail
+    )
 
 
 def cycle_results(session: Session, cycle_id: int) -> list[DtiRow]:
     """The cycle's results by group, then rank (unranked last), then code."""
-    rows = [_row(r, u) for r, u in session.execute(
-        select(DtiResult, AdminUnit).join(AdminUnit, DtiResult.unit_id == AdminUnit.id)
-        .where(DtiResult.cycle_id == cycle_id))]
+    rows = [
+        _row(r, u)
+        for r, u in session.execute(
+            select(DtiResult, AdminUnit)
+            .join(AdminUnit, DtiResult.unit_id == AdminUnit.id)
+            .where(DtiResult.cycle_id == cycle_id)
+        )
+    ]
     return sorted(rows, key=lambda r: (r.group or "", r.rank is None, r.rank or 0, r.unit_code))
 
 
@@ -206,23 +268,33 @@ def previous_year(session: Session, cycle: Cycle, *, published_only: bool = Fals
         return {}
     former: dict[int, list[DtiRow]] = defaultdict(list)
     for new_id, old_id in session.execute(
-            select(UnitMerger.new_unit_id, UnitMerger.old_unit_id)
-            .join(DtiResult, DtiResult.unit_id == UnitMerger.new_unit_id)
-            .where(DtiResult.cycle_id == cycle.id).order_by(UnitMerger.new_unit_id, UnitMerger.old_unit_id)):
+        select(UnitMerger.new_unit_id, UnitMerger.old_unit_id)
+        .join(DtiResult, DtiResult.unit_id == UnitMerger.new_unit_id)
+        .where(DtiResult.cycle_id == cycle.id)
+        .order_by(UnitMerger.new_unit_id, UnitMerger.old_unit_id)
+    ):
         if old_id in old:
             former[new_id].append(old[old_id])
-    return {uid: Prior(sum(r.value for r in rows) / len(rows), None, before.year, tuple(r.unit_code for r in rows))
-            for uid, rows in former.items()}
+    return {
+        uid: Prior(sum(r.value for r in rows) / len(rows), None, before.year, tuple(r.unit_code for r in rows))
+        for uid, rows in former.items()
+    }
 
 
 def former_districts(session: Session, units: list[int]) -> dict[int, list[str]]:
     """District names per unit: its own (pre-2025 map) or those of the communes it was formed from (current)."""
     old, parent = aliased(AdminUnit), aliased(AdminUnit)
-    own = (select(AdminUnit.id, parent.name).join(parent, AdminUnit.parent_id == parent.id)
-           .where(AdminUnit.id.in_(units), parent.tier == "district"))
-    merged = (select(UnitMerger.new_unit_id, parent.name).join(old, UnitMerger.old_unit_id == old.id)
-              .join(parent, old.parent_id == parent.id)
-              .where(UnitMerger.new_unit_id.in_(units), parent.tier == "district"))
+    own = (
+        select(AdminUnit.id, parent.name)
+        .join(parent, AdminUnit.parent_id == parent.id)
+        .where(AdminUnit.id.in_(units), parent.tier == "district")
+    )
+    merged = (
+        select(UnitMerger.new_unit_id, parent.name)
+        .join(old, UnitMerger.old_unit_id == old.id)
+        .join(parent, old.parent_id == parent.id)
+        .where(UnitMerger.new_unit_id.in_(units), parent.tier == "district")
+    )
     out: dict[int, set[str]] = defaultdict(set)
     for uid, name in [*session.execute(own), *session.execute(merged)]:
         out[uid].add(name)
@@ -232,8 +304,11 @@ def former_districts(session: Session, units: list[int]) -> dict[int, list[str]]
 def unit_dti(session: Session, unit_id: int, year: int, *, published_only: bool = False) -> tuple[Cycle, DtiRow] | None:
     """The unit's DTI result of `year` (the latest DTI cycle of that year that scored it)."""
     for cycle in reversed(dti_cycles(session, year, published_only=published_only)):
-        found = session.execute(select(DtiResult, AdminUnit).join(AdminUnit, DtiResult.unit_id == AdminUnit.id)
-                                .where(DtiResult.cycle_id == cycle.id, DtiResult.unit_id == unit_id)).first()
+        found = session.execute(
+            select(DtiResult, AdminUnit)
+            .join(AdminUnit, DtiResult.unit_id == AdminUnit.id)
+            .where(DtiResult.cycle_id == cycle.id, DtiResult.unit_id == unit_id)
+        ).first()
         if found is not None:
             return cycle, _row(*found)
     return None
@@ -248,10 +323,22 @@ def ranking(session: Session, cycle_id: int, *, published_only: bool = False) ->
     out: list[dict[str, Any]] = []
     for r in rows:
         p = prior.get(r.unit_id)
-        out.append({"unit": r.unit_code, "name": r.unit_name, "group": r.group, "rank": r.rank, "band": r.band,
-                    "points": r.points, "max_points": r.max_points, "value": r.value, "detail": r.detail,
-                    "districts": districts.get(r.unit_id, []),
-                    "previous": None if p is None else {"year": p.year, "value": p.value, "rank": p.rank,
-                                                        "units": list(p.units)},
-                    "change": None if p is None else r.value - p.value})
+        out.append(
+            {
+                "unit": r.unit_code,
+                "name": r.unit_name,
+                "group": r.group,
+                "rank": r.rank,
+                "band": r.band,
+                "points": r.points,
+                "max_points": r.max_points,
+                "value": r.value,
+                "detail": r.detail,
+                "districts": districts.get(r.unit_id, []),
+                "previous": None
+                if p is None
+                else {"year": p.year, "value": p.value, "rank": p.rank, "units": list(p.units)},
+                "change": None if p is None else r.value - p.value,
+            }
+        )
     return out

@@ -32,6 +32,17 @@ def unit_history(session: Session, unit_map: str, code: str) -> list[HistoryRow]
     for u, whole in units:
         for sub, cycle in session.execute(select(Submission, Cycle).join(Cycle).where(Submission.unit_id == u.id)):
             cert = current_certification(session, sub.id)
-            out.append(HistoryRow(cycle.year, cycle.id, u.code, u.name, u.map, sub.state,
-                                  cert.level if cert else None, cert.level_name if cert else None, whole))
+            out.append(
+                HistoryRow(
+                    cycle.year,
+                    cycle.id,
+                    u.code,
+                    u.name,
+                    u.map,
+                    sub.state,
+                    cert.level if cert else None,
+                    cert.level_name if cert else None,
+                    whole,
+                )
+            )
     return sorted(out, key=lambda r: (r.year, r.unit_code))

@@ -37,9 +37,14 @@ class ValueInput:
     evidence_file: str | None = None
 
     def fields(self) -> dict[str, Any]:
-        return {"value": self.value, "explanation": self.explanation,
-                "evidence_document": self.evidence_document, "evidence_date": self.evidence_date,
-                "evidence_summary": self.evidence_summary, "evidence_file": self.evidence_file}
+        return {
+            "value": self.value,
+            "explanation": self.explanation,
+            "evidence_document": self.evidence_document,
+            "evidence_date": self.evidence_date,
+            "evidence_summary": self.evidence_summary,
+            "evidence_file": self.evidence_file,
+        }
 
 
 @dataclass(frozen=True)
@@ -60,33 +65,42 @@ def conflict(unit: str) -> CertifyError:
     return CertifyError.one(
         "conflict",
         f"{unit}: dữ liệu vừa được người khác thay đổi; hãy tải lại và thực hiện lại",
-        f"{unit}: someone else changed this unit meanwhile; reload and try again")
+        f"{unit}: someone else changed this unit meanwhile; reload and try again",
+    )
 
 
 def get_submission(session: Session, cycle_id: int, unit_id: int) -> Submission | None:
-    return session.scalars(select(Submission).where(Submission.cycle_id == cycle_id,
-                                                    Submission.unit_id == unit_id)).first()
+    return session.scalars(
+        select(Submission).where(Submission.cycle_id == cycle_id, Submission.unit_id == unit_id)
+    ).first()
 
 
 def find_submission(session: Session, cycle_id: int, unit_code: str) -> Submission:
-    sub = session.scalars(select(Submission).join(AdminUnit).where(
-        Submission.cycle_id == cycle_id, AdminUnit.code == unit_code)).first()
+    sub = session.scalars(
+        select(Submission).join(AdminUnit).where(Submission.cycle_id == cycle_id, AdminUnit.code == unit_code)
+    ).first()
     if sub is None:
-        raise CertifyError.one("no-submission", f"Đơn vị {unit_code} chưa có hồ sơ trong kỳ {cycle_id}",
-                               f"Unit {unit_code} has nothing in cycle {cycle_id}", found=unit_code)
+        raise CertifyError.one(
+            "no-submission",
+            f"Đơn vị {unit_code} chưa có hồ sơ trong kỳ {cycle_id}",
+            f"Unit {unit_code} has nothing in cycle {cycle_id}",
+            found=unit_code,
+        )
     return sub
 
 
-def ensure_submission(session: Session, cycle: Cycle, unit: AdminUnit, actor: str,
-                      batch_id: int | None = None) -> Submission:
+def ensure_submission(
+    session: Session, cycle: Cycle, unit: AdminUnit, actor: str, batch_id: int | None = None
+) -> Submission:
     sub = get_submission(session, cycle.id, unit.id)
     if sub is None:
         sub = Submission(cycle_id=cycle.id, unit_id=unit.id, state=State.DRAFT.value, import_batch_id=batch_id)
         sub.unit = unit
         session.add(sub)
         session.flush()
-        audit.record(session, actor, "create", "submission", sub.id, submission_id=sub.id, field="state",
-                     new=State.DRAFT.value)
+        audit.record(
+            session, actor, "create", "submission", sub.id, submission_id=sub.id, field="state", new=State.DRAFT.value
+        )
     return sub
 
 
@@ -113,8 +127,14 @@ def _entry(sub: Submission, criterion: str, kind: str) -> EntryValue | None:
     return next((v for v in sub.values if v.criterion == criterion and v.kind == kind), None)
 
 
-def set_values(session: Session, sub: Submission, kind: str, values: dict[str, ValueInput], actor: str,
-               expected_version: int | None = None) -> int:
+def set_values(
+    session: Session,
+    sub: Submission,
+    kind: str,
+    values: dict[str, ValueInput],
+    actor: str,
+    expected_version: int | None = None,
+) -> int:
     """Write self-assessed (`self`) or appraised values; returns how many fields changed."""
     check_version(sub, expected_version)
     state = State(sub.state)
@@ -125,7 +145,9 @@ def set_values(session: Session, sub: Submission, kind: str, values: dict[str, V
             f"{sub.unit.code}: không thể sửa số liệu {'tự đánh giá' if kind == SELF else 'thẩm định'} "
             f"khi hồ sơ ở trạng thái «{STATE_VI[state]}»",
             f"{sub.unit.code}: {kind} values cannot change while the submission is '{state.value}'",
-            expected=" | ".join(s.value for s in allowed), found=state.value)
+            expected=" | ".join(s.value for s in allowed),
+            found=state.value,
+        )
     changed = 0
     for code, new in values.items():
         row = _entry(sub, code, kind)
@@ -135,15 +157,33 @@ def set_values(session: Session, sub: Submission, kind: str, values: dict[str, V
             session.add(row)
             for name, val in new.fields().items():
                 if val is not None:
-                    audit.record(session, actor, "set", "entry_value", None, submission_id=sub.id,
-                                 field=f"{kind}:{code}:{name}", old=None, new=val)
+                    audit.record(
+                        session,
+                        actor,
+                        "set",
+                        "entry_value",
+                        None,
+                        submission_id=sub.id,
+                        field=f"{kind}:{code}:{name}",
+                        old=None,
+                        new=val,
+                    )
                     changed += 1
             continue
         for name, val in new.fields().items():
             old = getattr(row, name)
             if old != val:
-                audit.record(session, actor, "set", "entry_value", row.id, submission_id=sub.id,
-                             field=f"{kind}:{code}:{name}", old=old, new=val)
+                audit.record(
+                    session,
+                    actor,
+                    "set",
+                    "entry_value",
+                    row.id,
+                    submission_id=sub.id,
+                    field=f"{kind}:{code}:{name}",
+                    old=old,
+                    new=val,
+                )
                 setattr(row, name, val)
                 row.updated_by = actor
                 changed += 1
@@ -153,29 +193,70 @@ def set_values(session: Session, sub: Submission, kind: str, values: dict[str, V
     return changed
 
 
-def transition(session: Session, sub: Submission, target: str, actor: str, *, reasons: str | None = None,
-               expected_version: int | None = None) -> SubmissionInfo:
+def transition(
+    session: Session,
+    sub: Submission,
+    target: str,
+    actor: str,
+    *,
+    reasons: str | None = None,
+    expected_version: int | None = None,
+) -> SubmissionInfo:
     check_version(sub, expected_version)
     dst = check_transition(sub.state, target, sub.unit.code)
     if dst is State.RETURNED and not (reasons and reasons.strip()):
-        raise CertifyError.one("no-reasons", "Trả lại hồ sơ phải nêu lý do", "Returning a submission needs reasons",
-                               expected="lý do (reasons)", found="")
+        raise CertifyError.one(
+            "no-reasons",
+            "Trả lại hồ sơ phải nêu lý do",
+            "Returning a submission needs reasons",
+            expected="lý do (reasons)",
+            found="",
+        )
     if dst is State.RECOGNISED:
-        raise CertifyError.one("use-recognise", "Công nhận phải kèm số quyết định, ngày, người ký",
-                               "Recognition needs a decision number, date and signer (use recognise)")
-    audit.record(session, actor, "transition", "submission", sub.id, submission_id=sub.id, field="state",
-                 old=sub.state, new=dst.value)
+        raise CertifyError.one(
+            "use-recognise",
+            "Công nhận phải kèm số quyết định, ngày, người ký",
+            "Recognition needs a decision number, date and signer (use recognise)",
+        )
+    audit.record(
+        session,
+        actor,
+        "transition",
+        "submission",
+        sub.id,
+        submission_id=sub.id,
+        field="state",
+        old=sub.state,
+        new=dst.value,
+    )
     if dst is State.RETURNED:
-        audit.record(session, actor, "set", "submission", sub.id, submission_id=sub.id, field="return_reasons",
-                     old=sub.return_reasons, new=reasons)
+        audit.record(
+            session,
+            actor,
+            "set",
+            "submission",
+            sub.id,
+            submission_id=sub.id,
+            field="return_reasons",
+            old=sub.return_reasons,
+            new=reasons,
+        )
         sub.return_reasons = reasons
     sub.state = dst.value
     _flush(session, sub)
     return SubmissionInfo.of(sub)
 
 
-def recognise(session: Session, sub: Submission, *, decision_number: str, decision_date: dt.date, signer: str,
-              actor: str, expected_version: int | None = None) -> SubmissionInfo:
+def recognise(
+    session: Session,
+    sub: Submission,
+    *,
+    decision_number: str,
+    decision_date: dt.date,
+    signer: str,
+    actor: str,
+    expected_version: int | None = None,
+) -> SubmissionInfo:
     """Record the provincial chair's decision. Requires a current certification of the appraised figures."""
     from certify.store.certification import current_certification
 
@@ -183,15 +264,36 @@ def recognise(session: Session, sub: Submission, *, decision_number: str, decisi
     check_transition(sub.state, State.RECOGNISED.value, sub.unit.code)
     missing = [n for n, v in (("decision_number", decision_number), ("signer", signer)) if not str(v).strip()]
     if missing:
-        raise CertifyError.one("incomplete-decision", "Thiếu số quyết định hoặc người ký",
-                               "The decision number or the signer is missing", expected=", ".join(missing), found="")
+        raise CertifyError.one(
+            "incomplete-decision",
+            "Thiếu số quyết định hoặc người ký",
+            "The decision number or the signer is missing",
+            expected=", ".join(missing),
+            found="",
+        )
     if current_certification(session, sub.id) is None:
-        raise CertifyError.one("not-certified", f"{sub.unit.code}: chưa xác định mức (chạy chứng nhận trước)",
-                               f"{sub.unit.code}: no certification yet (certify the cycle first)")
-    for name, val in (("decision_number", decision_number), ("decision_date", decision_date), ("signer", signer),
-                      ("state", State.RECOGNISED.value)):
-        audit.record(session, actor, "recognise", "submission", sub.id, submission_id=sub.id, field=name,
-                     old=getattr(sub, name), new=val)
+        raise CertifyError.one(
+            "not-certified",
+            f"{sub.unit.code}: chưa xác định mức (chạy chứng nhận trước)",
+            f"{sub.unit.code}: no certification yet (certify the cycle first)",
+        )
+    for name, val in (
+        ("decision_number", decision_number),
+        ("decision_date", decision_date),
+        ("signer", signer),
+        ("state", State.RECOGNISED.value),
+    ):
+        audit.record(
+            session,
+            actor,
+            "recognise",
+            "submission",
+            sub.id,
+            submission_id=sub.id,
+            field=name,
+            old=getattr(sub, name),
+            new=val,
+        )
         setattr(sub, name, val)
     _flush(session, sub)
     return SubmissionInfo.of(sub)
@@ -207,8 +309,16 @@ def effective_values(sub: Submission) -> dict[str, Any]:
     for code, row in chosen.items():
         if row.value is None:
             continue
-        evidence = {k: v for k, v in (("document", row.evidence_document), ("date", row.evidence_date),
-                                      ("summary", row.evidence_summary), ("file", row.evidence_file)) if v}
+        evidence = {
+            k: v
+            for k, v in (
+                ("document", row.evidence_document),
+                ("date", row.evidence_date),
+                ("summary", row.evidence_summary),
+                ("file", row.evidence_file),
+            )
+            if v
+        }
         entry = dict(row.value) if isinstance(row.value, dict) else {"value": row.value}
         if evidence:
             entry["evidence"] = evidence
@@ -224,9 +334,13 @@ def value_inputs(values: dict[str, Any], comments: dict[str, str] | None = None)
             entry = dict(entry)
             evidence = entry.pop("evidence", None) or {}
             value: Any = entry["value"] if set(entry) == {"value"} else entry
-            out[code] = ValueInput(value=value, explanation=(comments or {}).get(code) or None,
-                                   evidence_document=evidence.get("document"), evidence_date=_day(evidence.get("date")),
-                                   evidence_summary=evidence.get("summary"))
+            out[code] = ValueInput(
+                value=value,
+                explanation=(comments or {}).get(code) or None,
+                evidence_document=evidence.get("document"),
+                evidence_date=_day(evidence.get("date")),
+                evidence_summary=evidence.get("summary"),
+            )
         else:
             out[code] = ValueInput(value=entry, explanation=(comments or {}).get(code) or None)
     return out

@@ -73,16 +73,27 @@ def current_units() -> list[RawUnit]:
         pcode = f"{int(prov['code']):02d}"
         out.append(RawUnit(CURRENT, "province", pcode, prov["name"], prov.get("division_type"), pcode, None))
         for ward in prov.get("wards", []):
-            out.append(RawUnit(CURRENT, "commune", f"{int(ward['code']):05d}", " ".join(ward["name"].split()),
-                               ward.get("division_type"), pcode, pcode))
+            out.append(
+                RawUnit(
+                    CURRENT,
+                    "commune",
+                    f"{int(ward['code']):05d}",
+                    " ".join(ward["name"].split()),
+                    ward.get("division_type"),
+                    pcode,
+                    pcode,
+                )
+            )
     return out
 
 
 def pre2025_units(db: sqlite3.Connection) -> list[RawUnit]:
     out: list[RawUnit] = []
     seen: set[tuple[str, str]] = set()
-    rows = db.execute("SELECT province, provinceCode, district, districtType, districtCode, ward, wardType, wardCode "
-                      "FROM admin_units_legacy ORDER BY provinceCode, districtCode, wardCode").fetchall()
+    rows = db.execute(
+        "SELECT province, provinceCode, district, districtType, districtCode, ward, wardType, wardCode "
+        "FROM admin_units_legacy ORDER BY provinceCode, districtCode, wardCode"
+    ).fetchall()
     for province, pcode, district, dtype, dcode, ward, wtype, wcode in rows:
         if ("province", pcode) not in seen:
             seen.add(("province", pcode))
@@ -99,8 +110,12 @@ def pre2025_units(db: sqlite3.Connection) -> list[RawUnit]:
 
 def mergers(db: sqlite3.Connection, current: list[RawUnit]) -> tuple[list[RawMerger], list[str]]:
     conv = json.loads((_vap_root() / "converter_2025.json").read_text(encoding="utf-8"))
-    old_by_key = {f"{pk}_{dk}_{wk}": wc for pk, dk, wk, wc in db.execute(
-        "SELECT provinceKey, districtKey, wardKey, wardCode FROM admin_units_legacy WHERE wardCode IS NOT NULL")}
+    old_by_key = {
+        f"{pk}_{dk}_{wk}": wc
+        for pk, dk, wk, wc in db.execute(
+            "SELECT provinceKey, districtKey, wardKey, wardCode FROM admin_units_legacy WHERE wardCode IS NOT NULL"
+        )
+    }
     old_prov_by_key = dict(db.execute("SELECT DISTINCT provinceKey, provinceCode FROM admin_units_legacy"))
     new_rows = db.execute("SELECT provinceKey, provinceCode, wardKey, ward FROM admin_units").fetchall()
     new_prov_by_key = {pk: pc for pk, pc, _, _ in new_rows}

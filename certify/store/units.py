@@ -31,10 +31,14 @@ def load_units(session: Session, data: SourceData | None = None) -> LoadReport:
     data = data or read_sources()
     report = LoadReport(unmatched=list(data.unmatched), sources=dict(data.sources))
     ids: dict[tuple[str, str, str], int] = {
-        (m, t, c): i for i, m, t, c in session.execute(select(AdminUnit.id, AdminUnit.map, AdminUnit.tier,
-                                                              AdminUnit.code))}
-    parent_tier = {("pre2025", "district"): "province", ("pre2025", "commune"): "district",
-                   ("current", "commune"): "province"}
+        (m, t, c): i
+        for i, m, t, c in session.execute(select(AdminUnit.id, AdminUnit.map, AdminUnit.tier, AdminUnit.code))
+    }
+    parent_tier = {
+        ("pre2025", "district"): "province",
+        ("pre2025", "commune"): "district",
+        ("current", "commune"): "province",
+    }
     for map_, tiers in TIERS_BY_MAP.items():
         for tier in tiers:  # parents first, so their ids exist
             rows = []
@@ -43,18 +47,32 @@ def load_units(session: Session, data: SourceData | None = None) -> LoadReport:
                 if (u.map, u.tier, u.code) in ids:
                     continue
                 parent = ids.get((u.map, parent_tier[(u.map, u.tier)], u.parent_code)) if u.parent_code else None
-                rows.append({
-                    "map": u.map, "tier": u.tier, "code": u.code, "name": u.name, "division_type": u.division_type,
-                    "parent_id": parent, "province_code": u.province_code,
-                    "valid_from": REFORM_DATE if map_ == CURRENT else None,
-                    "valid_to": REFORM_DATE - dt.timedelta(days=1) if map_ == PRE2025 else None,
-                    "source": data.sources[map_],
-                })
+                rows.append(
+                    {
+                        "map": u.map,
+                        "tier": u.tier,
+                        "code": u.code,
+                        "name": u.name,
+                        "division_type": u.division_type,
+                        "parent_id": parent,
+                        "province_code": u.province_code,
+                        "valid_from": REFORM_DATE if map_ == CURRENT else None,
+                        "valid_to": REFORM_DATE - dt.timedelta(days=1) if map_ == PRE2025 else None,
+                        "source": data.sources[map_],
+                    }
+                )
             if rows:
                 session.execute(insert(AdminUnit), rows)
-                ids.update({(m, t, c): i for i, m, t, c in session.execute(
-                    select(AdminUnit.id, AdminUnit.map, AdminUnit.tier, AdminUnit.code)
-                    .where(AdminUnit.map == map_, AdminUnit.tier == tier))})
+                ids.update(
+                    {
+                        (m, t, c): i
+                        for i, m, t, c in session.execute(
+                            select(AdminUnit.id, AdminUnit.map, AdminUnit.tier, AdminUnit.code).where(
+                                AdminUnit.map == map_, AdminUnit.tier == tier
+                            )
+                        )
+                    }
+                )
             report.inserted[f"{map_}/{tier}"] = len(rows)
             report.total[f"{map_}/{tier}"] = len(batch)
     existing = {(o, n) for o, n in session.execute(select(UnitMerger.old_unit_id, UnitMerger.new_unit_id))}
@@ -67,8 +85,9 @@ def load_units(session: Session, data: SourceData | None = None) -> LoadReport:
             continue
         if (old, new) not in existing:
             existing.add((old, new))
-            merger_rows.append({"old_unit_id": old, "new_unit_id": new, "whole": m.whole,
-                                "source": data.sources["mergers"]})
+            merger_rows.append(
+                {"old_unit_id": old, "new_unit_id": new, "whole": m.whole, "source": data.sources["mergers"]}
+            )
     if merger_rows:
         session.execute(insert(UnitMerger), merger_rows)
     report.mergers_inserted = len(merger_rows)
@@ -86,19 +105,31 @@ def find_unit(session: Session, map_: str, code: str, tier: str | None = None) -
 def get_unit(session: Session, map_: str, code: str, tier: str | None = None) -> AdminUnit:
     unit = find_unit(session, map_, code, tier)
     if unit is None:
-        raise CertifyError.one("unknown-unit", f"Không có đơn vị hành chính mã {code} ({map_})",
-                               f"No administrative unit with code {code} ({map_})", found=code)
+        raise CertifyError.one(
+            "unknown-unit",
+            f"Không có đơn vị hành chính mã {code} ({map_})",
+            f"No administrative unit with code {code} ({map_})",
+            found=code,
+        )
     return unit
 
 
 def units_of_province(session: Session, map_: str, province_code: str, tier: str) -> list[AdminUnit]:
-    return list(session.scalars(select(AdminUnit).where(
-        AdminUnit.map == map_, AdminUnit.province_code == province_code, AdminUnit.tier == tier)
-        .order_by(AdminUnit.code)))
+    return list(
+        session.scalars(
+            select(AdminUnit)
+            .where(AdminUnit.map == map_, AdminUnit.province_code == province_code, AdminUnit.tier == tier)
+            .order_by(AdminUnit.code)
+        )
+    )
 
 
 def predecessors(session: Session, unit: AdminUnit) -> list[tuple[AdminUnit, bool]]:
     """The pre-2025 units a current unit was formed from (with `whole`: False when the old one was split)."""
-    rows = session.execute(select(AdminUnit, UnitMerger.whole).join(UnitMerger, UnitMerger.old_unit_id == AdminUnit.id)
-                           .where(UnitMerger.new_unit_id == unit.id).order_by(AdminUnit.code))
+    rows = session.execute(
+        select(AdminUnit, UnitMerger.whole)
+        .join(UnitMerger, UnitMerger.old_unit_id == AdminUnit.id)
+        .where(UnitMerger.new_unit_id == unit.id)
+        .order_by(AdminUnit.code)
+    )
     return [(unit, whole) for unit, whole in rows]

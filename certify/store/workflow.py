@@ -53,8 +53,13 @@ def check_transition(current: str, target: str, unit: str = "") -> State:
     try:
         src, dst = State(current), State(target)
     except ValueError:
-        raise CertifyError.one("unknown-state", f"Trạng thái không hợp lệ: {target}", f"Unknown state: {target}",
-                               expected=" | ".join(s.value for s in State), found=target) from None
+        raise CertifyError.one(
+            "unknown-state",
+            f"Trạng thái không hợp lệ: {target}",
+            f"Unknown state: {target}",
+            expected=" | ".join(s.value for s in State),
+            found=target,
+        ) from None
     if dst not in TRANSITIONS[src]:
         allowed = ", ".join(label(s) for s in sorted(TRANSITIONS[src])) or "không có (none)"
         who = f"{unit}: " if unit else ""
@@ -62,5 +67,7 @@ def check_transition(current: str, target: str, unit: str = "") -> State:
             "illegal-transition",
             f"{who}Không thể chuyển từ «{STATE_VI[src]}» sang «{STATE_VI[dst]}»",
             f"{who}Cannot move from '{src.value}' to '{dst.value}'",
-            expected=allowed, found=label(dst))
+            expected=allowed,
+            found=label(dst),
+        )
     return dst

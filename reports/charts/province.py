@@ -20,7 +20,7 @@ def _svg(fig: object) -> str:
     fig.savefig(buf, format="svg", bbox_inches="tight")  # type: ignore[attr-defined]
     plt.close(fig)  # type: ignore[arg-type]
     text = buf.getvalue()
-    return text[text.index("<svg"):]  # drop the XML prolog and doctype to inline it in HTML
+    return text[text.index("<svg") :]  # drop the XML prolog and doctype to inline it in HTML
 
 
 def _ready() -> object:
@@ -30,8 +30,9 @@ def _ready() -> object:
     import matplotlib.pyplot as plt
 
     family = matplotlib_ready()
-    return plt.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 9, "svg.fonttype": "none",
-                           "svg.hashsalt": "certify"})  # fixed ids: same data, same file
+    return plt.rc_context(
+        {"font.family": [family, "DejaVu Sans"], "font.size": 9, "svg.fonttype": "none", "svg.hashsalt": "certify"}
+    )  # fixed ids: same data, same file
 
 
 def levels_by_district_svg(t: TierSummary) -> str:
@@ -43,8 +44,14 @@ def levels_by_district_svg(t: TierSummary) -> str:
         left = [0] * len(names)
         for k, level in enumerate(t.levels):
             values = [t.districts[d][level] for d in names]
-            ax.barh(names, values, left=left, color=COLOURS[min(k, len(COLOURS) - 1)] if level != t.levels[-1]
-                    else COLOURS[-1], label=level, edgecolor="white")
+            ax.barh(
+                names,
+                values,
+                left=left,
+                color=COLOURS[min(k, len(COLOURS) - 1)] if level != t.levels[-1] else COLOURS[-1],
+                label=level,
+                edgecolor="white",
+            )
             left = [a + b for a, b in zip(left, values, strict=True)]
         ax.invert_yaxis()
         ax.set_xlabel("Số đơn vị")

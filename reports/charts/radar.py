@@ -41,9 +41,11 @@ def radar_svg(shares: Sequence[PillarShare], title: str) -> str:
         return bars_svg(shares, title)
     n = len(shares)
     width, height = SIZE + 2 * SIDE, SIZE - 2 * TRIM
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{-SIDE} {TRIM} {width} {height}" '
-           f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
-           f'style="{FONT}; font-size: 11px">']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{-SIDE} {TRIM} {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
+        f'style="{FONT}; font-size: 11px">'
+    ]
     for ring in (0.25, 0.5, 0.75, 1.0):
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (_point(k, n, RADIUS * ring) for k in range(n)))
         out.append(f'<polygon points="{pts}" fill="none" stroke="#bbb" stroke-width="0.8"/>')
@@ -60,16 +62,20 @@ def radar_svg(shares: Sequence[PillarShare], title: str) -> str:
         out.append(f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-weight="bold">{escape(s.name)}</text>')
         out.append(f'<text x="{lx:.1f}" y="{ly + 13:.1f}" text-anchor="{anchor}">{_label(s)}</text>')
     for ring in (0.5, 1.0):
-        out.append(f'<text x="{CENTRE + 4:.1f}" y="{CENTRE - RADIUS * ring + 11:.1f}" fill="#888" '
-                   f'font-size="9">{fmt_percent(ring, 0)}</text>')
+        out.append(
+            f'<text x="{CENTRE + 4:.1f}" y="{CENTRE - RADIUS * ring + 11:.1f}" fill="#888" '
+            f'font-size="9">{fmt_percent(ring, 0)}</text>'
+        )
     out.append("</svg>")
     return "\n".join(out)
 
 
 def bars_svg(shares: Sequence[PillarShare], title: str) -> str:
     height = 30 * len(shares) + 10
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {height}" width="{SIZE}" '
-           f'height="{height}" role="img" aria-label="{escape(title)}" style="{FONT}; font-size: 11px">']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {height}" width="{SIZE}" '
+        f'height="{height}" role="img" aria-label="{escape(title)}" style="{FONT}; font-size: 11px">'
+    ]
     for k, s in enumerate(shares):
         y = 10 + 30 * k
         out.append(f'<text x="0" y="{y + 12}">{escape(s.name)}</text>')

@@ -84,8 +84,9 @@ def login(client: TestClient, username: str | None) -> str:
     client.cookies.clear()
     tok = token(client)
     if username is not None:
-        r = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": tok},
-                        follow_redirects=False)
+        r = client.post(
+            "/login", data={"username": username, "password": PASSWORD, "csrf_token": tok}, follow_redirects=False
+        )
         assert r.status_code == 303, r.text
     return tok
 
@@ -98,5 +99,8 @@ def form_of(html: str) -> dict[str, str]:
         out[name] = sel.group(1) if sel else ""
     for name in re.findall(r'<input type="checkbox" name="([^"]+)" value="1" checked', html):
         out[name] = "1"
-    return {k: v.replace("&#34;", '"').replace("&amp;", "&") for k, v in out.items() if not k.startswith("na:")
-            or k in re.findall(r'name="(na:[^"]+)" value="1" checked', html)}
+    return {
+        k: v.replace("&#34;", '"').replace("&amp;", "&")
+        for k, v in out.items()
+        if not k.startswith("na:") or k in re.findall(r'name="(na:[^"]+)" value="1" checked', html)
+    }

@@ -32,8 +32,9 @@ def editor(stored_app: FastAPI) -> Iterator[TestClient]:
 
 def _can_log_in(app: FastAPI, username: str, password: str) -> int:
     with TestClient(app) as c:
-        r = c.post("/login", data={"username": username, "password": password, "csrf_token": token(c)},
-                   follow_redirects=False)
+        r = c.post(
+            "/login", data={"username": username, "password": password, "csrf_token": token(c)}, follow_redirects=False
+        )
         status: int = r.status_code
         return status
 
@@ -77,9 +78,9 @@ def test_disable_needs_confirmation(admin: tuple[TestClient, str], stored_app: F
     assert _can_log_in(stored_app, "editor", PASSWORD) == 303
 
 
-def test_disable_through_the_confirmation_page_ends_the_open_session(admin: tuple[TestClient, str],
-                                                                     editor: TestClient,
-                                                                     stored_app: FastAPI) -> None:
+def test_disable_through_the_confirmation_page_ends_the_open_session(
+    admin: tuple[TestClient, str], editor: TestClient, stored_app: FastAPI
+) -> None:
     client, _ = admin
     assert editor.get(f"/cycles/1/units/{OWN}.json").status_code == 200
     page = client.get("/admin/users/editor/disable")
@@ -102,8 +103,9 @@ def test_disable_through_the_confirmation_page_ends_the_open_session(admin: tupl
 
 def test_self_disable_refused(admin: tuple[TestClient, str]) -> None:
     client, tok = admin
-    err = _error(client.post("/admin/users/admin/disable", data={"csrf_token": tok, "confirm": "yes"},
-                             headers=JSON), 422)
+    err = _error(
+        client.post("/admin/users/admin/disable", data={"csrf_token": tok, "confirm": "yes"}, headers=JSON), 422
+    )
     assert err["code"] == "disable-self" and err["path"] == "username"
     assert _users(client)["admin"] is True
 
@@ -112,8 +114,10 @@ def test_reset_password(admin: tuple[TestClient, str], editor: TestClient, store
     client, tok = admin
     page = client.get("/admin/users/editor/reset-password")
     assert page.status_code == 200 and form_of(page.text)["confirm"] == "yes"
-    assert _error(client.post("/admin/users/editor/reset-password", data={"csrf_token": tok}, headers=JSON),
-                  400)["code"] == "confirm-required"
+    assert (
+        _error(client.post("/admin/users/editor/reset-password", data={"csrf_token": tok}, headers=JSON), 400)["code"]
+        == "confirm-required"
+    )
     assert _can_log_in(stored_app, "editor", PASSWORD) == 303  # refused: nothing changed
 
     r = client.post("/admin/users/editor/reset-password", data=form_of(page.text))
@@ -150,9 +154,15 @@ def test_account_actions_need_csrf(admin: tuple[TestClient, str]) -> None:
 
 # Everyone but the province admin is refused, for every new route, and nothing changes.
 OTHERS = [None, "viewer", "editor", "editor2", "appraiser"]
-ROUTES = [("GET", "/admin/users/editor/disable"), ("GET", "/admin/users/editor/reset-password"),
-          ("POST", "/admin/users/editor/disable"), ("POST", "/admin/users/appraiser/enable"),
-          ("POST", "/admin/users/editor/reset-password"), ("GET", "/admin/cycles"), ("POST", "/admin/cycles")]
+ROUTES = [
+    ("GET", "/admin/users/editor/disable"),
+    ("GET", "/admin/users/editor/reset-password"),
+    ("POST", "/admin/users/editor/disable"),
+    ("POST", "/admin/users/appraiser/enable"),
+    ("POST", "/admin/users/editor/reset-password"),
+    ("GET", "/admin/cycles"),
+    ("POST", "/admin/cycles"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -169,8 +179,9 @@ def test_refused_roles(mclient: TestClient, shared_app: FastAPI, who: str | None
     if method == "GET":
         r = mclient.get(url + ".json")
     else:
-        r = mclient.post(url, data={"csrf_token": tok, "confirm": "yes", "year": "2030", "framework": SAMPLE},
-                         headers=JSON)
+        r = mclient.post(
+            url, data={"csrf_token": tok, "confirm": "yes", "year": "2030", "framework": SAMPLE}, headers=JSON
+        )
     assert _error(r, 403)["code"] == "forbidden"
     login(mclient, "admin")
     assert set(_users(mclient).values()) == {True}
@@ -206,16 +217,25 @@ def test_cycles_page_lists_cycles_and_frameworks(admin: tuple[TestClient, str]) 
 def test_open_a_cycle(admin: tuple[TestClient, str]) -> None:
     client, tok = admin
     before = {c["id"] for c in _cycles(client)}
-    r = client.post("/admin/cycles", data={"csrf_token": tok, "year": "2026", "framework": SAMPLE,
-                                           "title": "Kỳ đánh giá 2026"}, follow_redirects=False)
+    r = client.post(
+        "/admin/cycles",
+        data={"csrf_token": tok, "year": "2026", "framework": SAMPLE, "title": "Kỳ đánh giá 2026"},
+        follow_redirects=False,
+    )
     [new] = [c for c in _cycles(client) if c["id"] not in before]
     assert r.status_code == 303 and r.headers["location"] == f"/admin/cycles#cycle-{new['id']}"
     assert (new["year"], new["tier"], new["framework"], new["title"], new["submissions"]) == (
-        2026, "commune", SAMPLE, "Kỳ đánh giá 2026", 0)
+        2026,
+        "commune",
+        SAMPLE,
+        "Kỳ đánh giá 2026",
+        0,
+    )
     assert 2026 in client.get("/dashboard.json").json()["years"]
 
-    r = client.post("/admin/cycles.json", data={"csrf_token": tok, "year": "2023",
-                                                "framework": "sample-2361-district@1.0"})
+    r = client.post(
+        "/admin/cycles.json", data={"csrf_token": tok, "year": "2023", "framework": "sample-2361-district@1.0"}
+    )
     assert r.status_code == 201
     assert (r.json()["tier"], r.json()["unit_map"]) == ("district", "pre2025")
 
@@ -231,16 +251,20 @@ def test_duplicate_cycle_refused(admin: tuple[TestClient, str]) -> None:
     assert _cycles(client) == before
 
 
-@pytest.mark.parametrize(("year", "framework", "code", "path"), [
-    ("", SAMPLE, "bad-year", "year"),
-    ("hai nghìn", SAMPLE, "bad-year", "year"),
-    ("1999", SAMPLE, "bad-year", "year"),
-    ("2026", "", "unknown-framework", "framework"),
-    ("2026", "no-such-framework@1.0", "unknown-framework", "framework"),
-    ("2026", "sample-2361-district@1.0", "no-districts", "year"),  # no districts after 1/7/2025
-])
-def test_bad_input_names_the_field(admin: tuple[TestClient, str], year: str, framework: str, code: str,
-                                   path: str) -> None:
+@pytest.mark.parametrize(
+    ("year", "framework", "code", "path"),
+    [
+        ("", SAMPLE, "bad-year", "year"),
+        ("hai nghìn", SAMPLE, "bad-year", "year"),
+        ("1999", SAMPLE, "bad-year", "year"),
+        ("2026", "", "unknown-framework", "framework"),
+        ("2026", "no-such-framework@1.0", "unknown-framework", "framework"),
+        ("2026", "sample-2361-district@1.0", "no-districts", "year"),  # no districts after 1/7/2025
+    ],
+)
+def test_bad_input_names_the_field(
+    admin: tuple[TestClient, str], year: str, framework: str, code: str, path: str
+) -> None:
     client, tok = admin
     before = _cycles(client)
     r = client.post("/admin/cycles", data={"csrf_token": tok, "year": year, "framework": framework}, headers=JSON)
@@ -254,16 +278,18 @@ def test_bad_input_names_the_field(admin: tuple[TestClient, str], year: str, fra
 
 def test_title_too_long(admin: tuple[TestClient, str]) -> None:
     client, tok = admin
-    r = client.post("/admin/cycles", data={"csrf_token": tok, "year": "2026", "framework": SAMPLE,
-                                           "title": "x" * 301}, headers=JSON)
+    r = client.post(
+        "/admin/cycles", data={"csrf_token": tok, "year": "2026", "framework": SAMPLE, "title": "x" * 301}, headers=JSON
+    )
     assert _error(r, 422)["path"] == "title"
 
 
 def test_open_a_dti_cycle(admin: tuple[TestClient, str]) -> None:
     """DTI frameworks are offered and open a `dti` cycle (certify.store.cycles accepts kind: dti)."""
     client, tok = admin
-    r = client.post("/admin/cycles.json", data={"csrf_token": tok, "year": "2027",
-                                                "framework": "vinh-long-2554-province@1.0"})
+    r = client.post(
+        "/admin/cycles.json", data={"csrf_token": tok, "year": "2027", "framework": "vinh-long-2554-province@1.0"}
+    )
     assert r.status_code == 201, r.text
     assert (r.json()["kind"], r.json()["tier"]) == ("dti", "province")
     [listed] = [c for c in _cycles(client) if c["id"] == r.json()["id"]]

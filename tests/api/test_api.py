@@ -56,11 +56,17 @@ def test_evaluate_equals_the_core(client: TestClient, path: Path) -> None:
     assert got["gap"]["roadmap"] == gap_report(ev).to_dict()["roadmap"]
     summary = client.post("/api/evaluate", json=sample_body(path)).json()
     assert (summary["level"], summary["input_hash"], summary["framework"]) == (
-        expected["level"], expected["input_hash"], expected["framework"])
+        expected["level"],
+        expected["input_hash"],
+        expected["framework"],
+    )
     for short, full in zip(summary["levels"], expected["levels"], strict=True):
         assert short["verdicts"] == {c["code"]: c["verdict"] for c in full["criteria"]}
-        assert (short["held"], short["met_count"], short["blocking"]) == (full["held"], full["met_count"],
-                                                                           full["blocking"])
+        assert (short["held"], short["met_count"], short["blocking"]) == (
+            full["held"],
+            full["met_count"],
+            full["blocking"],
+        )
     assert summary["gap"]["items"] == gap_report(ev).to_dict()["items"]
     assert client.post("/api/gap", json=sample_body(path)).json()["items"] == gap_report(ev).to_dict()["items"]
 
@@ -79,8 +85,11 @@ BAD: dict[str, tuple[dict[str, Any], str, str]] = {
     "unknown criterion": (BASE | {"values": {"XYZ-99": 1}}, "values.XYZ-99", "unknown-criterion"),
     "ratio above one": (BASE | {"values": {"CQS-01": 1.5}}, "values.CQS-01", "ratio-above-one"),
     "percent above 100": (BASE | {"values": {"CQS-01": "120%"}}, "values.CQS-01", "ratio-above-one"),
-    "numerator above denominator": (BASE | {"values": {"CQS-01": {"numerator": 9, "denominator": 5}}},
-                                    "values.CQS-01.numerator", "ratio-above-one"),
+    "numerator above denominator": (
+        BASE | {"values": {"CQS-01": {"numerator": 9, "denominator": 5}}},
+        "values.CQS-01.numerator",
+        "ratio-above-one",
+    ),
     "wrong tier": (BASE | {"tier": "district"}, "tier", "wrong-tier"),
     "tier not in list": (BASE | {"tier": "planet"}, "tier", "schema:enum"),
     "unknown framework": (BASE | {"framework": "khong-co"}, "framework", "unknown-framework"),
@@ -113,8 +122,12 @@ def test_malformed_json_is_422(client: TestClient) -> None:
 
 
 def test_not_found_has_the_same_shape(client: TestClient) -> None:
-    for url in ("/api/frameworks/khong-co", f"/api/frameworks/{COMMUNE}?version=9.9", "/api/samples/khong-co",
-                "/api/khong-co"):
+    for url in (
+        "/api/frameworks/khong-co",
+        f"/api/frameworks/{COMMUNE}?version=9.9",
+        "/api/samples/khong-co",
+        "/api/khong-co",
+    ):
         r = client.get(url)
         assert r.status_code == 404, url
         assert r.json()["errors"][0]["message_vi"]
@@ -130,8 +143,19 @@ def test_wrong_method_and_too_large_body(client: TestClient) -> None:
 def test_openapi_documents_the_api_only(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     paths = set(schema["paths"])
-    assert {"/api/frameworks", "/api/frameworks/{framework_id}", "/api/evaluate", "/api/gap", "/api/samples",
-            "/api/samples/{name}", "/api/cycles", "/api/cycles/{cycle_id}/assessments",
-            "/api/cycles/{cycle_id}/assessments/{unit_code}", "/api/units/{unit_map}/{unit_code}/history",
-            "/api/dti/rankings", "/api/dti/score", "/api/reports/gap"} == paths
+    assert {
+        "/api/frameworks",
+        "/api/frameworks/{framework_id}",
+        "/api/evaluate",
+        "/api/gap",
+        "/api/samples",
+        "/api/samples/{name}",
+        "/api/cycles",
+        "/api/cycles/{cycle_id}/assessments",
+        "/api/cycles/{cycle_id}/assessments/{unit_code}",
+        "/api/units/{unit_map}/{unit_code}/history",
+        "/api/dti/rankings",
+        "/api/dti/score",
+        "/api/reports/gap",
+    } == paths
     assert "ErrorsOut" in schema["components"]["schemas"]

@@ -67,7 +67,11 @@ def test_published_ranking_for_everyone(shared: TestClient) -> None:
     assert data["year"] == 2025 and data["published_only"] is True
     (table,) = data["tables"]
     assert (table["cycle"], table["tier"], table["framework"], table["published"]) == (
-        5, "commune", "vinh-long-2554-commune@1.0", True)
+        5,
+        "commune",
+        "vinh-long-2554-commune@1.0",
+        True,
+    )
     assert table["max_points"] == 800 and table["indices"][0]["name"] == "Nhận thức số"
     assert len(table["rows"]) == 124
     first = table["rows"][0]
@@ -130,8 +134,9 @@ def test_score_typed_cells_as_the_file(client: TestClient) -> None:
 
 
 def test_score_index_level(client: TestClient) -> None:
-    r = client.post("/api/dti/score", json={"framework": "vinh-long-2554-commune", "index_level": None,
-                                            "rows": rows_of(COMMUNES)})
+    r = client.post(
+        "/api/dti/score", json={"framework": "vinh-long-2554-commune", "index_level": None, "rows": rows_of(COMMUNES)}
+    )
     expected = core(COMMUNES, "vinh-long-2554-commune")
     assert r.status_code == 200 and r.json()["units"] == expected["units"]
     assert r.json()["framework"]["banner"].startswith("Bộ chỉ số chưa đầy đủ")
@@ -157,25 +162,35 @@ def test_bad_rows_and_cells_of_an_index_level_cohort(client: TestClient) -> None
     rows[2]["unit"] = rows[1]["unit"]
     errors = error(client.post("/api/dti/score", json={"framework": "vinh-long-2554-commune", "rows": rows}))
     assert {(e["path"], e["code"]) for e in errors} >= {("rows[0].3", "bad-cell"), ("rows[2].unit", "duplicate-unit")}
-    missing = error(client.post("/api/dti/score", json={"framework": "vinh-long-2554-commune",
-                                                        "rows": [{"name": "Xã A", "1": 0.5}]}))
+    missing = error(
+        client.post(
+            "/api/dti/score", json={"framework": "vinh-long-2554-commune", "rows": [{"name": "Xã A", "1": 0.5}]}
+        )
+    )
     assert missing[0]["code"] == "missing-unit-column" and missing[0]["path"] == "rows[0].unit"
-    nested = error(client.post("/api/dti/score", json={"framework": "vinh-long-2554-commune",
-                                                       "rows": [{"unit": "1", "1": [0.5]}]}))
+    nested = error(
+        client.post("/api/dti/score", json={"framework": "vinh-long-2554-commune", "rows": [{"unit": "1", "1": [0.5]}]})
+    )
     assert [e["path"] for e in nested] == ["rows[0].1"]
 
 
-@pytest.mark.parametrize(("body", "path", "code"), [
-    ({"framework": "khong-co", "rows": [{"unit": "1"}]}, "framework", "unknown-framework"),
-    ({"framework": "vinh-long-2554-commune@9.9", "rows": [{"unit": "1"}]}, "framework", "unknown-version"),
-    ({"framework": "sample-2361-commune", "rows": [{"unit": "1"}]}, "framework", "not-dti"),
-    ({"framework": "Vinh Long", "rows": []}, "framework", "schema:string_pattern_mismatch"),
-    ({"framework": "vinh-long-2554-commune", "index_level": False, "rows": [{"unit": "1"}]}, "index_level",
-     "index-level-only"),
-    ({"framework": "vinh-long-2554-commune", "rows": []}, "rows", "missing-unit-column"),
-    ({"framework": "vinh-long-2554-commune", "rows": {"unit": "1"}}, "rows", "schema:list_type"),
-    ({"framework": "vinh-long-2554-commune", "rows": [], "extra": 1}, "extra", "schema:extra_forbidden"),
-])
+@pytest.mark.parametrize(
+    ("body", "path", "code"),
+    [
+        ({"framework": "khong-co", "rows": [{"unit": "1"}]}, "framework", "unknown-framework"),
+        ({"framework": "vinh-long-2554-commune@9.9", "rows": [{"unit": "1"}]}, "framework", "unknown-version"),
+        ({"framework": "sample-2361-commune", "rows": [{"unit": "1"}]}, "framework", "not-dti"),
+        ({"framework": "Vinh Long", "rows": []}, "framework", "schema:string_pattern_mismatch"),
+        (
+            {"framework": "vinh-long-2554-commune", "index_level": False, "rows": [{"unit": "1"}]},
+            "index_level",
+            "index-level-only",
+        ),
+        ({"framework": "vinh-long-2554-commune", "rows": []}, "rows", "missing-unit-column"),
+        ({"framework": "vinh-long-2554-commune", "rows": {"unit": "1"}}, "rows", "schema:list_type"),
+        ({"framework": "vinh-long-2554-commune", "rows": [], "extra": 1}, "extra", "schema:extra_forbidden"),
+    ],
+)
 def test_bad_request(client: TestClient, body: dict[str, Any], path: str, code: str) -> None:
     first = error(client.post("/api/dti/score", json=body))[0]
     assert (first["path"], first["code"]) == (path, code)

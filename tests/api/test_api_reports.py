@@ -25,8 +25,9 @@ def report(client: TestClient, fmt: str, body: dict[str, Any] = HOA_NINH) -> Any
     return r
 
 
-@pytest.mark.parametrize(("fmt", "media_type"), [("md", "text/markdown"), ("html", "text/html"),
-                                                 ("text", "text/plain")])
+@pytest.mark.parametrize(
+    ("fmt", "media_type"), [("md", "text/markdown"), ("html", "text/html"), ("text", "text/plain")]
+)
 def test_text_reports_carry_the_sample_banner(client: TestClient, fmt: str, media_type: str) -> None:
     r = report(client, fmt)
     assert r.headers["content-type"] == f"{media_type}; charset=utf-8"

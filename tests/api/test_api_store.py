@@ -41,8 +41,16 @@ def test_cycles_list_kind_framework_and_title(shared: TestClient) -> None:
     cycles = {c["id"]: c for c in shared.get("/api/cycles").json()}
     assert set(cycles) == {1, 2, 3, 4, 5}
     assert cycles[DRAFTS] | {"title": None} == {
-        "id": 1, "year": 2025, "tier": "commune", "unit_map": "current", "framework": "sample-2361-commune@1.0",
-        "framework_id": "sample-2361-commune", "framework_version": "1.0", "kind": "levels", "title": None}
+        "id": 1,
+        "year": 2025,
+        "tier": "commune",
+        "unit_map": "current",
+        "framework": "sample-2361-commune@1.0",
+        "framework_id": "sample-2361-commune",
+        "framework_version": "1.0",
+        "kind": "levels",
+        "title": None,
+    }
     assert cycles[DRAFTS]["title"] == "Kỳ đánh giá mẫu 2025 (dữ liệu minh họa)"
     assert cycles[DTI_2025]["kind"] == "dti" and cycles[DTI_2025]["framework"] == "vinh-long-2554-commune@1.0"
     assert cycles[3]["tier"] == "district" and cycles[3]["unit_map"] == "pre2025"
@@ -54,15 +62,32 @@ def test_published_assessments_with_levels_for_everyone(shared: TestClient) -> N
     rows = shared.get(f"/api/cycles/{PUBLISHED}/assessments").json()
     assert len(rows) == 6 and {r["state"] for r in rows} == {"published"}
     hoa_ninh = next(r for r in rows if r["unit"] == HOA_NINH)
-    assert hoa_ninh == {"cycle": 2, "year": 2024, "unit": HOA_NINH, "unit_name": "Xã Hòa Ninh",
-                        "state": "published", "state_vi": "đã công bố", "version": hoa_ninh["version"],
-                        "framework": "sample-2361-commune@1.0", "level": "co-ban", "level_name": "Cơ bản"}
+    assert hoa_ninh == {
+        "cycle": 2,
+        "year": 2024,
+        "unit": HOA_NINH,
+        "unit_name": "Xã Hòa Ninh",
+        "state": "published",
+        "state_vi": "đã công bố",
+        "version": hoa_ninh["version"],
+        "framework": "sample-2361-commune@1.0",
+        "level": "co-ban",
+        "level_name": "Cơ bản",
+    }
     assert {r["level_name"] for r in rows} >= {"Nâng cao", "Khởi động", "Chưa đạt mức nào"}
 
 
-@pytest.mark.parametrize(("who", "units"), [(None, set()), ("viewer", set()), ("editor", {OWN}),
-                                            ("editor2", {OTHER}), ("appraiser", {OWN, OTHER, "29677"}),
-                                            ("admin", {OWN, OTHER, "29677"})])
+@pytest.mark.parametrize(
+    ("who", "units"),
+    [
+        (None, set()),
+        ("viewer", set()),
+        ("editor", {OWN}),
+        ("editor2", {OTHER}),
+        ("appraiser", {OWN, OTHER, "29677"}),
+        ("admin", {OWN, OTHER, "29677"}),
+    ],
+)
 def test_draft_assessments_by_role(shared: TestClient, who: str | None, units: set[str]) -> None:
     login(shared, who)
     rows = shared.get(f"/api/cycles/{DRAFTS}/assessments").json()
@@ -116,14 +141,17 @@ def test_history_across_the_merger(shared: TestClient) -> None:
     data = shared.get(f"/api/units/current/{TRA_CON}/history").json()
     # Anonymous: the former commune's published 2024 level, not Trà Côn's own 2025 draft.
     assert [(r["year"], r["unit"], r["unit_name"], r["level_name"]) for r in data["levels"]] == [
-        (2024, TAN_MY, "Xã Tân Mỹ", "Cơ bản")]
+        (2024, TAN_MY, "Xã Tân Mỹ", "Cơ bản")
+    ]
     dti = data["dti"][0]
     assert (dti["year"], dti["cycle"], dti["published"], dti["of"]) == (2025, DTI_2025, True, 124)
     assert dti["rank"] >= 1 and round(dti["value"], 4) == dti["value"]
     assert TAN_MY in dti["previous"]["units"] and dti["previous"]["rank"] is None
     login(shared, "editor2")  # Trà Côn's own editor sees its draft too
-    assert [(r["year"], r["state"]) for r in shared.get(f"/api/units/current/{TRA_CON}/history").json()["levels"]] \
-        == [(2024, "published"), (2025, "draft")]
+    assert [(r["year"], r["state"]) for r in shared.get(f"/api/units/current/{TRA_CON}/history").json()["levels"]] == [
+        (2024, "published"),
+        (2025, "draft"),
+    ]
     login(shared, "editor")
     assert [r["year"] for r in shared.get(f"/api/units/current/{TRA_CON}/history").json()["levels"]] == [2024]
 

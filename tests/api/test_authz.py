@@ -20,8 +20,13 @@ ROLES: dict[str, Account | None] = {
     "province_appraiser": Account("appraiser", Role.PROVINCE_APPRAISER),
     "province_admin": Account("admin", Role.PROVINCE_ADMIN),
 }
-LOGIN = {"anonymous": None, "public_viewer": "viewer", "unit_editor": "editor", "province_appraiser": "appraiser",
-         "province_admin": "admin"}
+LOGIN = {
+    "anonymous": None,
+    "public_viewer": "viewer",
+    "unit_editor": "editor",
+    "province_appraiser": "appraiser",
+    "province_admin": "admin",
+}
 
 # The policy, written out: (role, action) -> allowed on own unit, allowed on another unit.
 ALLOWED: dict[tuple[str, Action], tuple[bool, bool]] = {}
@@ -57,18 +62,37 @@ REQUESTS: dict[Action, tuple[str, str, dict[str, str]]] = {
     Action.APPRAISE: ("POST", "/cycles/1/units/{unit}/appraise", {"decision": "save"}),
     Action.RETURN: ("POST", "/cycles/1/units/{unit}/appraise", {"decision": "return", "reasons": "thiếu"}),
     Action.APPROVE: ("POST", "/cycles/1/units/{unit}/appraise", {"decision": "approve"}),
-    Action.RECOGNISE: ("POST", "/recognition", {"action": "recognise", "unit": "1:{unit}", "decision_number": "1",
-                                                "decision_date": "2026-01-01", "signer": "x"}),
+    Action.RECOGNISE: (
+        "POST",
+        "/recognition",
+        {
+            "action": "recognise",
+            "unit": "1:{unit}",
+            "decision_number": "1",
+            "decision_date": "2026-01-01",
+            "signer": "x",
+        },
+    ),
     Action.PUBLISH: ("POST", "/recognition", {"action": "publish", "unit": "1:{unit}"}),
-    Action.MANAGE_USERS: ("POST", "/admin/users", {"username": "intruder", "role": "province_admin",
-                                                   "password": "long-enough"}),
+    Action.MANAGE_USERS: (
+        "POST",
+        "/admin/users",
+        {"username": "intruder", "role": "province_admin", "password": "long-enough"},
+    ),
     Action.OPEN_CYCLE: ("POST", "/admin/cycles", {"year": "2031", "framework": "sample-2361-commune@1.0"}),
 }
-PAGES: dict[Action, str] = {Action.EDIT: "/cycles/1/units/{unit}/edit",
-                            Action.APPRAISE: "/cycles/1/units/{unit}/appraise", Action.RECOGNISE: "/recognition",
-                            Action.MANAGE_USERS: "/admin/users", Action.OPEN_CYCLE: "/admin/cycles"}
-REFUSED = [(role, action, where) for role, action, where in CASES
-           if action in REQUESTS and not ALLOWED[role, action][0 if where == "own" else 1]]
+PAGES: dict[Action, str] = {
+    Action.EDIT: "/cycles/1/units/{unit}/edit",
+    Action.APPRAISE: "/cycles/1/units/{unit}/appraise",
+    Action.RECOGNISE: "/recognition",
+    Action.MANAGE_USERS: "/admin/users",
+    Action.OPEN_CYCLE: "/admin/cycles",
+}
+REFUSED = [
+    (role, action, where)
+    for role, action, where in CASES
+    if action in REQUESTS and not ALLOWED[role, action][0 if where == "own" else 1]
+]
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +115,9 @@ def test_refused_over_http(mclient: TestClient, role: str, action: Action, where
         r = mclient.get(url.format(unit=unit) + ".json")
     else:
         body = {k: v.format(unit=unit) for k, v in data.items()} | {"csrf_token": tok}
-        r = mclient.post(url.format(unit=unit), data=body, headers={"accept": "application/json"},
-                         follow_redirects=False)
+        r = mclient.post(
+            url.format(unit=unit), data=body, headers={"accept": "application/json"}, follow_redirects=False
+        )
     assert r.status_code == 403, r.text
     errors = r.json()["errors"]
     assert errors and errors[0]["code"] == "forbidden" and errors[0]["message_en"]

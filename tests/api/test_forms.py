@@ -37,8 +37,11 @@ def test_live_result_changes_as_values_are_entered(client: TestClient) -> None:
     token = csrf_token(client)
     empty = client.post(LIVE, data={"csrf_token": token})
     assert empty.status_code == 200 and 'data-level=""' in empty.text
-    start = client.post(LIVE, data={"csrf_token": token, "v:CQS-03": "25", "v:CQS-04": "có", "v:CQS-05": "có",
-                                    "v:CQS-09": "có"}, headers={"accept": "application/json"}).json()
+    start = client.post(
+        LIVE,
+        data={"csrf_token": token, "v:CQS-03": "25", "v:CQS-04": "có", "v:CQS-05": "có", "v:CQS-09": "có"},
+        headers={"accept": "application/json"},
+    ).json()
     assert start["result"]["ok"]
     ev = start["result"]["evaluation"]
     assert ev["levels"][0]["met_count"] >= 3
@@ -65,8 +68,18 @@ def test_sample_prefill_gives_the_sample_level(client: TestClient) -> None:
 
 def test_download_is_an_assessment_file_the_core_reads(client: TestClient) -> None:
     token = csrf_token(client, f"/assess/{COMMUNE}?from={SAMPLE}")
-    form = {"csrf_token": token, "unit": "29746", "unit_name": "Xã Thử", "year": "2025", "v:CQS-04": "có",
-            "e:CQS-04": "19/QĐ-UBND", "n:CQS-01": "52", "d:CQS-01": "95", "v:CQS-08": "80", "na:CQS-24": "1"}
+    form = {
+        "csrf_token": token,
+        "unit": "29746",
+        "unit_name": "Xã Thử",
+        "year": "2025",
+        "v:CQS-04": "có",
+        "e:CQS-04": "19/QĐ-UBND",
+        "n:CQS-01": "52",
+        "d:CQS-01": "95",
+        "v:CQS-08": "80",
+        "na:CQS-24": "1",
+    }
     r = client.post(f"/assess/{COMMUNE}/download", data=form)
     assert r.status_code == 200
     assert r.headers["content-disposition"] == 'attachment; filename="2025-29746.yaml"'

@@ -102,8 +102,12 @@ def limited(stored_app: FastAPI) -> Iterator[tuple[TestClient, Clock, list[str]]
 
 
 def _login(client: TestClient, username: str, password: str, **headers: str) -> Any:
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": token(client)},
-                       headers=headers, follow_redirects=False)
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token(client)},
+        headers=headers,
+        follow_redirects=False,
+    )
 
 
 def test_429_with_retry_after_and_no_password_check(limited: tuple[TestClient, Clock, list[str]]) -> None:

@@ -13,8 +13,11 @@ from tests.api.store_fixtures import OTHER, OWN, PASSWORD, form_of, login, token
 
 def test_login_sets_a_signed_httponly_lax_session(sclient: TestClient) -> None:
     tok = token(sclient)
-    r = sclient.post("/login", data={"username": "editor", "password": PASSWORD, "csrf_token": tok,
-                                     "next": "/dashboard"}, follow_redirects=False)
+    r = sclient.post(
+        "/login",
+        data={"username": "editor", "password": PASSWORD, "csrf_token": tok, "next": "/dashboard"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/dashboard"
     cookie = r.headers["set-cookie"].lower()
     assert "certify_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
@@ -42,8 +45,11 @@ def test_login_needs_csrf(sclient: TestClient) -> None:
 def test_no_open_redirect_after_login(sclient: TestClient) -> None:
     tok = token(sclient)
     for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
-        r = sclient.post("/login", data={"username": "editor", "password": PASSWORD, "csrf_token": tok,
-                                         "next": target}, follow_redirects=False)
+        r = sclient.post(
+            "/login",
+            data={"username": "editor", "password": PASSWORD, "csrf_token": tok, "next": target},
+            follow_redirects=False,
+        )
         assert r.headers["location"] == "/dashboard"
 
 
@@ -124,17 +130,22 @@ def test_appraisal_side_by_side_comment_conflict_approve(sclient: TestClient) ->
     page = sclient.get(f"/cycles/1/units/{OWN}/appraise")
     assert page.status_code == 200 and 'id="appraisal"' in page.text
     form = form_of(page.text)
-    no_comment = sclient.post(f"/cycles/1/units/{OWN}/appraise.json", data=form | {"v:CQS-08": "100",
-                                                                                 "decision": "save"})
+    no_comment = sclient.post(
+        f"/cycles/1/units/{OWN}/appraise.json", data=form | {"v:CQS-08": "100", "decision": "save"}
+    )
     assert no_comment.status_code == 422 and no_comment.json()["errors"][0]["code"] == "comment-required"
-    ok = sclient.post(f"/cycles/1/units/{OWN}/appraise.json",
-                      data=form | {"v:CQS-08": "100", "c:CQS-08": "Theo biên bản kiểm tra", "decision": "save"})
+    ok = sclient.post(
+        f"/cycles/1/units/{OWN}/appraise.json",
+        data=form | {"v:CQS-08": "100", "c:CQS-08": "Theo biên bản kiểm tra", "decision": "save"},
+    )
     assert ok.status_code == 200 and ok.json()["state"] == "under_appraisal"
-    stale = sclient.post(f"/cycles/1/units/{OWN}/appraise.json",
-                         data=form | {"v:CQS-08": "90", "c:CQS-08": "x", "decision": "approve"})
+    stale = sclient.post(
+        f"/cycles/1/units/{OWN}/appraise.json", data=form | {"v:CQS-08": "90", "c:CQS-08": "x", "decision": "approve"}
+    )
     assert stale.status_code == 409 and stale.json()["errors"][0]["code"] == "conflict"
-    stale_html = sclient.post(f"/cycles/1/units/{OWN}/appraise",
-                              data=form | {"v:CQS-08": "90", "c:CQS-08": "x", "decision": "approve"})
+    stale_html = sclient.post(
+        f"/cycles/1/units/{OWN}/appraise", data=form | {"v:CQS-08": "90", "c:CQS-08": "x", "decision": "approve"}
+    )
     assert stale_html.status_code == 409 and "người khác" in stale_html.text
     page = sclient.get(f"/cycles/1/units/{OWN}/appraise").text
     form = form_of(page)
@@ -151,8 +162,10 @@ def test_return_with_reasons(sclient: TestClient) -> None:
     form = form_of(sclient.get(f"/cycles/1/units/{OWN}/appraise").text)
     r = sclient.post(f"/cycles/1/units/{OWN}/appraise.json", data=form | {"decision": "return"})
     assert r.status_code == 422 and r.json()["errors"][0]["code"] == "reasons-required"
-    r = sclient.post(f"/cycles/1/units/{OWN}/appraise.json",
-                     data=form | {"decision": "return", "reasons": "Thiếu văn bản kiểm chứng CQS-02"})
+    r = sclient.post(
+        f"/cycles/1/units/{OWN}/appraise.json",
+        data=form | {"decision": "return", "reasons": "Thiếu văn bản kiểm chứng CQS-02"},
+    )
     assert r.status_code == 200 and r.json()["state"] == "returned"
     login(sclient, "editor")
     page = sclient.get(f"/cycles/1/units/{OWN}/edit").text
@@ -170,9 +183,17 @@ def test_recognise_publish_then_public_sees_it(sclient: TestClient) -> None:
     tok = login(sclient, "admin")
     page = sclient.get("/recognition")
     assert page.status_code == 200 and f'value="1:{OWN}"' in page.text
-    r = sclient.post("/recognition.json", data={"csrf_token": tok, "unit": f"1:{OWN}", "action": "recognise",
-                                                "decision_number": "15/QĐ-UBND", "decision_date": "2026-02-01",
-                                                "signer": "Chủ tịch UBND tỉnh"})
+    r = sclient.post(
+        "/recognition.json",
+        data={
+            "csrf_token": tok,
+            "unit": f"1:{OWN}",
+            "action": "recognise",
+            "decision_number": "15/QĐ-UBND",
+            "decision_date": "2026-02-01",
+            "signer": "Chủ tịch UBND tỉnh",
+        },
+    )
     assert r.status_code == 200, r.text
     r = sclient.post("/recognition.json", data={"csrf_token": tok, "unit": f"1:{OWN}", "action": "publish"})
     assert r.status_code == 200
@@ -188,8 +209,9 @@ def test_stored_pages_without_a_database_answer_503(client: TestClient) -> None:
     assert r.status_code == 503 and r.json()["errors"][0]["code"] == "no-store"
 
 
-def test_serve_migrates_loads_the_demo_once_and_prints_the_address(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_migrates_loads_the_demo_once_and_prints_the_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import uvicorn
     from typer.testing import CliRunner
 
@@ -231,12 +253,19 @@ def test_saving_the_form_keeps_evidence_details(sclient: TestClient) -> None:
 def test_admin_adds_an_account_that_can_log_in(sclient: TestClient) -> None:
     tok = login(sclient, "admin")
     assert 'id="users"' in sclient.get("/admin/users").text
-    r = sclient.post("/admin/users.json", data={"csrf_token": tok, "username": "xa.tracon", "role": "unit_editor",
-                                                "unit": OTHER, "password": PASSWORD})
-    assert r.status_code == 200 and r.json() == {"username": "xa.tracon", "role": "unit_editor", "unit": OTHER,
-                                                "active": True}
-    bad = sclient.post("/admin/users.json", data={"csrf_token": tok, "username": "x2", "role": "unit_editor",
-                                                  "password": PASSWORD})
+    r = sclient.post(
+        "/admin/users.json",
+        data={"csrf_token": tok, "username": "xa.tracon", "role": "unit_editor", "unit": OTHER, "password": PASSWORD},
+    )
+    assert r.status_code == 200 and r.json() == {
+        "username": "xa.tracon",
+        "role": "unit_editor",
+        "unit": OTHER,
+        "active": True,
+    }
+    bad = sclient.post(
+        "/admin/users.json", data={"csrf_token": tok, "username": "x2", "role": "unit_editor", "password": PASSWORD}
+    )
     assert bad.status_code == 422 and bad.json()["errors"][0]["code"] == "unit-required"
     login(sclient, "xa.tracon")
     assert sclient.get(f"/cycles/1/units/{OTHER}.json").status_code == 200

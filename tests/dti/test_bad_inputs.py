@@ -46,8 +46,11 @@ def test_bad_input_is_rejected_with_file_row_and_column(name: str, vl: DtiFramew
 
 
 def test_the_cli_prints_the_error_and_no_result(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["score", str(BAD / "duplicate_unit.csv"), "-f", "vinh-long-2554-province",
-                                      "--json"], standalone_mode=False)
+    result = CliRunner().invoke(
+        app,
+        ["score", str(BAD / "duplicate_unit.csv"), "-f", "vinh-long-2554-province", "--json"],
+        standalone_mode=False,
+    )
     assert isinstance(result.exception, CertifyError)
     assert result.stdout == ""
 
@@ -55,8 +58,9 @@ def test_the_cli_prints_the_error_and_no_result(tmp_path: Path) -> None:
 def test_the_cli_exits_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from certify.cli.app import main
 
-    monkeypatch.setattr("sys.argv", ["certify", "score", str(BAD / "negative_count.csv"), "-f",
-                                     "vinh-long-2554-province", "--json"])
+    monkeypatch.setattr(
+        "sys.argv", ["certify", "score", str(BAD / "negative_count.csv"), "-f", "vinh-long-2554-province", "--json"]
+    )
     with pytest.raises(SystemExit) as exc:
         main()
     assert exc.value.code == 2

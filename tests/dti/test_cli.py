@@ -11,10 +11,12 @@ from typer.testing import CliRunner
 
 from certify.cli.app import app
 
-ROWS = ("unit,name,group,1.3.a,1.3.b,6.12.a,6.12.b,6.12.c,7.5,5.9,2.3\n"
-        "A,Sở A,so,6,8,100,30,30,49%,3,có\n"
-        "B,Sở B,so,8,8,100,80,0,0.5,1,không\n"
-        "C,Sở C,so,8,8,100,80,0,0.5,6,không\n")
+ROWS = (
+    "unit,name,group,1.3.a,1.3.b,6.12.a,6.12.b,6.12.c,7.5,5.9,2.3\n"
+    "A,Sở A,so,6,8,100,30,30,49%,3,có\n"
+    "B,Sở B,so,8,8,100,80,0,0.5,1,không\n"
+    "C,Sở C,so,8,8,100,80,0,0.5,6,không\n"
+)
 
 
 def _file(tmp_path: Path) -> Path:
@@ -24,8 +26,9 @@ def _file(tmp_path: Path) -> Path:
 
 
 def test_json_lists_units_with_points_value_rank_and_indices(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["score", str(_file(tmp_path)), "--framework", "vinh-long-2554-province",
-                                      "--json"])
+    result = CliRunner().invoke(
+        app, ["score", str(_file(tmp_path)), "--framework", "vinh-long-2554-province", "--json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["framework"]["id"] == "vinh-long-2554-province"
@@ -52,7 +55,10 @@ def test_csv_output(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["score", str(_file(tmp_path)), "-f", "vinh-long-2554-province", "--csv"])
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["unit"], r["rank"], r["points"], r["value"]) for r in rows] == [
-        ("C", "1", "45.00", "0.0450"), ("B", "2", "40.00", "0.0400"), ("A", "3", "39.40", "0.0394")]
+        ("C", "1", "45.00", "0.0450"),
+        ("B", "2", "40.00", "0.0400"),
+        ("A", "3", "39.40", "0.0394"),
+    ]
     assert rows[2]["points_6"] == "15.00"
 
 

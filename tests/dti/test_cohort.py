@@ -19,8 +19,16 @@ def _cohort(drills_b: int, online_b: str) -> list[dict[str, Any]]:
     return [
         {"unit": "A", "5.9": 3, "1.3.a": 6, "1.3.b": 8, "6.12": "60%", "6.8": "100%", "7.5": "30%"},
         {"unit": "B", "5.9": drills_b, "1.3.a": 8, "1.3.b": 8, "6.12": online_b, "6.8": "100%", "7.5": "40%"},
-        {"unit": "C", "5.9": 6, "1.3.a": 2, "1.3.b": 8, "6.12": "20%", "6.8": "90%", "7.5": "50%",
-         "no_online_services": "có"},
+        {
+            "unit": "C",
+            "5.9": 6,
+            "1.3.a": 2,
+            "1.3.b": 8,
+            "6.12": "20%",
+            "6.8": "90%",
+            "7.5": "50%",
+            "no_online_services": "có",
+        },
     ]
 
 
@@ -36,8 +44,12 @@ def test_one_unit_changes_min_max_and_peer_maximum_and_nothing_else(score: Score
     assert points(before, "C", "6.12") == pytest.approx(17.5)
     assert points(after, "C", "6.12") == pytest.approx(15)
     assert explain(before, "C", "6.12").endswith("điểm cao nhất trong nhóm: 17.5")
-    changed = {(unit, code) for code in before.detail.codes for k, unit in enumerate(before.units)
-               if before.detail.points[code][k] != after.detail.points[code][k]}
+    changed = {
+        (unit, code)
+        for code in before.detail.codes
+        for k, unit in enumerate(before.units)
+        if before.detail.points[code][k] != after.detail.points[code][k]
+    }
     assert changed == {("A", "5.9"), ("B", "5.9"), ("B", "6.12"), ("C", "6.12")}
     # and only the main indices holding 5.9 and 6.12 move
     moved = {(u, k) for u, k in zip(*np.nonzero(after.index_points - before.index_points), strict=True)}
@@ -51,8 +63,12 @@ def test_peer_maximum_without_peers_is_not_applicable(score: Score) -> None:
 
 
 def test_peers_are_the_ranking_group(score: Score) -> None:
-    rows = [{"unit": "A", "group": "so", "5.9": 3}, {"unit": "B", "group": "so", "5.9": 1},
-            {"unit": "C", "group": "huyen", "5.9": 6}, {"unit": "D", "group": "huyen", "5.9": 2}]
+    rows = [
+        {"unit": "A", "group": "so", "5.9": 3},
+        {"unit": "B", "group": "so", "5.9": 1},
+        {"unit": "C", "group": "huyen", "5.9": 6},
+        {"unit": "D", "group": "huyen", "5.9": 2},
+    ]
     r = score(rows)
     assert points(r, "A", "5.9") == 5 and points(r, "B", "5.9") == 0
     assert points(r, "D", "5.9") == 0 and points(r, "C", "5.9") == 5
@@ -60,8 +76,14 @@ def test_peers_are_the_ranking_group(score: Score) -> None:
 
 
 def test_ties_share_a_rank_and_the_next_is_skipped(score: Score) -> None:
-    r = score([{"unit": "A", "2.3": "có", "2.4": "có"}, {"unit": "B", "2.3": "có"}, {"unit": "C", "2.4": "có"},
-               {"unit": "D", "2.1": "có"}])
+    r = score(
+        [
+            {"unit": "A", "2.3": "có", "2.4": "có"},
+            {"unit": "B", "2.3": "có"},
+            {"unit": "C", "2.4": "có"},
+            {"unit": "D", "2.1": "có"},
+        ]
+    )
     assert [int(r.ranks[r.units.index(u)]) for u in "ABCD"] == [1, 2, 2, 4]
 
 
@@ -72,8 +94,11 @@ def test_ranks_compare_values_at_four_decimals() -> None:
 
 
 def test_bands_use_displayed_values() -> None:
-    bands = [Band(id="xuat-sac", name="Xuất sắc", min=0.9), Band(id="tot", name="Tốt", min=0.8),
-             Band(id="kem", name="Kém", min=0.0)]
+    bands = [
+        Band(id="xuat-sac", name="Xuất sắc", min=0.9),
+        Band(id="tot", name="Tốt", min=0.8),
+        Band(id="kem", name="Kém", min=0.0),
+    ]
     assert classify(np.array([0.89995, 0.8999, 0.5]), bands) == ["xuat-sac", "tot", "kem"]
 
 
@@ -101,8 +126,12 @@ def test_zero_of_zero_does_not_arise(score: Score) -> None:
 
 
 def test_appraised_values_are_final_and_differences_listed(score: Score) -> None:
-    r = score([{"unit": "A", "1.3.a": 8, "1.3.b": 8, "appraised:1.3.a": 6, "2.3": "có"},
-               {"unit": "B", "1.3.a": 4, "1.3.b": 8}])
+    r = score(
+        [
+            {"unit": "A", "1.3.a": 8, "1.3.b": 8, "appraised:1.3.a": 6, "2.3": "có"},
+            {"unit": "B", "1.3.a": 4, "1.3.b": 8},
+        ]
+    )
     assert points(r, "A", "1.3") == pytest.approx(7.5)
     row = r.unit_json(0)
     assert row["differences"] == [{"code": "1.3", "self": 10.0, "appraised": 7.5}]

@@ -15,11 +15,31 @@ from certify.provenance import Evidence, FrameworkStatus
 from tests.dti.conftest import FRAMEWORKS
 
 # Reference check sums for QĐ 2554 Phụ lục I: (criteria, Σ max) per main index.
-CHECK_SUMS = {"1": (10, 100), "2": (11, 100), "3": (7, 100), "4": (13, 100), "5": (12, 100), "6": (22, 200),
-              "7": (12, 150), "8": (8, 150), "9": (3, 0)}
-METHODS = {"binary": 23, "ratio": 27, "ratio_cap": 6, "ratio_cap_jump": 12, "tiers": 9, "all_or_nothing": 1,
-           "count_capped": 2, "sum_of_parts": 1, "partial_credits": 8, "categorical": 6, "relative_to_best": 1,
-           "min_max": 8}
+CHECK_SUMS = {
+    "1": (10, 100),
+    "2": (11, 100),
+    "3": (7, 100),
+    "4": (13, 100),
+    "5": (12, 100),
+    "6": (22, 200),
+    "7": (12, 150),
+    "8": (8, 150),
+    "9": (3, 0),
+}
+METHODS = {
+    "binary": 23,
+    "ratio": 27,
+    "ratio_cap": 6,
+    "ratio_cap_jump": 12,
+    "tiers": 9,
+    "all_or_nothing": 1,
+    "count_capped": 2,
+    "sum_of_parts": 1,
+    "partial_credits": 8,
+    "categorical": 6,
+    "relative_to_best": 1,
+    "min_max": 8,
+}
 
 
 def test_vinh_long_is_complete_and_sums_to_1000(vl: DtiFramework) -> None:
@@ -39,9 +59,9 @@ def test_vinh_long_says_where_the_source_is_unclear(vl: DtiFramework) -> None:
     inferred = {c.code for c in vl.criteria if c.status is Evidence.INFERRED}
     assert inferred == {"4.5", "4.6", "4.11", "5.1", "5.9", "5.10", "8.6", "8.7"}  # Min-Max: formula missing
     assert "no explicit clamp" in (vl.criterion_by_code["4.9"].note or "") or "không giới hạn" in (
-        vl.criterion_by_code["4.9"].note or "")
-    assert all("gián đoạn" in (vl.criterion_by_code[c].note or "")
-               for c in ("4.12", "4.13", "7.1", "7.5", "7.12"))
+        vl.criterion_by_code["4.9"].note or ""
+    )
+    assert all("gián đoạn" in (vl.criterion_by_code[c].note or "") for c in ("4.12", "4.13", "7.1", "7.5", "7.12"))
     assert vl.source.decision == "2554/QĐ-UBND" and vl.source.url
 
 
@@ -70,7 +90,9 @@ def _localised(tmp_path: Path, body: str) -> list:  # type: ignore[type-arg]
     folder.mkdir()
     (folder / "1.0.yaml").write_text(
         "kind: dti\nid: vl-test\nversion: '1.0'\nextends: vinh-long-2554-province\ntitle: Test\nstatus: sample\n"
-        "source: {title: test, status: sample}\n" + body, encoding="utf-8")
+        "source: {title: test, status: sample}\n" + body,
+        encoding="utf-8",
+    )
     _, problems = Catalog([tmp_path, FRAMEWORKS]).check_path(folder / "1.0.yaml")
     return [p for p in problems if p.severity == "error"]
 
@@ -98,8 +120,11 @@ def test_broken_total_is_reported_at_the_framework(tmp_path: Path) -> None:
 
 def test_bad_method_parameters_are_located(tmp_path: Path) -> None:
     # a localisation merges parts by id: hop-nhat 2/5 + chuc-nang 3/5 + ipv6 1/5 = 1.2
-    errors = _localised(tmp_path, "criteria:\n  - code: '6.3'\n    params: {parts: [{id: hop-nhat, weight: 2/5}]}\n"
-                                  "  - code: '2.3'\n    method: coin_flip\n")
+    errors = _localised(
+        tmp_path,
+        "criteria:\n  - code: '6.3'\n    params: {parts: [{id: hop-nhat, weight: 2/5}]}\n"
+        "  - code: '2.3'\n    method: coin_flip\n",
+    )
     by_path = {p.path: p for p in errors}
     assert "2/5 + 3/5 + 1/5 = 1.2" in by_path[("criteria", "6.3", "params", "parts")].vi
     assert by_path[("criteria", "2.3", "method")].code == "unknown-method"

@@ -19,8 +19,7 @@ WEIGHTS = np.array([100, 100, 100, 100, 100, 200, 150, 150, 0])
 
 
 def test_922_weighting_reproduces_dti(national: DtiFramework) -> None:
-    values = np.array([[0.8, 0.7, 0.6, 0.5, 0.9, 0.65, 0.55, 0.45, 0.3],
-                       [0.5] * 9])
+    values = np.array([[0.8, 0.7, 0.6, 0.5, 0.9, 0.65, 0.55, 0.45, 0.3], [0.5] * 9])
     r = score_index_level(national, IndexCohort(["P1", "P2"], values))
     expected = values @ WEIGHTS / 1000  # DTI = Σ w·v / 1000
     assert r.value == pytest.approx(expected)
@@ -42,16 +41,18 @@ def test_merged_units_take_the_mean_of_their_indices(national: DtiFramework) -> 
 
 def test_index_level_file_through_the_cli(tmp_path: Path) -> None:
     f = tmp_path / "dti2022.csv"
-    f.write_text("unit,name,1,2,3,4,5,6,7,8,9,merged_into\n"
-                 "p1,Tỉnh 1,0.8,0.7,0.6,0.5,0.9,0.65,0.55,0.45,,\n"
-                 "p2,Tỉnh 2,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,,p23\n"
-                 "p3,Tỉnh 3,0.7,0.7,0.7,0.7,0.7,0.7,0.7,0.7,,p23\n"
-                 "p4,Tỉnh 4,63%,63%,63%,63%,63%,63%,63%,63%,,\n", encoding="utf-8")
+    f.write_text(
+        "unit,name,1,2,3,4,5,6,7,8,9,merged_into\n"
+        "p1,Tỉnh 1,0.8,0.7,0.6,0.5,0.9,0.65,0.55,0.45,,\n"
+        "p2,Tỉnh 2,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,,p23\n"
+        "p3,Tỉnh 3,0.7,0.7,0.7,0.7,0.7,0.7,0.7,0.7,,p23\n"
+        "p4,Tỉnh 4,63%,63%,63%,63%,63%,63%,63%,63%,,\n",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(app, ["score", str(f), "-f", "national-922-province", "--index-level", "--json"])
     assert result.exit_code == 0, result.output
     units = json.loads(result.stdout)["units"]
-    assert [(u["unit"], u["rank"], u["value"]) for u in units] == [
-        ("p1", 1, 0.63), ("p4", 1, 0.63), ("p23", 3, 0.6)]
+    assert [(u["unit"], u["rank"], u["value"]) for u in units] == [("p1", 1, 0.63), ("p4", 1, 0.63), ("p23", 3, 0.6)]
     for u in units:
         assert {"unit", "points", "max_points", "value", "rank", "indices"} <= set(u)
     assert units[2]["merged_from"] == ["p2", "p3"]

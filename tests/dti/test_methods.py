@@ -33,8 +33,12 @@ def test_ratio_with_sums_vl_6_11(score: Score) -> None:
 
 def test_ratio_cap_vl_6_12_sixty_percent(score: Score) -> None:
     # (b+c)/a = 60 %, T = 80 %: 20 × 0.6/0.8 = 15; at or above 80 %: 20
-    r = score([{"unit": "A", "6.12.a": 1000, "6.12.b": 400, "6.12.c": 200},
-               {"unit": "B", "6.12.a": 1000, "6.12.b": 500, "6.12.c": 400}])
+    r = score(
+        [
+            {"unit": "A", "6.12.a": 1000, "6.12.b": 400, "6.12.c": 200},
+            {"unit": "B", "6.12.a": 1000, "6.12.b": 500, "6.12.c": 400},
+        ]
+    )
     assert points(r, "A", "6.12") == pytest.approx(15)
     assert points(r, "B", "6.12") == pytest.approx(20)
     assert explain(r, "A", "6.12") == "(400+200)/1000 = 0.6 < 0.8 → 0.6/0.8 = 0.75 × 20 = 15"
@@ -69,16 +73,21 @@ def test_tiers_vl_5_12_1_eight_percent(score: Score) -> None:
 
 
 def test_tiers_vl_1_5_precondition_and_literal_quarter(score: Score) -> None:
-    r = score([{"unit": "A", "1.5": 25, "1.5.chuyen-muc": "có"},
-               {"unit": "B", "1.5": 12, "1.5.chuyen-muc": "có"},
-               {"unit": "C", "1.5": 0, "1.5.chuyen-muc": "có"},  # reference §9.9: ¼ even with 0 articles
-               {"unit": "D", "1.5": 30, "1.5.chuyen-muc": "không"}])
+    r = score(
+        [
+            {"unit": "A", "1.5": 25, "1.5.chuyen-muc": "có"},
+            {"unit": "B", "1.5": 12, "1.5.chuyen-muc": "có"},
+            {"unit": "C", "1.5": 0, "1.5.chuyen-muc": "có"},  # reference §9.9: ¼ even with 0 articles
+            {"unit": "D", "1.5": 30, "1.5.chuyen-muc": "không"},
+        ]
+    )
     assert [points(r, u, "1.5") for u in "ABCD"] == [10, 5, 2.5, 0]
 
 
 def test_tiers_on_an_ordinal_scale_vl_1_8(score: Score) -> None:
-    r = score([{"unit": "A", "1.8": "hang-tuan"}, {"unit": "B", "1.8": "hang-thang"},
-               {"unit": "C", "1.8": "duoi-hang-thang"}])
+    r = score(
+        [{"unit": "A", "1.8": "hang-tuan"}, {"unit": "B", "1.8": "hang-thang"}, {"unit": "C", "1.8": "duoi-hang-thang"}]
+    )
     assert [points(r, u, "1.8") for u in "ABC"] == [10, 5, 0]
 
 
@@ -97,8 +106,21 @@ def test_count_capped_vl_6_21_and_8_8(score: Score) -> None:
 
 def test_sum_of_parts_vl_5_12(score: Score) -> None:
     # 5.12.1 8 % → 3.5; 5.12.2 1.2 tỷ → 70 % of 2 = 1.4; 5.12.3 2 tỷ → 2; others 0.3 tỷ → 0
-    r = score([{"unit": "A", "5.12.1.a": 5, "5.12.1.b": 3, "5.12.1.c": 100, "5.12.2": 1.2, "5.12.3": 2,
-                "5.12.4": 0.3, "5.12.5": 0.3, "5.12.6": 0.3}])
+    r = score(
+        [
+            {
+                "unit": "A",
+                "5.12.1.a": 5,
+                "5.12.1.b": 3,
+                "5.12.1.c": 100,
+                "5.12.2": 1.2,
+                "5.12.3": 2,
+                "5.12.4": 0.3,
+                "5.12.5": 0.3,
+                "5.12.6": 0.3,
+            }
+        ]
+    )
     assert points(r, "A", "5.12") == pytest.approx(3.5 + 1.4 + 2)
     assert r.detail is not None
     assert r.index_points[0, 4] == pytest.approx(6.9)  # 5.12.x are counted once, through 5.12
@@ -125,8 +147,13 @@ def test_partial_credits_with_levels_vl_3_5(score: Score) -> None:
 
 
 def test_categorical_vl_1_1(score: Score) -> None:
-    r = score([{"unit": "A", "1.1": "bi-thu-chu-tich"}, {"unit": "B", "1.1": "pho-bi-thu-pho-chu-tich"},
-               {"unit": "C", "1.1": "khac"}])
+    r = score(
+        [
+            {"unit": "A", "1.1": "bi-thu-chu-tich"},
+            {"unit": "B", "1.1": "pho-bi-thu-pho-chu-tich"},
+            {"unit": "C", "1.1": "khac"},
+        ]
+    )
     assert [points(r, u, "1.1") for u in "ABC"] == [10, 5, 0]
     assert explain(r, "B", "1.1") == "«pho-bi-thu-pho-chu-tich» → 0.5 × 10 = 5"
 
@@ -169,17 +196,37 @@ def test_min_max_when_every_peer_is_equal(score: Score) -> None:
 def test_best_alternative_modelled_on_mic_annex_1b() -> None:
     # MIC annex 1B, data centre: «tính điểm cho trường hợp nào có điểm cao nhất». The two cases and their
     # formulas are ours (the annex is a third-party copy); the rule under test is "best case wins".
-    fw = DtiFramework.model_validate({
-        "kind": "dti", "id": "mic-1b-example", "version": "1.0", "title": "1B example", "tier": "province",
-        "status": "sample", "source": {"title": "MIC Phụ lục 1B (third-party copy)", "status": "secondary"},
-        "max_points": 40, "indices": [{"code": "1", "name": "Hạ tầng", "max_points": 40}],
-        "criteria": [{"code": "1.1", "name": "Trung tâm dữ liệu", "max_points": 40, "method": "best_alternative",
-                      "params": {"alternatives": [
-                          {"id": "tu-xay-dung", "method": "binary"},
-                          {"id": "thue-dich-vu", "method": "ratio", "params": {"ratio": "a/b"}}]}}],
-    })
-    rows = [{"unit": "A", "1.1.tu-xay-dung": "không", "1.1.thue-dich-vu.a": 3, "1.1.thue-dich-vu.b": 4},
-            {"unit": "B", "1.1.tu-xay-dung": "có", "1.1.thue-dich-vu.a": 1, "1.1.thue-dich-vu.b": 4}]
+    fw = DtiFramework.model_validate(
+        {
+            "kind": "dti",
+            "id": "mic-1b-example",
+            "version": "1.0",
+            "title": "1B example",
+            "tier": "province",
+            "status": "sample",
+            "source": {"title": "MIC Phụ lục 1B (third-party copy)", "status": "secondary"},
+            "max_points": 40,
+            "indices": [{"code": "1", "name": "Hạ tầng", "max_points": 40}],
+            "criteria": [
+                {
+                    "code": "1.1",
+                    "name": "Trung tâm dữ liệu",
+                    "max_points": 40,
+                    "method": "best_alternative",
+                    "params": {
+                        "alternatives": [
+                            {"id": "tu-xay-dung", "method": "binary"},
+                            {"id": "thue-dich-vu", "method": "ratio", "params": {"ratio": "a/b"}},
+                        ]
+                    },
+                }
+            ],
+        }
+    )
+    rows = [
+        {"unit": "A", "1.1.tu-xay-dung": "không", "1.1.thue-dich-vu.a": 3, "1.1.thue-dich-vu.b": 4},
+        {"unit": "B", "1.1.tu-xay-dung": "có", "1.1.thue-dich-vu.a": 1, "1.1.thue-dich-vu.b": 4},
+    ]
     r = score_cohort(fw, cohort_from_records(rows, fw.plan))
     assert points(r, "A", "1.1") == pytest.approx(30)
     assert points(r, "B", "1.1") == 40

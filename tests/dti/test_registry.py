@@ -9,8 +9,21 @@ import pytest
 
 from certify.dti.methods import Compiled, Context, Row, Scored, ScoringMethod, base, get_method, method_names
 
-BUILT_IN = {"binary", "ratio", "ratio_cap", "ratio_cap_jump", "tiers", "all_or_nothing", "count_capped",
-            "sum_of_parts", "partial_credits", "categorical", "relative_to_best", "min_max", "best_alternative"}
+BUILT_IN = {
+    "binary",
+    "ratio",
+    "ratio_cap",
+    "ratio_cap_jump",
+    "tiers",
+    "all_or_nothing",
+    "count_capped",
+    "sum_of_parts",
+    "partial_credits",
+    "categorical",
+    "relative_to_best",
+    "min_max",
+    "best_alternative",
+}
 
 
 def test_built_in_methods_are_registered() -> None:
@@ -39,8 +52,7 @@ class _EntryPoint:
 
 def test_an_entry_point_registers_a_method(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(base, "_extensions_loaded", False)
-    monkeypatch.setattr(base, "entry_points", lambda group: [_EntryPoint()] if group == base.ENTRY_POINT_GROUP
-                        else [])
+    monkeypatch.setattr(base, "entry_points", lambda group: [_EntryPoint()] if group == base.ENTRY_POINT_GROUP else [])
     try:
         method = get_method("doubled")
         assert isinstance(method, Doubled) and method.name == "doubled"

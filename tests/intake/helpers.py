@@ -31,9 +31,16 @@ def sample_values() -> dict[str, Any]:
     return data
 
 
-def filled_form(tmp: Path, code: str, values: dict[str, Any] | None = None, name: str = "form.xlsx",
-                year: int = 2024, unit_map: str = "pre2025") -> Path:
+def filled_form(
+    tmp: Path,
+    code: str,
+    values: dict[str, Any] | None = None,
+    name: str = "form.xlsx",
+    year: int = 2024,
+    unit_map: str = "pre2025",
+) -> Path:
     r = resolved()
     template = write_unit_form(r, tmp / f"template-{year}.xlsx", year=year, unit_map=unit_map)
-    return fill_unit_form(template, tmp / name, levels(r), unit_code=code,
-                          values=sample_values() if values is None else values)
+    return fill_unit_form(
+        template, tmp / name, levels(r), unit_code=code, values=sample_values() if values is None else values
+    )

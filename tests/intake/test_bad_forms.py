@@ -75,8 +75,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "code", "sheet", "row", "column"), CASES, ids=[c[0] for c in CASES])
-def test_bad_form(corpus_db: tuple[Engine, int, str], name: str, code: str, sheet: str | None, row: int | None,
-                  column: str | None) -> None:
+def test_bad_form(
+    corpus_db: tuple[Engine, int, str], name: str, code: str, sheet: str | None, row: int | None, column: str | None
+) -> None:
     problems = _import(corpus_db, name)
     match = [p for p in problems if p.code == code]
     assert match, [p.message() for p in problems]
@@ -94,8 +95,9 @@ def test_file_over_size_limit(corpus_db: tuple[Engine, int, str], monkeypatch: p
     assert p.code == "too-large" and p.expected == "≤ 4,096 byte"
 
 
-def test_one_bad_file_among_good_ones_writes_nothing_unless_partial(corpus_db: tuple[Engine, int, str],
-                                                                    tmp_path: Path) -> None:
+def test_one_bad_file_among_good_ones_writes_nothing_unless_partial(
+    corpus_db: tuple[Engine, int, str], tmp_path: Path
+) -> None:
     engine, cycle_id, _ = corpus_db
     good = filled_form(tmp_path, "29647", name="good.xlsx")
     before = counts(engine)
@@ -111,13 +113,19 @@ def test_one_bad_file_among_good_ones_writes_nothing_unless_partial(corpus_db: t
 def test_cli_rejects_with_bilingual_message_and_exit_2(corpus_db: tuple[Engine, int, str]) -> None:
     _, cycle_id, url = corpus_db
     env = {**os.environ, "CERTIFY_DATABASE_URL": url, "COLUMNS": "200"}
-    proc = subprocess.run([*CLI, "import", str(BAD / "text_in_number.xlsx"),
-                           "--cycle", str(cycle_id)], capture_output=True, text=True, env=env, cwd=ROOT)
+    proc = subprocess.run(
+        [*CLI, "import", str(BAD / "text_in_number.xlsx"), "--cycle", str(cycle_id)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     assert proc.returncode == 2, proc.stderr
     assert "ô số chứa chữ" in proc.stderr and "text in a number cell" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
-    proc = subprocess.run([*CLI, "export", "--cycle", "999", "-o", "/dev/null"],
-                          capture_output=True, text=True, env=env, cwd=ROOT)
+    proc = subprocess.run(
+        [*CLI, "export", "--cycle", "999", "-o", "/dev/null"], capture_output=True, text=True, env=env, cwd=ROOT
+    )
     assert proc.returncode == 2 and "No cycle 999" in proc.stderr and "Traceback" not in proc.stderr
 
 
@@ -129,20 +137,32 @@ def test_export_neutralises_formula_like_text(corpus_db: tuple[Engine, int, str]
     from certify.intake.safety import safe_cell
     from certify.store.models import AdminUnit
 
-    assert [safe_cell(t) for t in ("=1+1", "+84", "-3", "@SUM(A1)", "Xã An", 5)] == \
-        ["'=1+1", "'+84", "'-3", "'@SUM(A1)", "Xã An", 5]
+    assert [safe_cell(t) for t in ("=1+1", "+84", "-3", "@SUM(A1)", "Xã An", 5)] == [
+        "'=1+1",
+        "'+84",
+        "'-3",
+        "'@SUM(A1)",
+        "Xã An",
+        5,
+    ]
     engine, cycle_id, _ = corpus_db
     with transaction(engine) as s:
-        s.execute(update(AdminUnit).where(AdminUnit.map == "pre2025", AdminUnit.code == "29644")
-                  .values(name="=HYPERLINK(\"http://example.invalid\",\"x\")"))
+        s.execute(
+            update(AdminUnit)
+            .where(AdminUnit.map == "pre2025", AdminUnit.code == "29644")
+            .values(name='=HYPERLINK("http://example.invalid","x")')
+        )
     try:
         with transaction(engine) as s:
             out = export_cycle(s, cycle_id, tmp_path / "out.xlsx")
         ws = load_workbook(out)["Kết quả"]
         names = [row[1] for row in ws.iter_rows(min_row=2, values_only=True)]
-        assert "'=HYPERLINK(\"http://example.invalid\",\"x\")" in names
+        assert '\'=HYPERLINK("http://example.invalid","x")' in names
         assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
     finally:
         with transaction(engine) as s:
-            s.execute(update(AdminUnit).where(AdminUnit.map == "pre2025", AdminUnit.code == "29644")
-                      .values(name="Xã Mỹ Phước"))
+            s.execute(
+                update(AdminUnit)
+                .where(AdminUnit.map == "pre2025", AdminUnit.code == "29644")
+                .values(name="Xã Mỹ Phước")
+            )

@@ -43,8 +43,11 @@ def test_full_yearly_cycle(loaded: Engine, tmp_path: Path) -> None:
     for i, (code, name) in enumerate(chosen):
         values = dict(base)
         values["CQS-08"] = 100 + 10 * i  # bandwidth differs per commune
-        files.append(fill_unit_form(template, tmp_path / "forms" / f"{code}.xlsx", fw, unit_code=code,
-                                    values=values, unit_name=name))
+        files.append(
+            fill_unit_form(
+                template, tmp_path / "forms" / f"{code}.xlsx", fw, unit_code=code, values=values, unit_name=name
+            )
+        )
     with transaction(loaded) as s:
         result = import_files(s, cycle.id, files, "van-thu")
     assert result.ok, [p.message() for p in result.problems]
@@ -58,10 +61,16 @@ def test_full_yearly_cycle(loaded: Engine, tmp_path: Path) -> None:
             transition(s, sub, "under_appraisal", "so-khcn")
         sub = find_submission(s, cycle.id, first)
         # The council corrects two figures of the first commune.
-        set_values(s, sub, "appraised", {
-            "CQS-08": ValueInput(80, "Hợp đồng dịch vụ chỉ ghi 80 Mbps"),
-            "XHS-01": ValueInput({"numerator": 5000, "denominator": 9120}, "Số liệu VNeID ngày 31/12"),
-        }, "hoi-dong-tham-dinh")
+        set_values(
+            s,
+            sub,
+            "appraised",
+            {
+                "CQS-08": ValueInput(80, "Hợp đồng dịch vụ chỉ ghi 80 Mbps"),
+                "XHS-01": ValueInput({"numerator": 5000, "denominator": 9120}, "Số liệu VNeID ngày 31/12"),
+            },
+            "hoi-dong-tham-dinh",
+        )
         for code, _ in chosen:
             transition(s, find_submission(s, cycle.id, code), "appraised", "hoi-dong-tham-dinh")
     with transaction(loaded) as s:
@@ -70,8 +79,14 @@ def test_full_yearly_cycle(loaded: Engine, tmp_path: Path) -> None:
     assert certs[first].level != certs[chosen[1][0]].level  # the corrected figures lowered its level
     with transaction(loaded) as s:
         for code, _ in chosen:
-            recognise(s, find_submission(s, cycle.id, code), decision_number="2554/QĐ-UBND",
-                      decision_date=dt.date(2025, 3, 15), signer="Chủ tịch UBND tỉnh", actor="ubnd-tinh")
+            recognise(
+                s,
+                find_submission(s, cycle.id, code),
+                decision_number="2554/QĐ-UBND",
+                decision_date=dt.date(2025, 3, 15),
+                signer="Chủ tịch UBND tỉnh",
+                actor="ubnd-tinh",
+            )
             transition(s, find_submission(s, cycle.id, code), "published", "so-khcn")
         sub = find_submission(s, cycle.id, first)
         cert = current_certification(s, sub.id)
@@ -83,12 +98,16 @@ def test_full_yearly_cycle(loaded: Engine, tmp_path: Path) -> None:
         assert ("ubnd-tinh", "decision_number", None, "2554/QĐ-UBND") in trail
         # The commune's history, seen from the new commune it was merged into after 1/7/2025.
         old_id = s.scalar(select(AdminUnit.id).where(AdminUnit.map == "pre2025", AdminUnit.code == first))
-        new_code = s.scalar(select(AdminUnit.code).join(UnitMerger, UnitMerger.new_unit_id == AdminUnit.id)
-                            .where(UnitMerger.old_unit_id == old_id))
+        new_code = s.scalar(
+            select(AdminUnit.code)
+            .join(UnitMerger, UnitMerger.new_unit_id == AdminUnit.id)
+            .where(UnitMerger.old_unit_id == old_id)
+        )
         assert new_code is not None
         history = unit_history(s, "current", new_code)
-        assert [(h.year, h.unit_code, h.level) for h in history if h.unit_code == first] == \
-            [(2024, first, certs[first].level)]
+        assert [(h.year, h.unit_code, h.level) for h in history if h.unit_code == first] == [
+            (2024, first, certs[first].level)
+        ]
 
     before = counts(loaded)
     out = export_cycle_file(loaded, cycle.id, tmp_path / "ket-qua.xlsx")

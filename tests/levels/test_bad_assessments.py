@@ -35,8 +35,9 @@ def test_bad_assessment_is_rejected_with_a_located_message(path: Path) -> None:
     assert path.name in output
     assert "Traceback" not in output
     for fragment in [code, *fragments] if not code.startswith("schema") else fragments:
-        if fragment.startswith(("schema", "bad-", "unknown-", "wrong-", "ratio-", "negative", "not-", "zero-",
-                                "duplicate-", "incomplete-")):
+        if fragment.startswith(
+            ("schema", "bad-", "unknown-", "wrong-", "ratio-", "negative", "not-", "zero-", "duplicate-", "incomplete-")
+        ):
             continue  # problem codes are for machines; the message carries the place and the words
         assert fragment in output, f"{fragment!r} not in {output!r}"
     assert "(" in output and ")" in output  # Vietnamese message followed by the English one
@@ -44,8 +45,12 @@ def test_bad_assessment_is_rejected_with_a_located_message(path: Path) -> None:
 
 def test_real_process_exits_2_without_traceback() -> None:
     path = Path(__file__).parent / "bad_assessments" / "ratio-above-one.yaml"
-    proc = subprocess.run([sys.executable, "-c", "from certify.cli.app import main; main()", "evaluate", str(path)],
-                          capture_output=True, text=True, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-c", "from certify.cli.app import main; main()", "evaluate", str(path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "values.A-ONLINE" in proc.stderr

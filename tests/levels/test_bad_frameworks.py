@@ -37,8 +37,14 @@ def test_broken_framework_rejected_precisely(path: Path, catalog: Catalog) -> No
 
 def test_corpus_covers_the_required_error_kinds() -> None:
     kinds = {expectation(p)[0] for p in CORPUS}
-    required = {"prerequisite-cycle", "weakening-threshold", "wrong-count", "unknown-level", "duplicate-code",
-                "bad-syntax"}
+    required = {
+        "prerequisite-cycle",
+        "weakening-threshold",
+        "wrong-count",
+        "unknown-level",
+        "duplicate-code",
+        "bad-syntax",
+    }
     assert required <= kinds
 
 

@@ -62,13 +62,17 @@ def _localised(tmp_path: Path, catalog: Catalog, policy: str) -> Resolved:
     return Catalog([tmp_path, *catalog.roots]).load(folder.name)
 
 
-@pytest.mark.parametrize(("policy", "level", "verdict_vi"), [
-    ("exclude", "co-ban", "không tính vào mức độ"),
-    ("deem_met", "co-ban", "được tính là đạt"),
-    ("not_allowed", "ket-noi", "không cho phép"),
-])
-def test_not_applicable_follows_the_framework_policy(tmp_path: Path, catalog: Catalog, policy: str, level: str,
-                                                     verdict_vi: str) -> None:
+@pytest.mark.parametrize(
+    ("policy", "level", "verdict_vi"),
+    [
+        ("exclude", "co-ban", "không tính vào mức độ"),
+        ("deem_met", "co-ban", "được tính là đạt"),
+        ("not_allowed", "ket-noi", "không cho phép"),
+    ],
+)
+def test_not_applicable_follows_the_framework_policy(
+    tmp_path: Path, catalog: Catalog, policy: str, level: str, verdict_vi: str
+) -> None:
     fw = _localised(tmp_path, catalog, policy)
     ev = run(fw, AT_CO_BAN | {"B-EHR": {"not_applicable": True, "reason": "Xã không có trạm y tế"}})
     assert ev.level == level

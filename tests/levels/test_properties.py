@@ -65,8 +65,9 @@ def value_strategy(crit: Criterion) -> st.SearchStrategy[Any]:
         return st.booleans()
     if kind is IndicatorType.RATIO:
         near = st.sampled_from(sorted({0.0, 1.0, *thresholds}))
-        counts = st.integers(1, 500).flatmap(lambda d: st.integers(0, d).map(lambda n: {"numerator": n,
-                                                                                         "denominator": d}))
+        counts = st.integers(1, 500).flatmap(
+            lambda d: st.integers(0, d).map(lambda n: {"numerator": n, "denominator": d})
+        )
         return st.one_of(near, st.floats(0, 1), counts)
     top = max(thresholds, default=1.0) * 2 + 1
     if kind is IndicatorType.COUNT:

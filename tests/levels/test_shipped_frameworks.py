@@ -19,12 +19,15 @@ def test_every_shipped_framework_validates(entry: object) -> None:
     assert resolved is not None and errors_only(problems) == [], [p.message() for p in problems]
 
 
-@pytest.mark.parametrize(("ref", "total", "groups"), [
-    ("mic-2361-district", 33, {"chung": 1, "chinh-quyen-so": 22, "kinh-te-so": 6, "xa-hoi-so": 4}),
-    ("mic-2361-commune", 38, {"chinh-quyen-so": 24, "kinh-te-so": 5, "xa-hoi-so": 9}),
-    ("sample-2361-district", 33, {"chung": 1, "chinh-quyen-so": 22, "kinh-te-so": 6, "xa-hoi-so": 4}),
-    ("sample-2361-commune", 38, {"chinh-quyen-so": 24, "kinh-te-so": 5, "xa-hoi-so": 9}),
-])
+@pytest.mark.parametrize(
+    ("ref", "total", "groups"),
+    [
+        ("mic-2361-district", 33, {"chung": 1, "chinh-quyen-so": 22, "kinh-te-so": 6, "xa-hoi-so": 4}),
+        ("mic-2361-commune", 38, {"chinh-quyen-so": 24, "kinh-te-so": 5, "xa-hoi-so": 9}),
+        ("sample-2361-district", 33, {"chung": 1, "chinh-quyen-so": 22, "kinh-te-so": 6, "xa-hoi-so": 4}),
+        ("sample-2361-commune", 38, {"chinh-quyen-so": 24, "kinh-te-so": 5, "xa-hoi-so": 9}),
+    ],
+)
 def test_structure_matches_the_ministry_framework(ref: str, total: int, groups: dict[str, int]) -> None:
     resolved = SHIPPED.load(ref)
     kind = get_kind(resolved.framework.kind)

@@ -28,8 +28,10 @@ def test_gap_docx_and_unknown_format(tmp_path: Path, samples_dir: Path, capsys: 
 def test_province_and_decision_commands(tmp_path: Path, samples_dir: Path) -> None:
     assert run("report", "province", "--assessments", str(samples_dir), "-o", str(tmp_path / "p.xlsx")) == 0
     assert run("report", "province", "--assessments", str(samples_dir), "-o", str(tmp_path / "p.txt")) == 2
-    assert run("report", "province", "--assessments", str(samples_dir), "--year", "1999",
-               "-o", str(tmp_path / "p.xlsx")) == 2
+    assert (
+        run("report", "province", "--assessments", str(samples_dir), "--year", "1999", "-o", str(tmp_path / "p.xlsx"))
+        == 2
+    )
     assert run("report", "decision", "--assessments", str(samples_dir), "-o", str(tmp_path / "d.docx")) == 0
     assert run("report", "decision", "--assessments", str(tmp_path / "nowhere"), "-o", str(tmp_path / "d.docx")) == 2
 

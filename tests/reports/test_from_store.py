@@ -36,10 +36,21 @@ from reports.province_pdf import render_province_pdf
 from reports.province_xlsx import render_province_xlsx
 from tests.reports.conftest import BANNER, SAMPLES
 
-COMMUNES = ["2024-xa-cai-nhum", "2024-xa-hoa-ninh", "2024-xa-my-loc", "2024-xa-tan-my", "2024-xa-tan-quoi-trung",
-            "2024-xa-trung-nghia"]
-DISTRICTS = ["2024-huyen-binh-minh", "2024-huyen-long-ho", "2024-huyen-tam-binh", "2024-huyen-tra-on",
-             "2024-huyen-vung-liem"]
+COMMUNES = [
+    "2024-xa-cai-nhum",
+    "2024-xa-hoa-ninh",
+    "2024-xa-my-loc",
+    "2024-xa-tan-my",
+    "2024-xa-tan-quoi-trung",
+    "2024-xa-trung-nghia",
+]
+DISTRICTS = [
+    "2024-huyen-binh-minh",
+    "2024-huyen-long-ho",
+    "2024-huyen-tam-binh",
+    "2024-huyen-tra-on",
+    "2024-huyen-vung-liem",
+]
 RECOGNISED = {"29641", "29584", "29746", "29839"}  # Cái Nhum, Hòa Ninh, Mỹ Lộc, Tân Mỹ
 NUMBER, SIGNER, DATE = "2554/QĐ-UBND", "Nguyễn Thị Ánh Tuyết", dt.date(2025, 3, 15)
 DTI_FW = "vinh-long-2554-province"
@@ -58,13 +69,20 @@ def _inputs(values: dict[str, Any]) -> dict[str, ValueInput]:
             raw = dict(raw)
             ev = raw.pop("evidence", None) or {}
             raw = raw["value"] if set(raw) == {"value"} else raw
-        out[code] = ValueInput(raw, evidence_document=ev.get("document"), evidence_date=ev.get("date"),
-                               evidence_summary=ev.get("summary"))
+        out[code] = ValueInput(
+            raw, evidence_document=ev.get("document"), evidence_date=ev.get("date"), evidence_summary=ev.get("summary")
+        )
     return out
 
 
-def _fill(engine: Engine, framework: str, files: list[str], recognised: set[str], year: int = 2024,
-          codes: dict[str, str] | None = None) -> int:
+def _fill(
+    engine: Engine,
+    framework: str,
+    files: list[str],
+    recognised: set[str],
+    year: int = 2024,
+    codes: dict[str, str] | None = None,
+) -> int:
     """A cycle with the sample units' values (`codes`: file → another unit to give them to)."""
     with transaction(engine) as s:
         cycle_id = open_cycle(s, year=year, framework=framework, actor="so-khcn").id
@@ -80,8 +98,14 @@ def _fill(engine: Engine, framework: str, files: list[str], recognised: set[str]
     with transaction(engine) as s:
         certify_cycle(s, cycle_id, "so-khcn")
         for code in sorted(recognised):
-            recognise(s, find_submission(s, cycle_id, code), decision_number=NUMBER, decision_date=DATE,
-                      signer=SIGNER, actor="ubnd-tinh")
+            recognise(
+                s,
+                find_submission(s, cycle_id, code),
+                decision_number=NUMBER,
+                decision_date=DATE,
+                signer=SIGNER,
+                actor="ubnd-tinh",
+            )
         if recognised:
             transition(s, find_submission(s, cycle_id, sorted(recognised)[0]), "published", "so-khcn")
     return cycle_id
@@ -117,8 +141,9 @@ def test_stored_cycle_evaluates_like_the_files(store: tuple[str, int, int]) -> N
     stored = _read(url, communes)
     assert stored.province == "Vĩnh Long" and stored.cycle.year == 2024
     from_files = {e.unit.assessment.unit: e.level for e in load_folder(SAMPLES) if e.unit.assessment.year == 2024}
-    assert {e.unit.assessment.unit: e.level for e in stored.evaluations} == \
-        {code: from_files[code] for code in stored.units}
+    assert {e.unit.assessment.unit: e.level for e in stored.evaluations} == {
+        code: from_files[code] for code in stored.units
+    }
     assert all(u.certified_level == from_files[code] for code, u in stored.units.items())
     # District from the stored parent (pre-2025 map), not from the name («Thị trấn Cái Nhum» says none).
     assert stored.units["29641"].name == "Thị trấn Cái Nhum" and stored.units["29641"].district == "Huyện Mang Thít"
@@ -130,8 +155,9 @@ def test_province_pdf_and_xlsx_from_cycle(store: tuple[str, int, int]) -> None:
     url, communes, _ = store
     stored = _read(url, communes)
     assert [(e.unit.assessment.unit, e.unit.assessment.year) for e in stored.previous] == [("29839", 2023)]
-    s = summarise(stored.evaluations + stored.previous, stored.cycle.year, districts=stored.districts,
-                  province=stored.province)
+    s = summarise(
+        stored.evaluations + stored.previous, stored.cycle.year, districts=stored.districts, province=stored.province
+    )
     assert s.previous_year == 2023
     assert s.tiers[0].changes == [{"name": "Xã Tân Mỹ", "before": "Nâng cao", "after": "Cơ bản", "delta": -1}]
     pdf = pypdf.PdfReader(io.BytesIO(render_province_pdf(s)))
@@ -158,8 +184,12 @@ def test_decision_from_recognised_units(store: tuple[str, int, int]) -> None:
     chosen = stored.for_decision()
     decision = stored.decision(chosen)
     assert decision is not None and decision.number == NUMBER
-    out = render_decision(chosen, stored.province, districts=stored.districts,
-                          signed=Signed(decision.number, decision.date, decision.signer))
+    out = render_decision(
+        chosen,
+        stored.province,
+        districts=stored.districts,
+        signed=Signed(decision.number, decision.date, decision.signer),
+    )
     d = docx.Document(io.BytesIO(out))
     head = d.tables[0].rows[0].cells
     assert f"Số: {NUMBER}" in head[0].text and "TỈNH VĨNH LONG" in head[0].text
@@ -222,8 +252,21 @@ def test_cli_reads_the_cycle(tmp_path: Path, store: tuple[str, int, int], monkey
     url, communes, districts = store
     monkeypatch.setenv("CERTIFY_DATABASE_URL", url)
     pdf, xlsx, decision = tmp_path / "p.pdf", tmp_path / "p.xlsx", tmp_path / "d.docx"
-    assert run("report", "province", "--cycle", str(communes), "-o", str(xlsx), "--dti", str(DTI_COHORT),
-               "--dti-framework", DTI_FW) == 0
+    assert (
+        run(
+            "report",
+            "province",
+            "--cycle",
+            str(communes),
+            "-o",
+            str(xlsx),
+            "--dti",
+            str(DTI_COHORT),
+            "--dti-framework",
+            DTI_FW,
+        )
+        == 0
+    )
     assert run("report", "province", "--cycle", str(districts), "-o", str(pdf)) == 0
     assert "Huyện Long Hồ" in _flat(" ".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages))
     wb = openpyxl.load_workbook(xlsx)

@@ -49,7 +49,7 @@ def test_pdf_text_has_unit_levels_gaps_and_banner_on_every_page(tan_my: GapRepor
 
 def test_pdf_gap_has_agency_year_and_roadmap_to_the_top(tan_my: GapReport) -> None:
     text = " ".join(pdf_pages(tan_my))
-    cqs01 = text[text.index("1. CQS-01 — "):text.index("2. CQS-06 — ")]
+    cqs01 = text[text.index("1. CQS-01 — ") : text.index("2. CQS-06 — ")]
     assert "Hiện tại: 88,4% (84/95 thủ tục)" in cqs01 and "mục tiêu ≥ 100%" in cqs01 and GAP in cqs01
     assert "Chủ trì: Bộ phận Một cửa UBND xã" in cqs01 and "Năm đề xuất: 2025" in cqs01
     assert "Làm sau CQS-10" in text  # order: CQS-11 waits for its prerequisite
@@ -64,8 +64,12 @@ def test_pdf_gap_has_agency_year_and_roadmap_to_the_top(tan_my: GapReport) -> No
 
 def test_pdf_counts_per_level_instead_of_the_full_table(tan_my: GapReport) -> None:
     text = " ".join(pdf_pages(tan_my))
-    for line in ("Mức Khởi động: 16/16 tiêu chí đạt — đạt", "Mức Cơ bản: 36/36 tiêu chí đạt — đạt",
-                 "Mức Nâng cao: 11/37 tiêu chí đạt — chưa đạt", "Mức Toàn diện: 10/37 tiêu chí đạt — chưa đạt"):
+    for line in (
+        "Mức Khởi động: 16/16 tiêu chí đạt — đạt",
+        "Mức Cơ bản: 36/36 tiêu chí đạt — đạt",
+        "Mức Nâng cao: 11/37 tiêu chí đạt — chưa đạt",
+        "Mức Toàn diện: 10/37 tiêu chí đạt — chưa đạt",
+    ):
         assert line in text
     assert "Bảng đầy đủ từng tiêu chí" in text and "Excel/HTML/Word" in text
     assert "Tình trạng từng tiêu chí" not in text
@@ -80,7 +84,7 @@ def test_full_criteria_table_stays_in_html_xlsx_docx(tan_my: GapReport) -> None:
     assert len(codes) == 38
     html = gap_formats()["html"].render(tan_my)
     assert isinstance(html, str)
-    section = html[html.index("Tình trạng từng tiêu chí ở mức Nâng cao"):html.index("Căn cứ tính toán")]
+    section = html[html.index("Tình trạng từng tiêu chí ở mức Nâng cao") : html.index("Căn cứ tính toán")]
     assert re.findall(r"<tr><td>([A-Z]+-[0-9]+)</td>", section) == codes
     wb = openpyxl.load_workbook(io.BytesIO(gap_formats()["xlsx"].render(tan_my)))  # type: ignore[arg-type]
     assert [row[0] for row in wb["Tiêu chí"].iter_rows(min_row=5, values_only=True)] == codes

@@ -40,4 +40,5 @@ def test_lean_user_agent_sheet_keeps_all_but_universal_pseudo_elements() -> None
     assert "li::marker" in lean
     kept = [line for line in stock.splitlines() if not line.startswith("::")]
     assert [line for line in lean.splitlines() if line and not line.startswith("li::marker")] == [
-        line for line in kept if line]
+        line for line in kept if line
+    ]

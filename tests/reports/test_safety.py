@@ -17,8 +17,10 @@ NASTY = '=HYPERLINK("http://x","<b>Xã</b>")'
 
 
 def _report(catalog: Catalog, name: str) -> GapReport:
-    text = f"unit: '99999'\nunit_name: '{name}'\ntier: commune\nyear: 2024\nframework: sample-2361-commune\n" \
-           "values: {CQS-01: 0.5}\n"
+    text = (
+        f"unit: '99999'\nunit_name: '{name}'\ntier: commune\nyear: 2024\nframework: sample-2361-commune\n"
+        "values: {CQS-01: 0.5}\n"
+    )
     assessment, doc = parse_assessment(text, "nasty.yaml")
     resolved = catalog.load("sample-2361-commune")
     return gap_report(evaluate(resolved, bind(resolved.framework, assessment, doc)))  # type: ignore[arg-type]

@@ -31,15 +31,17 @@ def test_add_and_authenticate(engine: Engine) -> None:
         assert [u.username for u in list_users(s)] == ["thamdinh", "xa.longho"]
 
 
-@pytest.mark.parametrize(("username", "role", "unit", "password", "code"), [
-    ("a.b", "wizard", None, "long-enough", "unknown-role"),
-    ("a.b", "unit_editor", None, "long-enough", "unit-required"),
-    ("a.b", "province_admin", "29602", "long-enough", "unit-not-allowed"),
-    ("a.b", "province_admin", None, "short", "weak-password"),
-    ("bad name!", "province_admin", None, "long-enough", "bad-username"),
-])
-def test_refused_accounts(engine: Engine, username: str, role: str, unit: str | None, password: str,
-                          code: str) -> None:
+@pytest.mark.parametrize(
+    ("username", "role", "unit", "password", "code"),
+    [
+        ("a.b", "wizard", None, "long-enough", "unknown-role"),
+        ("a.b", "unit_editor", None, "long-enough", "unit-required"),
+        ("a.b", "province_admin", "29602", "long-enough", "unit-not-allowed"),
+        ("a.b", "province_admin", None, "short", "weak-password"),
+        ("bad name!", "province_admin", None, "long-enough", "bad-username"),
+    ],
+)
+def test_refused_accounts(engine: Engine, username: str, role: str, unit: str | None, password: str, code: str) -> None:
     with transaction(engine) as s, pytest.raises(CertifyError) as exc:
         add_user(s, username, role, password, unit_code=unit, actor="test")
     assert exc.value.problems[0].code == code
@@ -58,12 +60,16 @@ def test_cli_user_add(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setenv("CERTIFY_DATABASE_URL", db_url)
     runner = CliRunner()
-    res = runner.invoke(app, ["user", "add", "xa1", "--role", "unit_editor", "--unit", "29602", "--password-stdin"],
-                        input="mot-mat-khau\n")
+    res = runner.invoke(
+        app,
+        ["user", "add", "xa1", "--role", "unit_editor", "--unit", "29602", "--password-stdin"],
+        input="mot-mat-khau\n",
+    )
     assert res.exit_code == 0, res.output
     assert "xa1" in res.output
-    bad = runner.invoke(app, ["user", "add", "xa2", "--role", "unit_editor", "--password-stdin"],
-                        input="mot-mat-khau\n")
+    bad = runner.invoke(
+        app, ["user", "add", "xa2", "--role", "unit_editor", "--password-stdin"], input="mot-mat-khau\n"
+    )
     assert bad.exit_code != 0
     with transaction(engine) as s:
         user = s.query(User).filter_by(username="xa1").one()

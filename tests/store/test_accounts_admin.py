@@ -157,8 +157,9 @@ def test_cli_disable_enable_reset(people: Engine, db_url: str, monkeypatch: pyte
         assert authenticate(s, "xa1", "chon-mat-khau") is not None
 
 
-def test_cli_refusal_is_bilingual_exit_2(people: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_refusal_is_bilingual_exit_2(
+    people: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from certify.cli.app import main
 
     monkeypatch.setenv("CERTIFY_DATABASE_URL", db_url)

@@ -34,8 +34,9 @@ HEADER = "unit,name,1,2,3,4,5,6,7,8\n"
 
 def _csv(path: Path, rows: dict[str, float]) -> Path:
     """A cohort where every main index of a unit has the same value (so DTI value = that value)."""
-    path.write_text(HEADER + "".join(f"{code},,{','.join([str(v)] * 8)}\n" for code, v in rows.items()),
-                    encoding="utf-8")
+    path.write_text(
+        HEADER + "".join(f"{code},,{','.join([str(v)] * 8)}\n" for code, v in rows.items()), encoding="utf-8"
+    )
     return path
 
 
@@ -180,8 +181,16 @@ def test_export_has_the_dti_sheet_beside_the_levels(engine: Engine, tmp_path: Pa
     assert load_workbook(tmp_path / "dti.xlsx").sheetnames == ["DTI", "Thông tin"]
     ws = wb["DTI"]
     header = [c.value for c in ws[1]]
-    assert header[:8] == ["Hạng", "Mã đơn vị", "Tên đơn vị", "Huyện (trước 01/7/2025)", "Nhóm", "Điểm",
-                          "Điểm tối đa", "Giá trị DTI"]
+    assert header[:8] == [
+        "Hạng",
+        "Mã đơn vị",
+        "Tên đơn vị",
+        "Huyện (trước 01/7/2025)",
+        "Nhóm",
+        "Điểm",
+        "Điểm tối đa",
+        "Giá trị DTI",
+    ]
     assert "5. An toàn, an ninh mạng (tối đa 100)" in header
     rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True) if r and r[1] in expected}
     assert len(rows) == 124
@@ -189,7 +198,8 @@ def test_export_has_the_dti_sheet_beside_the_levels(engine: Engine, tmp_path: Pa
     e = expected["29641"]
     assert cai_nhum[2] == "Xã Cái Nhum" and cai_nhum[0] == e["rank"]
     assert cai_nhum[5] == pytest.approx(round(e["points"], 2), abs=0.005) and cai_nhum[7] == pytest.approx(
-        e["value"], abs=5e-5)
+        e["value"], abs=5e-5
+    )
     assert cai_nhum[header.index("Giá trị năm trước")] == pytest.approx(e["previous"]["value"], abs=5e-5)
     assert "Huyện Mang Thít" in cai_nhum[3]
     texts = [r[0] for r in ws.iter_rows(values_only=True) if r and isinstance(r[0], str)]
@@ -199,8 +209,9 @@ def test_export_has_the_dti_sheet_beside_the_levels(engine: Engine, tmp_path: Pa
 def test_a_bad_cell_is_reported_once_with_its_place(loaded: Engine, tmp_path: Path) -> None:
     cycle = _open(loaded, 2025)
     path = tmp_path / "bad-cell.csv"
-    path.write_text(HEADER + "29602,,0.5,0.6,abc,0.5,0.5,0.5,0.5,0.5\n29836,,0.5,0.6,0.7,0.5,0.5,0.5,0.5,\n",
-                    encoding="utf-8")
+    path.write_text(
+        HEADER + "29602,,0.5,0.6,abc,0.5,0.5,0.5,0.5,0.5\n29836,,0.5,0.6,0.7,0.5,0.5,0.5,0.5,\n", encoding="utf-8"
+    )
     with pytest.raises(CertifyError) as err, transaction(loaded) as s:
         import_dti(s, cycle, path, actor="so-khcn")
     places = [(p.code, p.row, p.column) for p in err.value.problems]

@@ -58,8 +58,11 @@ def test_units_both_maps_loaded_once(engine: Engine, unit_data: SourceData) -> N
 def test_new_commune_history_shows_former_units(loaded: Engine) -> None:
     with transaction(loaded) as s:
         old = get_unit(s, "pre2025", "29641")  # Thị trấn Cái Nhum
-        successors = s.scalars(select(AdminUnit).join(UnitMerger, UnitMerger.new_unit_id == AdminUnit.id)
-                               .where(UnitMerger.old_unit_id == old.id)).all()
+        successors = s.scalars(
+            select(AdminUnit)
+            .join(UnitMerger, UnitMerger.new_unit_id == AdminUnit.id)
+            .where(UnitMerger.old_unit_id == old.id)
+        ).all()
         assert len(successors) >= 1
         new = successors[0]
         assert new.map == "current" and new.valid_from == dt.date(2025, 7, 1)
@@ -71,8 +74,17 @@ def _submitted_unit(engine: Engine, actor: str = "xa") -> tuple[int, str]:
         cycle = open_cycle(s, year=2024, framework=FW, actor="so-khcn")
         unit = get_unit(s, "pre2025", "29641", "commune")
         sub = ensure_submission(s, get_cycle(s, cycle.id), unit, actor)
-        set_values(s, sub, "self", {"CQS-04": ValueInput(True), "CQS-08": ValueInput(150, "Hợp đồng FPT"),
-                                    "CQS-02": ValueInput({"numerator": 3120, "denominator": 3630})}, actor)
+        set_values(
+            s,
+            sub,
+            "self",
+            {
+                "CQS-04": ValueInput(True),
+                "CQS-08": ValueInput(150, "Hợp đồng FPT"),
+                "CQS-02": ValueInput({"numerator": 3120, "denominator": 3630}),
+            },
+            actor,
+        )
         transition(s, sub, "submitted", actor)
         return cycle.id, unit.code
 
@@ -107,8 +119,12 @@ def test_audit_records_every_change_with_old_and_new(loaded: Engine) -> None:
     changes = [(e.actor, e.field, e.old, e.new) for e in events if e.field and e.field.startswith("appraised:CQS-08")]
     assert ("tham-dinh-1", "appraised:CQS-08:value", None, 100) in changes
     assert ("tham-dinh-2", "appraised:CQS-08:value", 100, 120) in changes
-    assert ("tham-dinh-2", "appraised:CQS-08:explanation", "Hợp đồng ghi 100 Mbps", "Phụ lục hợp đồng 120 Mbps") \
-        in changes
+    assert (
+        "tham-dinh-2",
+        "appraised:CQS-08:explanation",
+        "Hợp đồng ghi 100 Mbps",
+        "Phụ lục hợp đồng 120 Mbps",
+    ) in changes
     states = [(e.old, e.new) for e in events if e.field == "state"]
     assert states == [(None, "draft"), ("draft", "submitted"), ("submitted", "under_appraisal")]
 
@@ -129,8 +145,7 @@ def test_two_appraisers_second_gets_conflict(loaded: Engine) -> None:
         set_values(a, sub_a, "appraised", {"CQS-08": ValueInput(100, "A")}, "appraiser-a", expected_version=seen)
         a.commit()
         with pytest.raises(CertifyError) as err:
-            set_values(b, sub_b, "appraised", {"CQS-02": ValueInput(0.5, "B")}, "appraiser-b",
-                       expected_version=seen)
+            set_values(b, sub_b, "appraised", {"CQS-02": ValueInput(0.5, "B")}, "appraiser-b", expected_version=seen)
         b.rollback()
     assert err.value.problems[0].code == "conflict"
     with transaction(loaded) as s:
@@ -175,15 +190,20 @@ def test_certify_and_recognise(loaded: Engine) -> None:
         transition(s, sub, "under_appraisal", "hd")
         with pytest.raises(CertifyError, match=r"certify the cycle"):
             transition(s, sub, "appraised", "hd")
-            recognise(s, sub, decision_number="1/QĐ-UBND", decision_date=dt.date(2025, 3, 1), signer="A",
-                      actor="ct")
+            recognise(s, sub, decision_number="1/QĐ-UBND", decision_date=dt.date(2025, 3, 1), signer="A", actor="ct")
     with transaction(loaded) as s:
         [info] = certify_cycle(s, cycle_id, "so")
         assert info.unit_code == code and info.input_hash.startswith("sha256:")
         again = certify_cycle(s, cycle_id, "so")
         assert again == [info]
         sub = find_submission(s, cycle_id, code)
-        out = recognise(s, sub, decision_number="15/QĐ-UBND", decision_date=dt.date(2025, 3, 1),
-                        signer="Chủ tịch UBND tỉnh", actor="ct")
+        out = recognise(
+            s,
+            sub,
+            decision_number="15/QĐ-UBND",
+            decision_date=dt.date(2025, 3, 1),
+            signer="Chủ tịch UBND tỉnh",
+            actor="ct",
+        )
         assert out.state == "recognised"
         transition(s, sub, "published", "so")

@@ -61,8 +61,9 @@ def option_issues(options: list[Option], where: tuple[str | int, ...]) -> list[P
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         out.append(((*where,), f"Lựa chọn «{dup}» bị lặp", f"Option '{dup}' appears twice"))
     if options and max(o.fraction for o in options) < 1 - EPS:
-        out.append(((*where,), "Không lựa chọn nào được điểm tối đa (fraction 1)",
-                    "No option gives the maximum (fraction 1)"))
+        out.append(
+            ((*where,), "Không lựa chọn nào được điểm tối đa (fraction 1)", "No option gives the maximum (fraction 1)")
+        )
     return out
 
 
@@ -136,8 +137,13 @@ class MeasuredMethod(ScoringMethod[MP]):
 
     def check(self, code: str, max_points: float, params: MP) -> list[ParamIssue]:
         if params.ratio is None and params.x is None:
-            return [((), "Cần «ratio» (tỷ lệ) hoặc «x» (đại lượng đo trực tiếp)",
-                     "Needs 'ratio' or 'x' (the directly measured quantity)")]
+            return [
+                (
+                    (),
+                    "Cần «ratio» (tỷ lệ) hoặc «x» (đại lượng đo trực tiếp)",
+                    "Needs 'ratio' or 'x' (the directly measured quantity)",
+                )
+            ]
         return []
 
     def points(self, c: Compiled, x: FloatArray) -> FloatArray:
@@ -244,8 +250,13 @@ class CountCapped(MeasuredMethod[CountCappedParams]):
     def check(self, code: str, max_points: float, params: CountCappedParams) -> list[ParamIssue]:
         out = super().check(code, max_points, params)
         if params.cap is not None and params.cap > max_points + EPS:
-            out.append((("cap",), f"Trần {fmt(params.cap)} vượt điểm tối đa {fmt(max_points)}",
-                        f"Cap {fmt(params.cap)} exceeds max points {fmt(max_points)}"))
+            out.append(
+                (
+                    ("cap",),
+                    f"Trần {fmt(params.cap)} vượt điểm tối đa {fmt(max_points)}",
+                    f"Cap {fmt(params.cap)} exceeds max points {fmt(max_points)}",
+                )
+            )
         return out
 
     def points(self, c: Compiled, x: FloatArray) -> FloatArray:
@@ -289,8 +300,7 @@ class Tiers(ScoringMethod[TiersParams]):
 
     def inputs(self, c: Compiled) -> list[InputSpec]:
         p: TiersParams = c.params
-        out = ([InputSpec(c.code, InputKind.OPTION, tuple(p.scale))] if p.scale is not None
-               else self.measure(c).inputs())
+        out = [InputSpec(c.code, InputKind.OPTION, tuple(p.scale))] if p.scale is not None else self.measure(c).inputs()
         if p.requires:
             out.append(InputSpec(f"{c.code}.{p.requires}", InputKind.YESNO))
         return out
@@ -313,8 +323,13 @@ class Tiers(ScoringMethod[TiersParams]):
         for k, tier in enumerate(params.tiers):
             where = ("tiers", k, "min")
             if tier.min is None and k != len(params.tiers) - 1:
-                out.append((where, "Mức «còn lại» (min: null) phải là mức cuối",
-                            "The 'otherwise' tier (min: null) must be the last"))
+                out.append(
+                    (
+                        where,
+                        "Mức «còn lại» (min: null) phải là mức cuối",
+                        "The 'otherwise' tier (min: null) must be the last",
+                    )
+                )
                 continue
             if params.scale is not None and tier.min is not None and str(tier.min) not in params.scale:
                 out.append((where, f"«{tier.min}» không thuộc thang «scale»", f"'{tier.min}' is not in 'scale'"))
@@ -367,4 +382,3 @@ class Tiers(ScoringMethod[TiersParams]):
         tier = p.tiers[k]
         bound = "còn lại" if tier.min is None else f"mức ≥ {tier.min if isinstance(tier.min, str) else fmt(tier.min)}"
         return f"{head}: {bound} → {times(tier.fraction, c.max_points, row.points)}"
-

@@ -45,7 +45,8 @@ class RelativeToBest(MeasuredMethod[BestParams]):
         if not best > 0:
             return f"{text}; cao nhất của nhóm = 0 → {fmt(row.points)} (if_best_zero: {c.params.if_best_zero})"
         return f"{text}; cao nhất của nhóm {fmt(best)} → {fmt(row.detail('x'))}/{fmt(best)} = " + times(
-            row.detail("rel"), c.max_points, row.points)
+            row.detail("rel"), c.max_points, row.points
+        )
 
 
 class MinMaxParams(Measured):
@@ -89,9 +90,13 @@ class MinMax(MeasuredMethod[MinMaxParams]):
         x, lo, hi = row.detail("x"), row.detail("lo"), row.detail("hi")
         text = self.measure(c).text(row)
         if row.detail("flat"):
-            return (f"{text}; mọi đơn vị so sánh cùng giá trị {fmt(hi)} → {fmt(row.points)} "
-                    f"(if_all_equal: {p.if_all_equal})")
+            return (
+                f"{text}; mọi đơn vị so sánh cùng giá trị {fmt(hi)} → {fmt(row.points)} "
+                f"(if_all_equal: {p.if_all_equal})"
+            )
         if p.formula == "to_max":
             return f"{text}; {fmt(x)}/{fmt(hi)} (cao nhất) = {times(row.detail('rel'), c.max_points, row.points)}"
-        return (f"{text}; ({fmt(x)} − {fmt(lo)})/({fmt(hi)} − {fmt(lo)}) = "
-                f"{times(row.detail('rel'), c.max_points, row.points)}")
+        return (
+            f"{text}; ({fmt(x)} − {fmt(lo)})/({fmt(hi)} − {fmt(lo)}) = "
+            f"{times(row.detail('rel'), c.max_points, row.points)}"
+        )

@@ -67,8 +67,11 @@ class PartialParams(Params):
 
 
 def _part_measure(code: str, part: Part) -> Measure:
-    return Measure(f"{code}.{part.id}", code, parse_ratio(part.ratio), part.share) if part.ratio else Measure(
-        f"{code}.{part.id}", code, None)
+    return (
+        Measure(f"{code}.{part.id}", code, parse_ratio(part.ratio), part.share)
+        if part.ratio
+        else Measure(f"{code}.{part.id}", code, None)
+    )
 
 
 @register_method("partial_credits")
@@ -83,15 +86,21 @@ class PartialCredits(ScoringMethod[PartialParams]):
         total = sum(p.weight for p in params.parts)
         if abs(total - 1) > EPS:
             weights = " + ".join(share_text(p.weight) for p in params.parts)
-            out.append((("parts",), f"Tổng trọng số các phần = {weights} = {fmt(total)}, phải bằng 1",
-                        f"Part weights add up to {weights} = {fmt(total)}, not 1"))
+            out.append(
+                (
+                    ("parts",),
+                    f"Tổng trọng số các phần = {weights} = {fmt(total)}, phải bằng 1",
+                    f"Part weights add up to {weights} = {fmt(total)}, not 1",
+                )
+            )
         ids = [p.id for p in params.parts]
         for k, part in enumerate(params.parts):
             if ids.count(part.id) > 1:
                 out.append((("parts", k, "id"), f"Phần «{part.id}» bị lặp", f"Part '{part.id}' appears twice"))
             if part.options is not None and part.ratio is not None:
-                out.append((("parts", k), "Một phần chỉ có «options» hoặc «ratio»",
-                            "A part has either 'options' or 'ratio'"))
+                out.append(
+                    (("parts", k), "Một phần chỉ có «options» hoặc «ratio»", "A part has either 'options' or 'ratio'")
+                )
             if part.ratio is not None:
                 try:
                     parse_ratio(part.ratio)
@@ -144,8 +153,7 @@ class PartialCredits(ScoringMethod[PartialParams]):
             level = row.detail(f"part:{part.id}")
             if part.ratio:
                 num, den = row.detail(f"part:{part.id}:num"), row.detail(f"part:{part.id}:den")
-                shown = ("(trống)" if np.isnan(level) else fmt(level) if np.isnan(num)
-                         else f"{fmt(num)}/{fmt(den)}")
+                shown = "(trống)" if np.isnan(level) else fmt(level) if np.isnan(num) else f"{fmt(num)}/{fmt(den)}"
             elif part.options is not None:
                 v = row.value(f"{c.code}.{part.id}")
                 shown = "(trống)" if v is None else f"«{part.options[int(v)].id}»"
@@ -179,8 +187,13 @@ class BestAlternative(ScoringMethod[BestParams]):
         for k, alt in enumerate(params.alternatives):
             method = get_method(alt.method)
             if method is None or isinstance(method, BestAlternative):
-                out.append((("alternatives", k, "method"), f"Phương pháp «{alt.method}» không dùng được ở đây",
-                            f"Method '{alt.method}' cannot be used here"))
+                out.append(
+                    (
+                        ("alternatives", k, "method"),
+                        f"Phương pháp «{alt.method}» không dùng được ở đây",
+                        f"Method '{alt.method}' cannot be used here",
+                    )
+                )
                 continue
             try:
                 parsed = method.parse(alt.params)
@@ -189,8 +202,10 @@ class BestAlternative(ScoringMethod[BestParams]):
                     loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
                     out.append((("alternatives", k, "params", *loc), "Tham số không hợp lệ", err["msg"]))
                 continue
-            out += [(("alternatives", k, "params", *path), vi, en)
-                    for path, vi, en in method.check(f"{code}.{alt.id}", max_points, parsed)]
+            out += [
+                (("alternatives", k, "params", *path), vi, en)
+                for path, vi, en in method.check(f"{code}.{alt.id}", max_points, parsed)
+            ]
         return out
 
     def compile(self, code: str, max_points: float, params: BestParams) -> Compiled:

@@ -144,37 +144,52 @@ class Measure:
         cols = self.var_columns
         both = np.flatnonzero(direct & any_given)
         if both.size:
-            yield RowIssue(both, self.direct, "value-and-parts",
-                           f"Tiêu chí {code}: nhập hoặc giá trị «{self.direct}» hoặc các biến "
-                           f"{', '.join(cols)}, không cả hai",
-                           f"Criterion {code}: give either the value '{self.direct}' or the variables "
-                           f"{', '.join(cols)}, not both")
+            yield RowIssue(
+                both,
+                self.direct,
+                "value-and-parts",
+                f"Tiêu chí {code}: nhập hoặc giá trị «{self.direct}» hoặc các biến {', '.join(cols)}, không cả hai",
+                f"Criterion {code}: give either the value '{self.direct}' or the variables {', '.join(cols)}, not both",
+            )
         for col in cols:
             missing = np.flatnonzero(any_given & np.isnan(ctx.column(col)))
             if missing.size:
-                yield RowIssue(missing, col, "missing-variable",
-                               f"Tiêu chí {code}: thiếu biến «{col}» trong khi các biến khác của tỷ lệ "
-                               f"{self.expr.text} đã có",
-                               f"Criterion {code}: variable '{col}' is missing while the other variables of "
-                               f"the ratio {self.expr.text} are given", expected="một số ≥ 0 / a number ≥ 0",
-                               found=lambda i: "(trống/empty)")
+                yield RowIssue(
+                    missing,
+                    col,
+                    "missing-variable",
+                    f"Tiêu chí {code}: thiếu biến «{col}» trong khi các biến khác của tỷ lệ {self.expr.text} đã có",
+                    f"Criterion {code}: variable '{col}' is missing while the other variables of "
+                    f"the ratio {self.expr.text} are given",
+                    expected="một số ≥ 0 / a number ≥ 0",
+                    found=lambda i: "(trống/empty)",
+                )
         num_cols = "+".join(self.var_column(t) for t in self.expr.num if isinstance(t, str))
         den_cols = "+".join(self.var_column(t) if isinstance(t, str) else fmt(t) for t in self.expr.den)
         if self.share:
             over = np.flatnonzero(all_given & (num > den * (1 + EPS) + EPS))
             if over.size:
-                yield RowIssue(over, num_cols, "numerator-above-denominator",
-                               f"Tiêu chí {code}: tử số lớn hơn mẫu số ({self.expr.text})",
-                               f"Criterion {code}: numerator above denominator ({self.expr.text})",
-                               expected=f"{num_cols} ≤ {den_cols}",
-                               found=lambda i: f"{fmt(num[i])} > {fmt(den[i])}")
+                yield RowIssue(
+                    over,
+                    num_cols,
+                    "numerator-above-denominator",
+                    f"Tiêu chí {code}: tử số lớn hơn mẫu số ({self.expr.text})",
+                    f"Criterion {code}: numerator above denominator ({self.expr.text})",
+                    expected=f"{num_cols} ≤ {den_cols}",
+                    found=lambda i: f"{fmt(num[i])} > {fmt(den[i])}",
+                )
         else:
             zero = np.flatnonzero(all_given & (den == 0) & (num > 0))
             if zero.size:
-                yield RowIssue(zero, den_cols, "zero-denominator",
-                               f"Tiêu chí {code}: mẫu số bằng 0 ({self.expr.text})",
-                               f"Criterion {code}: the denominator is 0 ({self.expr.text})",
-                               expected=f"{den_cols} > 0", found=lambda i: "0")
+                yield RowIssue(
+                    zero,
+                    den_cols,
+                    "zero-denominator",
+                    f"Tiêu chí {code}: mẫu số bằng 0 ({self.expr.text})",
+                    f"Criterion {code}: the denominator is 0 ({self.expr.text})",
+                    expected=f"{den_cols} > 0",
+                    found=lambda i: "0",
+                )
 
     def evaluate(self, ctx: Context) -> tuple[FloatArray, BoolArray, dict[str, FloatArray]]:
         """x per unit (NaN = no data), rows where the quantity does not arise (0 of 0), detail."""

@@ -48,6 +48,7 @@ def make(out: Path = HERE) -> list[Path]:
         def fn(wb: object) -> None:
             ws = wb[L.UNIT_SHEET]  # type: ignore[index]
             ws.cell(row=_row_of(ws, code), column=cols[key], value=value)
+
         _edit(good, out / name, fn)
         made.append(out / name)
 
@@ -57,17 +58,24 @@ def make(out: Path = HERE) -> list[Path]:
 
     def rename(wb: object) -> None:
         wb[L.UNIT_SHEET].title = "Sheet1"  # type: ignore[index]
+
     _edit(good, out / "sheet_renamed.xlsx", rename)
 
     def move_columns(wb: object) -> None:
         ws = wb[L.UNIT_SHEET]  # type: ignore[index]
         ws.insert_cols(cols["value"])
+
     _edit(good, out / "columns_moved.xlsx", move_columns)
 
     def merge(wb: object) -> None:
         ws = wb[L.UNIT_SHEET]  # type: ignore[index]
-        ws.merge_cells(start_row=L.UNIT_HEADER_ROW + 1, start_column=cols["value"],
-                       end_row=L.UNIT_HEADER_ROW + 2, end_column=cols["value"])
+        ws.merge_cells(
+            start_row=L.UNIT_HEADER_ROW + 1,
+            start_column=cols["value"],
+            end_row=L.UNIT_HEADER_ROW + 2,
+            end_column=cols["value"],
+        )
+
     _edit(good, out / "merged_cells.xlsx", merge)
     made += [out / "sheet_renamed.xlsx", out / "columns_moved.xlsx", out / "merged_cells.xlsx"]
 
@@ -80,14 +88,20 @@ def make(out: Path = HERE) -> list[Path]:
     def code(value: str) -> object:
         def fn(wb: object) -> None:
             wb[L.UNIT_SHEET][L.UNIT_CODE_CELL] = value  # type: ignore[index]
+
         return fn
+
     _edit(good, out / "unknown_unit.xlsx", code("99999"))
     _edit(good, out / "wrong_tier_unit.xlsx", code("860"))  # huyện Tam Bình: a district, not a commune
     made += [out / "unknown_unit.xlsx", out / "wrong_tier_unit.xlsx"]
 
-    sheet = write_province_sheet(resolved(), out / "duplicate_units.xlsx",
-                                 [(UNIT, "Thị trấn Cái Nhum"), ("29644", "Xã Mỹ Phước"), (UNIT, "Cái Nhum (lặp)")],
-                                 year=2024, unit_map="pre2025")
+    sheet = write_province_sheet(
+        resolved(),
+        out / "duplicate_units.xlsx",
+        [(UNIT, "Thị trấn Cái Nhum"), ("29644", "Xã Mỹ Phước"), (UNIT, "Cái Nhum (lặp)")],
+        year=2024,
+        unit_map="pre2025",
+    )
     made.append(sheet)
 
     def other_version(wb: object) -> None:
@@ -97,6 +111,7 @@ def make(out: Path = HERE) -> list[Path]:
                 row[1].value = "0.9"
             if row[0].value == "framework_hash":
                 row[1].value = "sha256:" + "0" * 64
+
     _edit(good, out / "other_framework_version.xlsx", other_version)
     made.append(out / "other_framework_version.xlsx")
 
