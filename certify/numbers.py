@@ -1,4 +1,4 @@
-"""Display rounding and Vietnamese number formats.
+"""Display rounding and Vietnamese number formats, and the one rule for reading numbers people type.
 
 Python's `round` rounds half to even (0.125 → 0.12); official tables round half up
 (0.125 → 0.13), so every displayed figure goes through `round_half_up` first.
@@ -6,6 +6,7 @@ Python's `round` rounds half to even (0.125 → 0.12); official tables round hal
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
 
@@ -63,3 +64,145 @@ def fmt_fixed(value: float, digits: int, locale: str = LOCALE) -> str:
 def fmt_percent(ratio: float, digits: int = 1, locale: str = LOCALE) -> str:
     """`0.855` → `85,5%`."""
     return fmt_number(ratio * 100, digits, locale) + "%"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading numbers typed by people: one rule for the web forms, Excel text cells, YAML strings and CSV cells.
+#
+# Vietnamese writes «1.234,5» (dot for thousands, comma for decimals); software and YAML write «1234.5».
+# The rule (docs/numbers.md has the table):
+#   * a comma is the decimal separator: «85,5», «0,855»; at most one;
+#   * dots or spaces (also no-break and thin spaces) group thousands, in groups of exactly three digits:
+#     «1.234», «1 234», «1.234.567», «1.234,5»;
+#   * a single dot that cannot be a thousands separator is a decimal point: «85.5», «0.855», «1234.5»;
+#   * «1.234» (1 to 3 digits, a dot, exactly 3 digits, no comma) reads as 1234 where only whole numbers
+#     are allowed; elsewhere it is refused as ambiguous (1234 or 1,234?) rather than guessed;
+#   * a trailing «%» is allowed where the caller allows it, and says the number is a percentage;
+#   * anything else (letters, exponents «1e5», «nan», two commas, «1,234.5») is refused, never dropped.
+# ---------------------------------------------------------------------------------------------------------------
+
+NUMBER_FORMS = "85,5 · 85,5% · 0,855 · 1.234 · 1 234 · 1.234,5"
+MAX_NUMBER_TEXT = 40  # characters: more than any figure a form asks for
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
+_MINUS = ("-", "\u2212")
+
+
+@dataclass(frozen=True, slots=True)
+class TypedNumber:
+    """A number read from text: its value as written, and whether it was written as a percentage."""
+
+    value: float
+    percent: bool = False
+
+    @property
+    def fraction(self) -> float:
+        """The value as a fraction of one: «85,5%» → 0.855; a number written without % is returned as is."""
+        return self.value / 100 if self.percent else self.value
+
+
+class NumberTextError(ValueError):
+    """Why a text is not a number, in Vietnamese and English, with what was expected."""
+
+    def __init__(self, code: str, vi: str, en: str, text: str, expected: str = NUMBER_FORMS) -> None:
+        super().__init__(en)
+        self.code, self.vi, self.en, self.text, self.expected = code, vi, en, text, expected
+
+
+def _digits(part: str) -> bool:
+    return part.isascii() and part.isdigit()
+
+
+def _grouped(text: str, sep: str) -> bool:
+    """`1.234.567` with `sep` '.': a first group of 1–3 digits, then groups of exactly 3."""
+    groups = text.split(sep)
+    return (
+        len(groups) > 1
+        and _digits(groups[0])
+        and 1 <= len(groups[0]) <= 3
+        and all(len(g) == 3 and _digits(g) for g in groups[1:])
+    )
+
+
+def parse_number(text: str, *, whole: bool = False, percent: bool = False) -> TypedNumber:
+    """Read a number typed by a person (see the rule above). `whole`: only whole numbers make sense here,
+    so «1.234» is 1234; `percent`: a trailing «%» is allowed. Raises `NumberTextError`, never guesses."""
+    raw = text
+    body = text.translate(_SPACES).strip()
+    if not body:
+        raise NumberTextError("empty-number", "Ô trống", "Empty", raw)
+    if len(body) > MAX_NUMBER_TEXT:
+        raise NumberTextError("number-too-long", "Số quá dài", "Number too long", raw[:MAX_NUMBER_TEXT] + "…")
+    is_percent = body.endswith("%")
+    if is_percent:
+        if not percent:
+            raise NumberTextError(
+                "percent-not-allowed", "Ô này không nhận dấu %", "A percentage is not accepted here", raw, "1234"
+            )
+        body = body[:-1].rstrip()
+    sign = 1.0
+    if body.startswith(_MINUS):
+        sign, body = -1.0, body[1:].lstrip()
+    if " " in body:
+        head, _, tail = body.partition(",")
+        if not _grouped(head, " "):
+            raise NumberTextError(
+                "bad-grouping",
+                "Khoảng trắng chỉ dùng để tách nhóm ba chữ số",
+                "Spaces may only separate groups of three digits",
+                raw,
+            )
+        body = head.replace(" ", "") + ("," + tail if tail or "," in body else "")
+    commas, dots = body.count(","), body.count(".")
+    if commas > 1:
+        raise NumberTextError(
+            "two-commas",
+            "Có hơn một dấu phẩy: dấu phẩy là dấu thập phân",
+            "More than one comma: the comma is the decimal separator",
+            raw,
+        )
+    if commas == 1:
+        head, tail = body.split(",")
+        if "." in tail:
+            raise NumberTextError(
+                "english-number",
+                "Số viết kiểu tiếng Anh (1,234.5): ghi 1.234,5 hoặc 1234,5",
+                "An English-style number (1,234.5): write 1.234,5 or 1234,5",
+                raw,
+            )
+        if dots and not _grouped(head, "."):
+            raise NumberTextError(
+                "bad-grouping",
+                "Dấu chấm trước dấu phẩy phải tách nhóm ba chữ số (1.234,5)",
+                "Dots before the decimal comma must separate groups of three digits (1.234,5)",
+                raw,
+            )
+        int_part, frac_part, decimal = head.replace(".", ""), tail, True
+    elif dots > 1:
+        if not _grouped(body, "."):
+            raise NumberTextError(
+                "bad-grouping",
+                "Dấu chấm chỉ dùng để tách nhóm ba chữ số",
+                "Dots may only separate groups of three digits",
+                raw,
+            )
+        int_part, frac_part, decimal = body.replace(".", ""), "", False
+    elif dots == 1:
+        head, tail = body.split(".")
+        if _grouped(body, ".") and head != "0":
+            if not whole:
+                raise NumberTextError(
+                    "ambiguous-number",
+                    f"«{raw.strip()}» có thể là {head}{tail} hoặc {head},{tail}: ghi {head}{tail} hoặc {head},{tail}",
+                    f"'{raw.strip()}' may mean {head}{tail} or {head}.{tail}: write {head}{tail} or {head},{tail}",
+                    raw,
+                )
+            int_part, frac_part, decimal = head + tail, "", False
+        else:
+            int_part, frac_part, decimal = head, tail, True
+    else:
+        int_part, frac_part, decimal = body, "", False
+    if not _digits(int_part) or (frac_part and not _digits(frac_part)) or (decimal and not frac_part):
+        # digits on both sides of a decimal separator: «,5» and «5,» are more often slips than numbers
+        raise NumberTextError("not-a-number", "Không phải là số", "Not a number", raw)
+    value = sign * float(f"{int_part}.{frac_part or '0'}")
+    return TypedNumber(value, is_percent)

@@ -7,7 +7,7 @@ from typing import Any
 from markupsafe import Markup
 
 from certify.formats import GapFormat
-from certify.levels.evaluate import Evaluation, Status
+from certify.levels.evaluate import Evaluation
 from certify.levels.gap import GapReport
 from certify.levels.model import Criterion
 from certify.numbers import fmt_percent
@@ -39,20 +39,19 @@ def progress(crit: Criterion, current: float | None, target: float | bool | None
 
 
 def level_counts(ev: Evaluation) -> list[dict[str, Any]]:
-    """Per level: criteria met / criteria that count (as the radar counts them), missing data, held or not.
-
-    Read from the status matrix at once: building every level's result objects would cost the HTML report
-    more than its template.
-    """
-    status = ev.status
-    counted = ev.compiled.applies & (status != Status.NA_EXCLUDED)
-    total = counted.sum(axis=1).tolist()
-    met = (counted & ((status == Status.MET) | (status == Status.NA_DEEMED_MET))).sum(axis=1).tolist()
-    missing = (counted & (status == Status.MISSING)).sum(axis=1).tolist()
-    held = ev.holds.tolist()
+    """Per level: the core's one count (criteria met / criteria that count, missing, not applicable)."""
     return [
-        {"id": lv.id, "name": lv.name, "held": held[i], "total": total[i], "met": met[i], "missing": missing[i]}
-        for i, lv in enumerate(ev.fw.levels)
+        {
+            "id": t.id,
+            "name": t.name,
+            "held": t.held,
+            "total": t.counted,
+            "met": t.met,
+            "missing": t.missing,
+            "na": t.na,
+            "count_text": t.text_vi(),
+        }
+        for t in ev.tallies()
     ]
 
 

@@ -45,11 +45,9 @@ def evaluation_view(ev: Evaluation) -> list[RenderableType]:
     table = Table(title="Các mức độ / levels")
     for col in ("Mức", "Đạt", "Tiêu chí đạt", "Chưa đạt / thiếu số liệu"):
         table.add_column(col)
-    for li, lv in enumerate(fw.levels):
-        results = ev.results(lv.id)
-        blocking = [r.code for r in results if r.blocking]
-        met = len(results) - len(blocking)
-        table.add_row(lv.name, "✓" if ev.holds[li] else "✗", f"{met}/{len(results)}", ", ".join(blocking))
+    for tally in ev.tallies():
+        blocking = [r.code for r in ev.blocking(tally.id)]
+        table.add_row(tally.name, "✓" if tally.held else "✗", tally.text_vi(), ", ".join(blocking))
     out.append(table)
     if ev.next_level:
         out.append(

@@ -138,6 +138,30 @@ class CriterionResult:
         return self.status in BLOCKING
 
 
+@dataclass(frozen=True, slots=True)
+class LevelTally:
+    """The one way every output counts a level's criteria (CLI, web, PDF, XLSX, JSON).
+
+    `counted` are the criteria that apply at the level, less those not applicable and excluded by the
+    framework's policy; `met` are those met, a not-applicable criterion deemed met included; `na` are the
+    criteria declared not applicable (excluded or deemed met), shown beside the count: «32/32 (1 không áp dụng)».
+    """
+
+    id: str
+    name: str
+    held: bool
+    met: int
+    counted: int
+    missing: int
+    na: int
+
+    def text_vi(self) -> str:
+        return f"{self.met}/{self.counted}" + (f" ({self.na} không áp dụng)" if self.na else "")
+
+    def text_en(self) -> str:
+        return f"{self.met}/{self.counted}" + (f" ({self.na} not applicable)" if self.na else "")
+
+
 @dataclass(frozen=True)
 class Evaluation:
     """One unit's certification, read from the cohort arrays on demand."""
@@ -186,6 +210,20 @@ class Evaluation:
                 )
         return out
 
+    def tallies(self) -> list[LevelTally]:
+        """Per level, read from the status matrix at once (no result objects)."""
+        status = self.status
+        applies = self.compiled.applies
+        na = applies & ((status == Status.NA_EXCLUDED) | (status == Status.NA_DEEMED_MET))
+        counted = applies & (status != Status.NA_EXCLUDED)
+        met = (counted & ((status == Status.MET) | (status == Status.NA_DEEMED_MET))).sum(axis=1).tolist()
+        missing = (counted & (status == Status.MISSING)).sum(axis=1).tolist()
+        n_counted, n_na, held = counted.sum(axis=1).tolist(), na.sum(axis=1).tolist(), self.holds.tolist()
+        return [
+            LevelTally(lv.id, lv.name, bool(held[i]), met[i], n_counted[i], missing[i], n_na[i])
+            for i, lv in enumerate(self.fw.levels)
+        ]
+
     def blocking(self, level: str) -> list[CriterionResult]:
         """The criteria that keep the unit from `level`, found without visiting the others."""
         li = self.fw.level_ids.index(level)
@@ -226,15 +264,19 @@ class Evaluation:
         cf = self.compiled
         a = self.unit.assessment
         levels = []
-        for li, lv in enumerate(fw.levels):
+        for li, (lv, tally) in enumerate(zip(fw.levels, self.tallies(), strict=True)):
             idx = cf.applicable[li]
             statuses = self.status[li][idx]
             entry: dict[str, Any] = {
                 "id": lv.id,
                 "name": lv.name,
-                "held": bool(self.holds[li]),
-                "criteria_count": len(idx),
-                "met_count": int(np.isin(statuses, (Status.MET, Status.NA_DEEMED_MET)).sum()),
+                "held": tally.held,
+                "criteria_count": tally.counted,
+                "met_count": tally.met,
+                "na_count": tally.na,
+                "missing_count": tally.missing,
+                "count_text": tally.text_vi(),
+                "count_text_en": tally.text_en(),
                 "blocking": cf.codes_array[idx[BLOCKS[statuses]]].tolist(),
             }
             if detail:

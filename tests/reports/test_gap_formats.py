@@ -66,9 +66,9 @@ def test_pdf_counts_per_level_instead_of_the_full_table(tan_my: GapReport) -> No
     text = " ".join(pdf_pages(tan_my))
     for line in (
         "Mức Khởi động: 16/16 tiêu chí đạt — đạt",
-        "Mức Cơ bản: 36/36 tiêu chí đạt — đạt",
-        "Mức Nâng cao: 11/37 tiêu chí đạt — chưa đạt",
-        "Mức Toàn diện: 10/37 tiêu chí đạt — chưa đạt",
+        "Mức Cơ bản: 36/36 tiêu chí đạt (1 không áp dụng) — đạt",
+        "Mức Nâng cao: 11/37 tiêu chí đạt (1 không áp dụng) — chưa đạt",
+        "Mức Toàn diện: 10/37 tiêu chí đạt (1 không áp dụng) — chưa đạt",
     ):
         assert line in text
     assert "Bảng đầy đủ từng tiêu chí" in text and "Excel/HTML/Word" in text
