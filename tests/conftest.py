@@ -17,6 +17,8 @@ def _test_frameworks_visible(monkeypatch: pytest.MonkeyPatch) -> None:
     import certify.catalog
 
     monkeypatch.setenv("CERTIFY_FRAMEWORKS", str(FIXTURES / "frameworks"))
+    # A bug of ours raises in tests (with its traceback) instead of becoming the one-line message users see.
+    monkeypatch.setenv("CERTIFY_DEBUG", "1")
     monkeypatch.setattr(certify.catalog, "_default", None)
 
 

@@ -12,6 +12,7 @@ from rich.table import Table
 from certify.catalog import Resolved, bundled_root, default_catalog
 from certify.cli.common import ForceFlag, console, ensure_writable, print_json
 from certify.cli.render_text import evaluation_view, gap_view
+from certify.errors import CertifyError
 from certify.formats import get_gap_format
 from certify.framework_base import TIER_VI
 from certify.levels.assessment import BoundAssessment
@@ -54,6 +55,13 @@ def gap_cmd(
 ) -> None:
     """Báo cáo khoảng cách đến mức tiếp theo và lộ trình (gap report and roadmap)."""
     fmt_obj = get_gap_format(fmt)
+    if output is None and fmt_obj.binary:
+        raise CertifyError.one(
+            "binary-needs-output",
+            f"Định dạng {fmt} là tệp nhị phân: cần --output TỆP",
+            f"The {fmt} format is a binary file: add --output FILE",
+            expected=f"--output gap{fmt_obj.suffix}",
+        )
     resolved, bound = load_unit(assessment, default_catalog(), framework)
     report = gap_report(evaluate(resolved, bound))
     if output is None and fmt == "text":
@@ -64,9 +72,7 @@ def gap_cmd(
         ensure_writable(output, force)
     rendered = fmt_obj.render(report)
     if output is None:
-        if isinstance(rendered, bytes):
-            raise typer.BadParameter(f"định dạng {fmt} là nhị phân: cần --output (binary format: use --output)")
-        typer.echo(rendered, nl=False)
+        typer.echo(rendered if isinstance(rendered, str) else rendered.decode("utf-8"), nl=False)
         return
     if isinstance(rendered, bytes):
         output.write_bytes(rendered)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +16,9 @@ from certify.errors import CertifyError, Problem
 console = Console()
 console_err = Console(stderr=True)
 
-EXIT_INVALID = 2  # the input was rejected
+EXIT_INVALID = 2  # the input or the command line was rejected
+EXIT_INTERNAL = 70  # a bug of ours (EX_SOFTWARE)
+EXIT_INTERRUPTED = 130  # Ctrl-C
 
 
 def print_problems(problems: list[Problem], out: Console = console_err) -> None:
@@ -44,25 +47,89 @@ def print_json(data: Any) -> None:
 
 
 def run_guarded(app: typer.Typer, err: Console, args: list[str] | None = None) -> int:
-    """Run the app; user errors print bilingual messages and exit 2, never a traceback."""
+    """Run the app; every user error prints one bilingual line and exits 2, never a traceback.
+
+    Usage errors come from whichever click the installed typer uses (see `certify.cli.usage`).
+    A group run without a command (plain `certify`, `certify cycle`) shows its help and then
+    the error line, the same with every click version. An unexpected failure of ours prints one
+    line too, with the way to see the traceback (`CERTIFY_DEBUG=1`), and exits 70.
+    """
+    command = typer.main.get_command(app)
+    _no_help_instead_of_errors(command)
     try:
-        # Without standalone mode click returns the code of a `typer.Exit` instead of raising it.
-        result = app(args=args, standalone_mode=False)
-        if isinstance(result, int):
-            return result
+        # Without standalone mode click returns the code of an exit instead of raising it.
+        result = command.main(args=args, prog_name="certify", standalone_mode=False)
     except CertifyError as exc:
         print_problems(exc.problems, err)
         return EXIT_INVALID
-    except typer.Exit as exc:
-        return int(exc.exit_code or 0)
-    except typer.Abort:
+    except KeyboardInterrupt:
+        err.print("Đã dừng (interrupted).")
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        return _handled(exc, err)
+    return result if isinstance(result, int) else 0
+
+
+def _handled(exc: Exception, err: Console) -> int:
+    from certify.cli import usage
+
+    if usage.is_click_class(exc, "Exit"):
+        return int(getattr(exc, "exit_code", 0) or 0)
+    if usage.is_click_class(exc, "Abort"):
         err.print("Đã hủy (aborted).")
         return 1
-    except Exception as exc:  # click usage errors and the like
-        import click
+    if usage.is_click_error(exc):
+        ctx = getattr(exc, "ctx", None)
+        if (
+            ctx is not None
+            and usage.is_click_class(exc, "UsageError")
+            and str(getattr(exc, "message", "")).startswith("Missing command")
+        ):
+            help_text = ctx.get_help()  # typer's rich help prints itself and returns ""
+            if help_text:
+                err.print(help_text, markup=False, highlight=False)
+        print_problems([usage.usage_problem(exc)], err)
+        return EXIT_INVALID
+    if isinstance(exc, BrokenPipeError):  # `certify … | head`: the reader has gone
+        return 1
+    if isinstance(exc, OSError):
+        name = exc.filename if exc.filename is not None else ""
+        reason = exc.strerror or str(exc)
+        print_problems(
+            [
+                Problem(
+                    "file-access",
+                    f"Không đọc hoặc ghi được «{name}»: {reason}",
+                    f"Could not read or write '{name}': {reason}",
+                )
+            ],
+            err,
+        )
+        return EXIT_INVALID
+    if debug_enabled():
+        raise exc
+    print_problems(
+        [
+            Problem(
+                "internal",
+                f"Lỗi nội bộ của certify ({type(exc).__name__}: {exc}); chạy lại với CERTIFY_DEBUG=1 để xem chi tiết "
+                "và báo cho nhóm phát triển",
+                f"Internal error ({type(exc).__name__}: {exc}); run again with CERTIFY_DEBUG=1 for the traceback "
+                "and report it",
+            )
+        ],
+        err,
+    )
+    return EXIT_INTERNAL
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
-    return 0
+
+def debug_enabled() -> bool:
+    return os.environ.get("CERTIFY_DEBUG", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _no_help_instead_of_errors(command: Any) -> None:
+    """Click before 8.2 answers a bare group with its help and exit 0, later ones with an error:
+    turn the help-on-no-arguments off everywhere so both raise «Missing …» and we answer alike."""
+    command.no_args_is_help = False
+    for sub in getattr(command, "commands", {}).values():
+        _no_help_instead_of_errors(sub)
