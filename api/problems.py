@@ -47,7 +47,26 @@ HTTP_PROBLEMS: dict[int, tuple[str, str, str]] = {
 }
 
 
+# FastAPI says only this when a JSON body fails to parse for a reason other than syntax (a nesting deeper than
+# Python's recursion limit, bytes that are not UTF-8): said plainly, with what to do.
+UNREADABLE_BODY = "There was an error parsing the body"
+
+
 def http_problem(status: int, detail: str | None = None) -> Problem:
+    if status == 400 and detail == UNREADABLE_BODY:
+        return Problem(
+            code="unreadable-body",
+            vi="Không đọc được nội dung gửi lên: JSON lồng quá sâu hoặc không phải UTF-8",
+            en="The request body cannot be read: JSON nested too deeply, or not UTF-8",
+            expected="JSON UTF-8",
+        )
+    if status == 400 and detail and detail.startswith(("Too many fields", "Too many files", "Field exceeded")):
+        return Problem(
+            code="form-too-large",
+            vi="Biểu mẫu gửi lên quá lớn (quá nhiều trường hoặc một trường quá dài)",
+            en="The form sent is too large (too many fields, or a field too long)",
+            found=detail,
+        )
     code, vi, en = HTTP_PROBLEMS.get(status, ("http-error", "Lỗi yêu cầu", "Request error"))
     shown = detail if detail and detail.lower() not in (en.lower(), vi.lower()) else None
     return Problem(code=code, vi=vi, en=en, found=shown)

@@ -92,6 +92,7 @@ class CertifyError(Exception):
     problems: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.problems = capped(self.problems)
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
@@ -100,6 +101,43 @@ class CertifyError(Exception):
     @classmethod
     def one(cls, code: str, vi: str, en: str, **where: Any) -> CertifyError:
         return cls([Problem(code=code, vi=vi, en=en, **where)])
+
+
+NOT_SHOWN = "problems-not-shown"
+
+
+def capped(problems: list[Problem], limit: int | None = None) -> list[Problem]:
+    """The first `limit` problems (certify.limits: max_problems), then one line counting the rest:
+    a systematic mistake in a 100,000-row file is told in a screenful, not in 100,000 lines.
+    Idempotent: capping again keeps the count of what an earlier cap left out."""
+    from certify.limits import current, thousands
+
+    limit = current().max_problems if limit is None else limit
+    if len(problems) <= limit:
+        return problems
+    hidden = 0
+    kept: list[Problem] = []
+    for p in problems:
+        if p.code == NOT_SHOWN:
+            hidden += int(p.en.split()[2].replace(",", ""))  # "… and 12,345 more problems"
+        elif len(kept) < limit:
+            kept.append(p)
+        else:
+            hidden += 1
+    if not hidden:
+        return kept
+    vi, en = thousands(hidden)
+    first = kept[0] if kept else problems[0]
+    kept.append(
+        Problem(
+            code=NOT_SHOWN,
+            vi=f"… và {vi} lỗi khác",
+            en=f"… and {en} more problems",
+            file=first.file,
+            sheet=first.sheet,
+        )
+    )
+    return kept
 
 
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:

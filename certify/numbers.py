@@ -85,6 +85,7 @@ NUMBER_FORMS = "85,5 · 85,5% · 0,855 · 1.234 · 1 234 · 1.234,5"
 MAX_NUMBER_TEXT = 40  # characters: more than any figure a form asks for
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
 _MINUS = ("-", "\u2212")
+_NUMBER_CHARS = frozenset("0123456789.,  -\u2212")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,8 @@ def parse_number(text: str, *, whole: bool = False, percent: bool = False) -> Ty
                 "percent-not-allowed", "Ô này không nhận dấu %", "A percentage is not accepted here", raw, "1234"
             )
         body = body[:-1].rstrip()
+    if not set(body) <= _NUMBER_CHARS:  # letters, units, other scripts: not a number, whatever the grouping
+        raise NumberTextError("not-a-number", "Không phải là số", "Not a number", raw)
     sign = 1.0
     if body.startswith(_MINUS):
         sign, body = -1.0, body[1:].lstrip()

@@ -1,11 +1,14 @@
 """Turning a column of text cells into the float array a scoring method reads.
 
-Numbers convert in one vectorised step; only a column that fails falls back to cell by cell,
-to say exactly which cell is wrong and why. Empty cells become NaN ("no data").
+Every number is read by the one rule for numbers people type (`certify.numbers.parse_number`, docs/numbers.md):
+«60%», «0,6» and «1.234,5» are read, «1.234» in a decimal column is refused as ambiguous, never taken as 1.234.
+A column of plain numbers converts in one vectorised step that gives exactly what the rule gives; any other
+column is read cell by cell, to say exactly which cell is wrong and why. Empty cells become NaN ("no data").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,6 +16,8 @@ import numpy as np
 
 from certify.dti.methods import InputKind
 from certify.dti.methods.base import FloatArray
+from certify.limits import current
+from certify.numbers import NumberTextError, parse_number
 
 YES = frozenset({"1", "có", "co", "yes", "y", "true", "x", "đạt", "dat", "đã", "da", "rồi"})
 NO = frozenset({"0", "không", "khong", "no", "n", "false", "chưa", "chua"})
@@ -28,40 +33,47 @@ class CellError:
     found: str
 
 
-def _number(text: str, fraction: bool) -> float | tuple[str, str]:
-    """A cell's number, or (vi, en) saying why it is not one."""
-    body = text.replace(" ", "")
-    percent = fraction and body.endswith("%")
-    if percent:
-        body = body[:-1]
+# Cells that `parse_number` reads exactly as `float` does: digits, with at most one decimal point that cannot be
+# a thousands separator («0.855», «85.5», «1234.5»; not «1.234»). A column made only of these (and empty cells)
+# converts in one vectorised step; any other cell is read by the one rule, cell by cell.
+_PLAIN = r"(?:0\.\d+|\d+|(?!\d{1,3}\.\d{3}(?:\n|$))\d+\.\d+)?"
+_PLAIN_COLUMN = re.compile(rf"(?:{_PLAIN}\n)*{_PLAIN}")
+
+
+def _number(text: str, fraction: bool) -> float | NumberTextError:
+    """A cell's number by the one rule (`certify.numbers.parse_number`), or why it is not one."""
     try:
-        value = float(body)
-    except ValueError:
-        if "," in body and body.replace(",", "", 1).replace(".", "", 1).isdigit():
-            return "Dùng dấu chấm cho phần thập phân", "Use a dot as the decimal separator"
-        return "Không phải là số", "Not a number"
-    if not np.isfinite(value):
-        return "Không phải là số hữu hạn", "Not a finite number"
-    return value / 100 if percent else value
+        return parse_number(text, percent=fraction).fraction
+    except NumberTextError as exc:
+        return exc
+
+
+def _plain_column(cells: Sequence[str]) -> FloatArray | None:
+    """The column in one step when every cell is plain (see `_PLAIN`), else None."""
+    if not _PLAIN_COLUMN.fullmatch("\n".join(cells)):
+        return None
+    text = np.asarray(cells, dtype=str)
+    try:
+        return np.where(text == "", "nan", text).astype(np.float64)
+    except ValueError:  # a cell holding a line break: read cell by cell
+        return None
 
 
 def _numbers(cells: Sequence[str], kind: InputKind) -> tuple[FloatArray, list[CellError]]:
     fraction = kind is InputKind.FRACTION
-    text = np.asarray(cells, dtype=str)
-    empty = text == ""
     errors: list[CellError] = []
-    try:
-        values = np.where(empty, "nan", text).astype(np.float64)
-        if not np.all(np.isfinite(values) | empty):
-            raise ValueError("non-finite")
-    except ValueError:
+    values = _plain_column(cells)
+    if values is None:
         values = np.full(len(cells), np.nan)
+        seen: dict[str, float | NumberTextError] = {}
         for i, cell in enumerate(cells):
             if not cell:
                 continue
-            got = _number(cell, fraction)
-            if isinstance(got, tuple):
-                errors.append(CellError(i, got[0], got[1], "một số / a number", cell))
+            got = seen.get(cell)
+            if got is None:
+                got = seen[cell] = _number(cell, fraction)
+            if isinstance(got, NumberTextError):
+                errors.append(CellError(i, got.vi, got.en, got.expected, cell))
             else:
                 values[i] = got
     expected = "0–1 hoặc/or 0%–100%" if fraction else "≥ 0"
@@ -72,6 +84,19 @@ def _numbers(cells: Sequence[str], kind: InputKind) -> tuple[FloatArray, list[Ce
             errors.append(
                 CellError(int(k), "Tỷ lệ lớn hơn 1 (100 %)", "Ratio above 1 (100 %)", expected, cells[int(k)])
             )
+    else:
+        most = current().value_max
+        for k in np.flatnonzero(values > most):
+            errors.append(
+                CellError(
+                    int(k),
+                    f"Số lớn hơn mức có thể có ({most:g})",
+                    f"Number beyond what is possible ({most:g})",
+                    f"≤ {most:g}",
+                    cells[int(k)],
+                )
+            )
+    errors.sort(key=lambda e: e.index)
     return values, errors
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from certify.errors import CertifyError, Problem
+from certify.limits import Limits, current, thousands
 
-MAX_TABLE_BYTES = 50 * 1024 * 1024
 SUFFIXES = {".csv", ".xlsx"}
 
 
@@ -85,6 +85,30 @@ def _from_rows(file: str, sheet: str | None, raw: list[tuple[int, list[str]]]) -
     return Table(file, sheet, header, rows, numbers)
 
 
+def _within_limits(file: str, sheet: str | None, row: int, cells: list[str], lim: Limits) -> None:
+    """Stop reading at the first row past the limits (certify.limits), before the machine is exhausted."""
+    where: dict[str, Any] = {"sheet": sheet, "row": row}
+    if row > lim.sheet_max_rows + 1:  # + the header
+        most, what = lim.sheet_max_rows, ("rows", "dòng")
+    elif len(cells) > lim.sheet_max_columns:
+        most, what = lim.sheet_max_columns, ("columns", "cột")
+    else:
+        long = next((k for k, cell in enumerate(cells) if len(cell) > lim.text_max_chars), None)
+        if long is None:
+            return
+        most, what = lim.text_max_chars, ("characters", "ký tự")
+        where["column"] = f"#{long + 1}"
+    vi, en = thousands(most)
+    raise _problem(
+        "text-too-long" if what[0] == "characters" else f"too-many-{what[0]}",
+        f"Vượt giới hạn: tối đa {vi} {what[1]}",
+        f"Past the limit: at most {en} {what[0]}",
+        file,
+        expected=f"≤ {most} {what[1]}/{what[0]}",
+        **where,
+    )
+
+
 def _read_csv(path: Path) -> Table:
     name = str(path)
     try:
@@ -96,9 +120,11 @@ def _read_csv(path: Path) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     # Rows are numbered by record, as a spreadsheet shows them (a quoted cell may span lines).
     raw: list[tuple[int, list[str]]] = []
+    lim = current()
     try:
         for cells in reader:
             raw.append((len(raw) + 1, cells))
+            _within_limits(name, None, len(raw), cells, lim)
     except csv.Error as exc:
         raise _problem("bad-csv", f"Tệp CSV lỗi: {exc}", f"Malformed CSV: {exc}", name, row=len(raw) + 1) from None
     return _from_rows(name, None, raw)
@@ -117,7 +143,11 @@ def _read_xlsx(path: Path) -> Table:
         ) from None
     try:
         sheet = book.worksheets[0]
-        raw = [(k + 1, [_cell_text(v) for v in row]) for k, row in enumerate(sheet.iter_rows(values_only=True))]
+        raw: list[tuple[int, list[str]]] = []
+        lim = current()
+        for k, row in enumerate(sheet.iter_rows(values_only=True)):
+            raw.append((k + 1, [_cell_text(v) for v in row]))
+            _within_limits(name, sheet.title, k + 1, raw[-1][1], lim)
         return _from_rows(name, sheet.title, raw)
     finally:
         book.close()
@@ -136,14 +166,14 @@ def read_table(path: Path) -> Table:
             expected=".csv hoặc/or .xlsx",
             found=path.suffix or "(không có đuôi/no suffix)",
         )
-    size = path.stat().st_size
-    if size > MAX_TABLE_BYTES:
+    size, most = path.stat().st_size, current().table_max_bytes
+    if size > most:
         raise _problem(
             "file-too-large",
             "Tệp quá lớn",
             "File too large",
             name,
-            expected=f"≤ {MAX_TABLE_BYTES} bytes",
+            expected=f"≤ {most} bytes",
             found=f"{size} bytes",
         )
     return _read_csv(path) if path.suffix.lower() == ".csv" else _read_xlsx(path)

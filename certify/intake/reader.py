@@ -7,9 +7,11 @@ column, expected and found. The same value checks as a YAML assessment (`bind`) 
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 from openpyxl.utils import get_column_letter
 
@@ -17,9 +19,9 @@ from certify.errors import CertifyError, Problem
 from certify.framework_base import Tier
 from certify.intake import layout as L
 from certify.intake.safety import check_xlsx_file, merged_ranges
-from certify.intake.xlsx_read import Book
-from certify.levels.assessment import Assessment, FrameworkRef, bind
-from certify.levels.model import IndicatorType, LevelFramework
+from certify.intake.xlsx_read import Book, Cell, SheetTooLarge
+from certify.levels.assessment import Assessment, Bad, FrameworkRef, Rule, bind, yes_no
+from certify.levels.model import Criterion, IndicatorType, LevelFramework
 from certify.store.submissions import ValueInput
 
 CODE_WIDTH = {Tier.COMMUNE: 5, Tier.DISTRICT: 3, Tier.PROVINCE: 2}
@@ -58,66 +60,57 @@ class Expect:
     max_unzipped: int
 
 
-class _Bad(Exception):
-    def __init__(self, code: str, vi: str, en: str, expected: str, found: Any) -> None:
-        super().__init__(en)
-        self.code, self.vi, self.en, self.expected, self.found = code, vi, en, expected, found
-
-
 def _shown(raw: Any) -> str:
     return repr(raw)[:60] if not isinstance(raw, str) else raw[:60]
 
 
-def _number(raw: Any, whole: bool) -> float:
-    if isinstance(raw, bool):
-        raise _Bad("wrong-type", "phải là số", "must be a number", "số/number", raw)
-    if isinstance(raw, int | float):
-        value = float(raw)
-    else:
-        text = str(raw).strip().replace(" ", "")
-        try:
-            value = float(text.replace(",", ".")) if text.count(",") <= 1 and "." not in text else float(text)
-        except ValueError:
-            raise _Bad(
-                "text-in-number", "ô số chứa chữ", "text in a number cell", "số nguyên" if whole else "số/number", raw
-            ) from None
-    if value < 0:
-        raise _Bad("negative", "không được âm", "must not be negative", "≥ 0", raw)
-    if whole and value != int(value):
-        raise _Bad("not-whole", "phải là số nguyên", "must be a whole number", "0, 1, 2, …", raw)
+def _bad_date_in_number(cell: Cell) -> Bad:
+    day = _serial_date(cell.value)
+    return Bad(
+        "date-in-number",
+        "ô số chứa ngày tháng (Excel lưu ngày dưới dạng số sê-ri)",
+        "a date in a number cell (Excel keeps a date as its serial number)",
+        "một số / a number",
+        f"«{day.strftime('%d/%m/%Y') if day else cell.value}»",
+    )
+
+
+def _number(cell: Cell, rule: Rule, whole: bool) -> float | int:
+    """A count, numerator or denominator: the core's rule reads it (text by `parse_number`)."""
+    if cell.data_type == "d":
+        raise _bad_date_in_number(cell)
+    value = rule.number(cell.value, (), whole=whole, most=rule.value_max)
     return int(value) if whole or value == int(value) else value
 
 
-def _value(raw: Any, kind: IndicatorType) -> Any:
+def _value(cell: Cell, crit: Criterion, rule: Rule) -> Any:
+    """A criterion's value as it is stored, read by the same rule as an assessment file."""
+    assert crit.indicator is not None
+    kind = crit.indicator.type
+    raw = cell.value
+    if cell.data_type == "d" and kind is not IndicatorType.BOOLEAN:
+        raise _bad_date_in_number(cell)
     if kind is IndicatorType.BOOLEAN:
-        if isinstance(raw, bool):
-            return raw
-        text = str(raw).strip().lower()
-        if text in {"có", "co", "yes", "x", "1"}:
-            return True
-        if text in {"không", "khong", "no", "0"}:
-            return False
-        raise _Bad("wrong-type", "phải là Có hoặc Không", "must be yes or no", f"{L.YES} | {L.NO}", raw)
-    if kind is IndicatorType.RATIO and isinstance(raw, str) and raw.strip().endswith("%"):
-        pct = _number(raw.strip()[:-1], whole=False)
-        if pct > 100:
-            raise _Bad("percent-above-100", "tỷ lệ phần trăm lớn hơn 100%", "a percentage above 100%", "0% … 100%", raw)
-        return f"{pct:g}%"
-    value = _number(raw, whole=kind is IndicatorType.COUNT)
-    if kind is IndicatorType.RATIO and value > 1:
-        raise _Bad(
-            "ratio-above-one",
-            "tỷ lệ phải từ 0 đến 1 (hoặc ghi «85%»)",
-            "a ratio must be between 0 and 1 (or written '85%')",
-            "0 … 1 (0% … 100%)",
-            raw,
-        )
-    return value
+        return yes_no(raw)
+    if kind is IndicatorType.RATIO and isinstance(raw, str):
+        typed = rule.typed(raw, (), whole=False, percent=True)
+        rule.scalar(crit, raw, ())  # range: 0–1, or 0 %–100 %
+        return f"{typed.value:g}%" if typed.percent else typed.value
+    value = rule.scalar(crit, raw, ())
+    assert value is not None
+    return int(value) if kind is IndicatorType.COUNT or value == int(value) else value
+
+
+def _serial_date(raw: Any) -> dt.date | None:
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and 1 <= raw < 2958466:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(raw))  # an Excel date serial
+    return None
 
 
 def _date(raw: Any) -> dt.date:
-    if isinstance(raw, int | float) and not isinstance(raw, bool) and 1 <= raw < 2958466:
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(raw))  # an Excel date serial
+    day = _serial_date(raw)
+    if day is not None:
+        return day
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
@@ -128,7 +121,7 @@ def _date(raw: Any) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise _Bad("bad-date", "ngày không hợp lệ", "invalid date", "dd/mm/yyyy", raw)
+    raise Bad("bad-date", "ngày không hợp lệ", "invalid date", "dd/mm/yyyy", raw)
 
 
 def _text(raw: Any) -> str | None:
@@ -195,8 +188,8 @@ def _check_meta(meta: dict[str, Any], exp: Expect, file: str) -> list[Problem]:
         return [
             Problem(
                 code="other-year",
-                vi="Phiếu của năm khác",
-                en="The form is for another year",
+                vi=f"Phiếu được tạo cho năm {meta.get('year')}, kỳ đánh giá là năm {exp.year}",
+                en=f"The form was made for {meta.get('year')}, the cycle is for {exp.year}",
                 file=file,
                 sheet=L.META_SHEET,
                 expected=str(exp.year),
@@ -204,6 +197,18 @@ def _check_meta(meta: dict[str, Any], exp: Expect, file: str) -> list[Problem]:
             )
         ]
     return []
+
+
+def _unreadable(path: Path, exc: Exception) -> ParsedFile:
+    problem = Problem(
+        code="unreadable",
+        vi="Không đọc được tệp Excel",
+        en="The Excel file cannot be read",
+        file=str(path),
+        expected="Excel .xlsx",
+        found=f"{type(exc).__name__}: {exc}"[:120],
+    )
+    return ParsedFile(path, [], [problem])
 
 
 def read_form(path: Path, exp: Expect) -> ParsedFile:
@@ -214,66 +219,79 @@ def read_form(path: Path, exp: Expect) -> ParsedFile:
     try:
         wb = Book(path)
     except Exception as exc:  # a damaged zip or XML can fail in many ways
+        return _unreadable(path, exc)
+    try:
+        return _read_book(path, wb, exp)
+    except SheetTooLarge as big:
+        lim_rows, lim_cols = big.max_rows, big.max_columns
         return ParsedFile(
             path,
             [],
             [
                 Problem(
-                    code="unreadable",
-                    vi="Không đọc được tệp Excel",
-                    en="The Excel file cannot be read",
+                    code="sheet-too-large",
+                    vi=f"Trang tính quá lớn (tối đa {lim_rows:,} dòng, {lim_cols:,} cột)".replace(",", "."),
+                    en=f"The sheet is too large (at most {lim_rows:,} rows, {lim_cols:,} columns)",
                     file=file,
-                    expected="Excel .xlsx",
-                    found=f"{type(exc).__name__}: {exc}"[:120],
+                    sheet=big.sheet,
+                    row=big.row,
+                    column=get_column_letter(max(big.column, 1)),
+                    expected=f"≤ {lim_rows} dòng/rows, ≤ {lim_cols} cột/columns",
+                    found=f"dòng/row {big.row}, cột/column {big.column}",
                 )
             ],
         )
-    try:
-        meta, problems = _meta(wb, file)
-        if not problems:
-            problems = _check_meta(meta, exp, file)
-        if problems:
-            return ParsedFile(path, [], problems, meta)
-        form = meta.get("form")
-        sheet = L.PROVINCE_SHEET if form == "province" else L.UNIT_SHEET
-        if sheet not in wb.sheetnames:
-            return ParsedFile(
-                path,
-                [],
-                [
-                    Problem(
-                        code="sheet-missing",
-                        vi=f"Không có trang tính «{sheet}» (bị đổi tên hoặc xóa)",
-                        en=f"Sheet '{sheet}' is missing (renamed or deleted)",
-                        file=file,
-                        sheet=sheet,
-                        expected=sheet,
-                        found=", ".join(n for n in wb.sheetnames if n != L.META_SHEET),
-                    )
-                ],
-                meta,
-            )
-        merged = merged_ranges(path, wb.sheets[sheet])
-        if merged:
-            return ParsedFile(
-                path,
-                [],
-                [
-                    Problem(
-                        code="merged-cells",
-                        vi="Phiếu có ô bị gộp",
-                        en="The form has merged cells",
-                        file=file,
-                        sheet=sheet,
-                        expected="không gộp ô (no merged cells)",
-                        found=", ".join(merged[:5]),
-                    )
-                ],
-                meta,
-            )
-        rows: list[list[Any]] = list(wb.rows(sheet))
+    except (ET.ParseError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        return _unreadable(path, exc)
     finally:
         wb.close()
+
+
+def _read_book(path: Path, wb: Book, exp: Expect) -> ParsedFile:
+    file = str(path)
+    meta, problems = _meta(wb, file)
+    if not problems:
+        problems = _check_meta(meta, exp, file)
+    if problems:
+        return ParsedFile(path, [], problems, meta)
+    form = meta.get("form")
+    sheet = L.PROVINCE_SHEET if form == "province" else L.UNIT_SHEET
+    if sheet not in wb.sheetnames:
+        return ParsedFile(
+            path,
+            [],
+            [
+                Problem(
+                    code="sheet-missing",
+                    vi=f"Không có trang tính «{sheet}» (bị đổi tên hoặc xóa)",
+                    en=f"Sheet '{sheet}' is missing (renamed or deleted)",
+                    file=file,
+                    sheet=sheet,
+                    expected=sheet,
+                    found=", ".join(n for n in wb.sheetnames if n != L.META_SHEET),
+                )
+            ],
+            meta,
+        )
+    merged = merged_ranges(path, wb.sheets[sheet])
+    if merged:
+        return ParsedFile(
+            path,
+            [],
+            [
+                Problem(
+                    code="merged-cells",
+                    vi="Phiếu có ô bị gộp",
+                    en="The form has merged cells",
+                    file=file,
+                    sheet=sheet,
+                    expected="không gộp ô (no merged cells)",
+                    found=", ".join(merged[:5]),
+                )
+            ],
+            meta,
+        )
+    rows: list[list[Any]] = list(wb.rows(sheet))
     if form == "province":
         units, problems = _read_province(rows, exp, file)
     else:
@@ -361,7 +379,9 @@ def _read_unit(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[Pars
                 found="(trống/empty)",
             )
         )
+    problems += _year_problems(_cell_at(rows, 5, 3), exp, file, sheet)
     cols = L.input_columns(fw)
+    rule = Rule.of(fw, exp.year or dt.date.today().year)
     unit = ParsedUnit(file, sheet, None, code or "", _text(name_cell.value if name_cell is not None else None), {})
     seen: dict[str, int] = {}
     for r in range(L.UNIT_HEADER_ROW + 1, len(rows) + 1):
@@ -409,16 +429,16 @@ def _read_unit(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[Pars
                 continue
             try:
                 if key == "value":
-                    cells[key] = _value(cell.value, crit.indicator.type)
+                    cells[key] = _value(cell, crit, rule)
                 elif key in ("numerator", "denominator"):
-                    cells[key] = _number(cell.value, whole=True)
+                    cells[key] = _number(cell, rule, whole=True)
                 elif key == "na":
-                    cells[key] = _value(cell.value, IndicatorType.BOOLEAN)
+                    cells[key] = yes_no(cell.value)
                 elif key == "date":
                     cells[key] = _date(cell.value)
                 else:
                     cells[key] = _text(cell.value)
-            except _Bad as bad:
+            except Bad as bad:
                 problems.append(
                     Problem(
                         code=bad.code,
@@ -433,13 +453,17 @@ def _read_unit(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[Pars
                     )
                 )
         raw: Any = None
+        counts = {k: cells[k] for k in ("numerator", "denominator") if k in cells}
         if cells.get("na") is True:
-            raw = {"not_applicable": True, "reason": cells.get("explanation")}
-        elif "numerator" in cells or "denominator" in cells:
-            raw = {"numerator": cells.get("numerator"), "denominator": cells.get("denominator")}
+            # a value typed beside «not applicable» is kept, so that the check names the contradiction
+            raw = {"not_applicable": True, "reason": cells.get("explanation")} | counts
+            if "value" in cells:
+                raw["value"] = cells["value"]
+        elif counts:
+            raw = counts | ({"value": cells["value"]} if "value" in cells else {})
         elif "value" in cells:
             raw = cells["value"]
-        if raw is None and not any(k in cells for k in ("explanation", "document", "summary", "file")):
+        if raw is None and not any(k in cells for k in ("explanation", "document", "summary", "file", "date")):
             continue
         unit.values[crit_code] = ValueInput(
             raw,
@@ -459,6 +483,7 @@ def _read_province(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[
     if problems:
         return [], problems
     units: list[ParsedUnit] = []
+    rule = Rule.of(fw, exp.year or dt.date.today().year)
     for r in range(L.PROVINCE_FIRST_ROW, len(rows) + 1):
         first = _cell_at(rows, r, 1)
         code = _unit_code(first.value if first is not None else None, fw.tier)
@@ -474,8 +499,8 @@ def _read_province(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[
             if cell is None:
                 continue
             try:
-                unit.values[crit_code] = ValueInput(_value(cell.value, crit.indicator.type))
-            except _Bad as bad:
+                unit.values[crit_code] = ValueInput(_value(cell, crit, rule))
+            except Bad as bad:
                 problems.append(
                     Problem(
                         code=bad.code,
@@ -493,16 +518,41 @@ def _read_province(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[
     return units, problems
 
 
+# Where a problem found by `bind` inside an entry is shown on the form: its key → the form's input column.
+_COLUMN_OF = {"not_applicable": "na", "reason": "explanation", "evidence": "document"}
+
+
+def _entry(v: ValueInput) -> Any:
+    """A form row as an assessment entry, evidence and explanation included, so `bind` checks all of it."""
+    entry: dict[str, Any] = dict(v.value) if isinstance(v.value, dict) else {"value": v.value}
+    if v.explanation is not None and "reason" not in entry:
+        entry["reason"] = v.explanation
+    evidence = {
+        k: x
+        for k, x in (
+            ("document", v.evidence_document),
+            ("date", v.evidence_date),
+            ("summary", v.evidence_summary),
+            ("file", v.evidence_file),
+        )
+        if x is not None
+    }
+    if evidence:
+        entry["evidence"] = evidence
+    return entry
+
+
 def _bind_check(unit: ParsedUnit, exp: Expect) -> list[Problem]:
-    """The assessment-file checks (numerator ≤ denominator, ratio ≤ 1, …), reported at the form's cells."""
+    """The assessment-file checks (numerator ≤ denominator, value beside counts, not applicable with a reason,
+    evidence dates, text lengths …), reported at the form's cells."""
     fw = exp.fw
-    values = {k: v.value for k, v in unit.values.items() if v.value is not None}
     a = Assessment(
         unit=unit.code or "?",
+        unit_name=unit.name,
         tier=fw.tier,
-        year=exp.year or 2000,
+        year=exp.year or dt.date.today().year,
         framework=FrameworkRef(id=fw.id, version=fw.version),
-        values=values,
+        values={k: _entry(v) for k, v in unit.values.items()},
     )
     try:
         bind(fw, a, name=unit.file)
@@ -510,8 +560,11 @@ def _bind_check(unit: ParsedUnit, exp: Expect) -> list[Problem]:
         out = []
         for p in exc.problems:
             crit = str(p.path[1]) if len(p.path) > 1 else ""
-            key = str(p.path[2]) if len(p.path) > 2 else "value"
+            key = str(p.path[-1]) if len(p.path) > 3 else str(p.path[2]) if len(p.path) > 2 else "value"
+            key = _COLUMN_OF.get(key, key)
             row, col = unit.where.get((crit, key), unit.where.get((crit, "value"), (unit.row or 0, "")))
+            if p.path[:1] == ("unit_name",):
+                row, col = (unit.row, "B") if unit.row else (4, "C")
             out.append(
                 Problem(
                     code=p.code,
@@ -527,3 +580,32 @@ def _bind_check(unit: ParsedUnit, exp: Expect) -> list[Problem]:
             )
         return out
     return []
+
+
+def _year_problems(cell: Cell | None, exp: Expect, file: str, sheet: str) -> list[Problem]:
+    """The year typed on the form (C5) must be the cycle's: a 2024 form does not go into the 2025 cycle."""
+    if (
+        cell is None
+        or cell.value is None
+        or exp.year is None
+        or (isinstance(cell.value, str) and not cell.value.strip())
+    ):
+        return []
+    typed = cell.value
+    if isinstance(typed, str) and typed.strip().isdigit():
+        typed = int(typed.strip())
+    if isinstance(typed, int | float) and not isinstance(typed, bool) and typed == exp.year:
+        return []
+    return [
+        Problem(
+            code="other-year",
+            vi=f"Năm đánh giá ghi trên phiếu (ô {L.YEAR_CELL}) khác năm của kỳ đánh giá ({exp.year})",
+            en=f"The assessment year on the form (cell {L.YEAR_CELL}) differs from the cycle's year ({exp.year})",
+            file=file,
+            sheet=sheet,
+            row=5,
+            column="C",
+            expected=str(exp.year),
+            found=_shown(cell.value),
+        )
+    ]

@@ -1,28 +1,48 @@
-"""A small, fast reader for the cells of our own forms, straight from the .xlsx XML.
+"""A small, fast reader for the cells of a workbook, straight from the .xlsx XML, within limits.
 
 openpyxl spends most of an import building objects (styles, descriptors) that a form does not need: reading
-1,000 forms with it took ~15 s. This reads only sheet names, shared strings and cell values, keeping what
-the checks need (formulas are reported as formulas, never evaluated). Sizes were checked before (safety.py).
+1,000 forms with it took ~15 s. This reads only sheet names, shared strings, which cell styles are dates, and
+cell values, keeping what the checks need (formulas are reported as formulas, never evaluated; a number
+formatted as a date is marked as a date, so a date typed in a number cell is told, not read as its serial).
+
+Sizes were checked before (safety.py). Sheets are streamed: a sheet past the row or column limit
+(certify.limits) stops reading at the first cell beyond it, so a 1,000,000-row file costs nothing.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from certify.limits import current
+
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+# Built-in number formats that show a date or time (ECMA-376 §18.8.30).
+DATE_FORMAT_IDS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
+_DATE_CODE = re.compile(r"[dmyhs]", re.I)
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 
 
 @dataclass(frozen=True, slots=True)
 class Cell:
     value: Any
-    data_type: str  # "f" formula, "s" text, "n" number, "b" boolean, "e" error
+    data_type: str  # "f" formula, "s" text, "n" number, "d" number shown as a date, "b" boolean, "e" error
+
+
+class SheetTooLarge(Exception):
+    """The sheet goes past the row or column limit; `row`/`column` is the first cell beyond it."""
+
+    def __init__(self, sheet: str, row: int, column: int, max_rows: int, max_columns: int) -> None:
+        super().__init__(f"{sheet}: row {row}, column {column}")
+        self.sheet, self.row, self.column, self.max_rows, self.max_columns = sheet, row, column, max_rows, max_columns
 
 
 def _col_index(ref: str) -> int:
@@ -36,11 +56,38 @@ def _col_index(ref: str) -> int:
 
 
 def _row_index(ref: str) -> int:
-    return int("".join(ch for ch in ref if ch.isdigit()))
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    return int(digits) if digits else 0
 
 
 def _text(el: ET.Element) -> str:
     return "".join(t.text or "" for t in el.iter(f"{M}t"))
+
+
+def is_date_format(code: str) -> bool:
+    """A custom number format that shows a date or time («dd/mm/yyyy», «[$-42A]d mmmm yyyy»), not «0.00%»."""
+    return bool(_DATE_CODE.search(_QUOTED.sub("", code)))
+
+
+def _date_styles(zf: zipfile.ZipFile) -> frozenset[int]:
+    """Indices of the cell styles (`s="…"`) whose number format is a date."""
+    try:
+        root = ET.fromstring(zf.read("xl/styles.xml"))
+    except KeyError:
+        return frozenset()
+    custom = {
+        int(f.get("numFmtId", "-1")): f.get("formatCode", "")
+        for f in root.iter(f"{M}numFmt")
+        if f.get("numFmtId", "").isdigit()
+    }
+    xfs = root.find(f"{M}cellXfs")
+    out = set()
+    for i, xf in enumerate(xfs if xfs is not None else ()):
+        fmt = xf.get("numFmtId", "0")
+        fid = int(fmt) if fmt.isdigit() else 0
+        if fid in DATE_FORMAT_IDS or (fid in custom and is_date_format(custom[fid])):
+            out.add(i)
+    return frozenset(out)
 
 
 class Book:
@@ -56,8 +103,12 @@ class Book:
             self.sheets[sh.get("name", "")] = path_in_zip
         self.shared: list[str] = []
         if "xl/sharedStrings.xml" in self.zf.namelist():
-            sst = ET.fromstring(self.zf.read("xl/sharedStrings.xml"))
-            self.shared = [_text(si) for si in sst.iter(f"{M}si")]
+            with self.zf.open("xl/sharedStrings.xml") as fh:
+                for _, el in ET.iterparse(fh):
+                    if el.tag == f"{M}si":
+                        self.shared.append(_text(el))
+                        el.clear()
+        self.date_styles = _date_styles(self.zf)
 
     @property
     def sheetnames(self) -> list[str]:
@@ -66,37 +117,34 @@ class Book:
     def close(self) -> None:
         self.zf.close()
 
-    def rows(self, name: str) -> list[list[Cell | None]]:
-        """Dense rows (1-based positions map to index + 1); empty cells are None."""
-        root = ET.fromstring(self.zf.read(self.sheets[name]))
+    def rows(self, name: str, max_rows: int | None = None, max_columns: int | None = None) -> list[list[Cell | None]]:
+        """Dense rows (1-based positions map to index + 1); empty cells are None. Raises `SheetTooLarge`."""
+        lim = current()
+        max_rows = lim.sheet_max_rows if max_rows is None else max_rows
+        max_columns = lim.sheet_max_columns if max_columns is None else max_columns
         cells: dict[tuple[int, int], Cell] = {}
-        for c in root.iter(f"{M}c"):
-            ref = c.get("r")
-            if not ref:
-                continue
-            t = c.get("t", "n")
-            f = c.find(f"{M}f")
-            v = c.find(f"{M}v")
-            raw = v.text if v is not None else None
-            value: Any
-            if f is not None:
-                cells[(_row_index(ref), _col_index(ref))] = Cell("=" + (f.text or ""), "f")
-                continue
-            if t == "s" and raw is not None:
-                value, kind = self.shared[int(raw)], "s"
-            elif t == "inlineStr":
-                is_ = c.find(f"{M}is")
-                value, kind = (_text(is_) if is_ is not None else ""), "s"
-            elif t == "b":
-                value, kind = raw == "1", "b"
-            elif t in ("str", "e"):
-                value, kind = raw, "s" if t == "str" else "e"
-            elif raw is None:
-                continue
-            else:
-                num = float(raw)
-                value, kind = (int(num) if num.is_integer() and "." not in raw and "E" not in raw.upper() else num), "n"
-            cells[(_row_index(ref), _col_index(ref))] = Cell(value, kind)
+        row_no = 0
+        with self.zf.open(self.sheets[name]) as fh:
+            for _, el in ET.iterparse(fh):
+                tag = el.tag
+                if tag == f"{M}row":
+                    el.clear()  # its cells are read: keep memory flat however long the sheet
+                    r = _row_index(el.get("r", ""))
+                    if r > max_rows:
+                        raise SheetTooLarge(name, r, 1, max_rows, max_columns)
+                    continue
+                if tag != f"{M}c":
+                    continue
+                ref = el.get("r")
+                r, col = (_row_index(ref), _col_index(ref)) if ref else (row_no, 0)
+                row_no = max(row_no, r)
+                if r > max_rows or col > max_columns:
+                    raise SheetTooLarge(name, r, col, max_rows, max_columns)
+                if not ref:
+                    continue
+                cell = self._cell(el)
+                if cell is not None:
+                    cells[(r, col)] = cell
         if not cells:
             return []
         max_row = max(r for r, _ in cells)
@@ -105,3 +153,31 @@ class Book:
         for (r, col), cell in cells.items():
             dense[r - 1][col - 1] = cell
         return dense
+
+    def _cell(self, c: ET.Element) -> Cell | None:
+        t = c.get("t", "n")
+        f = c.find(f"{M}f")
+        v = c.find(f"{M}v")
+        raw = v.text if v is not None else None
+        if f is not None:
+            return Cell("=" + (f.text or ""), "f")
+        if t == "s" and raw is not None:
+            index = int(raw) if raw.isdigit() else -1
+            return Cell(self.shared[index] if 0 <= index < len(self.shared) else "", "s")
+        if t == "inlineStr":
+            is_ = c.find(f"{M}is")
+            return Cell(_text(is_) if is_ is not None else "", "s")
+        if t == "b":
+            return Cell(raw == "1", "b")
+        if t in ("str", "e"):
+            return Cell(raw, "s" if t == "str" else "e")
+        if raw is None:
+            return None
+        try:
+            num = float(raw)
+        except ValueError:
+            return Cell(raw, "s")
+        style = c.get("s", "0")
+        if style.isdigit() and int(style) in self.date_styles:
+            return Cell(num, "d")
+        return Cell(int(num) if num.is_integer() and "." not in raw and "E" not in raw.upper() else num, "n")

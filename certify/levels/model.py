@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from certify.framework_base import SLUG, Direction, FrameworkBase
 from certify.provenance import Evidence, Source
@@ -39,6 +47,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _LaterFields(_Strict):
+    """Fields added after frameworks were first frozen in cycles are left out of the dump while at their
+    default, so that every framework's content hash (and every cycle frozen on it) stays as it was."""
+
+    LATER: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _without_later_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for name in self.LATER:
+                if name in data and getattr(self, name) == type(self).model_fields[name].default:
+                    del data[name]
+        return data
+
+
 class Level(_Strict):
     id: str = Field(pattern=SLUG)
     name: str
@@ -54,13 +78,18 @@ class Pillar(_Strict):
     count: int | None = Field(default=None, ge=0, description="number of criteria the framework declares")
 
 
-class Indicator(_Strict):
+class Indicator(_LaterFields):
+    LATER: ClassVar[tuple[str, ...]] = ("max",)
+
     type: IndicatorType
     direction: Direction = "higher"
     unit: str | None = Field(default=None, description="display unit of a count/number, e.g. 'lượt', 'Mbps'")
     numerator: str | None = None
     denominator: str | None = None
     count_unit: str | None = Field(default=None, description="what the numerator counts, e.g. 'hồ sơ'")
+    max: float | None = Field(
+        default=None, gt=0, description="largest value possible (count, number); default: certify.limits value_max"
+    )
     data_source: str | None = None
 
 
@@ -112,11 +141,16 @@ class Criterion(_Strict):
         return self.name is not None and self.indicator is not None
 
 
-class Rules(_Strict):
+class Rules(_LaterFields):
+    LATER: ClassVar[tuple[str, ...]] = ("not_applicable_reason",)
+
     level_rule: LevelRule = LevelRule.ALL
     optional_min_share: float = Field(default=0.0, ge=0, le=1)
     consecutive: bool = True
     not_applicable: NotApplicablePolicy = NotApplicablePolicy.EXCLUDE
+    not_applicable_reason: bool = Field(
+        default=True, description="a claim of «not applicable» must say why (reason); false: the reason is optional"
+    )
     status: Evidence = Evidence.INFERRED
     note: str | None = None
 

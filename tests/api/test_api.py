@@ -84,7 +84,7 @@ BASE = {"unit": "1", "tier": "commune", "year": 2024, "framework": COMMUNE, "val
 BAD: dict[str, tuple[dict[str, Any], str, str]] = {
     "unknown criterion": (BASE | {"values": {"XYZ-99": 1}}, "values.XYZ-99", "unknown-criterion"),
     "ratio above one": (BASE | {"values": {"CQS-01": 1.5}}, "values.CQS-01", "ratio-above-one"),
-    "percent above 100": (BASE | {"values": {"CQS-01": "120%"}}, "values.CQS-01", "ratio-above-one"),
+    "percent above 100": (BASE | {"values": {"CQS-01": "120%"}}, "values.CQS-01", "percent-above-100"),
     "numerator above denominator": (
         BASE | {"values": {"CQS-01": {"numerator": 9, "denominator": 5}}},
         "values.CQS-01.numerator",
@@ -99,7 +99,7 @@ BAD: dict[str, tuple[dict[str, Any], str, str]] = {
     "unknown field": (BASE | {"colour": "red"}, "colour", "schema:extra_forbidden"),
     "year out of range": (BASE | {"year": 1900}, "year", "schema:greater_than_equal"),
     "boolean as text": (BASE | {"values": {"CQS-04": "maybe"}}, "values.CQS-04", "wrong-type"),
-    "huge integer": (BASE | {"values": {"CQS-08": 10**400}}, "values.CQS-08", "wrong-type"),
+    "huge integer": (BASE | {"values": {"CQS-08": 10**400}}, "values.CQS-08", "too-large"),
     "values not a mapping": (BASE | {"values": [1, 2]}, "values", "schema:dict_type"),
 }
 

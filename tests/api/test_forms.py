@@ -51,7 +51,8 @@ def test_live_shows_problems_in_place(client: TestClient) -> None:
     token = csrf_token(client)
     r = client.post(LIVE, data={"csrf_token": token, "v:CQS-01": "150"})
     assert r.status_code == 200  # HTMX swaps only 2xx answers
-    assert "values.CQS-01.value" in r.text and "tỷ lệ phải từ 0 đến 1" in r.text
+    # 150 typed in a percentage field is a percentage above 100 %, not a ratio above 1
+    assert "values.CQS-01.value" in r.text and "tỷ lệ phần trăm phải từ 0% đến 100%" in r.text
 
 
 def test_sample_prefill_gives_the_sample_level(client: TestClient) -> None:
@@ -79,6 +80,7 @@ def test_download_is_an_assessment_file_the_core_reads(client: TestClient) -> No
         "d:CQS-01": "95",
         "v:CQS-08": "80",
         "na:CQS-24": "1",
+        "r:CQS-24": "Xã không có đối tượng áp dụng",
     }
     r = client.post(f"/assess/{COMMUNE}/download", data=form)
     assert r.status_code == 200

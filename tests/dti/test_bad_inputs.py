@@ -23,7 +23,7 @@ CASES = {
     "duplicate_unit.csv": (4, "unit", "duplicate-unit"),
     "ratio_above_one.csv": (3, "7.5", "bad-cell"),
     "unknown_option.csv": (3, "1.1", "bad-cell"),
-    "decimal_comma.csv": (3, "6.21", "bad-cell"),
+    "ambiguous_thousands.csv": (3, "6.21", "bad-cell"),  # «1,5» is 1.5 by the one number rule; «1.234» is refused
     "appraised_numerator_above.csv": (3, "appraised:1.3.a", "numerator-above-denominator"),
 }
 

@@ -65,7 +65,7 @@ CASES = [
     ("numerator_above_denominator.xlsx", "ratio-above-one", "Phiếu đánh giá", 9, "K"),
     ("negative_count.xlsx", "negative", "Phiếu đánh giá", 24, "J"),
     ("percent_above_100.xlsx", "percent-above-100", "Phiếu đánh giá", 8, "J"),
-    ("text_in_number.xlsx", "text-in-number", "Phiếu đánh giá", 15, "J"),
+    ("text_in_number.xlsx", "not-a-number", "Phiếu đánh giá", 15, "J"),
     ("unknown_unit.xlsx", "unknown-unit", "Phiếu đánh giá", 3, "C"),
     ("wrong_tier_unit.xlsx", "wrong-tier", "Phiếu đánh giá", 3, "C"),
     ("duplicate_units.xlsx", "duplicate-unit", "Tổng hợp đơn vị", 7, "A"),
@@ -121,7 +121,7 @@ def test_cli_rejects_with_bilingual_message_and_exit_2(corpus_db: tuple[Engine, 
         cwd=ROOT,
     )
     assert proc.returncode == 2, proc.stderr
-    assert "ô số chứa chữ" in proc.stderr and "text in a number cell" in proc.stderr
+    assert "không phải là số" in proc.stderr and "Not a number" in proc.stderr and "85,5" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     proc = subprocess.run(
         [*CLI, "export", "--cycle", "999", "-o", "/dev/null"], capture_output=True, text=True, env=env, cwd=ROOT

@@ -83,7 +83,7 @@ def values_for(draw: st.DrawFn, fw: LevelFramework) -> dict[str, Any]:
         if choice == 0:
             continue  # missing
         if choice == 1:
-            out[crit.code] = {"not_applicable": True}
+            out[crit.code] = {"not_applicable": True, "reason": "không có đối tượng áp dụng"}
         else:
             out[crit.code] = draw(value_strategy(crit))
     return out
