@@ -31,5 +31,5 @@ def evaluation_summary(ev: Evaluation) -> dict[str, Any]:
     ~1,000 Babel calls per unit (see the report of bench/api_bench.py), `detail=full` has them.
     """
     report = gap_report(ev)
-    items = [i.to_dict() for i in report.next_level.items] if report.next_level else []
+    items = [report.item_dict(i) for i in report.next_level.items] if report.next_level else []
     return ev.to_dict(detail=False) | {"gap": {"next_level": ev.next_level, "items": items}}

@@ -107,15 +107,72 @@ def add_table(
         run.font.size = Pt(size)
     _repeat_header(table)
     for values in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, values, strict=True):
-            cell.text = ""
-            cell.paragraphs[0].add_run(text).font.size = Pt(size)
+        _add_row(table, values, size)
+    _widths(table, widths_cm)
+    return table  # type: ignore[no-any-return]
+
+
+def _add_row(table: Table, values: Sequence[str], size: float) -> None:
+    cells = table.add_row().cells  # type: ignore[no-untyped-call]
+    for cell, text in zip(cells, values, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).font.size = Pt(size)
+
+
+def _widths(table: Table, widths_cm: Sequence[float] | None) -> None:
     if widths_cm:
         for row in table.rows:
             for cell, w in zip(row.cells, widths_cm, strict=True):
                 cell.width = Cm(w)
-    return table  # type: ignore[no-any-return]
+
+
+def add_grouped_table(
+    doc: DocumentT,
+    headers: Sequence[str],
+    groups: Sequence[tuple[str, Sequence[Sequence[str]]]],
+    widths_cm: Sequence[float] | None = None,
+    size: float = 10,
+) -> Table:
+    """A table whose rows come in groups, each opened by one full-width shaded row («Cơ quan chủ trì: …»)."""
+    table = add_table(doc, headers, [], widths_cm, size)
+    for title, rows in groups:
+        cells = table.add_row().cells  # type: ignore[no-untyped-call]
+        merged = cells[0].merge(cells[-1])
+        merged.text = ""
+        run = merged.paragraphs[0].add_run(title)
+        run.bold = True
+        run.font.size = Pt(size)
+        shade(merged, "E3ECF7")
+        for values in rows:
+            _add_row(table, values, size)
+    _widths(table, widths_cm)
+    return table
+
+
+def shade(cell: object, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()  # type: ignore[attr-defined]
+    el = OxmlElement("w:shd")
+    el.set(qn("w:val"), "clear")
+    el.set(qn("w:color"), "auto")
+    el.set(qn("w:fill"), fill)
+    tcpr.append(el)
+
+
+def add_signature(doc: DocumentT, left: Sequence[str], right: Sequence[str], size: float = 12) -> None:
+    """Date and signature block: two borderless columns, each a title in bold and italic notes below."""
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, lines in zip(table.rows[0].cells, (left, right), strict=True):
+        cell.text = ""
+        p = cell.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for k, line in enumerate(lines):
+            run = p.add_run(line.strip("_"))
+            run.font.size = Pt(size)
+            run.italic = line.startswith("_")
+            run.bold = line.isupper()
+            if k < len(lines) - 1:
+                run.add_break()
 
 
 def _repeat_header(table: Table) -> None:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
 from certify.formats import GapFormat
+from certify.levels.display import show_value
 from certify.levels.evaluate import Evaluation
 from certify.levels.gap import GapReport
-from certify.levels.model import Criterion
+from certify.levels.model import Criterion, LevelFramework
 from certify.numbers import fmt_percent
+from certify.plan.unit import group_by_agency
 from reports.charts.radar import radar_svg
 from reports.charts.shares import pillar_shares
 from reports.evidence import evidence_text
 from reports.templating import render
+
+SORT_JS = Path(__file__).parent / "static" / "table-sort.js"
 
 
 def chart_level(ev: Evaluation) -> str:
@@ -55,6 +60,32 @@ def level_counts(ev: Evaluation) -> list[dict[str, Any]]:
     ]
 
 
+def _with_progress(item: dict[str, Any], crit: Criterion) -> dict[str, Any]:
+    """The bar's share, and its label «value / target» («88,4% / ≥ 100%»), so a bar never stands alone."""
+    item["progress"] = progress(crit, item["current"], item["target"])
+    item["progress_text"] = fmt_percent(item["progress"], 0)
+    value = show_value(crit, item["current"]) if item["current"] is not None else item["current_text"]
+    item["progress_label"] = f"{value} / {item['requirement_text']}"
+    item["evidence_text"] = evidence_text(item["evidence"])
+    item["note"] = "Nguyên nhân gốc" if item["root_cause"] else "Sau " + ", ".join(item["blocked_by"])
+    return item
+
+
+def target_text(data: dict[str, Any], fw: LevelFramework) -> str:
+    """«mức Toàn diện năm 2030 (năm mục tiêu của bộ tiêu chí, inferred)»: where the year comes from, said."""
+    if not data["target_level"]:
+        return "đã đạt mức cao nhất của bộ tiêu chí"
+    text = f"mức {data['target_level_name']}"
+    year, source = data["target_year"], data["target_year_from"]
+    if year is None:
+        return f"{text}; chưa có năm mục tiêu: lộ trình mỗi năm một mức"
+    if source == "assessment":
+        return f"{text} năm {year} (do đơn vị đặt)"
+    due = fw.level_by_id[data["target_level"]].target_year
+    status = f", {due.status.value}" if due else ""
+    return f"{text} năm {year} (năm mục tiêu của bộ tiêu chí{status})"
+
+
 def context(report: GapReport) -> dict[str, Any]:
     ev = report.evaluation
     fw = ev.fw
@@ -67,10 +98,14 @@ def context(report: GapReport) -> dict[str, Any]:
     data["banner_en"] = fw.banner[1] if fw.banner else None
     data["tier_vi"] = {"commune": "cấp xã", "district": "cấp huyện"}.get(data["tier"], data["tier"])
     data["levels"] = level_counts(ev)
-    for item in [*data["items"], *(i for s in data["roadmap"] for i in s["items"])]:
-        item["progress"] = progress(by_code[item["criterion"]], item["current"], item["target"])
-        item["progress_text"] = fmt_percent(item["progress"], 0)
-        item["evidence_text"] = evidence_text(item["evidence"])
+    for item in [
+        *data["items"],
+        *(i for s in data["roadmap"] for i in s["items"]),
+        *(i for y in data["roadmap_by_year"] for i in y["items"]),
+    ]:
+        _with_progress(item, by_code[item["criterion"]])
+    data["agency_groups"] = group_by_agency(data["items"])
+    data["target_text"] = target_text(data, fw)
     level = chart_level(ev)
     pillar_name = {p.id: p.name for p in fw.pillars}
     criteria = []
@@ -82,7 +117,6 @@ def context(report: GapReport) -> dict[str, Any]:
         row["evidence_text"] = evidence_text(row.get("evidence"))
         row["na_note"] = row["not_applicable"]["policy"] if "not_applicable" in row else ""
         criteria.append(row)
-    data["roadmap_rows"] = roadmap_rows(data["roadmap"])
     shares = pillar_shares(ev, level)
     data["chart_level"] = level
     data["chart_level_name"] = fw.level_name(level)
@@ -99,32 +133,18 @@ def context(report: GapReport) -> dict[str, Any]:
     return data
 
 
-def roadmap_rows(roadmap: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per criterion to reach on the way to the top, one cell per step (None: already met there).
+def sort_script() -> str:
+    """The table-sorting script (reports/static/table-sort.js), inlined in the stand-alone HTML file only.
 
-    The roadmap lists many criteria at every level; a matrix reads better than repeating them.
+    A downloaded report is opened from disk, where no server can send a script file and no CSP applies; the
+    web app serves the same file at /static/plan/table-sort.js to its own pages, which carry no inline script.
     """
-    rows: dict[str, dict[str, Any]] = {}
-    for k, step in enumerate(roadmap):
-        for item in step["items"]:
-            row = rows.setdefault(
-                item["criterion"],
-                {
-                    "criterion": item["criterion"],
-                    "name": item["name"],
-                    "current_text": item["current_text"],
-                    "agency": item["agency"],
-                    "first_year": step["year"],
-                    "cells": [None] * len(roadmap),
-                },
-            )
-            row["cells"][k] = {"requirement_text": item["requirement_text"], "gap_text": item["gap_text"]}
-    return list(rows.values())
+    return SORT_JS.read_text(encoding="utf-8")
 
 
 def render_html(report: GapReport, *, font_css: str = "") -> str:
     """`font_css`: @font-face rules for WeasyPrint; the stand-alone HTML uses the reader's fonts."""
-    return render("gap.html.j2", r=context(report), font_css=Markup(font_css))
+    return render("gap.html.j2", r=context(report), font_css=Markup(font_css), sort_js=Markup(sort_script()))
 
 
 def render_markdown(report: GapReport) -> str:

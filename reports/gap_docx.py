@@ -10,7 +10,14 @@ from certify.formats import GapFormat
 from certify.levels.gap import GapReport
 from reports.charts.radar import radar_png
 from reports.charts.shares import pillar_shares
-from reports.docx_common import add_banner_header, add_table, new_document, paragraph
+from reports.docx_common import (
+    add_banner_header,
+    add_grouped_table,
+    add_signature,
+    add_table,
+    new_document,
+    paragraph,
+)
 from reports.gap import chart_level, context
 from reports.provenance import provenance_line
 
@@ -46,29 +53,43 @@ def render_docx(report: GapReport) -> bytes:
         first = r["roadmap"][0]
         doc.add_heading(f"Vì sao chưa đạt mức {first['level_name']}", level=2)
         missing = f", trong đó {r['missing_count']} tiêu chí thiếu số liệu" if r["missing_count"] else ""
-        paragraph(doc, f"Còn {len(r['items'])} tiêu chí chưa đạt{missing}. Năm đề xuất hoàn thành: {first['year']}.")
-        rows = []
-        for k, i in enumerate(r["items"], 1):
-            current = i["current_text"] + (f"\nKiểm chứng: {i['evidence_text']}" if i["evidence_text"] else "")
-            note = "Nguyên nhân gốc" if i["root_cause"] else "Sau " + ", ".join(i["blocked_by"])
-            rows.append(
-                [
-                    str(k),
-                    i["criterion"],
-                    i["name"],
-                    current,
-                    i["requirement_text"],
-                    i["progress_text"],
-                    i["gap_text"],
-                    i["agency"] or "",
-                    note,
-                ]
-            )
-        add_table(
+        overdue = f" (bộ tiêu chí đặt mục tiêu năm {first['due_year']}: đã quá hạn)" if first["overdue"] else ""
+        paragraph(doc, f"Mục tiêu: {r['target_text']}; kế hoạch từ năm {r['start_year']}.", bold=True)
+        paragraph(
             doc,
-            ["TT", "Mã", "Tiêu chí", "Hiện tại", "Mục tiêu", "Tiến độ", "Khoảng cách", "Cơ quan chủ trì", "Ghi chú"],
-            rows,
-            [0.8, 1.5, 4.2, 2.4, 1.5, 1.3, 2.3, 2.5, 1.6],
+            f"Còn {len(r['items'])} tiêu chí chưa đạt{missing}; theo lộ trình, đạt mức này năm {first['year']}"
+            f"{overdue}. Nhóm theo cơ quan chủ trì; «nguyên nhân gốc» làm trước.",
+        )
+        groups = []
+        for g in r["agency_groups"]:
+            rows = []
+            for i in g["items"]:
+                current = i["current_text"] + (f"\nKiểm chứng: {i['evidence_text']}" if i["evidence_text"] else "")
+                note = "\n".join(
+                    [
+                        i["note"],
+                        *([f"({i['agency_note']})"] if i["agency_note"] else []),
+                        *(f"⚠ {f}" for f in i["flags"]),
+                    ]
+                )
+                rows.append(
+                    [
+                        str(i["order"]),
+                        i["criterion"],
+                        i["name"],
+                        current,
+                        f"{i['progress_text']}: {i['progress_label']}",
+                        i["gap_text"],
+                        i["quarter_text"],
+                        note,
+                    ]
+                )
+            groups.append((f"Cơ quan chủ trì: {g['agency']} — {g['count']} tiêu chí", rows))
+        add_grouped_table(
+            doc,
+            ["TT", "Mã", "Tiêu chí", "Hiện tại", "Tiến độ (hiện tại / mục tiêu)", "Khoảng cách", "Thời hạn", "Ghi chú"],
+            groups,
+            [0.8, 1.5, 4.4, 2.6, 2.4, 2.3, 1.7, 2.3],
             size=9,
         )
 
@@ -76,32 +97,33 @@ def render_docx(report: GapReport) -> bytes:
         paragraph(
             doc,
             "; ".join(
-                f"Năm {s['year']}: mức {s['level_name']} ({len(s['items'])} tiêu chí cần đạt)" for s in r["roadmap"]
+                f"Mức {s['level_name']}: năm {s['year']} ({len(s['items'])} tiêu chí cần đạt)" for s in r["roadmap"]
             )
-            + ". Ô trống: đã đạt yêu cầu của mức đó.",
+            + ". Mỗi năm: các tiêu chí đến hạn theo quý, tiêu chí tiên quyết trước.",
         )
-        rows = [
-            [
-                row["criterion"],
-                row["name"],
-                row["current_text"],
-                *(f"{c['requirement_text']}\n{c['gap_text']}" if c else "" for c in row["cells"]),
-                row["agency"] or "",
+        for y in r["roadmap_by_year"]:
+            reached = f": đạt mức {', '.join(y['levels'])}" if y["levels"] else ""
+            doc.add_heading(f"Năm {y['year']}{reached} — {len(y['items'])} tiêu chí", level=3)
+            if not y["items"]:
+                continue
+            rows = [
+                [
+                    i["quarter_text"],
+                    i["criterion"],
+                    i["name"] + "".join(f"\n⚠ {f}" for f in i["flags"]),
+                    i["level_name"],
+                    f"{i['progress_label']}\n{i['gap_text']}",
+                    i["agency"] or "",
+                ]
+                for i in y["items"]
             ]
-            for row in r["roadmap_rows"]
-        ]
-        add_table(
-            doc,
-            [
-                "Mã",
-                "Tiêu chí",
-                "Hiện tại",
-                *(f"{s['year']}: {s['level_name']}" for s in r["roadmap"]),
-                "Cơ quan chủ trì",
-            ],
-            rows,
-            size=9,
-        )
+            add_table(
+                doc,
+                ["Thời hạn", "Mã", "Tiêu chí", "Mức", "Hiện tại / yêu cầu", "Cơ quan chủ trì"],
+                rows,
+                [2.0, 1.5, 5.6, 1.6, 3.3, 4.0],
+                size=9,
+            )
     else:
         paragraph(doc, "Đơn vị đã đạt mức cao nhất của bộ tiêu chí.")
 
@@ -125,6 +147,11 @@ def render_docx(report: GapReport) -> bytes:
         rows,
         [1.5, 4.6, 1.8, 2.5, 1.6, 1.3, 1.5, 3.2],
         size=9,
+    )
+    add_signature(
+        doc,
+        ["NGƯỜI LẬP BIỂU", "_(Ký, ghi rõ họ tên)_"],
+        ["_…………, ngày …… tháng …… năm ……_", "THỦ TRƯỞNG ĐƠN VỊ", "_(Ký, ghi rõ họ tên, đóng dấu)_"],
     )
     doc.add_heading("Căn cứ tính toán", level=2)
     paragraph(doc, provenance_line(r["framework"], r["input_hash"]) + ".", size=9)

@@ -1,8 +1,9 @@
 """Unit gap report as PDF: WeasyPrint prints its own template of the report with the bundled fonts.
 
 The printed report is the one officials sign, so it carries everything the gap report must say (level,
-why not the next one, every gap with values, targets, differences, agencies and years, the roadmap to
-the top level, the radar, progress bars, evidence, framework line and banner). It leaves out the full
+why not the next one, every gap with values, targets, differences, agencies, quarters and years, the
+roadmap to the target year by year with names, the radar, labelled progress bars, evidence, framework
+line and banner, and a date and signature block). It leaves out the full
 per-level criteria table, which is in the HTML, XLSX and DOCX reports, and replaces it with one line
 per level: the table was a third of the pages and of the rendering time.
 """
@@ -18,15 +19,7 @@ from reports.templating import render
 
 
 def render_pdf_html(report: GapReport) -> str:
-    r = context(report)
-    # A criterion's name, current value and agency are printed where it first appears (the gap list for the
-    # next level, then the roadmap steps); later steps name it by code only, like the cells of the HTML matrix.
-    seen: set[str] = set()
-    for step in r["roadmap"]:
-        for item in step["items"]:
-            item["first_seen"] = item["criterion"] not in seen
-            seen.add(item["criterion"])
-    return render("gap_pdf.html.j2", r=r, evidence=evidence_rows(report))
+    return render("gap_pdf.html.j2", r=context(report), evidence=evidence_rows(report))
 
 
 def evidence_rows(report: GapReport) -> list[dict[str, str]]:

@@ -33,6 +33,8 @@ def render_xlsx(report: GapReport) -> bytes:
         ("Năm đánh giá", r["year"]),
         ("Mức đạt được", r["level_name"]),
         ("Mức tiếp theo", r["roadmap"][0]["level_name"] if r["roadmap"] else "—"),
+        ("Mục tiêu", r["target_text"]),
+        ("Kế hoạch từ năm", r["start_year"]),
         ("Số tiêu chí chưa đạt ở mức tiếp theo", len(r["items"])),
         ("Bộ tiêu chí", r["framework_title"]),
         ("Phiên bản", r["framework_ref"]),
@@ -60,7 +62,7 @@ def render_xlsx(report: GapReport) -> bytes:
         ws = new_sheet(wb, "Khoảng cách", banner, prov)
         rows = [
             [
-                k,
+                i["order"],
                 i["criterion"],
                 i["name"],
                 i["current"],
@@ -72,14 +74,23 @@ def render_xlsx(report: GapReport) -> bytes:
                 i["count_gap"],
                 i["count_unit"] or "",
                 i["progress"],
-                i["agency"] or "",
-                r["roadmap"][0]["year"],
-                "Nguyên nhân gốc" if i["root_cause"] else "Sau " + ", ".join(i["blocked_by"]),
+                i["agency"] or g["agency"],
+                i["year"],
+                i["quarter"],
+                i["quarter_text"],
+                "; ".join([i["note"], *i["flags"]]),
                 i["evidence_text"],
             ]
-            for k, i in enumerate(r["items"], 1)
+            for g in r["agency_groups"]
+            for i in g["items"]
         ]
-        put(ws, 3, 1, f"Vì sao chưa đạt mức {r['roadmap'][0]['level_name']}: {len(rows)} tiêu chí chưa đạt")
+        put(
+            ws,
+            3,
+            1,
+            f"Vì sao chưa đạt mức {r['roadmap'][0]['level_name']}: {len(rows)} tiêu chí chưa đạt, nhóm theo cơ quan "
+            f"chủ trì (lọc, sắp xếp bằng nút ở dòng tiêu đề). Mục tiêu: {r['target_text']}.",
+        )
         write_table(
             ws,
             4,
@@ -97,22 +108,26 @@ def render_xlsx(report: GapReport) -> bytes:
                 "Đơn vị đếm",
                 "Tiến độ",
                 "Cơ quan chủ trì",
-                "Năm đề xuất",
+                "Năm",
+                "Quý",
+                "Thời hạn",
                 "Ghi chú",
                 "Tài liệu kiểm chứng",
             ],
             rows,
-            widths=[5, 9, 40, 10, 20, 10, 12, 10, 24, 10, 10, 9, 28, 9, 16, 30],
+            widths=[5, 9, 40, 10, 20, 10, 12, 10, 24, 10, 10, 9, 28, 7, 5, 13, 24, 30],
             number_formats={12: PCT},
         )
         ws.freeze_panes = "C5"
-        ws.auto_filter.ref = f"A4:P{4 + len(rows)}"
+        ws.auto_filter.ref = f"A4:R{4 + len(rows)}"
 
         ws = new_sheet(wb, "Lộ trình", banner, prov)
         rows = [
             [
-                s["year"],
-                s["level_name"],
+                y["year"],
+                i["quarter"],
+                i["quarter_text"],
+                i["level_name"],
                 i["criterion"],
                 i["name"],
                 i["current_text"],
@@ -120,15 +135,19 @@ def render_xlsx(report: GapReport) -> bytes:
                 i["gap_text"],
                 i["count_gap"],
                 i["agency"] or "",
+                "; ".join(i["flags"]),
             ]
-            for s in r["roadmap"]
-            for i in s["items"]
+            for y in r["roadmap_by_year"]
+            for i in y["items"]
         ]
+        put(ws, 3, 1, "; ".join(f"Mức {s['level_name']}: năm {s['year']}" for s in r["roadmap"]))
         write_table(
             ws,
             4,
             [
                 "Năm",
+                "Quý",
+                "Thời hạn",
                 "Mức",
                 "Mã",
                 "Tiêu chí",
@@ -137,12 +156,13 @@ def render_xlsx(report: GapReport) -> bytes:
                 "Khoảng cách",
                 "Còn thiếu (số lượng)",
                 "Cơ quan chủ trì",
+                "Cảnh báo",
             ],
             rows,
-            widths=[7, 12, 9, 40, 20, 12, 24, 10, 28],
+            widths=[7, 5, 13, 12, 9, 40, 20, 12, 24, 10, 28, 30],
         )
-        ws.freeze_panes = "D5"
-        ws.auto_filter.ref = f"A4:I{4 + len(rows)}"
+        ws.freeze_panes = "F5"
+        ws.auto_filter.ref = f"A4:L{4 + len(rows)}"
 
     ws = new_sheet(wb, "Tiêu chí", banner, prov)
     rows = [

@@ -112,11 +112,20 @@ def gap_view(report: GapReport) -> list[RenderableType]:
     out.append(step_table(nxt, f"Để đạt mức {nxt.level_name} (năm {nxt.year}): {len(nxt.items)} tiêu chí"))
     if report.target is not None and report.target.level != nxt.level:
         out.append(step_table(report.target, f"Mục tiêu của đơn vị: mức {report.target.level_name}"))
-    road = Table(title="Lộ trình đến mức Toàn diện / roadmap")
-    for col in ("Năm", "Mức", "Số tiêu chí cần đạt", "Tiêu chí"):
+    road = Table(title=f"Lộ trình đến mức {report.roadmap[-1].level_name} / roadmap")
+    for col in ("Năm", "Quý", "Mức", "Tiêu chí", "Yêu cầu", "Khoảng cách"):
         road.add_column(col)
-    for step in report.roadmap:
-        road.add_row(str(step.year), step.level_name, str(len(step.items)), ", ".join(i.code for i in step.items))
+    for year in report.by_year():
+        for i in year["items"]:
+            flags = "".join(f"\n⚠ {f}" for f in i["flags"])
+            road.add_row(
+                str(year["year"]),
+                i["quarter_text"].split("/")[0],
+                i["level_name"],
+                escape(f"{i['criterion']} {i['name']}{flags}"),
+                i["requirement_text"],
+                i["gap_text"],
+            )
     out.append(road)
     return out
 

@@ -51,6 +51,7 @@ class Assessment(BaseModel):
     year: int = Field(ge=2000, le=2100)
     framework: FrameworkRef
     target_level: str | None = None
+    target_year: int | None = Field(default=None, ge=2000, le=2100, description="year to reach target_level by")
     values: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("framework", mode="before")
@@ -146,6 +147,15 @@ def bind(
             ("target_level",),
             expected=" | ".join(fw.level_ids),
             found=assessment.target_level,
+        )
+    if assessment.target_year is not None and assessment.target_year < assessment.year:
+        report(
+            "bad-target-year",
+            "Năm mục tiêu sớm hơn năm đánh giá",
+            "The target year is before the assessment year",
+            ("target_year",),
+            expected=f"≥ {assessment.year}",
+            found=str(assessment.target_year),
         )
     if assessment.unit_name is not None and len(assessment.unit_name) > lim.unit_name_max_chars:
         report(

@@ -36,6 +36,7 @@ def check(fw: LevelFramework, locate: Locate) -> list[Problem]:
         problems += _criterion(fw, crit, locate)
     problems += _counts(fw, locate)
     problems += _completeness(fw, locate)
+    problems += _target_years(fw, locate)
     if fw.rules.level_rule is LevelRule.MANDATORY_PLUS_SHARE and not any(not c.mandatory for c in fw.criteria):
         problems.append(
             locate(
@@ -258,4 +259,26 @@ def _completeness(fw: LevelFramework, locate: Locate) -> list[Problem]:
                     severity=severity,
                 )
             )
+    return out
+
+
+def _target_years(fw: LevelFramework, locate: Locate) -> list[Problem]:
+    """A higher level cannot be due before a lower one (Toàn diện 2025 after Nâng cao 2030 is a contradiction)."""
+    out = []
+    latest: tuple[str, int] | None = None
+    for lv in fw.levels:
+        if lv.target_year is None:
+            continue
+        if latest is not None and lv.target_year.year < latest[1]:
+            out.append(
+                locate(
+                    "target-years-decrease",
+                    f"Năm mục tiêu của mức {lv.name} ({lv.target_year.year}) sớm hơn của mức {latest[0]} ({latest[1]})",
+                    f"Level {lv.id} is due in {lv.target_year.year}, before level {latest[0]} ({latest[1]})",
+                    ("levels", lv.id, "target_year"),
+                    expected=f"≥ {latest[1]}",
+                    found=str(lv.target_year.year),
+                )
+            )
+        latest = (lv.name, lv.target_year.year)
     return out

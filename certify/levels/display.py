@@ -62,3 +62,15 @@ def show_gap(crit: Criterion, current: float | None, target: float, count_gap: i
         return text
     unit = f" {ind.unit}" if ind.unit else ""
     return f"{sign}{fmt_number(abs(diff))}{unit}"
+
+
+def show_pace(crit: Criterion, per_year: float) -> str:
+    """How fast a value moves towards better: `+3,2 điểm phần trăm/năm`, `−0,5 ngày/năm` (lower is better)."""
+    assert crit.indicator is not None
+    ind = crit.indicator
+    moved = -per_year if ind.direction == "lower" else per_year  # back to the value's own direction
+    sign = "+" if moved >= 0 else "−"
+    if ind.type is IndicatorType.RATIO:
+        return f"{sign}{fmt_number(abs(moved) * 100, 1)} điểm phần trăm/năm"
+    unit = f" {ind.unit}" if ind.unit else ""
+    return f"{sign}{fmt_number(abs(moved))}{unit}/năm"

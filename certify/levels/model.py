@@ -63,12 +63,30 @@ class _LaterFields(_Strict):
         return data
 
 
+class TargetYear(_Strict):
+    """The year by which the framework expects units to reach a level (e.g. Nâng cao by 2025), with its basis."""
+
+    year: int = Field(ge=2000, le=2100)
+    rationale: str | None = None
+    status: Evidence = Evidence.INFERRED
+    source: Source | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        # `target_year: 2025` is short for `target_year: {year: 2025}`
+        return {"year": data} if isinstance(data, int) and not isinstance(data, bool) else data
+
+
 class Level(_Strict):
     id: str = Field(pattern=SLUG)
     name: str
     name_en: str | None = None
     description: str | None = None
     status: Evidence = Evidence.VERIFIED
+    # A target year guides plans and never a certification, so it stays out of the dump and thus out of the
+    # content hash: setting or changing one does not invalidate the cycles frozen on the framework.
+    target_year: TargetYear | None = Field(default=None, exclude=True)
 
 
 class Pillar(_Strict):

@@ -47,19 +47,32 @@ def test_pdf_text_has_unit_levels_gaps_and_banner_on_every_page(tan_my: GapRepor
         assert f"Trang {k}/{len(pages)}" in page
 
 
-def test_pdf_gap_has_agency_year_and_roadmap_to_the_top(tan_my: GapReport) -> None:
+def test_pdf_gaps_are_a_table_grouped_by_agency_with_quarters(tan_my: GapReport) -> None:
     text = " ".join(pdf_pages(tan_my))
-    cqs01 = text[text.index("1. CQS-01 — ") : text.index("2. CQS-06 — ")]
-    assert "Hiện tại: 88,4% (84/95 thủ tục)" in cqs01 and "mục tiêu ≥ 100%" in cqs01 and GAP in cqs01
-    assert "Chủ trì: Bộ phận Một cửa UBND xã" in cqs01 and "Năm đề xuất: 2025" in cqs01
-    assert "Làm sau CQS-10" in text  # order: CQS-11 waits for its prerequisite
-    assert "Lộ trình đến mức Toàn diện" in text
-    assert "2025: mức Nâng cao — 26 tiêu chí" in text and "2026: mức Toàn diện — 27 tiêu chí" in text
-    # A criterion first needed at Toàn diện is named with its current value where it appears.
-    assert "CQS-08 Băng thông đường truyền Internet tại trụ sở UBND xã (hiện tại 100 Mbps" in text
-    assert "≥ 200 Mbps, +100 Mbps" in text
+    # «Bộ phận Một cửa UBND xã (phối hợp Văn phòng UBND tỉnh)» groups with «Bộ phận Một cửa UBND xã»
+    one_stop = text.index("Cơ quan chủ trì: Bộ phận Một cửa UBND xã — 5 tiêu chí")
+    cqs01 = text[text.index("1. CQS-01 ") : text.index("12. CQS-13 ")]
+    assert one_stop < text.index("1. CQS-01 ") and "(phối hợp Văn phòng UBND tỉnh)" in cqs01
+    # the bar's label: value / target; the counts beside; the gap; the quarter
+    assert "88,4% / ≥ 100% (88,4% (84/95 thủ tục))" in cqs01 and GAP in cqs01
+    assert "Quý III/2025" in cqs01  # CQS-02 depends on it the same year: it closes a quarter earlier
+    assert "Sau CQS-10" in text  # order: CQS-11 waits for its prerequisite
+    assert "Mục tiêu: mức Nâng cao năm 2025 (năm mục tiêu của bộ tiêu chí, sample)" in text
     # Evidence of met criteria too: the PDF has no full criteria table to carry it.
     assert "15/KH-UBND ngày 02/02/2024" in text and "61/QĐ-UBND ngày 10/04/2024" in text
+    # date and signature block
+    assert "ngày …… tháng …… năm ……" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text and "NGƯỜI LẬP BIỂU" in text
+
+
+def test_pdf_roadmap_to_2030_names_every_criterion_every_year(tan_my_top: GapReport) -> None:
+    text = " ".join(pdf_pages(tan_my_top))
+    assert "Lộ trình đến mức Toàn diện" in text
+    assert "Mức Nâng cao: năm 2025 (26 tiêu chí cần đạt); Mức Toàn diện: năm 2030 (27 tiêu chí cần đạt)" in text
+    years = [int(y) for y in re.findall(r"Năm (20[0-9]{2})(?:: đạt mức [^—]+)? — [0-9]+ tiêu chí", text)]
+    assert years == [2025, 2026, 2027, 2028, 2029, 2030]
+    for item in (i for y in tan_my_top.by_year() for i in y["items"]):
+        assert f"{item['criterion']} {item['name']} (mức {item['level_name']})" in text
+    assert "CQS-08 Băng thông đường truyền Internet tại trụ sở UBND xã (mức Toàn diện): 100 Mbps / ≥ 200 Mbps" in text
 
 
 def test_pdf_counts_per_level_instead_of_the_full_table(tan_my: GapReport) -> None:
@@ -138,7 +151,8 @@ def test_xlsx_sheets_banner_values_and_print_header(tan_my: GapReport) -> None:
     assert info["Mức đạt được"] == "Cơ bản" and info["Mức tiếp theo"] == "Nâng cao"
     gaps = {row[1]: row for row in wb["Khoảng cách"].iter_rows(min_row=5, values_only=True)}
     cqs01 = gaps["CQS-01"]
-    assert cqs01[8] == GAP and cqs01[9] == 11 and cqs01[13] == 2025
+    assert cqs01[8] == GAP and cqs01[9] == 11 and cqs01[12].startswith("Bộ phận Một cửa")
+    assert (cqs01[13], cqs01[14], cqs01[15]) == (2025, 3, "Quý III/2025")
     assert abs(cqs01[3] - 84 / 95) < 1e-12  # numbers stay numbers for planners
 
 
