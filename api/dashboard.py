@@ -11,18 +11,16 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from api.sql_store import UnitView
-from certify.levels.gap import gap_report
+from certify.levels.evaluate import next_level_blockers
+from certify.store.views import DtiTable, UnitView
 from certify.store.workflow import STATE_VI, State
 
 NO_LEVEL = "0"  # filter value for "not at any level yet"
 TIER_ORDER = ("commune", "district", "province")
 
 
-def pick_tier(
-    asked: str | None, views: Sequence[UnitView], dti: Sequence[dict[str, Any]]
-) -> tuple[str | None, list[str]]:
-    present = {v.fw.tier.value for v in views} | {t["tier"] for t in dti}
+def pick_tier(asked: str | None, views: Sequence[UnitView], dti: Sequence[DtiTable]) -> tuple[str | None, list[str]]:
+    present = {v.fw.tier.value for v in views} | {t.tier for t in dti}
     tiers = [t for t in TIER_ORDER if t in present]
     return (asked if asked in tiers else (tiers[0] if tiers else None)), tiers
 
@@ -38,45 +36,35 @@ def _level_order(views: Sequence[UnitView]) -> list[tuple[str | None, str]]:
 
 
 def level_section(views: Sequence[UnitView], before: Sequence[UnitView]) -> dict[str, Any]:
-    by_level: Counter[str] = Counter()
-    blocking: Counter[str] = Counter()
-    names: dict[str, str] = {}
-    rows = []
-    for v in views:
-        ev = v.evaluation
-        by_level[v.fw.level_name(ev.level) if ev else "—"] += 1
-        if ev is not None:
-            report = gap_report(ev)
-            if report.next_level:
-                for item in report.next_level.items:
-                    blocking[item.criterion.code] += 1
-                    names[item.criterion.code] = item.criterion.name or item.criterion.code
-        rows.append(v.summary() | {"state_vi": STATE_VI[State(v.state)]})
-    last: Counter[str] = Counter(v.fw.level_name(v.evaluation.level) if v.evaluation else "—" for v in before)
+    """Units per level this year and last, and the criteria that most often block the next level.
+
+    The blockers are counted on the cohort's status arrays (the same items as each unit's gap report).
+    """
+    by_level: Counter[str] = Counter(v.level_name or "—" for v in views)
+    evaluations = [v.evaluation for v in views if v.evaluation is not None]
+    frameworks = {id(v.fw): v.fw for v in views}.values()
+    names = {c.code: c.name or c.code for fw in frameworks for c in fw.criteria}
+    blocking = list(next_level_blockers(evaluations).items())[:10]
+    rows = [v.summary() | {"state_vi": STATE_VI[State(v.state)]} for v in views]
+    last: Counter[str] = Counter(v.level_name or "—" for v in before)
     order = [name for _, name in _level_order([*views, *before])]
     return {
         "units": rows,
         "by_level": [{"level": name, "units": by_level.get(name, 0), "previous": last.get(name, 0)} for name in order],
         "previous_total": len(before),
-        "blocking": [{"criterion": code, "name": names[code], "units": n} for code, n in blocking.most_common(10)],
+        "blocking": [{"criterion": code, "name": names[code], "units": n} for code, n in blocking],
     }
 
 
 def dti_section(
-    table: dict[str, Any] | None, views: Sequence[UnitView], *, district: str | None, level: str | None
+    table: DtiTable | None, views: Sequence[UnitView], *, district: str | None, level: str | None
 ) -> dict[str, Any] | None:
     """The tier's DTI ranking with each unit's level this year, filtered by district and level."""
     if table is None:
         return None
-    levels = {
-        v.unit_code: (
-            v.evaluation.level if v.evaluation else None,
-            v.fw.level_name(v.evaluation.level) if v.evaluation else None,
-        )
-        for v in views
-    }
+    levels = {v.unit_code: (v.level, v.level_name) for v in views}
     rows = []
-    for r in table["rows"]:
+    for r in table.to_dict()["rows"]:
         lv, lv_name = levels.get(r["unit"], (None, None))
         rows.append(r | {"level": lv, "level_name": lv_name, "assessed": r["unit"] in levels})
     districts = sorted({d for r in rows for d in r["districts"]})
@@ -87,7 +75,7 @@ def dti_section(
         and (not level or ((r["level"] or NO_LEVEL) == level and r["assessed"]))
     ]
     with_prior = [r for r in shown if r["change"] is not None]
-    return table | {
+    return table.to_dict() | {
         "rows": shown,
         "filters": {
             "district": district or "",

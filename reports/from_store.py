@@ -6,8 +6,7 @@ evaluated with the core, so the renderers have one path only. What a folder cann
 database can — the district a commune belonged to (its parent in the pre-2025 map), the province,
 the recognition decision — comes along in `StoredCycle`.
 
-The store has no "read a cycle for reporting" service, so the queries here use its models directly
-(read-only; nothing is written).
+The evaluation is the store's one path (`certify.store.evaluations`); nothing is written here.
 """
 
 from __future__ import annotations
@@ -18,16 +17,16 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from certify.catalog import Catalog
-from certify.errors import CertifyError, Problem
-from certify.levels.assessment import Assessment, BoundAssessment, FrameworkRef, bind
-from certify.levels.evaluate import Evaluation, evaluate_many
-from certify.store.certification import current_certification
-from certify.store.cycles import CycleInfo, frozen_framework, get_cycle
+from certify.errors import CertifyError
+from certify.levels.evaluate import Evaluation
+from certify.store.cycles import CycleInfo, get_cycle
 from certify.store.engine import transaction
+from certify.store.evaluations import cycle_submissions, evaluate_submissions
 from certify.store.models import AdminUnit, Cycle, Submission
+from certify.store.recognition import current_certification
 from certify.store.submissions import effective_values
 from certify.store.unit_sources import PRE2025
 from certify.store.workflow import State
@@ -125,38 +124,12 @@ def _province(unit: AdminUnit) -> AdminUnit | None:
 def _evaluate(
     session: Session, cycle: Cycle, states: tuple[str, ...], catalog: Catalog | None
 ) -> tuple[list[Evaluation], list[Submission]]:
-    resolved, fw = frozen_framework(cycle, catalog)
-    subs = list(
-        session.scalars(
-            select(Submission)
-            .where(Submission.cycle_id == cycle.id, Submission.state.in_(states))
-            .options(selectinload(Submission.values), selectinload(Submission.unit))
-            .order_by(Submission.id)
-        )
-    )
-    bound: list[BoundAssessment] = []
-    kept: list[Submission] = []
-    problems: list[Problem] = []
-    for sub in subs:
-        values = effective_values(sub)
-        if not values:
-            continue
-        a = Assessment(
-            unit=sub.unit.code,
-            unit_name=sub.unit.name,
-            tier=fw.tier,
-            year=cycle.year,
-            framework=FrameworkRef(id=fw.id, version=fw.version),
-            values=values,
-        )
-        try:
-            bound.append(bind(fw, a, name=f"{sub.unit.code} ({sub.unit.name})"))
-            kept.append(sub)
-        except CertifyError as exc:
-            problems += exc.problems
-    if problems:
-        raise CertifyError(problems)
-    return (evaluate_many(resolved, bound) if bound else []), kept
+    """The cycle's units in `states` that hold any figure, evaluated in one batch; any value that does not bind
+    is an error naming its unit (a report is never made from part of a cycle without saying so)."""
+    subs = [sub for sub in cycle_submissions(session, [cycle.id], states) if effective_values(sub)]
+    cohort = evaluate_submissions(cycle, subs, catalog, with_self=False)
+    cohort.raise_problems()
+    return cohort.evaluations(), subs
 
 
 def read_cycle(

@@ -184,7 +184,8 @@ def _cycles_data(store: Store, catalog: Catalog) -> dict[str, Any]:
     frameworks = _frameworks(catalog)
     by_ref = {f["ref"]: f for f in frameworks}
     cycles = []
-    for info, count in store.cycle_rows():
+    for cycle_row in store.cycle_rows():
+        info, count = cycle_row.cycle, cycle_row.units
         row = dataclasses.asdict(info)
         fw = by_ref.get(f"{info.framework_id}@{info.framework_version}", {})
         row |= {

@@ -22,14 +22,15 @@ from api.form_values import assessment_data, fields, form_values
 from api.graph_svg import bar_chart
 from api.problems import NotFoundError
 from api.rendering import page
-from api.sql_store import UnitView
 from api.store import StoreDep
 from certify.errors import CertifyError
-from certify.levels.assessment import Assessment, FrameworkRef, bind
+from certify.levels.assessment import Assessment, bind
 from certify.levels.gap import gap_report
 from certify.levels.model import IndicatorType
 from certify.sourcefile import validate_model
 from certify.store.accounts import Account
+from certify.store.evaluations import bind_values
+from certify.store.views import UnitDti, UnitView
 from certify.store.workflow import STATE_VI, State
 
 router = APIRouter(include_in_schema=False)
@@ -93,7 +94,7 @@ def dashboard(
     tier, tiers = pick_tier(tier, views, dti)
     views = [v for v in views if v.fw.tier.value == tier]
     before = [v for v in _dashboard_views(store, user, chosen - 1, public_only) if v.fw.tier.value == tier]
-    table = next((t for t in reversed(dti) if t["tier"] == tier), None)
+    table = next((t for t in reversed(dti) if t.tier == tier), None)
     levels = level_section(views, before)
     data = (
         {"year": chosen, "years": years, "tier": tier, "tiers": tiers, "public_only": public_only}
@@ -134,7 +135,7 @@ def stored_unit(request: Request, store: StoreDep, user: UserDep, cycle_id: int,
     ]
     # A rank compares every unit: before publication only the province sees it, not the unit itself.
     dti = store.unit_dti(view.unit_map, code, view.year, public_only=not _province_view(user))
-    data = _unit_data(view) | {"history": history, "dti": dti}
+    data = _unit_data(view) | {"history": history, "dti": dti.to_dict() if dti else None}
     links = {
         "edit": can(user, Action.EDIT, code) and view.state in (State.DRAFT.value, State.RETURNED.value),
         "appraise": can(user, Action.APPRAISE, code)
@@ -153,18 +154,16 @@ def stored_unit(request: Request, store: StoreDep, user: UserDep, cycle_id: int,
     )
 
 
-def _dti_chart(request: Request, dti: dict[str, Any] | None) -> Markup:
+def _dti_chart(request: Request, dti: UnitDti | None) -> Markup:
     """Points of each main index as a share of its maximum (indices differ in weight: 70 to 200 points)."""
     if dti is None:
         return Markup("")
     tr = get_translator(request)
     bars, texts = [], []
-    for index in dti["indices"]:
-        got = dti["row"]["indices"][index["code"]]
-        top = index["max_points"]
-        bars.append(
-            (f"{index['code']}. {tr.pick(index['name'], index['name_en'])}", 100 * got["points"] / top if top else 0.0)
-        )
+    for index in dti.heading.indices:
+        got = dti.row.indices[index.code]
+        top = index.max_points
+        bars.append((f"{index.code}. {tr.pick(index.name, index.name_en)}", 100 * got["points"] / top if top else 0.0))
         texts.append(f"{tr.num(got['points'], 2)} / {tr.num(top, 2)}")
     return bar_chart(bars, tr("Điểm DTI theo chỉ số chính"), top=100, texts=texts)
 
@@ -173,16 +172,8 @@ def _dti_chart(request: Request, dti: dict[str, Any] | None) -> Markup:
 
 
 def _form_of(view: UnitView, values: dict[str, Any]) -> dict[str, str]:
-    a = Assessment(
-        unit=view.unit_code,
-        unit_name=view.unit_name,
-        tier=view.fw.tier,
-        year=view.year,
-        framework=FrameworkRef(id=view.fw.id, version=view.fw.version),
-        values=values,
-    )
     try:
-        return form_values(view.fw, bind(view.fw, a, name=view.unit_code))
+        return form_values(view.fw, bind_values(view.fw, view.year, view.unit_code, values, view.unit_name))
     except CertifyError:
         return {"unit": view.unit_code, "unit_name": view.unit_name, "year": str(view.year)}
 

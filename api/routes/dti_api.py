@@ -132,7 +132,9 @@ def rankings(store: StoreDep, user: UserDep, year: Year = None, tier: TierQuery 
         "year": year,
         "published_only": published_only,
         "tables": [
-            t | {"rows": [_ranking_row(r) for r in t["rows"]]} for t in tables if tier is None or t["tier"] == tier
+            t.to_dict() | {"rows": [_ranking_row(r.record(detail=False)) for r in t.rows]}
+            for t in tables
+            if tier is None or t.tier == tier
         ],
     }
 

@@ -17,10 +17,11 @@ from api.authz import Action, can
 from api.pages.store_pages import _unit_data
 from api.problems import ERROR_RESPONSES, ErrorsOut, NotFoundError, ProblemOut
 from api.routes.dti_api import DtiPrevious, dti_number, dti_points, previous
-from api.sql_store import UnitView
 from api.store import Store, StoreDep
 from certify.errors import CertifyError
 from certify.store.accounts import Account
+from certify.store.cycles import CycleInfo
+from certify.store.views import UnitView
 from certify.store.workflow import STATE_VI, State
 
 STORE_RESPONSES: dict[int | str, dict[str, Any]] = ERROR_RESPONSES | {
@@ -129,7 +130,7 @@ def _visible(user: Account | None, view: UnitView) -> bool:
     return view.state == State.PUBLISHED.value or can(user, Action.VIEW, view.unit_code)
 
 
-def _cycle(store: Store, cycle_id: int) -> Any:
+def _cycle(store: Store, cycle_id: int) -> CycleInfo:
     found = next((c for c in store.cycles() if c.id == cycle_id), None)
     if found is None:
         raise NotFoundError.one(
@@ -242,19 +243,19 @@ def unit_history(store: StoreDep, user: UserDep, unit_map: UnitMap, unit_code: U
     for year in sorted(store.years()):
         found = store.unit_dti(unit_map, unit_code, year, public_only=not allowed)
         if found is not None:
-            row = found["row"]
+            row = found.row
             dti.append(
                 {
-                    "year": found["year"],
-                    "cycle": found["cycle"],
-                    "framework": found["framework"],
-                    "published": found["published"],
-                    "rank": row["rank"],
-                    "of": found["of"],
-                    "points": dti_points(row["points"]),
-                    "max_points": dti_points(row["max_points"]),
-                    "value": dti_number(row["value"]),
-                    "previous": previous(row["previous"]),
+                    "year": found.heading.year,
+                    "cycle": found.heading.cycle,
+                    "framework": found.heading.framework,
+                    "published": found.heading.published,
+                    "rank": row.row.rank,
+                    "of": found.of,
+                    "points": dti_points(row.row.points),
+                    "max_points": dti_points(row.row.max_points),
+                    "value": dti_number(row.row.value),
+                    "previous": previous(row.previous.to_dict() if row.previous else None),
                 }
             )
     return {"unit_map": unit_map, "unit": unit_code, "levels": levels, "dti": dti}

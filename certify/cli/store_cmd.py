@@ -258,7 +258,7 @@ def recognise_cmd(
     signer: Annotated[str, typer.Option("--signer", help="Người ký")],
 ) -> None:
     """Ghi quyết định công nhận (record the recognition decision)."""
-    from certify.store.submissions import find_submission, recognise
+    from certify.store.editing import recognise_units
 
     try:
         day = dt.date.fromisoformat(date)
@@ -267,15 +267,7 @@ def recognise_cmd(
             "bad-date", "Ngày không hợp lệ", "Invalid date", expected="YYYY-MM-DD", found=date
         ) from None
     with transaction(ready_engine()) as s:
-        for code in units:
-            recognise(
-                s,
-                find_submission(s, cycle, code),
-                decision_number=decision,
-                decision_date=day,
-                signer=signer,
-                actor=_actor(),
-            )
+        recognise_units(s, cycle, units, decision_number=decision, decision_date=day, signer=signer, actor=_actor())
     console.print(f"Đã công nhận / recognised: {', '.join(units)}")
 
 

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from certify.intake.dti_sheet import add_dti_sheet
 from certify.intake.safety import safe_cell
-from certify.store.certification import current_certification
 from certify.store.cycles import DTI, get_cycle
 from certify.store.dti_results import dti_cycles
 from certify.store.models import AdminUnit, Cycle, Submission
+from certify.store.recognition import current_certification
 from certify.store.workflow import STATE_VI, State
 
 RESULT_HEADERS = [

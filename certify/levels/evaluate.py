@@ -329,5 +329,52 @@ def evaluate_many(resolved: Resolved, units: Sequence[BoundAssessment]) -> list[
     return [Evaluation(cf, unit, m.status[u], m.holds[u], int(m.level_index[u])) for u, unit in enumerate(units)]
 
 
+def next_level_blockers(evaluations: Sequence[Evaluation]) -> dict[str, int]:
+    """Per criterion, how many units it keeps from their next level, counted on the stacked status arrays.
+
+    The same items a gap report lists for the next level (`certify.levels.gap`): every blocking criterion,
+    or under `mandatory_plus_share` the unmet mandatory ones plus the first unmet optional ones in plan order
+    that reach the share. Units of several frameworks are counted framework by framework. Most frequent first;
+    ties in the order a reader going through the units' gap reports one by one would meet them.
+    """
+    groups: dict[int, list[tuple[int, Evaluation]]] = {}
+    for position, ev in enumerate(evaluations):
+        groups.setdefault(id(ev.compiled), []).append((position, ev))
+    counts: dict[str, int] = {}
+    first: dict[str, tuple[int, int]] = {}  # code → (first unit blocked, plan order)
+    for group in groups.values():
+        cf = group[0][1].compiled
+        nxt = np.array([ev.level_index + 1 for _, ev in group])
+        keep = nxt < len(cf.fw.levels)
+        if not keep.any():
+            continue
+        positions = np.array([p for p, _ in group])[keep]
+        rows = np.stack([ev.status[li] for (_, ev), li, k in zip(group, nxt, keep, strict=True) if k])  # [U, C]
+        applies = cf.applies[nxt[keep]]  # [U, C]
+        blocking = applies & BLOCKS[rows]
+        if cf.rule is LevelRule.MANDATORY_PLUS_SHARE:
+            blocking = _share_blockers(cf, rows, applies, blocking)
+        for c in np.flatnonzero(blocking.any(axis=0)):
+            code = cf.codes[c]
+            counts[code] = counts.get(code, 0) + int(blocking[:, c].sum())
+            seen = (int(positions[np.argmax(blocking[:, c])]), cf.order[code])
+            first[code] = min(first.get(code, seen), seen)
+    return {code: counts[code] for code in sorted(counts, key=lambda code: (-counts[code], first[code]))}
+
+
+def _share_blockers(cf: Compiled, rows: IntArray, applies: BoolArray, blocking: BoolArray) -> BoolArray:
+    """Unmet mandatory criteria, plus the first unmet optional ones in plan order needed to reach the share."""
+    optional = applies & ~cf.mandatory[None, :] & (rows != Status.NA_EXCLUDED)
+    ok = (rows == Status.MET) | (rows == Status.NA_DEEMED_MET)
+    share = cf.fw.rules.optional_min_share
+    needed = np.maximum(0, np.ceil(share * optional.sum(axis=1) - 1e-9) - (optional & ok).sum(axis=1))
+    by_plan = np.argsort([cf.order[code] for code in cf.codes], kind="stable")
+    unmet_optional = blocking & ~cf.mandatory[None, :]
+    rank = np.empty_like(unmet_optional, dtype=np.int64)
+    rank[:, by_plan] = np.cumsum(unmet_optional[:, by_plan], axis=1)
+    kept: BoolArray = (blocking & cf.mandatory[None, :]) | (unmet_optional & (rank <= needed[:, None]))
+    return kept
+
+
 def evaluate(resolved: Resolved, unit: BoundAssessment) -> Evaluation:
     return evaluate_many(resolved, [unit])[0]

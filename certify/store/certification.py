@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from certify.catalog import Catalog
-from certify.errors import CertifyError, Problem
-from certify.levels.assessment import Assessment, BoundAssessment, FrameworkRef, bind
-from certify.levels.evaluate import evaluate_many
 from certify.levels.gap import gap_report
 from certify.store import audit
-from certify.store.cycles import frozen_framework, get_cycle
-from certify.store.models import Certification, Submission
-from certify.store.submissions import effective_values
+from certify.store.cycles import get_cycle
+from certify.store.evaluations import evaluate_cycle
+from certify.store.models import Certification
+from certify.store.recognition import current_certification
 from certify.store.workflow import State
+
+__all__ = ["CertificationInfo", "certify_cycle", "current_certification"]
 
 
 @dataclass(frozen=True)
@@ -28,14 +27,6 @@ class CertificationInfo:
     input_hash: str
 
 
-def current_certification(session: Session, submission_id: int) -> Certification | None:
-    return session.scalars(
-        select(Certification)
-        .where(Certification.submission_id == submission_id, Certification.superseded.is_(False))
-        .order_by(Certification.id.desc())
-    ).first()
-
-
 def certify_cycle(
     session: Session,
     cycle_id: int,
@@ -45,33 +36,13 @@ def certify_cycle(
 ) -> list[CertificationInfo]:
     """Evaluate the units in `states` (appraised by default) and store one certification each."""
     cycle = get_cycle(session, cycle_id)
-    resolved, fw = frozen_framework(cycle, catalog)
-    subs = list(
-        session.scalars(
-            select(Submission)
-            .where(Submission.cycle_id == cycle_id, Submission.state.in_([s.value for s in states]))
-            .order_by(Submission.id)
-        )
-    )
-    bound: list[BoundAssessment] = []
-    problems: list[Problem] = []
-    for sub in subs:
-        a = Assessment(
-            unit=sub.unit.code,
-            unit_name=sub.unit.name,
-            tier=fw.tier,
-            year=cycle.year,
-            framework=FrameworkRef(id=fw.id, version=fw.version),
-            values=effective_values(sub),
-        )
-        try:
-            bound.append(bind(fw, a, name=f"{sub.unit.code} ({sub.unit.name})"))
-        except CertifyError as exc:
-            problems += exc.problems
-    if problems:
-        raise CertifyError(problems)
+    cohort = evaluate_cycle(session, cycle, catalog, states=[s.value for s in states])
+    cohort.raise_problems()
+    fw = cohort.fw
     out: list[CertificationInfo] = []
-    for sub, ev in zip(subs, evaluate_many(resolved, bound), strict=True):
+    for unit in cohort.units:
+        sub, ev = unit.submission, unit.evaluation
+        assert ev is not None  # raise_problems above: every unit bound
         previous = current_certification(session, sub.id)
         if previous is not None:
             if previous.input_hash == ev.input_hash and previous.framework_hash == cycle.framework_hash:

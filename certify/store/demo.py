@@ -22,7 +22,8 @@ from certify.store.cycles import open_cycle
 from certify.store.dti_results import import_dti, publish_dti
 from certify.store.engine import transaction
 from certify.store.models import Cycle, Submission
-from certify.store.submissions import SELF, ensure_submission, recognise, set_values, transition, value_inputs
+from certify.store.recognition import recognise
+from certify.store.submissions import SELF, ensure_submission, set_values, transition, value_inputs
 from certify.store.units import get_unit, load_units
 from certify.store.workflow import State
 

@@ -57,13 +57,58 @@ class DtiRow:
 
 
 @dataclass(frozen=True)
-class Prior:
+class DtiPrior:
     """Last year's value of a unit; across the merger, the mean over the former units that were scored."""
 
+    year: int
     value: float
     rank: int | None  # only when it is the same unit (a rank among former units compares nothing now)
-    year: int
     units: tuple[str, ...]  # the codes the value comes from
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"year": self.year, "value": self.value, "rank": self.rank, "units": list(self.units)}
+
+
+@dataclass(frozen=True)
+class DtiRank:
+    """One unit's row of a stored DTI ranking, with last year's value and its former districts."""
+
+    row: DtiRow
+    districts: tuple[str, ...]
+    previous: DtiPrior | None
+
+    @property
+    def change(self) -> float | None:
+        return None if self.previous is None else self.row.value - self.previous.value
+
+    @property
+    def indices(self) -> dict[str, Any]:
+        """Points per main index, as the scorer recorded them."""
+        return dict(self.row.detail["indices"])
+
+    def record(self, detail: bool = True) -> dict[str, Any]:
+        """The row as JSON: with the scorer's whole record (`detail`), or with the points per main index only."""
+        r = self.row
+        out: dict[str, Any] = {
+            "unit": r.unit_code,
+            "name": r.unit_name,
+            "group": r.group,
+            "rank": r.rank,
+            "band": r.band,
+            "points": r.points,
+            "max_points": r.max_points,
+            "value": r.value,
+        }
+        if detail:
+            out["detail"] = r.detail
+        out |= {
+            "districts": list(self.districts),
+            "previous": self.previous.to_dict() if self.previous else None,
+            "change": self.change,
+        }
+        if not detail:
+            out["indices"] = self.indices
+        return out
 
 
 def _locations(table: Table) -> dict[str, dict[str, Any]]:
@@ -260,14 +305,14 @@ def _previous_cycle(session: Session, cycle: Cycle, published_only: bool) -> Cyc
     return earlier[-1] if earlier else None
 
 
-def previous_year(session: Session, cycle: Cycle, *, published_only: bool = False) -> dict[int, Prior]:
+def previous_year(session: Session, cycle: Cycle, *, published_only: bool = False) -> dict[int, DtiPrior]:
     """Last year's value per unit of `cycle`, following the 1/7/2025 merger where the maps differ."""
     before = _previous_cycle(session, cycle, published_only)
     if before is None:
         return {}
     old = {r.unit_id: r for r in cycle_results(session, before.id)}
     if before.unit_map == cycle.unit_map:
-        return {uid: Prior(r.value, r.rank, before.year, (r.unit_code,)) for uid, r in old.items()}
+        return {uid: DtiPrior(before.year, r.value, r.rank, (r.unit_code,)) for uid, r in old.items()}
     if (before.unit_map, cycle.unit_map) != (PRE2025, CURRENT):
         return {}
     former: dict[int, list[DtiRow]] = defaultdict(list)
@@ -280,7 +325,7 @@ def previous_year(session: Session, cycle: Cycle, *, published_only: bool = Fals
         if old_id in old:
             former[new_id].append(old[old_id])
     return {
-        uid: Prior(sum(r.value for r in rows) / len(rows), None, before.year, tuple(r.unit_code for r in rows))
+        uid: DtiPrior(before.year, sum(r.value for r in rows) / len(rows), None, tuple(r.unit_code for r in rows))
         for uid, rows in former.items()
     }
 
@@ -318,31 +363,15 @@ def unit_dti(session: Session, unit_id: int, year: int, *, published_only: bool 
     return None
 
 
-def ranking(session: Session, cycle_id: int, *, published_only: bool = False) -> list[dict[str, Any]]:
+def ranked(session: Session, cycle_id: int, *, published_only: bool = False) -> list[DtiRank]:
     """The stored ranking with last year's value (across the merger) and the district names, for any output."""
     cycle = get_cycle(session, cycle_id)
     rows = cycle_results(session, cycle_id)
     prior = previous_year(session, cycle, published_only=published_only)
     districts = former_districts(session, [r.unit_id for r in rows])
-    out: list[dict[str, Any]] = []
-    for r in rows:
-        p = prior.get(r.unit_id)
-        out.append(
-            {
-                "unit": r.unit_code,
-                "name": r.unit_name,
-                "group": r.group,
-                "rank": r.rank,
-                "band": r.band,
-                "points": r.points,
-                "max_points": r.max_points,
-                "value": r.value,
-                "detail": r.detail,
-                "districts": districts.get(r.unit_id, []),
-                "previous": None
-                if p is None
-                else {"year": p.year, "value": p.value, "rank": p.rank, "units": list(p.units)},
-                "change": None if p is None else r.value - p.value,
-            }
-        )
-    return out
+    return [DtiRank(r, tuple(districts.get(r.unit_id, [])), prior.get(r.unit_id)) for r in rows]
+
+
+def ranking(session: Session, cycle_id: int, *, published_only: bool = False) -> list[dict[str, Any]]:
+    """`ranked` as JSON rows, each with the scorer's whole record (`detail`)."""
+    return [r.record() for r in ranked(session, cycle_id, published_only=published_only)]

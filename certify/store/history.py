@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from certify.store.certification import current_certification
 from certify.store.models import Cycle, Submission
+from certify.store.recognition import current_certification
 from certify.store.units import get_unit, predecessors
 
 

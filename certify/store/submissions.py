@@ -109,7 +109,7 @@ def check_version(sub: Submission, expected_version: int | None) -> None:
         raise conflict(sub.unit.code)
 
 
-def _flush(session: Session, sub: Submission) -> None:
+def flush_or_conflict(session: Session, sub: Submission) -> None:
     """Write now, so that a concurrent change shows up here as a conflict and not later as a crash."""
     with session.no_autoflush:  # read before flushing: after a failed flush the session can load nothing
         code = sub.unit.code
@@ -189,7 +189,7 @@ def set_values(
                 changed += 1
     if changed:
         sub.updated_at = dt.datetime.now(dt.UTC)  # dirties the submission, so its version is checked and bumped
-    _flush(session, sub)
+    flush_or_conflict(session, sub)
     return changed
 
 
@@ -243,66 +243,46 @@ def transition(
         )
         sub.return_reasons = reasons
     sub.state = dst.value
-    _flush(session, sub)
+    flush_or_conflict(session, sub)
     return SubmissionInfo.of(sub)
 
 
-def recognise(
-    session: Session,
-    sub: Submission,
-    *,
-    decision_number: str,
-    decision_date: dt.date,
-    signer: str,
-    actor: str,
-    expected_version: int | None = None,
-) -> SubmissionInfo:
-    """Record the provincial chair's decision. Requires a current certification of the appraised figures."""
-    from certify.store.certification import current_certification
-
-    check_version(sub, expected_version)
-    check_transition(sub.state, State.RECOGNISED.value, sub.unit.code)
-    missing = [n for n, v in (("decision_number", decision_number), ("signer", signer)) if not str(v).strip()]
-    if missing:
-        raise CertifyError.one(
-            "incomplete-decision",
-            "Thiếu số quyết định hoặc người ký",
-            "The decision number or the signer is missing",
-            expected=", ".join(missing),
-            found="",
-        )
-    if current_certification(session, sub.id) is None:
-        raise CertifyError.one(
-            "not-certified",
-            f"{sub.unit.code}: chưa xác định mức (chạy chứng nhận trước)",
-            f"{sub.unit.code}: no certification yet (certify the cycle first)",
-        )
-    for name, val in (
-        ("decision_number", decision_number),
-        ("decision_date", decision_date),
-        ("signer", signer),
-        ("state", State.RECOGNISED.value),
-    ):
-        audit.record(
-            session,
-            actor,
-            "recognise",
-            "submission",
-            sub.id,
-            submission_id=sub.id,
-            field=name,
-            old=getattr(sub, name),
-            new=val,
-        )
-        setattr(sub, name, val)
-    _flush(session, sub)
-    return SubmissionInfo.of(sub)
+def entries(sub: Submission, kind: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """One kind's values (`self` or `appraised`) as the form shows them, and the explanations (or comments)."""
+    out: dict[str, Any] = {}
+    notes: dict[str, str] = {}
+    for row in sub.values:
+        if row.kind != kind:
+            continue
+        if row.explanation:
+            notes[row.criterion] = row.explanation
+        if row.value is None:
+            continue
+        entry = dict(row.value) if isinstance(row.value, dict) else {"value": row.value}
+        evidence = {
+            k: v
+            for k, v in (
+                ("document", row.evidence_document),
+                ("summary", row.evidence_summary),
+                ("date", row.evidence_date.isoformat() if row.evidence_date else None),
+            )
+            if v
+        }
+        if evidence:
+            entry["evidence"] = evidence
+        out[row.criterion] = entry
+    return out, notes
 
 
-def effective_values(sub: Submission) -> dict[str, Any]:
-    """Values in the assessment-file form: appraised ones override the unit's own, with their evidence."""
+def effective_values(sub: Submission, *, appraised: bool = True) -> dict[str, Any]:
+    """Values in the assessment-file form: appraised ones override the unit's own, with their evidence.
+
+    With `appraised=False`, the unit's own figures only (what it would be without the appraisal).
+    """
     chosen: dict[str, EntryValue] = {}
     for row in sub.values:
+        if row.kind == APPRAISED and not appraised:
+            continue
         if row.kind == APPRAISED or row.criterion not in chosen:
             chosen[row.criterion] = row
     out: dict[str, Any] = {}

@@ -19,7 +19,8 @@ from certify.store.cycles import open_cycle
 from certify.store.engine import transaction
 from certify.store.history import unit_history
 from certify.store.models import AdminUnit, Cycle, UnitMerger
-from certify.store.submissions import ValueInput, find_submission, recognise, set_values, transition
+from certify.store.recognition import recognise
+from certify.store.submissions import ValueInput, find_submission, set_values, transition
 from certify.store.units import units_of_province
 from tests.intake.helpers import FW, levels, resolved, sample_values
 from tests.store.helpers import counts

@@ -25,7 +25,8 @@ from certify.store.cycles import open_cycle
 from certify.store.engine import make_engine, transaction
 from certify.store.migrate import upgrade
 from certify.store.models import AdminUnit, Cycle
-from certify.store.submissions import ValueInput, ensure_submission, find_submission, recognise, set_values, transition
+from certify.store.recognition import recognise
+from certify.store.submissions import ValueInput, ensure_submission, find_submission, set_values, transition
 from certify.store.unit_sources import read_sources
 from certify.store.units import get_unit, load_units
 from reports.decision import Signed, render_decision

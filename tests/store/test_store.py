@@ -16,7 +16,8 @@ from certify.store.cycles import frozen_framework, get_cycle, open_cycle
 from certify.store.engine import make_engine, session_factory, transaction
 from certify.store.migrate import head_revision, is_current, upgrade
 from certify.store.models import AdminUnit, UnitMerger
-from certify.store.submissions import ValueInput, ensure_submission, find_submission, recognise, set_values, transition
+from certify.store.recognition import recognise
+from certify.store.submissions import ValueInput, ensure_submission, find_submission, set_values, transition
 from certify.store.unit_sources import SourceData
 from certify.store.units import get_unit, load_units, predecessors
 

@@ -1,0 +1,150 @@
+"""What a person does to a unit's figures in a cycle, as one rule each: save the self-assessment, appraise,
+return, approve, recognise, publish. The web app, the JSON API and the CLI call these; none re-states a rule.
+
+Each function works in the caller's transaction (one per user action) and checks the submission's version
+first, so a form loaded before someone else's change is refused as a conflict instead of overwriting it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from certify.catalog import Catalog
+from certify.errors import CertifyError
+from certify.store.certification import certify_cycle
+from certify.store.cycles import frozen_framework
+from certify.store.evaluations import bind_values
+from certify.store.models import Submission
+from certify.store.recognition import recognise
+from certify.store.submissions import (
+    APPRAISED,
+    SELF,
+    SubmissionInfo,
+    ValueInput,
+    check_version,
+    effective_values,
+    entries,
+    find_submission,
+    set_values,
+    transition,
+    value_inputs,
+)
+from certify.store.workflow import State
+
+
+def check_binds(sub: Submission, catalog: Catalog | None = None) -> None:
+    """Raise when the unit's effective values no longer satisfy the cycle's framework (nothing is kept then)."""
+    _, fw = frozen_framework(sub.cycle, catalog)
+    bind_values(fw, sub.cycle.year, sub.unit.code, effective_values(sub), sub.unit.name)
+
+
+def save_self_assessment(
+    session: Session,
+    sub: Submission,
+    values: dict[str, Any],
+    actor: str,
+    version: int | None,
+    *,
+    submit: bool = False,
+    catalog: Catalog | None = None,
+) -> SubmissionInfo:
+    """The unit's own figures as the form holds them (a criterion left empty becomes missing again)."""
+    check_version(sub, version)
+    for row in [r for r in sub.values if r.kind == SELF and r.criterion not in values]:
+        if row.value is not None:
+            set_values(session, sub, SELF, {row.criterion: ValueInput(value=None)}, actor)
+    inputs = value_inputs(values)
+    for row in sub.values:  # the form carries the evidence document only: keep its date and summary
+        new = inputs.get(row.criterion)
+        if row.kind == SELF and new is not None and new.evidence_document == row.evidence_document:
+            inputs[row.criterion] = replace(new, evidence_date=row.evidence_date, evidence_summary=row.evidence_summary)
+    set_values(session, sub, SELF, inputs, actor)
+    check_binds(sub, catalog)
+    return transition(session, sub, State.SUBMITTED.value, actor) if submit else SubmissionInfo.of(sub)
+
+
+def _measures(sub: Submission, values: dict[str, Any], catalog: Catalog | None) -> dict[str, tuple[Any, ...]]:
+    """Values as the evaluator reads them, to tell an appraiser's change from a copy of the unit's figure."""
+    _, fw = frozen_framework(sub.cycle, catalog)
+    bound = bind_values(fw, sub.cycle.year, sub.unit.code, values)
+    return {code: (m.value, m.numerator, m.denominator, m.na) for code, m in bound.measurements.items()}
+
+
+def appraise(
+    session: Session,
+    sub: Submission,
+    values: dict[str, Any],
+    comments: dict[str, str],
+    actor: str,
+    version: int | None,
+    *,
+    decision: str | None = None,
+    reasons: str | None = None,
+    catalog: Catalog | None = None,
+) -> SubmissionInfo:
+    """Store the appraised values that differ from the unit's (with a comment each); then return or approve."""
+    check_version(sub, version)
+    if decision == "return":
+        return transition(session, sub, State.RETURNED.value, actor, reasons=reasons)
+    if sub.state == State.SUBMITTED.value:
+        transition(session, sub, State.UNDER_APPRAISAL.value, actor)
+    own, _ = entries(sub, SELF)
+    mine, theirs = _measures(sub, values, catalog), _measures(sub, own, catalog)
+    changed = {k: v for k, v in values.items() if mine.get(k) != theirs.get(k)}
+    missing = [k for k in changed if not (comments.get(k) or "").strip()]
+    if missing:
+        raise CertifyError(
+            [
+                p
+                for k in missing
+                for p in CertifyError.one(
+                    "comment-required",
+                    f"{k}: cần ghi nhận xét cho giá trị đã sửa",
+                    f"{k}: a changed value needs a comment",
+                    path=("comment", k),
+                ).problems
+            ]
+        )
+    if changed:
+        set_values(session, sub, APPRAISED, value_inputs(changed, comments), actor)
+    check_binds(sub, catalog)
+    if decision == "approve":
+        info = transition(session, sub, State.APPRAISED.value, actor)
+        certify_cycle(session, sub.cycle_id, actor, catalog)
+        return info
+    return SubmissionInfo.of(sub)
+
+
+def recognise_units(
+    session: Session,
+    cycle_id: int,
+    codes: list[str],
+    *,
+    decision_number: str,
+    decision_date: dt.date,
+    signer: str,
+    actor: str,
+    catalog: Catalog | None = None,
+) -> int:
+    """One decision for several units of a cycle, each at the level it holds; all or none are recorded."""
+    for code in codes:
+        recognise(
+            session,
+            find_submission(session, cycle_id, code),
+            decision_number=decision_number,
+            decision_date=decision_date,
+            signer=signer,
+            actor=actor,
+            catalog=catalog,
+        )
+    return len(codes)
+
+
+def publish_units(session: Session, cycle_id: int, codes: list[str], actor: str) -> int:
+    for code in codes:
+        transition(session, find_submission(session, cycle_id, code), State.PUBLISHED.value, actor)
+    return len(codes)
