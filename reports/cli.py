@@ -38,7 +38,7 @@ def _one_source(assessments: Path | None, cycle: int | None) -> None:
         )
 
 
-def _write(output: Path, data: str | bytes, force: bool) -> None:
+def write_output(output: Path, data: str | bytes, force: bool) -> None:
     ensure_writable(output, force)
     try:
         if isinstance(data, bytes):
@@ -103,7 +103,7 @@ def gap_cmd(
         from reports.from_store import ALL_STATES, load_cycle
 
         ev = load_cycle(cycle, states=ALL_STATES, previous=False).evaluation(unit)
-        _write(output or Path(f"{unit}{fmt_obj.suffix}"), fmt_obj.render(gap_report(ev)), force)
+        write_output(output or Path(f"{unit}{fmt_obj.suffix}"), fmt_obj.render(gap_report(ev)), force)
         return
     if batch is not None:
         _batch(batch, fmt, output or Path("reports-out"), jobs)
@@ -114,7 +114,7 @@ def gap_cmd(
         )
     resolved, bound = load_unit(assessment, default_catalog())
     rendered = fmt_obj.render(gap_report(evaluate(resolved, bound)))
-    _write(output or Path(assessment.stem + fmt_obj.suffix), rendered, force)
+    write_output(output or Path(assessment.stem + fmt_obj.suffix), rendered, force)
 
 
 def _batch(folder: Path, fmt: str, outdir: Path, jobs: int | None) -> None:
@@ -205,11 +205,11 @@ def province_cmd(
     if kind == "pdf":
         from reports.province_pdf import render_province_pdf
 
-        _write(output, render_province_pdf(summary), force)
+        write_output(output, render_province_pdf(summary), force)
     else:
         from reports.province_xlsx import render_province_xlsx
 
-        _write(output, render_province_xlsx(summary), force)
+        write_output(output, render_province_xlsx(summary), force)
 
 
 @report_app.command("decision")
@@ -242,7 +242,7 @@ def decision_cmd(
             )
         decision = stored.decision(chosen)
         signed = Signed(decision.number, decision.date, decision.signer) if decision else Signed()
-        _write(
+        write_output(
             output,
             render_decision(chosen, province or stored.province, signed=signed, districts=stored.districts),
             force,
@@ -256,7 +256,7 @@ def decision_cmd(
         raise CertifyError.one(
             "no-such-year", f"Không có đánh giá năm {year}", f"No assessment for {year}", found=str(year)
         )
-    _write(output, render_decision(chosen, province), force)
+    write_output(output, render_decision(chosen, province), force)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,10 +1,9 @@
 """Draft recognition decision («Quyết định công nhận mức độ chuyển đổi số») as Word.
 
-Layout of Nghị định 30/2020/NĐ-CP (Phụ lục I): a borderless two-column header table (issuing
-body | national motto), number and place/date line, title, legal bases in italics, articles,
-recipients and signature block side by side, Times New Roman 13–14, annex table on a new page.
-What only the official can know (number, date, signer, submission) is a yellow-highlighted
-placeholder so it cannot be missed before signing.
+Layout of Nghị định 30/2020/NĐ-CP (reports/nd30.py): header (issuing body | national motto), number and
+place/date line, title, legal bases in italics, articles, recipients and signature block side by side,
+Times New Roman 13–14, annex table on a new page. What only the official can know (number, date, signer,
+submission) is a yellow-highlighted placeholder so it cannot be missed before signing.
 """
 
 from __future__ import annotations
@@ -15,90 +14,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from docx.document import Document as DocumentT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from docx.table import _Cell
-from docx.text.paragraph import Paragraph
+from docx.enum.text import WD_BREAK
 
 from certify.framework_base import TIER_VI
 from certify.levels.evaluate import Evaluation
 from reports.docx_common import add_banner_header, add_table, new_document
 from reports.inputs import framework_layers_decisions, province_of
+from reports.nd30 import BLANK, Piece, date_pieces, header, para, rule, signature
 from reports.provenance import provenance_line
 from reports.province import district_for
-
-BLANK = "…"
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A run of text; `fill` marks a placeholder the official completes."""
-
-    text: str
-    fill: bool = False
-
-
-def _p(
-    container: DocumentT | _Cell,
-    pieces: Sequence[Piece | str],
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    size: float = 14,
-    align: str = "justify",
-    indent: bool = False,
-    after: float = 6,
-) -> Paragraph:
-    p = container.add_paragraph()
-    for piece in pieces:
-        piece = Piece(piece) if isinstance(piece, str) else piece
-        run = p.add_run(piece.text)
-        run.bold, run.italic = bold, italic
-        run.font.size = Pt(size)
-        if piece.fill:
-            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-    p.alignment = {
-        "center": WD_ALIGN_PARAGRAPH.CENTER,
-        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-        "left": WD_ALIGN_PARAGRAPH.LEFT,
-    }[align]
-    fmt = p.paragraph_format
-    fmt.space_after, fmt.space_before = Pt(after), Pt(0)
-    if indent:
-        fmt.first_line_indent = Cm(1.27)
-    return p
-
-
-def _rule(p: Paragraph, width: str = "1800") -> None:
-    """The short solid line under the issuing body and the motto (a bottom border on the line)."""
-    ppr = p._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(k), v)
-    borders.append(bottom)
-    ppr.append(borders)
-    ind = OxmlElement("w:ind")
-    ind.set(qn("w:left"), width)
-    ind.set(qn("w:right"), width)
-    ppr.append(ind)
-
-
-def _no_borders(table: object) -> None:
-    tbl = table._tbl  # type: ignore[attr-defined]
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    tbl.tblPr.append(borders)
-
-
-def _clear(cell: _Cell) -> _Cell:
-    cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
-    return cell
 
 
 @dataclass(frozen=True)
@@ -117,10 +41,7 @@ def _number(signed: Signed) -> list[Piece | str]:
 
 
 def _date(signed: Signed) -> list[Piece | str]:
-    d = signed.date
-    if d is None:
-        return [" ngày ", Piece(BLANK, fill=True), " tháng ", Piece(BLANK, fill=True), " năm ", Piece(BLANK, fill=True)]
-    return [f" ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"]
+    return date_pieces(signed.date)
 
 
 def render_decision(
@@ -157,26 +78,19 @@ def render_decision(
     provenance = "; ".join(provenance_line(e.provenance()["framework"]) for e in frameworks.values())
     add_banner_header(doc, " / ".join(banners) if banners else None, "Dự thảo do công cụ certify lập — " + provenance)
 
-    head = doc.add_table(rows=1, cols=2)
-    _no_borders(head)
-    left, right = (_clear(c) for c in head.rows[0].cells)
-    left.width, right.width = Cm(6.5), Cm(10)
-    _p(left, ["ỦY BAN NHÂN DÂN"], size=13, align="center", after=0)
-    p = _p(
-        left, ["TỈNH ", Piece(prov_upper or BLANK, fill=not prov_upper)], bold=True, size=13, align="center", after=6
+    header(
+        doc,
+        [["ỦY BAN NHÂN DÂN"], ["TỈNH ", Piece(prov_upper or BLANK, fill=not prov_upper)]],
+        _number(signed),
+        [Piece(province or BLANK, fill=not province)],
+        signed.date,
     )
-    _rule(p, "1000")
-    _p(left, ["Số: ", *_number(signed)], size=13, align="center")
-    _p(right, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"], bold=True, size=13, align="center", after=0)
-    p = _p(right, ["Độc lập - Tự do - Hạnh phúc"], bold=True, size=14, align="center", after=6)
-    _rule(p, "1400")
-    _p(right, [Piece(province or BLANK, fill=not province), ",", *_date(signed)], italic=True, size=14, align="center")
 
-    _p(doc, ["QUYẾT ĐỊNH"], bold=True, align="center", after=0)
+    para(doc, ["QUYẾT ĐỊNH"], bold=True, align="center", after=0)
     title = f"Về việc công nhận mức độ chuyển đổi số năm {year} của các đơn vị {' và '.join(tiers) or BLANK}"
-    p = _p(doc, [title], bold=True, align="center", after=12)
-    _rule(p, "3000")
-    _p(
+    p = para(doc, [title], bold=True, align="center", after=12)
+    rule(p, "3000")
+    para(
         doc,
         ["ỦY BAN NHÂN DÂN TỈNH ", Piece(prov_upper or BLANK, fill=not prov_upper)],
         bold=True,
@@ -219,14 +133,14 @@ def render_decision(
         ]
     )
     for pieces in bases:
-        _p(doc, pieces, italic=True, indent=True)
+        para(doc, pieces, italic=True, indent=True)
 
-    _p(doc, ["QUYẾT ĐỊNH:"], bold=True, align="center", after=6)
+    para(doc, ["QUYẾT ĐỊNH:"], bold=True, align="center", after=6)
     counts: dict[str, int] = {}
     for e in recognised:
         counts[e.fw.level_name(e.level)] = counts.get(e.fw.level_name(e.level), 0) + 1
     by_level = "; ".join(f"mức {name}: {n} đơn vị" for name, n in counts.items())
-    _p(
+    para(
         doc,
         [
             Piece("Điều 1. "),
@@ -237,7 +151,7 @@ def render_decision(
         ],
         indent=True,
     )
-    _p(
+    para(
         doc,
         [
             Piece("Điều 2. "),
@@ -247,7 +161,7 @@ def render_decision(
         ],
         indent=True,
     )
-    _p(
+    para(
         doc,
         [
             Piece("Điều 3. "),
@@ -258,33 +172,23 @@ def render_decision(
         indent=True,
         after=12,
     )
-    for para in doc.paragraphs[-3:]:
-        para.runs[0].bold = True
+    for article in doc.paragraphs[-3:]:
+        article.runs[0].bold = True
 
-    sign = doc.add_table(rows=1, cols=2)
-    _no_borders(sign)
-    left, right = (_clear(c) for c in sign.rows[0].cells)
-    left.width, right.width = Cm(8), Cm(8.5)
-    _p(left, ["Nơi nhận:"], bold=True, italic=True, size=12, align="left", after=0)
-    for line in (
-        "- Như Điều 3;",
-        "- Bộ Khoa học và Công nghệ (để báo cáo);",
-        "- TT Tỉnh ủy, TT HĐND tỉnh (để báo cáo);",
-        "- Chủ tịch, các PCT UBND tỉnh;",
-        "- Các đơn vị có tên tại Điều 1;",
-    ):
-        _p(left, [line], size=11, align="left", after=0)
-    _p(left, ["- Lưu: VT, ", Piece(BLANK, fill=True), "."], size=11, align="left", after=0)
-    _p(right, ["TM. ỦY BAN NHÂN DÂN"], bold=True, size=13, align="center", after=0)
-    _p(
-        right,
+    signature(
+        doc,
+        [
+            ["- Như Điều 3;"],
+            ["- Bộ Khoa học và Công nghệ (để báo cáo);"],
+            ["- TT Tỉnh ủy, TT HĐND tỉnh (để báo cáo);"],
+            ["- Chủ tịch, các PCT UBND tỉnh;"],
+            ["- Các đơn vị có tên tại Điều 1;"],
+            ["- Lưu: VT, ", Piece(BLANK, fill=True), "."],
+        ],
+        "TM. ỦY BAN NHÂN DÂN",
         [Piece("[CHỦ TỊCH / KT. CHỦ TỊCH – PHÓ CHỦ TỊCH]", fill=True)],
-        bold=True,
-        size=13,
-        align="center",
-        after=60,
+        [signed.signer or Piece("[Họ và tên người ký]", fill=True)],
     )
-    _p(right, [signed.signer or Piece("[Họ và tên người ký]", fill=True)], bold=True, size=14, align="center")
 
     _annex(doc, [(e, district_of(e)) for e in recognised], year, province, signed)
     buf = io.BytesIO()
@@ -297,13 +201,13 @@ def _annex(
 ) -> None:
     brk = doc.add_paragraph().add_run()
     brk.add_break(WD_BREAK.PAGE)
-    _p(doc, ["PHỤ LỤC"], bold=True, align="center", after=0)
-    _p(doc, [f"DANH SÁCH ĐƠN VỊ ĐƯỢC CÔNG NHẬN MỨC ĐỘ CHUYỂN ĐỔI SỐ NĂM {year}"], bold=True, align="center", after=0)
+    para(doc, ["PHỤ LỤC"], bold=True, align="center", after=0)
+    para(doc, [f"DANH SÁCH ĐƠN VỊ ĐƯỢC CÔNG NHẬN MỨC ĐỘ CHUYỂN ĐỔI SỐ NĂM {year}"], bold=True, align="center", after=0)
     d = signed.date
     when: list[Piece | str] = (
         [f" ngày {d.day:02d}/{d.month:02d}/{d.year}"] if d else [" ngày ", Piece(BLANK, fill=True)]
     )
-    _p(
+    para(
         doc,
         [
             "(Kèm theo Quyết định số ",

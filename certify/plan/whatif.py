@@ -211,6 +211,16 @@ class Moved:
     before: int  # level index, -1: none
     after: int
 
+    def to_dict(self, names: Sequence[str]) -> dict[str, Any]:
+        """`names`: level names, «none» first."""
+        return {
+            "unit": self.unit,
+            "name": self.name,
+            "area": self.group,
+            "before": names[self.before + 1],
+            "after": names[self.after + 1],
+        }
+
 
 @dataclass
 class Simulation:
@@ -255,16 +265,7 @@ class Simulation:
             "levels": names,
             "before": self.counts(self.level_before),
             "after": self.counts(self.level_after),
-            "units": [
-                {
-                    "unit": m.unit,
-                    "name": m.name,
-                    "area": m.group,
-                    "before": names[m.before + 1],
-                    "after": names[m.after + 1],
-                }
-                for m in self.moved
-            ],
+            "units": [m.to_dict(names) for m in self.moved],
         }
 
 
@@ -355,16 +356,7 @@ class GreedyPlan:
                     "lifted_total": total,
                     "ties": list(s.ties),
                     "within_reach": s.within_reach,
-                    "units": [
-                        {
-                            "unit": m.unit,
-                            "name": m.name,
-                            "area": m.group,
-                            "before": names[m.before + 1],
-                            "after": names[m.after + 1],
-                        }
-                        for m in s.lifted
-                    ],
+                    "units": [m.to_dict(names) for m in s.lifted],
                 }
             )
         return {"steps": out, "lifted_total": total}

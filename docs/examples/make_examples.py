@@ -14,10 +14,12 @@ from certify.formats import gap_formats
 from certify.levels.evaluate import evaluate
 from certify.levels.gap import gap_report
 from certify.levels.intake import load_unit
+from certify.plan.province import Proposal, province_plan
 from reports.decision import render_decision
-from reports.inputs import load_folder
+from reports.inputs import district_of, load_folder
 from reports.province import score_dti, summarise
 from reports.province_pdf import render_province_pdf
+from reports.province_plan import render_province_plan_pdf, render_province_plan_xlsx
 from reports.province_xlsx import render_province_xlsx
 
 HERE = Path(__file__).parent
@@ -58,6 +60,23 @@ def main() -> None:
     _pages(_write("province-2024.pdf", render_province_pdf(summary)))
     _write("province-2024.xlsx", render_province_xlsx(summary))
     _write("decision-2024.docx", render_decision([e for e in evaluations if e.unit.assessment.year == 2024]))
+    # A unit's draft plan for the year after its figures (NĐ 30/2020 form), in Word and as printed pages.
+    plan = gap_report(evaluate(resolved, bound), start_year=2025)
+    formats = gap_formats()
+    _write("plan-xa-tan-my-2025.docx", formats["plan-docx"].render(plan))
+    _pages(_write("plan-xa-tan-my-2025.pdf", formats["plan-pdf"].render(plan)))
+    _write("plan-xa-tan-my-2025.xlsx", formats["plan-xlsx"].render(plan))
+    # The province's what-if over the 2024 communes, with one proposal of its own.
+    communes = [e for e in evaluations if e.unit.assessment.year == 2024 and e.unit.assessment.tier.value == "commune"]
+    what_if = province_plan(
+        communes,
+        groups=[district_of(e) for e in communes],
+        steps=5,
+        proposals=[Proposal.parse("CQS-02=80%")],
+        province="Vĩnh Long",
+    )
+    _pages(_write("province-plan-2024.pdf", render_province_plan_pdf(what_if)))
+    _write("province-plan-2024.xlsx", render_province_plan_xlsx(what_if))
 
 
 if __name__ == "__main__":
