@@ -1,7 +1,9 @@
-"""Collects the YAML test cases that live next to each framework (`frameworks/<id>/cases/*.yaml`).
+"""Runs the YAML case files that live next to each framework (`<id>/cases/*.yaml`) under pytest.
 
 Like OpenFisca's YAML tests: whoever writes a province's framework writes its expected results
-beside it, and `pytest` runs them with no Python to write.
+beside it, and `pytest` runs them with no Python to write — through the same runner as
+`certify frameworks test` (`certify.cases`), so both pass or fail alike. Framework folders named in
+CERTIFY_FRAMEWORKS (outside the repository) are collected too when pytest runs without arguments.
 """
 
 from __future__ import annotations
@@ -12,16 +14,24 @@ from typing import Any
 
 import pytest
 
-from certify.catalog import default_catalog
-from certify.levels.assessment import Assessment, bind
-from certify.levels.evaluate import Verdict, evaluate
-from certify.sourcefile import read_file, validate_model
+from certify.cases import case_files, extra_roots, framework_folders, is_case_file, run_case_file
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
-    if file_path.suffix == ".yaml" and file_path.parent.name == "cases" and "frameworks" in file_path.parts:
+    if is_case_file(file_path):
         return CaseFile.from_parent(parent, path=file_path)
     return None
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.invocation_params.args:
+        return  # a chosen test or folder: run what was chosen
+    seen = {item.path.resolve() for item in items if isinstance(item, CaseItem)}
+    for root in extra_roots():
+        for folder in framework_folders(root):
+            for case in case_files(folder):
+                if case.resolve() not in seen:
+                    items.extend(CaseFile.from_parent(session, path=case).collect())
 
 
 class CaseFile(pytest.File):
@@ -35,23 +45,10 @@ class CaseFailure(Exception):
 
 class CaseItem(pytest.Item):
     def runtest(self) -> None:
-        doc = read_file(self.path)
-        case: dict[str, Any] = doc.data
-        assessment = validate_model(Assessment, case["assessment"], doc)
-        framework = default_catalog().load(assessment.framework.id, assessment.framework.version)
-        ev = evaluate(framework, bind(framework.framework, assessment, doc))
-        expect = case["expect"]
-        problems = []
-        if ev.level != expect["level"]:
-            problems.append(f"level: expected {expect['level']}, got {ev.level}")
-        blocking = ev.blocking(ev.next_level) if ev.next_level else []
-        if "blocking" in expect and {r.code for r in blocking} != set(expect["blocking"]):
-            problems.append(f"blocking: expected {sorted(expect['blocking'])}, got {sorted(r.code for r in blocking)}")
-        missing = {r.code for r in blocking if r.verdict is Verdict.MISSING}
-        if "missing" in expect and missing != set(expect["missing"]):
-            problems.append(f"missing: expected {sorted(expect['missing'])}, got {sorted(missing)}")
-        if problems:
-            raise CaseFailure(f"{case.get('description', '')}\n" + "\n".join(problems))
+        result = run_case_file(self.path)
+        if not result.ok:
+            lines = [p.message() for p in result.problems] + list(result.failures)
+            raise CaseFailure(f"{result.description}\n" + "\n".join(lines))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CaseFailure):

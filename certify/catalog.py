@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from certify.errors import CertifyError, KeyPath, Problem, errors_only
 from certify.framework_base import FrameworkBase, version_key
 from certify.hashing import content_hash
 from certify.kinds import Kind, get_kind, kind_names
+from certify.provenance import Evidence, default_evidence
 from certify.sourcefile import SourceDoc, problems_from_validation, read_file
+from certify.suggest import allowed_keys, hint, item_type, models_in
 
 ENV_PATHS = "CERTIFY_FRAMEWORKS"
 ITEM_KEYS = ("code", "id")
@@ -61,7 +64,12 @@ def _item_key(item: Any) -> str | None:
     return None
 
 
+def _keyed(items: Any) -> bool:
+    return isinstance(items, list) and bool(items) and all(_item_key(i) is not None for i in items)
+
+
 def merge(parent: Any, child: Any) -> Any:
+    """A mapping key set to `null` is deleted; a list item with `remove: true` is deleted."""
     if isinstance(parent, dict) and isinstance(child, dict):
         out = dict(parent)
         for key, value in child.items():
@@ -86,6 +94,63 @@ def merge(parent: Any, child: Any) -> Any:
     return copy.deepcopy(child)
 
 
+# --- honest provenance: what an item written without `status` claims --------------------------
+
+
+def fill_status(model: type[BaseModel], data: Any, parent: Any, default: Evidence) -> Any:
+    """`data` (one layer's file) with `status: default` on every mapping it writes that has a status
+    field and none of its own, except list items that override a parent's item: those keep the
+    parent's status for what they do not change (their new thresholds, sources, … get `default`)."""
+    return _fill(model, data, parent, default, restate=False)
+
+
+def _fill(model: type[BaseModel], data: Any, parent: Any, default: Evidence, restate: bool) -> Any:
+    shorthand = getattr(model, "SHORTHAND", None)
+    if shorthand and data is not None and not isinstance(data, dict | list):
+        # `co-ban: 0.8` replaces the whole requirement: what the parent said about it is dropped.
+        dropped = {k: None for k in parent if k != shorthand} if isinstance(parent, dict) else {}
+        data = {**dropped, shorthand: data}
+        parent = None
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    status = model.model_fields.get("status")
+    if restate and status is not None and "status" not in out and Evidence in _types(status.annotation):
+        out["status"] = default.value
+    for key, value in data.items():
+        field = model.model_fields.get(str(key))
+        if field is None or value is None:
+            continue
+        below = parent.get(key) if isinstance(parent, dict) else None
+        out[key] = _fill_field(field.annotation, value, below, default)
+    return out
+
+
+def _fill_field(annotation: Any, value: Any, parent: Any, default: Evidence) -> Any:
+    models = models_in(annotation)
+    if models:
+        return _fill(models[0], value, parent, default, restate=True)
+    inner = item_type(annotation)
+    item_models = models_in(inner) if inner is not None else []
+    if not item_models:
+        return value
+    item_model = item_models[0]
+    if isinstance(value, list):
+        by_key = {_item_key(p): p for p in parent} if _keyed(parent) else {}
+        return [
+            _fill(item_model, item, by_key.get(_item_key(item)), default, restate=_item_key(item) not in by_key)
+            for item in value
+        ]
+    if isinstance(value, dict):
+        below = parent if isinstance(parent, dict) else {}
+        return {k: _fill(item_model, v, below.get(k), default, restate=True) for k, v in value.items()}
+    return value
+
+
+def _types(annotation: Any) -> set[Any]:
+    return {annotation, *get_args(annotation)}
+
+
 def rekey(path: KeyPath, data: Any) -> KeyPath:
     """Replace list indices by the item's code/id, so a path means the same in every layer."""
     out: list[str | int] = []
@@ -101,6 +166,22 @@ def rekey(path: KeyPath, data: Any) -> KeyPath:
     return tuple(out)
 
 
+def _node_at(data: Any, path: KeyPath) -> Any:
+    """The value at a rekeyed path (item codes select list items)."""
+    node = data
+    for part in path:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list):
+            if isinstance(part, int):
+                node = node[part] if 0 <= part < len(node) else None
+            else:
+                node = next((i for i in node if _item_key(i) == part), None)
+        else:
+            return None
+    return node
+
+
 def _code_lines(doc: SourceDoc) -> dict[KeyPath, int]:
     """The doc's line map with list indices also available as item codes."""
     lines = dict(doc.lines)
@@ -112,25 +193,55 @@ def _code_lines(doc: SourceDoc) -> dict[KeyPath, int]:
 
 @dataclass(frozen=True)
 class Layers:
-    """The files a resolved framework came from, child first: used to locate problems."""
+    """The files a resolved framework came from, child first: used to locate problems.
+
+    A problem is reported in the file that wrote the value at its path. When that is a parent which
+    is valid on its own, the problem comes from what the child changed (a deleted level, a removed
+    criterion): it is reported in the child, the file its author can edit, naming the parent's line.
+    """
 
     docs: tuple[SourceDoc, ...]
+    parent_ok: bool = False
 
     @cached_property
-    def _maps(self) -> list[tuple[str, dict[KeyPath, int]]]:
-        return [(d.name, _code_lines(d)) for d in self.docs]
+    def _maps(self) -> list[tuple[str, dict[KeyPath, int], Any]]:
+        return [(d.name, _code_lines(d), d.data) for d in self.docs]
 
-    def locate(self, code: str, vi: str, en: str, path: KeyPath = (), **extra: Any) -> Problem:
-        best: tuple[int, str, int] | None = None
-        for name, lines in self._maps:
-            for cut in range(len(path), -1, -1):
-                line = lines.get(tuple(path[:cut]))
-                if line is not None:
-                    if best is None or cut > best[0]:
-                        best = (cut, name, line)
-                    break
-        file, line = (best[1], best[2]) if best else (self.docs[0].name, None)
-        return Problem(code=code, vi=vi, en=en, file=file, path=path, line=line, **extra)
+    def _deepest(self, index: int, path: KeyPath) -> tuple[int, int | None]:
+        lines = self._maps[index][1]
+        for cut in range(len(path), -1, -1):
+            line = lines.get(tuple(path[:cut]))
+            if line is not None:
+                return cut, line
+        return 0, None
+
+    def writer(self, path: KeyPath) -> tuple[int, int | None]:
+        """(layer index, line) of the layer whose value is the merged value at `path`."""
+        best: tuple[int, int, int | None] | None = None  # (depth, layer, line)
+        for i, (_, _, data) in enumerate(self._maps):
+            cut, line = self._deepest(i, path)
+            if line is not None and (best is None or cut > best[0]):
+                best = (cut, i, line)
+            if cut == len(path):
+                break
+            node = _node_at(data, path[:cut])
+            if cut and not isinstance(node, dict) and not _keyed(node):
+                break  # a value written here replaced the parent's whole subtree
+        return (best[1], best[2]) if best else (0, None)
+
+    def locate(
+        self, code: str, vi: str, en: str, path: KeyPath = (), also: Sequence[KeyPath] = (), **extra: Any
+    ) -> Problem:
+        """`also`: other paths the problem involves (a prerequisite's levels), tried in the child when
+        the problem is relocated there."""
+        index, line = self.writer(path)
+        if index > 0 and self.parent_ok and extra.get("severity", "error") == "error":
+            parent_name = self.docs[index].name
+            where = f"{Path(parent_name).parent.name}/{Path(parent_name).name}" + (f":{line}" if line else "")
+            vi += f" (do thay đổi trong tệp này; giá trị kế thừa ở {where})"
+            en += f" (caused by a change in this file; the inherited value is at {where})"
+            index, (_, line) = 0, max(self._deepest(0, p) for p in (path, *also))
+        return Problem(code=code, vi=vi, en=en, file=self.docs[index].name, path=path, line=line, **extra)
 
 
 @dataclass(frozen=True)
@@ -200,10 +311,11 @@ class Catalog:
         matching = [e for e in self.entries() if e.id == ident]
         if not matching:
             known = ", ".join(self.ids())
+            vi_hint, en_hint = hint(ident, self.ids())
             raise CertifyError.one(
                 "unknown-framework",
-                f"Không có bộ tiêu chí «{ident}»",
-                f"Unknown framework '{ident}'",
+                f"Không có bộ tiêu chí «{ident}»{vi_hint}",
+                f"Unknown framework '{ident}'{en_hint}",
                 expected=known,
                 found=ident,
             )
@@ -228,7 +340,7 @@ class Catalog:
         cached = self._cache.get(path)
         if cached is not None and cached[0] == _mtimes(cached[1].layers):
             return cached[1]
-        resolved, problems = self._resolve(path, ())
+        resolved, problems = self._resolve(read_file(path), path)
         errors = errors_only(problems)
         if errors or resolved is None:
             raise CertifyError(errors)
@@ -238,7 +350,16 @@ class Catalog:
     def check_path(self, path: Path) -> tuple[Resolved | None, list[Problem]]:
         """Validate without raising: the framework (if usable) and every problem and warning."""
         try:
-            return self._resolve(path.resolve(), ())
+            path = path.resolve()
+            return self._resolve(read_file(path), path)
+        except CertifyError as exc:
+            return None, exc.problems
+
+    def check_doc(self, doc: SourceDoc) -> tuple[Resolved | None, list[Problem]]:
+        """Validate a framework not (yet) written to a file, e.g. read from a workbook; `extends` is
+        resolved in this catalog."""
+        try:
+            return self._resolve(doc, None)
         except CertifyError as exc:
             return None, exc.problems
 
@@ -248,8 +369,9 @@ class Catalog:
 
     # -- internals
 
-    def _raw_chain(self, path: Path, seen: tuple[Path, ...]) -> tuple[list[SourceDoc], dict[str, Any]]:
-        doc = read_file(path)
+    def _raw_chain(
+        self, doc: SourceDoc, path: Path | None, seen: tuple[Path, ...]
+    ) -> tuple[list[SourceDoc], dict[str, Any]]:
         if not isinstance(doc.data, dict):
             raise CertifyError(
                 [
@@ -258,10 +380,11 @@ class Catalog:
                     )
                 ]
             )
+        default = default_evidence(doc.data.get("status"))
         parent_ref = doc.data.get("extends")
         if not parent_ref:
-            return [doc], doc.data
-        if path in seen:
+            return [doc], _filled(doc.data, None, default)
+        if path is not None and path in seen:
             raise CertifyError([doc.problem("extends-cycle", "Vòng lặp «extends»", "Cycle in 'extends'", ("extends",))])
         try:
             parent_entry = self.find(str(parent_ref))
@@ -272,35 +395,86 @@ class Catalog:
                     for p in exc.problems
                 ]
             ) from None
-        parent_docs, parent_data = self._raw_chain(parent_entry.path.resolve(), (*seen, path))
+        parent_path = parent_entry.path.resolve()
+        chain = (*seen, path) if path is not None else seen
+        parent_docs, parent_data = self._raw_chain(read_file(parent_path), parent_path, chain)
         inherited = {k: v for k, v in parent_data.items() if k not in OWN_KEYS}
-        return [doc, *parent_docs], merge(inherited, doc.data)
+        return [doc, *parent_docs], merge(inherited, _filled(doc.data, inherited, default))
 
-    def _resolve(self, path: Path, seen: tuple[Path, ...]) -> tuple[Resolved | None, list[Problem]]:
-        docs, data = self._raw_chain(path, seen)
-        layers = Layers(tuple(docs))
+    def _parent_ok(self, docs: list[SourceDoc]) -> bool:
+        if len(docs) < 2:
+            return False
+        try:
+            self.load_path(Path(docs[1].name))
+        except CertifyError:
+            return False
+        return True
+
+    def _resolve(self, doc: SourceDoc, path: Path | None) -> tuple[Resolved | None, list[Problem]]:
+        docs, data = self._raw_chain(doc, path, ())
+        layers = Layers(tuple(docs), parent_ok=self._parent_ok(docs))
         own = docs[0]
         kind_name = data.get("kind")
         kind = get_kind(str(kind_name)) if kind_name else None
         if kind is None:
+            names = kind_names()
+            vi_hint, en_hint = hint(str(kind_name), names) if kind_name else ("", "")
             return None, [
                 own.problem(
                     "unknown-kind",
-                    "Không rõ loại bộ tiêu chí (khóa «kind»)",
-                    "Unknown framework kind (key 'kind')",
+                    "Không rõ loại bộ tiêu chí (khóa «kind»)" + vi_hint,
+                    "Unknown framework kind (key 'kind')" + en_hint,
                     ("kind",),
-                    expected=" | ".join(kind_names()),
+                    expected=" | ".join(names),
                     found=repr(kind_name),
                 )
             ]
         try:
             framework = kind.model.model_validate(data)
         except ValidationError as exc:
-            problems = problems_from_validation(exc, None)
-            return None, [layers.locate(p.code, p.vi, p.en, rekey(p.path, data), found=p.found) for p in problems]
-        problems = _location_problems(own, path, framework) + run_checks(kind, framework, layers)
+            problems = [_explain(p, kind.model) for p in problems_from_validation(exc, None)]
+            return None, [
+                layers.locate(p.code, p.vi, p.en, rekey(p.path, data), found=p.found, expected=p.expected)
+                for p in problems
+            ]
+        problems = _location_problems(own, path, framework) if path is not None else []
+        problems += run_checks(kind, framework, layers)
+        if kind.inherited is not None:
+            inherited = kind.inherited(docs, framework)
+            if inherited is not None:
+                framework._inherited = inherited
+                vi, en = inherited.banner()
+                problems.append(own.problem("inherited-thresholds", vi, en, ("extends",), severity="warning"))
         resolved = Resolved(framework, layers, tuple(p for p in problems if p.severity != "error"))
         return resolved, problems
+
+
+def _filled(data: dict[str, Any], parent: dict[str, Any] | None, default: Evidence) -> dict[str, Any]:
+    kind = get_kind(str(data.get("kind") or (parent or {}).get("kind") or ""))
+    if kind is None:
+        return data
+    filled: dict[str, Any] = fill_status(kind.model, data, parent, default)
+    return filled
+
+
+def _explain(problem: Problem, model: type[BaseModel]) -> Problem:
+    """A schema problem with its way out: the keys allowed there, the value meant."""
+    key = problem.path[-1] if problem.path else None
+    if problem.code == "schema:extra_forbidden" and isinstance(key, str):
+        keys = allowed_keys(model, problem.path)
+        vi_hint, en_hint = hint(key, keys)
+        return replace(
+            problem,
+            vi=f"Khóa «{key}» không được phép ở đây{vi_hint}",
+            en=f"Key '{key}' is not allowed here{en_hint}",
+            expected=", ".join(keys) or None,
+            found=key,
+        )
+    if problem.code in ("schema:enum", "schema:literal_error") and problem.found and problem.expected:
+        values = [v.strip(" '") for v in re.split(r",|\bor\b", problem.expected.removeprefix("expected="))]
+        vi_hint, en_hint = hint(problem.found.strip("'\""), [v for v in values if v])
+        return replace(problem, vi=problem.vi + vi_hint, en=problem.en + en_hint)
+    return problem
 
 
 def _mtimes(layers: Layers) -> tuple[int, ...]:

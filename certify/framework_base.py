@@ -5,9 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from certify.provenance import FrameworkStatus, Source, banner_for
+from certify.provenance import FrameworkStatus, Inherited, Source, banner_for
 
 SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
 VERSION = r"^\d+(?:\.\d+)*$"
@@ -43,14 +43,23 @@ class FrameworkBase(BaseModel):
     source: Source
     extends: str | None = None
     note: str | None = None
+    # Set by the catalog: thresholds taken unchanged from a sample/partial parent keep that parent's banner.
+    _inherited: Inherited | None = PrivateAttr(default=None)
 
     @property
     def ref(self) -> str:
         return f"{self.id}@{self.version}"
 
     @property
+    def inherited(self) -> Inherited | None:
+        return self._inherited
+
+    @property
     def banner(self) -> tuple[str, str] | None:
-        return banner_for(self.status)
+        own = banner_for(self.status)
+        if own is None and self._inherited is not None:
+            return self._inherited.banner()
+        return own
 
 
 def version_key(version: str) -> tuple[int, ...]:

@@ -7,12 +7,17 @@ The built-in kinds (`levels`, `dti`) register here exactly as an extension would
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from certify.errors import Problem
 from certify.framework_base import FrameworkBase
+from certify.provenance import Inherited
+
+if TYPE_CHECKING:
+    from certify.cases import CaseRunner
+    from certify.sourcefile import SourceDoc
 
 # Semantic checks receive the validated model and a function that turns a key path into a
 # located Problem (file and line of the layer that defined it).
@@ -30,6 +35,11 @@ class Kind:
     describe: Describe
     # list fields merged item by item in a localisation, with the key that identifies an item
     merge_keys: dict[str, str] = field(default_factory=dict)
+    # How many of the framework's thresholds (or points) come unchanged from a sample/partial parent:
+    # given the layers' files (child first) and the validated framework.
+    inherited: Callable[[Sequence[SourceDoc], Any], Inherited | None] | None = None
+    # Runs one case file (`<id>/cases/*.yaml`) of a framework of this kind; see `certify.cases`.
+    run_case: CaseRunner | None = None
 
 
 _KINDS: dict[str, Kind] = {}

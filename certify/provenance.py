@@ -7,6 +7,7 @@ user always sees how much of what the tool computes rests on official text.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,6 +30,7 @@ class Evidence(StrEnum):
     INFERRED = "inferred"  # our reasoning
     MISSING = "missing"  # no source available
     SAMPLE = "sample"  # chosen by us for the sample framework, with a rationale
+    UNSPECIFIED = "unspecified"  # the author wrote no status: nothing is claimed beyond the framework's own status
 
 
 SAMPLE_BANNER_VI = "Bộ tiêu chí mẫu — không phải ngưỡng chính thức"
@@ -49,7 +51,7 @@ class Source(BaseModel):
     date: dt.date | None = None
     title: str | None = None
     url: str | None = None
-    status: Evidence = Evidence.VERIFIED
+    status: Evidence = Evidence.UNSPECIFIED
     note: str | None = None
 
     def cite(self) -> str:
@@ -57,6 +59,34 @@ class Source(BaseModel):
         if self.date:
             parts.append(self.date.strftime("%d/%m/%Y"))
         return ", ".join(parts) or (self.title or "")
+
+
+def default_evidence(status: FrameworkStatus | str | None) -> Evidence:
+    """The status of an item written without one: what its framework claims, never more.
+
+    A sample framework's items are samples; in any other framework an item without `status` claims
+    nothing (`unspecified`) — never `verified`, which only the author may write.
+    """
+    return Evidence.SAMPLE if status == FrameworkStatus.SAMPLE else Evidence.UNSPECIFIED
+
+
+@dataclass(frozen=True)
+class Inherited:
+    """Thresholds a framework takes unchanged from a sample or partial framework it extends."""
+
+    count: int
+    total: int
+    parent: str  # id@version of the nearest such parent
+    parent_status: FrameworkStatus
+
+    def banner(self) -> tuple[str, str]:
+        what_vi = "bộ mẫu" if self.parent_status is FrameworkStatus.SAMPLE else "khung chưa đầy đủ"
+        what_en = "sample" if self.parent_status is FrameworkStatus.SAMPLE else "partial"
+        return (
+            f"Kế thừa {self.count}/{self.total} ngưỡng từ {what_vi} {self.parent} — không phải ngưỡng chính thức",
+            f"{self.count} of {self.total} thresholds inherited from the {what_en} framework {self.parent} "
+            "— not official thresholds",
+        )
 
 
 def banner_for(status: FrameworkStatus) -> tuple[str, str] | None:

@@ -1,4 +1,4 @@
-"""`certify frameworks list|show|validate|diff`."""
+"""`certify frameworks list|show|validate|diff|test`."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
+from certify.cases import run_target
 from certify.catalog import Resolved, default_catalog
 from certify.cli.common import EXIT_INVALID, console, print_json, print_problems
 from certify.diff import diff_frameworks
-from certify.errors import errors_only
+from certify.errors import CertifyError, errors_only
 from certify.kinds import get_kind
 
 app = typer.Typer(help="Bộ tiêu chí (frameworks): liệt kê, xem, kiểm tra, so sánh.", no_args_is_help=True)
@@ -137,3 +139,40 @@ def diff(
 def _short(value: Any) -> str:
     text = "" if value is None else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+@app.command("test")
+def test_(
+    target: Annotated[
+        str | None,
+        typer.Argument(help="Mã bộ tiêu chí, thư mục bộ tiêu chí hoặc tệp kiểm thử; bỏ trống: tất cả"),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Chạy các tệp kiểm thử (cases/*.yaml) của bộ tiêu chí, ở bất kỳ thư mục nào
+    (run a framework folder's case files, wherever it lives)."""
+    results = run_target(target, default_catalog())
+    if as_json:
+        print_json([r.to_dict() for r in results])
+    else:
+        for r in results:
+            mark = "[green]✓[/]" if r.ok else "[bold red]✗[/]"
+            console.print(f"{mark} {escape(str(r.path))} — {escape(r.description)}", soft_wrap=True)
+            for line in r.failures:
+                console.print(f"    [red]{escape(line)}[/]", soft_wrap=True)
+            if r.problems:
+                print_problems(list(r.problems), console)
+        passed = sum(r.ok for r in results)
+        colour = "green" if passed == len(results) and results else "bold red"
+        console.print(f"[{colour}]{passed}/{len(results)} tệp kiểm thử đạt / cases passed[/]")
+    if not results:
+        raise CertifyError.one(
+            "no-cases",
+            "Không có tệp kiểm thử nào (cases/*.yaml)",
+            "No case files found (cases/*.yaml)",
+            found=target or "(tất cả/all)",
+        )
+    if any(r.problems for r in results):
+        raise typer.Exit(EXIT_INVALID)
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)

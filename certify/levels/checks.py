@@ -15,6 +15,7 @@ from certify.kinds import Locate
 from certify.levels.graph import find_cycle
 from certify.levels.model import Criterion, IndicatorType, LevelFramework, LevelRule, Requirement
 from certify.provenance import FrameworkStatus
+from certify.suggest import hint
 
 
 def check(fw: LevelFramework, locate: Locate) -> list[Problem]:
@@ -37,6 +38,7 @@ def check(fw: LevelFramework, locate: Locate) -> list[Problem]:
     problems += _counts(fw, locate)
     problems += _completeness(fw, locate)
     problems += _target_years(fw, locate)
+    problems += _rationales(fw, locate)
     if fw.rules.level_rule is LevelRule.MANDATORY_PLUS_SHARE and not any(not c.mandatory for c in fw.criteria):
         problems.append(
             locate(
@@ -75,11 +77,12 @@ def _references(fw: LevelFramework, locate: Locate) -> list[Problem]:
     levels = set(fw.level_ids)
     for crit in fw.criteria:
         if crit.pillar not in fw.pillar_by_id:
+            vi_hint, en_hint = hint(crit.pillar, fw.pillar_by_id)
             out.append(
                 locate(
                     "unknown-pillar",
-                    f"Tiêu chí {crit.code}: trụ cột không tồn tại",
-                    f"Criterion {crit.code}: unknown pillar",
+                    f"Tiêu chí {crit.code}: trụ cột «{crit.pillar}» không tồn tại{vi_hint}",
+                    f"Criterion {crit.code}: unknown pillar '{crit.pillar}'{en_hint}",
                     ("criteria", crit.code, "pillar"),
                     expected=" | ".join(fw.pillar_by_id),
                     found=crit.pillar,
@@ -87,11 +90,12 @@ def _references(fw: LevelFramework, locate: Locate) -> list[Problem]:
             )
         for lv in crit.requirements:
             if lv not in levels:
+                vi_hint, en_hint = hint(lv, fw.level_ids)
                 out.append(
                     locate(
                         "unknown-level",
-                        f"Tiêu chí {crit.code}: mức độ «{lv}» không tồn tại",
-                        f"Criterion {crit.code}: unknown level '{lv}'",
+                        f"Tiêu chí {crit.code}: mức độ «{lv}» không tồn tại{vi_hint}",
+                        f"Criterion {crit.code}: unknown level '{lv}'{en_hint}",
                         ("criteria", crit.code, "requirements", lv),
                         expected=" | ".join(fw.level_ids),
                         found=lv,
@@ -100,13 +104,16 @@ def _references(fw: LevelFramework, locate: Locate) -> list[Problem]:
         for pre in crit.requires:
             if pre == crit.code or pre not in fw.criterion_by_code:
                 what = "chính nó" if pre == crit.code else "tiêu chí không tồn tại"
+                vi_hint, en_hint = ("", "") if pre == crit.code else hint(pre, fw.criterion_by_code)
                 out.append(
                     locate(
                         "bad-prerequisite",
-                        f"Tiêu chí {crit.code} yêu cầu trước {pre}: {what}",
+                        f"Tiêu chí {crit.code} yêu cầu trước {pre}: {what}{vi_hint}",
                         f"Criterion {crit.code} requires {pre}, which is "
-                        + ("itself" if pre == crit.code else "not a criterion"),
+                        + ("itself" if pre == crit.code else "not a criterion")
+                        + en_hint,
                         ("criteria", crit.code, "requires"),
+                        found=pre,
                     )
                 )
     return out
@@ -118,13 +125,16 @@ def _criterion(fw: LevelFramework, crit: Criterion, locate: Locate) -> list[Prob
     applicable = [i for i, lv in enumerate(fw.level_ids) if lv in crit.requirements]
     if not applicable:
         return out  # a slot of a partial framework; reported by _completeness
-    if applicable != list(range(applicable[0], len(fw.levels))):
+    if not fw.rules.level_subsets and applicable != list(range(applicable[0], len(fw.levels))):
         out.append(
             locate(
                 "applicability-gap",
-                f"Tiêu chí {crit.code} phải áp dụng liên tục từ một mức đến mức cao nhất ({fw.level_ids[-1]})",
+                f"Tiêu chí {crit.code} phải áp dụng liên tục từ một mức đến mức cao nhất ({fw.level_ids[-1]}); "
+                "nếu quyết định của tỉnh quy định riêng danh sách tiêu chí của từng mức, ghi "
+                "«rules: {level_subsets: true}»",
                 f"Criterion {crit.code} must apply from some level up to the top level "
-                f"({fw.level_ids[-1]}) without gaps",
+                f"({fw.level_ids[-1]}) without gaps; if your decision lists each level's own criteria, "
+                "write 'rules: {level_subsets: true}'",
                 (*where, "requirements"),
                 expected=", ".join(fw.level_ids[applicable[0] :]),
                 found=", ".join(fw.level_ids[i] for i in applicable),
@@ -178,9 +188,14 @@ def _criterion(fw: LevelFramework, crit: Criterion, locate: Locate) -> list[Prob
             out.append(
                 locate(
                     "prerequisite-not-applicable",
-                    f"Tiêu chí {crit.code} yêu cầu trước {pre}, nhưng {pre} không áp dụng ở mức " + ", ".join(missing),
-                    f"Criterion {crit.code} requires {pre}, which does not apply at " + ", ".join(missing),
+                    f"Tiêu chí {crit.code} yêu cầu trước {pre}, nhưng {pre} không áp dụng ở mức "
+                    + ", ".join(missing)
+                    + f": cho {pre} áp dụng ở các mức đó hoặc bỏ {pre} khỏi «requires» của {crit.code}",
+                    f"Criterion {crit.code} requires {pre}, which does not apply at "
+                    + ", ".join(missing)
+                    + f": make {pre} apply there or drop it from {crit.code}'s 'requires'",
                     (*where, "requires"),
+                    also=[("criteria", pre, "requirements", missing[0])],
                 )
             )
     return out
@@ -218,14 +233,38 @@ def _counts(fw: LevelFramework, locate: Locate) -> list[Problem]:
             out.append(
                 locate(
                     "wrong-count",
-                    f"Trụ cột «{pillar.name}» khai báo {pillar.count} tiêu chí nhưng có {actual[pillar.id]}",
-                    f"Pillar '{pillar.id}' declares {pillar.count} criteria but has {actual[pillar.id]}",
+                    f"Trụ cột «{pillar.name}» khai báo {pillar.count} tiêu chí nhưng có {actual[pillar.id]}; nếu đúng "
+                    f"là {actual[pillar.id]}, ghi «pillars: [{{id: {pillar.id}, count: {actual[pillar.id]}}}]»",
+                    f"Pillar '{pillar.id}' declares {pillar.count} criteria but has {actual[pillar.id]}; if "
+                    f"{actual[pillar.id]} is right, write 'pillars: [{{id: {pillar.id}, count: {actual[pillar.id]}}}]'",
                     ("pillars", pillar.id, "count"),
                     expected=str(pillar.count),
                     found=str(actual[pillar.id]),
                 )
             )
     return out
+
+
+def _rationales(fw: LevelFramework, locate: Locate) -> list[Problem]:
+    """A threshold without a reason cannot be checked by the people it is applied to."""
+    out = []
+    for crit in fw.criteria:
+        bare = [lv for lv in fw.level_ids if lv in crit.requirements and _unreasoned(crit.requirements[lv])]
+        if bare:
+            out.append(
+                locate(
+                    "no-rationale",
+                    f"Tiêu chí {crit.code}: ngưỡng ở mức {', '.join(bare)} chưa có lý do (rationale)",
+                    f"Criterion {crit.code}: the threshold at {', '.join(bare)} has no rationale",
+                    ("criteria", crit.code, "requirements", bare[0]),
+                    severity="warning",
+                )
+            )
+    return out
+
+
+def _unreasoned(req: Requirement) -> bool:
+    return req.known and not req.rationale and req.source is None
 
 
 def _completeness(fw: LevelFramework, locate: Locate) -> list[Problem]:

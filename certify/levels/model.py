@@ -3,6 +3,8 @@
 A criterion applies from some level upward; at each level where it applies it has a
 requirement: a threshold on its indicator (≥ for `higher`, ≤ for `lower`, `true` for yes/no).
 A `null` threshold means the level applies but the threshold is not known (partial framework).
+Thresholds are numbers as YAML writes them or as people type them («80%», «0,8», «1.000»), read by
+the one number rule (`certify.numbers.parse_number`) according to the criterion's indicator.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pydantic import (
 )
 
 from certify.framework_base import SLUG, Direction, FrameworkBase
+from certify.numbers import NumberTextError, parse_number
 from certify.provenance import Evidence, Source
 
 
@@ -83,7 +86,7 @@ class Level(_Strict):
     name: str
     name_en: str | None = None
     description: str | None = None
-    status: Evidence = Evidence.VERIFIED
+    status: Evidence = Evidence.UNSPECIFIED
     # A target year guides plans and never a certification, so it stays out of the dump and thus out of the
     # content hash: setting or changing one does not invalidate the cycles frozen on the framework.
     target_year: TargetYear | None = Field(default=None, exclude=True)
@@ -111,19 +114,58 @@ class Indicator(_LaterFields):
     data_source: str | None = None
 
 
+class BadThreshold:
+    """A threshold text that is not a number of the criterion's kind; refused at the threshold's own place."""
+
+    def __init__(self, text: str, vi: str, en: str) -> None:
+        self.text, self.vi, self.en = text, vi, en
+
+    def __repr__(self) -> str:
+        return repr(self.text)
+
+
+YES = {"có", "co", "yes", "true", "đạt", "x"}
+
+
+def read_threshold(value: Any, kind: str | None) -> Any:
+    """A threshold written as text («80%», «0,8», «1.000», «có») → the number or yes the criterion needs."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if kind == IndicatorType.BOOLEAN:
+        if text.lower() in YES:
+            return True
+        return BadThreshold(value, "ngưỡng có/không phải là «có» (true)", "a yes/no threshold must be 'có' (true)")
+    try:
+        typed = parse_number(text, whole=kind == IndicatorType.COUNT, percent=kind in (IndicatorType.RATIO, None))
+    except NumberTextError as exc:
+        return BadThreshold(value, f"{exc.vi} (cách viết: {exc.expected})", f"{exc.en} (forms: {exc.expected})")
+    return typed.fraction
+
+
 class Requirement(_Strict):
+    # `co-ban: 0.5` stands for `co-ban: {threshold: 0.5}` (see `_shorthand`); the catalog reads it so too.
+    SHORTHAND: ClassVar[str] = "threshold"
+
     threshold: float | bool | None = None
     rationale: str | None = None
-    status: Evidence | None = None
+    status: Evidence = Evidence.UNSPECIFIED
     source: Source | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, data: Any) -> Any:
-        # `co-ban: 0.5` is short for `co-ban: {threshold: 0.5}`
-        if data is None or isinstance(data, bool | int | float):
+        if data is None or isinstance(data, bool | int | float | str | BadThreshold):
             return {"threshold": data}
         return data
+
+    @field_validator("threshold", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        value = read_threshold(value, None) if isinstance(value, str) else value
+        if isinstance(value, BadThreshold):
+            raise ValueError(f"{value.vi} | {value.en}")
+        return value
 
     @property
     def known(self) -> bool:
@@ -144,8 +186,24 @@ class Criterion(_Strict):
     agency: str | None = Field(default=None, description="responsible agency (cơ quan chủ trì)")
     legal_basis: list[str] = Field(default_factory=list)
     source: Source | None = None
-    status: Evidence = Evidence.VERIFIED
+    status: Evidence = Evidence.UNSPECIFIED
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed_thresholds(cls, data: Any) -> Any:
+        """Threshold texts are read as numbers of the indicator's kind: «80%» is 0.8 for a ratio only."""
+        if not isinstance(data, dict) or not isinstance(data.get("requirements"), dict):
+            return data
+        indicator = data.get("indicator")
+        kind = indicator.get("type") if isinstance(indicator, dict) else None
+        out: dict[Any, Any] = {}
+        for level, req in data["requirements"].items():
+            if isinstance(req, dict) and "threshold" in req:
+                out[level] = {**req, "threshold": read_threshold(req["threshold"], kind)}
+            else:
+                out[level] = read_threshold(req, kind)
+        return {**data, "requirements": out}
 
     @field_validator("requires")
     @classmethod
@@ -160,7 +218,7 @@ class Criterion(_Strict):
 
 
 class Rules(_LaterFields):
-    LATER: ClassVar[tuple[str, ...]] = ("not_applicable_reason",)
+    LATER: ClassVar[tuple[str, ...]] = ("not_applicable_reason", "level_subsets")
 
     level_rule: LevelRule = LevelRule.ALL
     optional_min_share: float = Field(default=0.0, ge=0, le=1)
@@ -168,6 +226,10 @@ class Rules(_LaterFields):
     not_applicable: NotApplicablePolicy = NotApplicablePolicy.EXCLUDE
     not_applicable_reason: bool = Field(
         default=True, description="a claim of «not applicable» must say why (reason); false: the reason is optional"
+    )
+    level_subsets: bool = Field(
+        default=False,
+        description="each level lists its own criteria: a criterion may skip levels or stop before the top one",
     )
     status: Evidence = Evidence.INFERRED
     note: str | None = None
