@@ -11,8 +11,26 @@ from rich.table import Table
 from rich.text import Text
 
 from certify.formats import GapFormat
-from certify.levels.evaluate import Evaluation, Verdict
+from certify.levels.evaluate import Evaluation, Verdict, rule_text
 from certify.levels.gap import GapReport, Step
+from certify.levels.model import LevelFramework, LevelRule
+
+OPTIONAL_VI = "mở rộng"
+
+
+def code_cell(fw: LevelFramework, code: str) -> str:
+    """A criterion's code, marked when it is optional under the share rule."""
+    if fw.rules.level_rule is LevelRule.MANDATORY_PLUS_SHARE and not fw.criterion_by_code[code].mandatory:
+        return f"{code} ({OPTIONAL_VI})"
+    return code
+
+
+def rule_line(fw: LevelFramework) -> list[RenderableType]:
+    if fw.rules.level_rule is not LevelRule.MANDATORY_PLUS_SHARE:
+        return []
+    vi, en = rule_text(fw)
+    return [Text(f"Quy tắc: {vi} (rule: {en}).", style="italic")]
+
 
 VERDICT_STYLE = {
     Verdict.MET: "green",
@@ -49,6 +67,7 @@ def evaluation_view(ev: Evaluation) -> list[RenderableType]:
         blocking = [r.code for r in ev.blocking(tally.id)]
         table.add_row(tally.name, "✓" if tally.held else "✗", tally.text_vi(), ", ".join(blocking))
     out.append(table)
+    out += rule_line(fw)
     if ev.next_level:
         out.append(
             criteria_table(
@@ -77,11 +96,13 @@ def criteria_table(ev: Evaluation, level: str, title: str, only_blocking: bool =
             continue
         d = ev.result_dict(r)
         verdict = Text(d["verdict_vi"], style=VERDICT_STYLE[r.verdict])
-        table.add_row(r.code, escape(d["name"] or ""), d["value_text"], d["requirement_text"], verdict)
+        table.add_row(
+            code_cell(ev.fw, r.code), escape(d["name"] or ""), d["value_text"], d["requirement_text"], verdict
+        )
     return table
 
 
-def step_table(step: Step, title: str) -> Table:
+def step_table(fw: LevelFramework, step: Step, title: str) -> Table:
     table = Table(title=title)
     for col in ("TT", "Mã", "Tiêu chí", "Hiện tại", "Mục tiêu", "Khoảng cách", "Cơ quan chủ trì", "Ghi chú"):
         table.add_column(col)
@@ -89,7 +110,7 @@ def step_table(step: Step, title: str) -> Table:
         note = "nguyên nhân gốc" if item.root_cause else "phụ thuộc " + ", ".join(item.blocked_by)
         table.add_row(
             str(i),
-            item.code,
+            code_cell(fw, item.code),
             escape(item.name),
             item.current_text,
             item.requirement_text,
@@ -109,9 +130,10 @@ def gap_view(report: GapReport) -> list[RenderableType]:
         out.append(Text("Đã đạt mức cao nhất (top level reached).", style="green"))
         return out
     nxt = report.next_level
-    out.append(step_table(nxt, f"Để đạt mức {nxt.level_name} (năm {nxt.year}): {len(nxt.items)} tiêu chí"))
+    out += rule_line(fw)
+    out.append(step_table(fw, nxt, f"Để đạt mức {nxt.level_name} (năm {nxt.year}): {len(nxt.items)} tiêu chí"))
     if report.target is not None and report.target.level != nxt.level:
-        out.append(step_table(report.target, f"Mục tiêu của đơn vị: mức {report.target.level_name}"))
+        out.append(step_table(fw, report.target, f"Mục tiêu của đơn vị: mức {report.target.level_name}"))
     road = Table(title=f"Lộ trình đến mức {report.roadmap[-1].level_name} / roadmap")
     for col in ("Năm", "Quý", "Mức", "Tiêu chí", "Yêu cầu", "Khoảng cách"):
         road.add_column(col)
@@ -122,7 +144,7 @@ def gap_view(report: GapReport) -> list[RenderableType]:
                 str(year["year"]),
                 i["quarter_text"].split("/")[0],
                 i["level_name"],
-                escape(f"{i['criterion']} {i['name']}{flags}"),
+                escape(f"{code_cell(fw, i['criterion'])} {i['name']}{flags}"),
                 i["requirement_text"],
                 i["gap_text"],
             )

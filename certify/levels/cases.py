@@ -9,7 +9,7 @@ expect:
   missing: [KTS-01]             # of those, the ones without data
   held: [khoi-dong, ket-noi, co-ban]   # every level whose criteria are met
   counts: {co-ban: 32/32 (1 không áp dụng)}   # a level's count as every output prints it
-  optional: {needed: 1, of: 4}  # rule mandatory_plus_share: optional criteria still needed at the next level
+  optional: {short: 1, open: 4} # share rule, next level: «cần thêm 1 trong 4 tiêu chí mở rộng»
   carried: {mapped: [CQS-05A], removed: [CQS-20], enter: [CQS-25]}   # values from another version
   error: unknown-criterion      # the assessment must be refused with this problem code
 ```
@@ -75,4 +75,8 @@ def run_level_case(case: dict[str, Any], doc: SourceDoc, catalog: Catalog, resol
     for level, text in (expect.get("counts") or {}).items():
         tally = next((t for t in tallies if t.id == level), None)
         differ(f"counts.{level}", str(text), tally.text_vi() if tally else None)
+    if "optional" in expect:
+        nxt = next((t for t in tallies if t.id == ev.next_level), None)
+        got = {"short": nxt.optional_short, "open": nxt.optional_open} if nxt else None
+        differ("optional", expect["optional"], got)
     return failures

@@ -6,6 +6,7 @@ one pass; `Evaluation` reads one unit's slice back as verdicts a person can chec
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
@@ -19,7 +20,8 @@ from certify.hashing import content_hash
 from certify.levels.assessment import BoundAssessment, Measurement
 from certify.levels.compiled import BoolArray, Compiled, FloatArray, IndexArray, IntArray, compile_framework
 from certify.levels.display import show_measurement, show_requirement
-from certify.levels.model import LevelFramework, LevelRule
+from certify.levels.model import Criterion, LevelFramework, LevelRule
+from certify.numbers import fmt_percent
 
 SHARE_EPS = 1e-9
 
@@ -145,6 +147,10 @@ class LevelTally:
     `counted` are the criteria that apply at the level, less those not applicable and excluded by the
     framework's policy; `met` are those met, a not-applicable criterion deemed met included; `na` are the
     criteria declared not applicable (excluded or deemed met), shown beside the count: «32/32 (1 không áp dụng)».
+
+    Under the rule «all mandatory + a share of the others» (`mandatory_plus_share`, Yên Bái) the optional
+    («mở rộng») criteria are counted apart too: «30/38; mở rộng 5/13, cần ≥ 4», and a level not reached for
+    want of them says how many more: «cần thêm 2 trong 8 tiêu chí mở rộng».
     """
 
     id: str
@@ -154,12 +160,36 @@ class LevelTally:
     counted: int
     missing: int
     na: int
+    share_rule: bool = False
+    optional_met: int = 0
+    optional_counted: int = 0
+    optional_needed: int = 0  # the least number of optional criteria the level needs met
+
+    @property
+    def optional_short(self) -> int:
+        """How many more optional criteria must be met for the share."""
+        return max(0, self.optional_needed - self.optional_met)
+
+    @property
+    def optional_open(self) -> int:
+        """Optional criteria that count and are not met: those to choose from."""
+        return self.optional_counted - self.optional_met
 
     def text_vi(self) -> str:
-        return f"{self.met}/{self.counted}" + (f" ({self.na} không áp dụng)" if self.na else "")
+        text = f"{self.met}/{self.counted}" + (f" ({self.na} không áp dụng)" if self.na else "")
+        if self.share_rule:
+            text += f"; mở rộng {self.optional_met}/{self.optional_counted}, cần ≥ {self.optional_needed}"
+            if self.optional_short:
+                text += f": cần thêm {self.optional_short} trong {self.optional_open} tiêu chí mở rộng"
+        return text
 
     def text_en(self) -> str:
-        return f"{self.met}/{self.counted}" + (f" ({self.na} not applicable)" if self.na else "")
+        text = f"{self.met}/{self.counted}" + (f" ({self.na} not applicable)" if self.na else "")
+        if self.share_rule:
+            text += f"; optional {self.optional_met}/{self.optional_counted}, ≥ {self.optional_needed} needed"
+            if self.optional_short:
+                text += f": {self.optional_short} more of the {self.optional_open} open optional criteria"
+        return text
 
 
 @dataclass(frozen=True)
@@ -210,25 +240,63 @@ class Evaluation:
                 )
         return out
 
-    def tallies(self) -> list[LevelTally]:
-        """Per level, read from the status matrix at once (no result objects)."""
+    @cached_property
+    def _counts(self) -> tuple[BoolArray, BoolArray, BoolArray]:
+        """[L, C]: criteria that count (apply, not excluded), those met, those not applicable."""
         status = self.status
         applies = self.compiled.applies
         na = applies & ((status == Status.NA_EXCLUDED) | (status == Status.NA_DEEMED_MET))
         counted = applies & (status != Status.NA_EXCLUDED)
-        met = (counted & ((status == Status.MET) | (status == Status.NA_DEEMED_MET))).sum(axis=1).tolist()
-        missing = (counted & (status == Status.MISSING)).sum(axis=1).tolist()
+        met = counted & ((status == Status.MET) | (status == Status.NA_DEEMED_MET))
+        return counted, met, na
+
+    def tallies(self) -> list[LevelTally]:
+        """Per level, read from the status matrix at once (no result objects)."""
+        return list(self._tallies)
+
+    @cached_property
+    def _tallies(self) -> tuple[LevelTally, ...]:
+        counted, met_mask, na = self._counts
+        met = met_mask.sum(axis=1).tolist()
+        missing = (counted & (self.status == Status.MISSING)).sum(axis=1).tolist()
         n_counted, n_na, held = counted.sum(axis=1).tolist(), na.sum(axis=1).tolist(), self.holds.tolist()
-        return [
-            LevelTally(lv.id, lv.name, bool(held[i]), met[i], n_counted[i], missing[i], n_na[i])
+        share = self.compiled.rule is LevelRule.MANDATORY_PLUS_SHARE
+        optional = ~self.compiled.mandatory[None, :]
+        opt_counted = (counted & optional).sum(axis=1).tolist()
+        opt_met = (met_mask & optional).sum(axis=1).tolist()
+        min_share = self.fw.rules.optional_min_share
+        return tuple(
+            LevelTally(
+                lv.id,
+                lv.name,
+                bool(held[i]),
+                met[i],
+                n_counted[i],
+                missing[i],
+                n_na[i],
+                share,
+                opt_met[i] if share else 0,
+                opt_counted[i] if share else 0,
+                math.ceil(min_share * opt_counted[i] - SHARE_EPS) if share else 0,
+            )
             for i, lv in enumerate(self.fw.levels)
-        ]
+        )
+
+    def _blocking_mask(self, li: int) -> BoolArray:
+        """[C] what keeps the unit from level `li`. Under the share rule, optional criteria block only
+        while the level's share of them is not reached: on a level held, none is listed."""
+        mask: BoolArray = self.compiled.applies[li] & BLOCKS[self.status[li]]
+        if self.compiled.rule is LevelRule.MANDATORY_PLUS_SHARE:
+            tally = self._tallies[li]
+            if not tally.optional_short:
+                mask = mask & self.compiled.mandatory
+        return mask
 
     def blocking(self, level: str) -> list[CriterionResult]:
         """The criteria that keep the unit from `level`, found without visiting the others."""
         li = self.fw.level_ids.index(level)
         row = self.status[li]
-        mask = self.compiled.applies[li] & BLOCKS[row]
+        mask = self._blocking_mask(li)
         out = []
         for c in np.flatnonzero(mask):
             crit = self.fw.criteria[c]
@@ -267,6 +335,7 @@ class Evaluation:
         for li, (lv, tally) in enumerate(zip(fw.levels, self.tallies(), strict=True)):
             idx = cf.applicable[li]
             statuses = self.status[li][idx]
+            blocking_idx = np.flatnonzero(self._blocking_mask(li))
             entry: dict[str, Any] = {
                 "id": lv.id,
                 "name": lv.name,
@@ -277,8 +346,16 @@ class Evaluation:
                 "missing_count": tally.missing,
                 "count_text": tally.text_vi(),
                 "count_text_en": tally.text_en(),
-                "blocking": cf.codes_array[idx[BLOCKS[statuses]]].tolist(),
+                "blocking": cf.codes_array[blocking_idx].tolist(),
             }
+            if tally.share_rule:
+                entry["optional"] = {
+                    "met": tally.optional_met,
+                    "counted": tally.optional_counted,
+                    "needed": tally.optional_needed,
+                    "short": tally.optional_short,
+                    "open": tally.optional_open,
+                }
             if detail:
                 entry["criteria"] = [self.result_dict(r) for r in self.results(lv.id)]
             else:
@@ -297,6 +374,8 @@ class Evaluation:
             "why_not_next": [self.result_dict(r) for r in self.blocking(self.next_level)] if self.next_level else [],
             "target_level": a.target_level,
             "rules": fw.rules.model_dump(mode="json"),
+            "rule_text": rule_text(fw)[0],
+            "rule_text_en": rule_text(fw)[1],
             **self.provenance(),
             "levels": levels,
         }
@@ -308,6 +387,7 @@ class Evaluation:
             "code": r.code,
             "name": crit.name,
             "pillar": crit.pillar,
+            "mandatory": crit.mandatory,
             "verdict": r.verdict.value,
             "verdict_vi": VERDICT_VI[r.verdict],
             "value": None if m is None or m.na else m.value,
@@ -320,6 +400,42 @@ class Evaluation:
         if m is not None and m.evidence is not None:
             out["evidence"] = m.evidence.model_dump(mode="json", exclude_none=True)
         return out
+
+
+def rule_text(fw: LevelFramework) -> tuple[str, str]:
+    """The level rule in one sentence (vi, en), as every output states it."""
+    if fw.rules.level_rule is LevelRule.MANDATORY_PLUS_SHARE:
+        share = fmt_percent(fw.rules.optional_min_share, 0)
+        n = sum(not c.mandatory for c in fw.criteria)
+        return (
+            f"Đạt một mức khi đạt mọi tiêu chí bắt buộc của mức và ít nhất {share} số tiêu chí mở rộng "
+            f"({n} tiêu chí mở rộng, đánh dấu «mở rộng») áp dụng ở mức đó",
+            f"A level is reached when all its mandatory criteria and at least {share} of its optional criteria "
+            f"({n}, marked 'optional') are met",
+        )
+    return (
+        "Đạt một mức khi đạt 100% tiêu chí của mức đó",
+        "A level is reached when all of its criteria are met",
+    )
+
+
+def distance(crit: Criterion, r: CriterionResult) -> float:
+    """How far a criterion is from its requirement, 0–1 of the way for a measured value (a missing value
+    or a refused «not applicable» is farther than any measured one): the roadmap takes the nearest optional
+    criteria first."""
+    if r.status in (Status.MET, Status.NA_DEEMED_MET, Status.NA_EXCLUDED):
+        return 0.0
+    m = r.measurement
+    if r.status is Status.MISSING or m is None or m.value is None:
+        return 2.0
+    if r.status is Status.NA_NOT_ALLOWED:
+        return 3.0
+    target = 1.0 if r.threshold is True else float(r.threshold or 0)
+    lower = crit.indicator is not None and crit.indicator.direction == "lower"
+    span = abs(m.value) if lower else abs(target)
+    if span == 0:
+        return 1.0
+    return min(1.0, max(0.0, (m.value - target) / span if lower else (target - m.value) / span))
 
 
 def evaluate_many(resolved: Resolved, units: Sequence[BoundAssessment]) -> list[Evaluation]:

@@ -19,7 +19,7 @@ from certify.derived import cached_on
 from certify.errors import CertifyError
 from certify.levels.assessment import Measurement
 from certify.levels.display import show_gap, show_measurement, show_pace, show_requirement
-from certify.levels.evaluate import CriterionResult, Evaluation, Status, Verdict
+from certify.levels.evaluate import CriterionResult, Evaluation, Status, Verdict, distance
 from certify.levels.graph import criterion_graph
 from certify.levels.model import Criterion, IndicatorType, LevelFramework, LevelRule
 from certify.levels.roadmap import History, Schedule, Slot, Task, schedule
@@ -89,6 +89,7 @@ class GapItem:
             "criterion": self.code,
             "name": self.name,
             "pillar": self.criterion.pillar,
+            "mandatory": self.criterion.mandatory,
             "level": self.level,
             "verdict": self.verdict.value,
             "current": self.current,
@@ -325,12 +326,14 @@ def _items(ev: Evaluation, level: str) -> tuple[GapItem, ...]:
 def _enough_optional(
     fw: LevelFramework, results: list[CriterionResult], blocking: list[CriterionResult]
 ) -> list[CriterionResult]:
-    """All unmet mandatory criteria, plus the first unmet optional ones (plan order) to reach the share."""
+    """All unmet mandatory criteria, plus the nearest unmet optional ones (then plan order) to reach the share."""
     by_code = fw.criterion_by_code
     counting = [r for r in results if not by_code[r.code].mandatory and r.status is not Status.NA_EXCLUDED]
     ok = sum(r.status in (Status.MET, Status.NA_DEEMED_MET) for r in counting)
     needed = max(0, math.ceil(fw.rules.optional_min_share * len(counting) - RATIO_EPS) - ok)
-    optional_unmet = [r for r in blocking if not by_code[r.code].mandatory]
+    optional_unmet = sorted(
+        (r for r in blocking if not by_code[r.code].mandatory), key=lambda r: distance(by_code[r.code], r)
+    )
     keep = {r.code for r in optional_unmet[:needed]}
     return [r for r in blocking if by_code[r.code].mandatory or r.code in keep]
 
