@@ -77,6 +77,6 @@ def run_level_case(case: dict[str, Any], doc: SourceDoc, catalog: Catalog, resol
         differ(f"counts.{level}", str(text), tally.text_vi() if tally else None)
     if "optional" in expect:
         nxt = next((t for t in tallies if t.id == ev.next_level), None)
-        got = {"short": nxt.optional_short, "open": nxt.optional_open} if nxt else None
-        differ("optional", expect["optional"], got)
+        share = {"short": nxt.optional_short, "open": nxt.optional_open} if nxt else None
+        differ("optional", expect["optional"], share)
     return failures
