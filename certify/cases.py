@@ -125,11 +125,12 @@ def run_target(target: str | None, catalog: Catalog) -> list[CaseResult]:
     return run_folder(entry.path.parent)
 
 
-def expect_keys(expect: Any, allowed: Sequence[str], doc: SourceDoc) -> dict[str, Any]:
-    """The `expect:` mapping of a case, refusing keys no runner reads (with the key meant)."""
+def expect_keys(expect: Any, allowed: Sequence[str], doc: SourceDoc, where: str = "expect") -> dict[str, Any]:
+    """The `expect:` mapping of a case (with `where=""`: the case's own keys), refusing keys no runner
+    reads, with the key meant."""
     if not isinstance(expect, dict):
         raise CertifyError(
-            [doc.problem("bad-expect", "«expect» phải là bảng khóa–giá trị", "'expect' must be a mapping", ("expect",))]
+            [doc.problem("bad-expect", "«expect» phải là bảng khóa–giá trị", "'expect' must be a mapping", (where,))]
         )
     problems = []
     for key in expect:
@@ -140,7 +141,7 @@ def expect_keys(expect: Any, allowed: Sequence[str], doc: SourceDoc) -> dict[str
                     "unknown-expectation",
                     f"Không có kỳ vọng «{key}»{vi_hint}",
                     f"Unknown expectation '{key}'{en_hint}",
-                    ("expect", key),
+                    (where, key) if where else (key,),
                     expected=", ".join(allowed),
                     found=str(key),
                 )

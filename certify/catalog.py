@@ -31,7 +31,8 @@ ENV_PATHS = "CERTIFY_FRAMEWORKS"
 ITEM_KEYS = ("code", "id")
 # What describes the file itself is never inherited: a province's decision must not be cited
 # with the Ministry's number and date because it forgot to override `source`.
-OWN_KEYS = {"extends", "id", "version", "title", "title_en", "status", "source", "note"}
+# A version's `mappings` tell how *its* criteria came from an earlier version: never inherited either.
+OWN_KEYS = {"extends", "id", "version", "title", "title_en", "status", "source", "note", "mappings"}
 
 
 def bundled_root(name: str) -> Path:

@@ -83,7 +83,7 @@ def model_at(model: type[BaseModel], path: KeyPath) -> type[BaseModel] | None:
             pending.pop(0)
             continue
         key = pending.pop(0)
-        field = next((m.model_fields[str(key)] for m in models if str(key) in m.model_fields), None)
+        field = next((f for m in models for name, f in m.model_fields.items() if str(key) in (name, f.alias)), None)
         if field is None:
             return None
         current = field.annotation
@@ -94,4 +94,4 @@ def model_at(model: type[BaseModel], path: KeyPath) -> type[BaseModel] | None:
 def allowed_keys(model: type[BaseModel], path: KeyPath) -> list[str]:
     """The keys the mapping holding `path`'s last key accepts (empty if unknown)."""
     owner = model_at(model, path[:-1])
-    return list(owner.model_fields) if owner is not None else []
+    return [f.alias or name for name, f in owner.model_fields.items()] if owner is not None else []

@@ -49,6 +49,26 @@ def banner(ev: Evaluation) -> list[RenderableType]:
     out.append(
         Text.assemble((f"{a.unit_name or a.unit}", "bold"), f" ({a.unit}) — năm {a.year} — ", f"{fw.title} [{fw.ref}]")
     )
+    return out + carried_view(ev)
+
+
+def carried_view(ev: Evaluation) -> list[RenderableType]:
+    """What became of values entered for an earlier version (its mapping to this one)."""
+    c = ev.unit.carried
+    if c is None:
+        return []
+    out: list[RenderableType] = [
+        Text(
+            f"Số liệu nhập theo {c.source}, đánh giá theo {c.target}: giữ {len(c.kept)}, chuyển qua ánh xạ "
+            f"{len(c.mapped)}, bỏ {len(c.removed)}, cần nhập mới {len(c.enter)} "
+            f"(values entered for {c.source}, evaluated against {c.target})",
+            style="bold cyan",
+        )
+    ]
+    out += [Text(f"  • {vi}") for vi, _ in c.lines]
+    out += [Text(f"  ⚠ {w.vi}", style="yellow") for w in c.warnings]
+    if c.enter:
+        out.append(Text("  Cần nhập mới / to enter: " + ", ".join(c.enter)))
     return out
 
 

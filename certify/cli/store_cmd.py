@@ -84,20 +84,41 @@ def cycle_open(
     framework: Annotated[str, typer.Option("--framework")],
     tier: Annotated[str | None, typer.Option("--tier")] = None,
     unit_map: Annotated[str | None, typer.Option("--map", help="pre2025 | current")] = None,
+    from_cycle: Annotated[
+        int | None,
+        typer.Option(
+            "--from-cycle",
+            help="Lấy số liệu của kỳ này làm bản nháp để các đơn vị xác nhận "
+            "(last year's values as drafts to confirm, through the new version's mapping)",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Mở kỳ đánh giá, cố định phiên bản bộ tiêu chí (open a cycle, freezing the framework version)."""
-    from certify.store.cycles import open_cycle
+    from certify.store.cycles import carry_from, open_cycle
 
     with transaction(ready_engine()) as s:
         info = open_cycle(s, year=year, framework=framework, tier=tier, unit_map=unit_map, actor=_actor())
+        carried = carry_from(s, from_cycle, info.id, _actor()) if from_cycle is not None else []
     if as_json:
-        print_json(info.__dict__)
+        print_json(info.__dict__ | ({"carried": [c.to_dict() for c in carried]} if from_cycle is not None else {}))
         return
     console.print(
         f"Kỳ đánh giá / cycle {info.id}: {info.year} {info.tier} {info.framework_id}@"
         f"{info.framework_version} ({info.framework_hash[:19]}…)"
     )
+    if from_cycle is not None:
+        reports = [c.report for c in carried if c.report is not None]
+        console.print(
+            f"{len(carried)} đơn vị có bản nháp từ kỳ {from_cycle}, cần xác nhận "
+            f"({len(carried)} units have a draft from cycle {from_cycle} to confirm)"
+            + (
+                f"; qua ánh xạ: chuyển {sum(len(r.mapped) for r in reports)} số liệu, bỏ "
+                f"{sum(len(r.removed) for r in reports)} (tiêu chí không còn)"
+                if reports
+                else ""
+            )
+        )
 
 
 @cycle_app.command("list")

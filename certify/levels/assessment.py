@@ -17,10 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from certify.errors import CertifyError, KeyPath, Problem
 from certify.framework_base import SLUG, Tier
+from certify.levels.mapping import CarryReport, carry_over
 from certify.levels.model import Criterion, IndicatorType, LevelFramework
 from certify.limits import current
 from certify.numbers import NumberTextError, TypedNumber, parse_number
 from certify.sourcefile import SourceDoc, parse_text, read_file, validate_model
+from certify.suggest import hint
 
 
 class EvidenceDoc(BaseModel):
@@ -92,6 +94,7 @@ class BoundAssessment:
     assessment: Assessment
     measurements: dict[str, Measurement]
     source_name: str | None = None
+    carried: CarryReport | None = None  # values entered for an earlier version, through its mapping
 
 
 _ENTRY_KEYS = {"value", "numerator", "denominator", "not_applicable", "reason", "evidence", "note"}
@@ -109,9 +112,16 @@ def parse_assessment(text: str, name: str) -> tuple[Assessment, SourceDoc]:
 
 
 def bind(
-    fw: LevelFramework, assessment: Assessment, doc: SourceDoc | None = None, name: str | None = None
+    fw: LevelFramework,
+    assessment: Assessment,
+    doc: SourceDoc | None = None,
+    name: str | None = None,
+    entered_for: FrameworkRef | None = None,
 ) -> BoundAssessment:
-    """Check every value against its criterion; raise with all problems at once."""
+    """Check every value against its criterion; raise with all problems at once. Values entered for an
+    earlier version (`entered_for`, else the version the assessment names) are carried over through
+    `fw`'s mapping first (`certify.levels.mapping`)."""
+    assessment, carried = carry_over(fw, assessment, entered_for)
     problems: list[Problem] = []
     lim = current()
 
@@ -172,10 +182,11 @@ def bind(
         path: KeyPath = ("values", str(code))
         crit = fw.criterion_by_code.get(str(code))
         if crit is None:
+            vi_hint, en_hint = hint(str(code), fw.criterion_by_code)
             report(
                 "unknown-criterion",
-                f"Không có tiêu chí «{code}» trong bộ tiêu chí {fw.id}",
-                f"No criterion '{code}' in framework {fw.id}",
+                f"Không có tiêu chí «{code}» trong bộ tiêu chí {fw.id}{vi_hint}",
+                f"No criterion '{code}' in framework {fw.id}{en_hint}",
                 path,
                 found=str(code),
             )
@@ -194,7 +205,7 @@ def bind(
             report(*bad.problem_args(code), (*path, *bad.sub), expected=bad.expected, found=bad.shown)
     if problems:
         raise CertifyError(problems)
-    return BoundAssessment(assessment, measurements, doc.name if doc else name)
+    return BoundAssessment(assessment, measurements, doc.name if doc else name, carried)
 
 
 class Bad(Exception):

@@ -3,6 +3,7 @@
 ```yaml
 description: Xã đạt Cơ bản, thiếu hai tiêu chí của mức Nâng cao
 assessment: {unit: Xã Thử, tier: commune, year: 2025, framework: tinh-x-commune, values: {...}}
+against: tinh-x-commune@2.0     # optional: evaluate with another version (values carried through its mapping)
 expect:
   level: co-ban                 # the level recognised (null: none)
   blocking: [CQS-03, KTS-01]    # what keeps the unit from the next level, as every output lists it
@@ -23,29 +24,35 @@ from typing import Any
 from pydantic import ValidationError
 
 from certify.cases import expect_keys
-from certify.catalog import Catalog, Resolved
+from certify.catalog import Catalog, Resolved, split_ref
 from certify.errors import CertifyError
-from certify.levels.assessment import Assessment, bind
+from certify.levels.assessment import Assessment, FrameworkRef, bind
 from certify.levels.evaluate import Verdict, evaluate
 from certify.levels.intake import level_framework
 from certify.levels.model import LevelFramework
 from certify.sourcefile import SourceDoc, problems_from_validation
 
+CASE_KEYS = ("description", "assessment", "against")
 EXPECT = ("level", "blocking", "missing", "held", "counts", "optional", "carried", "error")
 
 
 def run_level_case(case: dict[str, Any], doc: SourceDoc, catalog: Catalog, resolved: Resolved) -> list[str]:
+    expect_keys({k: None for k in case if k != "expect"}, CASE_KEYS, doc, "")
     expect = expect_keys(case.get("expect", {}), EXPECT, doc)
     raw = case.get("assessment")
     try:
         assessment = Assessment.model_validate(raw)
     except ValidationError as exc:
         raise CertifyError(problems_from_validation(exc, doc, prefix=("assessment",))) from None
-    framework = level_framework(catalog, assessment.framework.id, assessment.framework.version)
+    target = assessment.framework
+    if case.get("against"):
+        ident, version = split_ref(str(case["against"]))
+        target = FrameworkRef(id=ident, version=version)
+    framework = level_framework(catalog, target.id, target.version)
     fw = framework.framework
     assert isinstance(fw, LevelFramework)
     try:
-        bound = bind(fw, assessment, doc)
+        bound = bind(fw, assessment, doc, entered_for=assessment.framework)
     except CertifyError as exc:
         wanted = expect.get("error")
         codes = sorted({p.code for p in exc.problems})
@@ -75,6 +82,9 @@ def run_level_case(case: dict[str, Any], doc: SourceDoc, catalog: Catalog, resol
     for level, text in (expect.get("counts") or {}).items():
         tally = next((t for t in tallies if t.id == level), None)
         differ(f"counts.{level}", str(text), tally.text_vi() if tally else None)
+    for key, wanted in (expect.get("carried") or {}).items():
+        report = bound.carried.to_dict() if bound.carried else {}
+        differ(f"carried.{key}", sorted(wanted or []), sorted(report.get(key) or []))
     if "optional" in expect:
         nxt = next((t for t in tallies if t.id == ev.next_level), None)
         share = {"short": nxt.optional_short, "open": nxt.optional_open} if nxt else None

@@ -39,6 +39,7 @@ def check(fw: LevelFramework, locate: Locate) -> list[Problem]:
     problems += _completeness(fw, locate)
     problems += _target_years(fw, locate)
     problems += _rationales(fw, locate)
+    problems += _mappings(fw, locate)
     if fw.rules.level_rule is LevelRule.MANDATORY_PLUS_SHARE and not any(not c.mandatory for c in fw.criteria):
         problems.append(
             locate(
@@ -242,6 +243,35 @@ def _counts(fw: LevelFramework, locate: Locate) -> list[Problem]:
                     found=str(actual[pillar.id]),
                 )
             )
+    return out
+
+
+def _mappings(fw: LevelFramework, locate: Locate) -> list[Problem]:
+    """A mapping's targets are this version's criteria; it maps from another version."""
+    out = []
+    for i, mapping in enumerate(fw.mappings):
+        if mapping.from_ == fw.ref:
+            out.append(
+                locate(
+                    "mapping-to-itself",
+                    f"Ánh xạ từ chính phiên bản này ({fw.ref})",
+                    f"A mapping from this very version ({fw.ref})",
+                    ("mappings", i, "from"),
+                )
+            )
+        for j, entry in enumerate(mapping.criteria):
+            for code in entry.to:
+                if code not in fw.criterion_by_code:
+                    vi_hint, en_hint = hint(code, fw.criterion_by_code)
+                    out.append(
+                        locate(
+                            "unknown-mapping-target",
+                            f"Ánh xạ từ {mapping.from_}: {code} không phải tiêu chí của {fw.ref}{vi_hint}",
+                            f"Mapping from {mapping.from_}: {code} is not a criterion of {fw.ref}{en_hint}",
+                            ("mappings", i, "criteria", j, "to"),
+                            found=code,
+                        )
+                    )
     return out
 
 

@@ -376,6 +376,7 @@ class Evaluation:
             "rules": fw.rules.model_dump(mode="json"),
             "rule_text": rule_text(fw)[0],
             "rule_text_en": rule_text(fw)[1],
+            **({"carried_over": self.unit.carried.to_dict()} if self.unit.carried else {}),
             **self.provenance(),
             "levels": levels,
         }

@@ -36,6 +36,7 @@ def load_unit(path: Path, catalog: Catalog, framework: str | None = None) -> tup
     """`framework` (id[@version]) re-evaluates the same values against another version or a
     province's localisation, without editing the file."""
     assessment, doc = load_assessment(path)
+    entered_for = assessment.framework
     if framework is not None:
         ident, version = split_ref(framework)
         assessment = assessment.model_copy(update={"framework": FrameworkRef(id=ident, version=version)})
@@ -47,4 +48,4 @@ def load_unit(path: Path, catalog: Catalog, framework: str | None = None) -> tup
         ) from None
     fw = resolved.framework
     assert isinstance(fw, LevelFramework)
-    return resolved, bind(fw, assessment, doc)
+    return resolved, bind(fw, assessment, doc, entered_for=entered_for)

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from certify.framework_base import SLUG, Direction, FrameworkBase
+from certify.levels.mapping import VersionMapping
 from certify.numbers import NumberTextError, parse_number
 from certify.provenance import Evidence, Source
 
@@ -241,6 +242,9 @@ class LevelFramework(FrameworkBase):
     pillars: list[Pillar] = Field(min_length=1)
     rules: Rules = Rules()
     criteria: list[Criterion] = Field(default_factory=list)
+    mappings: list[VersionMapping] = Field(
+        default_factory=list, description="how earlier versions' criteria became this version's (newest first)"
+    )
 
     @cached_property
     def level_ids(self) -> list[str]:

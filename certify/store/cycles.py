@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +16,9 @@ from certify.levels.model import LevelFramework
 from certify.store import audit
 from certify.store.models import Cycle
 from certify.store.unit_sources import CURRENT, PRE2025
+
+if TYPE_CHECKING:
+    from certify.store.submissions import CarriedUnit
 
 LEVELS = "levels"
 DTI = "dti"
@@ -189,3 +193,18 @@ def frozen_dti(cycle: Cycle, catalog: Catalog | None = None) -> tuple[Resolved, 
     if not isinstance(fw, DtiFramework):
         raise _wrong_kind(cycle, DTI)
     return resolved, fw
+
+
+def carry_from(
+    session: Session, source_id: int, target_id: int, actor: str, catalog: Catalog | None = None
+) -> list[CarriedUnit]:
+    """`cycle open --from-cycle N`: cycle N's values become drafts of the new cycle, through its mapping."""
+    from certify.store.submissions import carry_forward
+
+    source, target = get_cycle(session, source_id), get_cycle(session, target_id)
+    if source.kind != LEVELS or target.kind != LEVELS:
+        raise _wrong_kind(source if source.kind != LEVELS else target, LEVELS)
+    _, fw = frozen_framework(target, catalog)
+    carried = carry_forward(session, source, target, fw, actor)
+    audit.record(session, actor, "carry", "cycle", target.id, field="from_cycle", new={"cycle": source.id})
+    return carried

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -17,9 +17,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from certify.errors import CertifyError
+from certify.framework_base import Tier
 from certify.store import audit
 from certify.store.models import AdminUnit, Cycle, EntryValue, Submission
 from certify.store.workflow import APPRAISAL_EDITABLE, SELF_EDITABLE, STATE_VI, State, check_transition
+
+if TYPE_CHECKING:
+    from certify.levels.mapping import CarryReport
+    from certify.levels.model import LevelFramework
 
 SELF = "self"
 APPRAISED = "appraised"
@@ -333,3 +338,49 @@ def _day(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class CarriedUnit:
+    """One unit's draft in a new cycle, made from its values of an earlier one."""
+
+    unit_code: str
+    report: CarryReport | None  # None: same criteria, every value kept as it was
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit_code, **(self.report.to_dict() if self.report else {})}
+
+
+def carry_forward(session: Session, source: Cycle, target: Cycle, fw: LevelFramework, actor: str) -> list[CarriedUnit]:
+    """Each unit's values of cycle `source` become its draft in `target` («to confirm»), through `fw`'s mapping
+    when the framework version changed (`certify cycle open --from-cycle N`)."""
+    from certify.levels.assessment import Assessment, FrameworkRef
+    from certify.levels.mapping import carry_over
+
+    if source.unit_map != target.unit_map:
+        raise CertifyError.one(
+            "carry-across-maps",
+            f"Kỳ {source.id} và kỳ {target.id} dùng hai bản đồ đơn vị khác nhau (trước và sau 1/7/2025): không chuyển "
+            "được số liệu từng đơn vị",
+            f"Cycles {source.id} and {target.id} use different unit maps (before and after 1 July 2025): values "
+            "cannot be carried unit by unit",
+            expected=target.unit_map,
+            found=source.unit_map,
+        )
+    out = []
+    subs = session.scalars(select(Submission).where(Submission.cycle_id == source.id).order_by(Submission.id))
+    for old in subs:
+        values = effective_values(old)
+        assessment = Assessment(
+            unit=old.unit.code,
+            tier=Tier(target.tier),
+            year=target.year,
+            framework=FrameworkRef(id=source.framework_id, version=source.framework_version),
+            values=values,
+        )
+        carried, report = carry_over(fw, assessment)
+        sub = ensure_submission(session, target, old.unit, actor)
+        known = {code: v for code, v in carried.values.items() if code in fw.criterion_by_code}
+        set_values(session, sub, SELF, value_inputs(known), actor)
+        out.append(CarriedUnit(old.unit.code, report))
+    return out
