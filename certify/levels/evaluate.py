@@ -450,8 +450,8 @@ def next_level_blockers(evaluations: Sequence[Evaluation]) -> dict[str, int]:
     """Per criterion, how many units it keeps from their next level, counted on the stacked status arrays.
 
     The same items a gap report lists for the next level (`certify.levels.gap`): every blocking criterion,
-    or under `mandatory_plus_share` the unmet mandatory ones plus the first unmet optional ones in plan order
-    that reach the share. Units of several frameworks are counted framework by framework. Most frequent first;
+    or under `mandatory_plus_share` the unmet mandatory ones plus the nearest unmet optional ones (`distance`,
+    ties in plan order) that reach the share. Units of several frameworks are counted framework by framework. Most frequent first;
     ties in the order a reader going through the units' gap reports one by one would meet them.
     """
     groups: dict[int, list[tuple[int, Evaluation]]] = {}
@@ -470,7 +470,9 @@ def next_level_blockers(evaluations: Sequence[Evaluation]) -> dict[str, int]:
         applies = cf.applies[nxt[keep]]  # [U, C]
         blocking = applies & BLOCKS[rows]
         if cf.rule is LevelRule.MANDATORY_PLUS_SHARE:
-            blocking = _share_blockers(cf, rows, applies, blocking)
+            values, _ = to_arrays(cf, [ev.unit for (_, ev), k in zip(group, keep, strict=True) if k])
+            far = distances(cf, rows, values, nxt[keep])
+            blocking = _share_blockers(cf, rows, applies, blocking, far)
         for c in np.flatnonzero(blocking.any(axis=0)):
             code = cf.codes[c]
             counts[code] = counts.get(code, 0) + int(blocking[:, c].sum())
@@ -479,16 +481,35 @@ def next_level_blockers(evaluations: Sequence[Evaluation]) -> dict[str, int]:
     return {code: counts[code] for code in sorted(counts, key=lambda code: (-counts[code], first[code]))}
 
 
-def _share_blockers(cf: Compiled, rows: IntArray, applies: BoolArray, blocking: BoolArray) -> BoolArray:
-    """Unmet mandatory criteria, plus the first unmet optional ones in plan order needed to reach the share."""
+def distances(cf: Compiled, rows: IntArray, values: FloatArray, levels: IndexArray) -> FloatArray:
+    """[U, C] `distance` on arrays: how far each criterion is from its requirement at each unit's level."""
+    thresholds = cf.thresholds[levels]  # sign-adjusted: met is signed value ≥ threshold
+    signed = values * cf.sign[None, :]
+    lower = cf.sign[None, :] < 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        span = np.where(lower, np.abs(values), np.abs(thresholds))
+        far = np.where(span > 0, (thresholds - signed) / span, 1.0)
+    far = np.clip(np.nan_to_num(far, nan=1.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
+    far = np.where(rows == Status.MISSING, 2.0, far)
+    far = np.where(rows == Status.NA_NOT_ALLOWED, 3.0, far)
+    ok = (rows == Status.MET) | (rows == Status.NA_DEEMED_MET) | (rows == Status.NA_EXCLUDED)
+    out: FloatArray = np.where(ok, 0.0, far)
+    return out
+
+
+def _share_blockers(
+    cf: Compiled, rows: IntArray, applies: BoolArray, blocking: BoolArray, far: FloatArray
+) -> BoolArray:
+    """Unmet mandatory criteria, plus the nearest unmet optional ones (then plan order) to reach the share."""
     optional = applies & ~cf.mandatory[None, :] & (rows != Status.NA_EXCLUDED)
     ok = (rows == Status.MET) | (rows == Status.NA_DEEMED_MET)
     share = cf.fw.rules.optional_min_share
     needed = np.maximum(0, np.ceil(share * optional.sum(axis=1) - 1e-9) - (optional & ok).sum(axis=1))
-    by_plan = np.argsort([cf.order[code] for code in cf.codes], kind="stable")
+    plan = np.broadcast_to(np.array([cf.order[code] for code in cf.codes]), far.shape)
+    by_nearness = np.lexsort((plan, far), axis=-1)  # [U, C]: nearest first, ties in plan order
     unmet_optional = blocking & ~cf.mandatory[None, :]
     rank = np.empty_like(unmet_optional, dtype=np.int64)
-    rank[:, by_plan] = np.cumsum(unmet_optional[:, by_plan], axis=1)
+    np.put_along_axis(rank, by_nearness, np.cumsum(np.take_along_axis(unmet_optional, by_nearness, 1), axis=1), 1)
     kept: BoolArray = (blocking & cf.mandatory[None, :]) | (unmet_optional & (rank <= needed[:, None]))
     return kept
 
