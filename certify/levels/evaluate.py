@@ -451,8 +451,8 @@ def next_level_blockers(evaluations: Sequence[Evaluation]) -> dict[str, int]:
 
     The same items a gap report lists for the next level (`certify.levels.gap`): every blocking criterion,
     or under `mandatory_plus_share` the unmet mandatory ones plus the nearest unmet optional ones (`distance`,
-    ties in plan order) that reach the share. Units of several frameworks are counted framework by framework. Most frequent first;
-    ties in the order a reader going through the units' gap reports one by one would meet them.
+    ties in plan order) that reach the share. Units of several frameworks are counted framework by framework.
+    Most frequent first; ties in the order a reader going through the units' gap reports one by one would meet them.
     """
     groups: dict[int, list[tuple[int, Evaluation]]] = {}
     for position, ev in enumerate(evaluations):
