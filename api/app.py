@@ -10,7 +10,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api import auth, handlers
 from api.edge import Edge
-from api.pages import admin_pages, assess_pages, framework_pages, home, store_pages, unit_pages
+from api.pages import admin_pages, assess_pages, assets, framework_pages, home, store_pages, unit_pages
 from api.routes import dti_api, evaluate_api, frameworks_api, reports_api, samples_api, store_api
 from api.samples import Samples
 from api.settings import Settings
@@ -58,6 +58,7 @@ def create_app(
     ):
         app.include_router(api_router, prefix="/api")
     for page_router in (
+        assets.router,
         home.router,
         framework_pages.router,
         unit_pages.router,

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from certify.labels import level_slot
 from certify.levels.evaluate import next_level_blockers
 from certify.store.views import DtiTable, UnitView
 from certify.store.workflow import STATE_VI, State
@@ -35,22 +36,34 @@ def _level_order(views: Sequence[UnitView]) -> list[tuple[str | None, str]]:
     return order
 
 
-def level_section(views: Sequence[UnitView], before: Sequence[UnitView]) -> dict[str, Any]:
-    """Units per level this year and last, and the criteria that most often block the next level.
+def _level_of(v: UnitView) -> str | None:
+    return v.level
 
-    The blockers are counted on the cohort's status arrays (the same items as each unit's gap report).
-    """
-    by_level: Counter[str] = Counter(v.level_name or "—" for v in views)
+
+def level_section(views: Sequence[UnitView], before: Sequence[UnitView]) -> dict[str, Any]:
+    """Units per level this year and last (by level id; None for no level), and the criteria that most often
+    block the next level, counted on the cohort's status arrays (the same items as each unit's gap report)."""
+    by_level: Counter[str | None] = Counter(_level_of(v) for v in views)
     evaluations = [v.evaluation for v in views if v.evaluation is not None]
     frameworks = {id(v.fw): v.fw for v in views}.values()
     names = {c.code: c.name or c.code for fw in frameworks for c in fw.criteria}
     blocking = list(next_level_blockers(evaluations).items())[:10]
     rows = [v.summary() | {"state_vi": STATE_VI[State(v.state)]} for v in views]
-    last: Counter[str] = Counter(v.level_name or "—" for v in before)
-    order = [name for _, name in _level_order([*views, *before])]
+    last: Counter[str | None] = Counter(_level_of(v) for v in before)
+    fws = [v.fw for v in [*views, *before]]
+    ids = fws[0].level_ids if fws else []
     return {
         "units": rows,
-        "by_level": [{"level": name, "units": by_level.get(name, 0), "previous": last.get(name, 0)} for name in order],
+        "by_level": [
+            {
+                "level": lv,
+                "level_name": name,
+                "slot": level_slot(ids, lv),
+                "units": by_level.get(lv, 0),
+                "previous": last.get(lv, 0),
+            }
+            for lv, name in _level_order([*views, *before])
+        ],
         "previous_total": len(before),
         "blocking": [{"criterion": code, "name": names[code], "units": n} for code, n in blocking],
     }

@@ -22,7 +22,11 @@ def find(catalog: Catalog, ident: str, version: str | None = None) -> Resolved:
 
 
 def listing(catalog: Catalog) -> list[dict[str, Any]]:
-    return [with_banner(header(catalog.load_path(e.path))) for e in catalog.entries()]
+    return [_row(catalog.load_path(e.path)) for e in catalog.entries()]
+
+
+def _row(resolved: Resolved) -> dict[str, Any]:
+    return with_banner(header(resolved)) | {"title_en": resolved.framework.title_en}
 
 
 def summary(resolved: Resolved) -> dict[str, Any]:

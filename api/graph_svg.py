@@ -91,8 +91,10 @@ def bar_chart(
     *,
     top: float | None = None,
     texts: Sequence[str] | None = None,
+    colours: Sequence[str] | None = None,
 ) -> Markup:
-    """Horizontal bars, one per label, as inline SVG (labels escaped); `texts` replace the numbers shown."""
+    """Horizontal bars, one per label, as inline SVG (labels escaped); `texts` replace the numbers shown;
+    `colours` (one per bar) default to the pillar palette."""
     if not bars:
         return Markup("")
     label_w, bar_w, row_h = 200, 320, 28
@@ -112,7 +114,7 @@ def bar_chart(
             f'<text x="{PAD + label_w - 6}" y="{y + 18}" text-anchor="end" font-size="13" '
             f'font-family="sans-serif">{escape(label)}</text>'
             f'<rect x="{PAD + label_w}" y="{y + 4}" width="{w}" height="{row_h - 8}" rx="3" '
-            f'fill="{PALETTE[i % len(PALETTE)]}"/>'
+            f'fill="{colours[i] if colours else PALETTE[i % len(PALETTE)]}"/>'
             f'<text x="{PAD + label_w + w + 6}" y="{y + 18}" font-size="13" '
             f'font-family="sans-serif">{escape(shown)}</text>'
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -37,7 +38,15 @@ def respond(request: Request, problems: Sequence[Problem], status: int) -> Respo
         return JSONResponse(body(problems), status_code=status)
     from api.rendering import html  # rendering imports the dependencies that import this module's peers
 
-    return html(request, "error.html", status, problems=list(problems), status=status)
+    return html(request, "error.html", status, problems=list(problems), status=status, back=_back(request))
+
+
+def _back(request: Request) -> str | None:
+    """The page the visitor came from on this site (a form that failed), to go back to it; None otherwise."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/") or referer.path == request.url.path:
+        return None
+    return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
 def install(app: FastAPI) -> None:

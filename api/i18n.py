@@ -16,6 +16,7 @@ from babel.dates import format_date
 from babel.messages.pofile import read_po
 
 from certify.framework_base import TIER_VI, Tier
+from certify.labels import NO_LEVEL_VI, label, level_slot
 from certify.numbers import fmt_fixed, fmt_number, fmt_percent
 
 LANGS = ("vi", "en")
@@ -71,11 +72,33 @@ class Translator:
     def tier(self, tier: str) -> str:
         return self(TIER_VI[Tier(tier)])
 
+    def label(self, group: str, value: str | None) -> str:
+        """The text of an identifier (state, role, tier, status, kind, rule, verdict…) in the page's language."""
+        return "—" if value is None else self(label(group, value))
+
+    def level(self, fw: Any, level: str | None) -> str:
+        """A level's name from its framework (`name`/`name_en`), or «not at any level yet»."""
+        if not level:
+            return self(NO_LEVEL_VI)
+        found = fw.level_by_id.get(level)
+        return self.pick(found.name, found.name_en) if found is not None else level
+
+    def level_class(self, fw: Any, level: str | None) -> str:
+        """The CSS class of the level's one colour (`lv-0` … `lv-4`, `lv-none`): see certify.labels."""
+        found = level_slot(fw.level_ids, level)
+        return "lv-none" if found is None else f"lv-{found}"
+
     def pct(self, ratio: float, digits: int = 1) -> str:
         return fmt_percent(ratio, digits, self.locale)
 
     def date(self, value: date) -> str:
         return format_date(value, format="short" if self.lang == "en" else "dd/MM/yyyy", locale=self.locale)
+
+    def errors(self, problems: Any) -> Any:
+        """Problems as a page shows them (api.form_errors): summary and per-field messages, no internal codes."""
+        from api.form_errors import shown
+
+        return shown(problems or [], self)
 
     def pick(self, vi: Any, en: Any) -> Any:
         """Data files carry Vietnamese text and sometimes an English twin (`name_en`)."""

@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from api import csrf
 from api.deps import get_translator, wants_json
+from api.flash import take
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -40,7 +41,15 @@ def html(request: Request, template: str, status_code: int = 200, **context: Any
     text = (
         environment()
         .get_template(template)
-        .render(request=request, _=tr, lang=tr.lang, csrf_field=csrf.FIELD, csrf_token=token, **context)
+        .render(
+            request=request,
+            _=tr,
+            lang=tr.lang,
+            csrf_field=csrf.FIELD,
+            csrf_token=token,
+            flashes=lambda: take(request, tr),
+            **context,
+        )
     )
     response = HTMLResponse(text, status_code=status_code)
     if request.cookies.get(csrf.COOKIE) != token:

@@ -16,6 +16,7 @@ from api.auth import UserDep, guard
 from api.authz import Action
 from api.csrf import require_csrf
 from api.deps import CatalogDep, wants_json
+from api.flash import flash
 from api.frameworks import listing
 from api.handlers import respond
 from api.problems import NotFoundError
@@ -79,26 +80,38 @@ def _confirmed(request: Request, form: dict[str, str], url: str) -> Response | N
     return response
 
 
+def _users_data(store: Store) -> dict[str, Any]:
+    return {"users": [_account_json(a) for a in store.users()], "roles": [r.value for r in Role]}
+
+
 @router.get("/admin/users")
 def users_page(request: Request, store: StoreDep, user: UserDep) -> Response:
     guard(user, Action.MANAGE_USERS)
-    data = {"users": [_account_json(a) for a in store.users()], "roles": [r.value for r in Role]}
-    return page(request, "users.html", data, user=user)
+    return page(request, "users.html", _users_data(store), user=user, form={}, problems=[])
 
 
 @router.post("/admin/users", dependencies=[Depends(require_csrf)])
 async def add_user(request: Request, store: StoreDep, user: UserDep) -> Response:
     actor = _actor(user, Action.MANAGE_USERS)
     form = await _form(request)
-    account = store.add_user(
-        form.get("username", "").strip(),
-        form.get("role", ""),
-        form.get("password", ""),
-        form.get("unit", "").strip() or None,
-        actor,
-    )
+    try:
+        account = store.add_user(
+            form.get("username", "").strip(),
+            form.get("role", ""),
+            form.get("password", ""),
+            form.get("unit", "").strip() or None,
+            actor,
+        )
+    except CertifyError as exc:
+        if wants_json(request):
+            raise
+        # The form again with what was typed (never the password) and each message at its field.
+        kept = {k: v for k, v in form.items() if k != "password"}
+        data = _users_data(store) | {"errors": [p.to_dict() for p in exc.problems]}
+        return page(request, "users.html", data, 422, user=user, form=kept, problems=exc.problems)
     if wants_json(request):
         return JSONResponse(_account_json(account))
+    flash(request, "Đã tạo tài khoản {username}.", username=account.username)
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -137,6 +150,7 @@ async def disable(request: Request, store: StoreDep, user: UserDep, username: st
     account = store.set_user_active(username, False, actor)
     if wants_json(request):
         return JSONResponse(_account_json(account))
+    flash(request, "Đã khóa tài khoản {username}: người dùng không đăng nhập được nữa.", username=username)
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -147,6 +161,7 @@ async def enable(request: Request, store: StoreDep, user: UserDep, username: str
     account = store.set_user_active(username, True, actor)
     if wants_json(request):
         return JSONResponse(_account_json(account))
+    flash(request, "Đã mở khóa tài khoản {username}.", username=username)
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -172,7 +187,7 @@ CYCLE_KINDS = ("levels", "dti")
 
 
 def _frameworks(catalog: Catalog) -> list[dict[str, Any]]:
-    keep = ("id", "version", "kind", "tier", "status", "title", "banner", "banner_en")
+    keep = ("id", "version", "kind", "tier", "status", "title", "title_en", "banner", "banner_en")
     return [
         {k: row[k] for k in keep} | {"ref": f"{row['id']}@{row['version']}"}
         for row in listing(catalog)
@@ -192,6 +207,8 @@ def _cycles_data(store: Store, catalog: Catalog) -> dict[str, Any]:
             "framework": f"{info.framework_id}@{info.framework_version}",
             "submissions": count,
             "status": fw.get("status"),
+            "framework_title": fw.get("title") or info.framework_id,
+            "framework_title_en": fw.get("title_en"),
             "banner": fw.get("banner"),
             "banner_en": fw.get("banner_en"),
         }
@@ -279,4 +296,5 @@ async def open_cycle(request: Request, store: StoreDep, user: UserDep, catalog: 
     row = dataclasses.asdict(info)
     if wants_json(request):
         return JSONResponse(row, status_code=201)
+    flash(request, "Đã mở kỳ đánh giá số {id} (năm {year}).", id=info.id, year=info.year)
     return RedirectResponse(f"/admin/cycles#cycle-{info.id}", status_code=303)

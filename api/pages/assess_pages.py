@@ -12,8 +12,10 @@ import yaml
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from api import form_numbers
 from api.csrf import require_csrf
-from api.deps import CatalogDep, SamplesDep
+from api.deps import CatalogDep, SamplesDep, get_lang
+from api.form_errors import field_key
 from api.form_values import assessment_data, fields, form_values, saved_yaml_data
 from api.problems import NotFoundError
 from api.rendering import page
@@ -65,21 +67,31 @@ def form_page(
                 expected=fw.ref,
                 found=sample.evaluation.fw.ref,
             )
-        values = form_values(fw, sample.evaluation.unit)
+        values = form_numbers.localised(form_values(fw, sample.evaluation.unit), get_lang(request))
     result = _live(fw, catalog, values)
     data = {"framework": fw.ref, "values": values, "result": result}
     return page(request, "assess.html", data, fw=fw, fields=fields(fw), values=values, result=result)
 
 
 def _live(fw: LevelFramework, catalog: CatalogDep, form: dict[str, Any]) -> dict[str, Any]:
-    """Level, per-level verdicts and gaps of what the form holds, or the problems that stop it."""
+    """Level, per-level verdicts and gaps of what the form holds, or the problems that stop it.
+
+    `errors` (stop the evaluation) and `warnings` are `Problem.to_dict()`s; `bad` names the criteria to mark."""
+    warnings = [p.to_dict() for p in form_numbers.hints(fw, form)]
     try:
-        assessment = validate_model(Assessment, assessment_data(fw, form), None, name="form")
+        data = assessment_data(fw, form)
+        assessment = validate_model(Assessment, data, None, name="form")
         resolved = level_framework(catalog, fw.id, fw.version)
         ev = evaluate(resolved, bind(fw, assessment, name="form"))
     except CertifyError as exc:
-        return {"ok": False, "errors": [p.to_dict() for p in exc.problems]}
-    return {"ok": True, "evaluation": ev.to_dict(), "gap": gap_report(ev).to_dict()}
+        problems = [p.to_dict() for p in exc.problems]
+        return {"ok": False, "errors": problems, "warnings": warnings, "bad": _bad_fields(exc.problems)}
+    result = {"ok": True, "evaluation": ev.to_dict(), "gap": gap_report(ev).to_dict(), "warnings": warnings}
+    return result | {"errors": [], "bad": []}
+
+
+def _bad_fields(problems: list[Any]) -> list[str]:
+    return sorted({key for p in problems if (key := field_key(p.path)) is not None})
 
 
 async def _form(request: Request) -> dict[str, Any]:
@@ -95,8 +107,13 @@ async def live(request: Request, fw: FrameworkDep, catalog: CatalogDep) -> Respo
 
 
 @router.post("/assess/{framework_id}/download", dependencies=[Depends(require_csrf)])
-async def download(request: Request, fw: FrameworkDep) -> Response:
+async def download(request: Request, fw: FrameworkDep, catalog: CatalogDep) -> Response:
     form = await _form(request)
+    result = _live(fw, catalog, form)
+    if not result["ok"]:
+        # The form again, everything typed kept, each problem at its field and in the summary above.
+        data = {"framework": fw.ref, "values": form, "result": result}
+        return page(request, "assess.html", data, 422, fw=fw, fields=fields(fw), values=form, result=result)
     assessment = validate_model(Assessment, assessment_data(fw, form), None, name="form")
     bound = bind(fw, assessment, name="form")
     text = yaml.safe_dump(saved_yaml_data(fw, assessment, bound), allow_unicode=True, sort_keys=False)

@@ -15,5 +15,6 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 def home(request: Request, catalog: CatalogDep, samples: SamplesDep) -> Response:
-    data = {"frameworks": frameworks.listing(catalog), "samples": [row(s) for s in samples.all()]}
-    return page(request, "home.html", data)
+    every = samples.all()
+    data = {"frameworks": frameworks.listing(catalog), "samples": [row(s) for s in every]}
+    return page(request, "home.html", data, fws={s.name: s.evaluation.fw for s in every})

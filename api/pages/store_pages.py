@@ -13,17 +13,21 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from api import confirm, form_numbers
 from api.auth import UserDep, guard
 from api.authz import Action, can
+from api.confirm import Confirm
 from api.csrf import require_csrf
 from api.dashboard import dti_section, level_section, pick_tier
-from api.deps import CatalogDep, get_translator, wants_json
+from api.deps import CatalogDep, get_lang, get_translator, wants_json
+from api.flash import flash
 from api.form_values import assessment_data, fields, form_values
 from api.graph_svg import bar_chart
 from api.problems import NotFoundError
 from api.rendering import page
 from api.store import StoreDep
-from certify.errors import CertifyError
+from certify.errors import CertifyError, Problem
+from certify.labels import LEVEL_COLOURS, NO_LEVEL_COLOUR
 from certify.levels.assessment import Assessment, bind
 from certify.levels.gap import gap_report
 from certify.levels.model import IndicatorType
@@ -101,8 +105,22 @@ def dashboard(
         | levels
         | {"dti": dti_section(table, views, district=district, level=level)}
     )
-    chart = bar_chart([(c["level"], c["units"]) for c in levels["by_level"]]) if views else ""
-    return page(request, "dashboard.html", data, user=user, chart=chart)
+    tr = get_translator(request)
+    fw = views[0].fw if views else None
+    chart = (
+        bar_chart(
+            [(tr.level(fw, c["level"]), c["units"]) for c in levels["by_level"]],
+            tr("Số đơn vị theo mức"),
+            colours=[
+                (NO_LEVEL_COLOUR if c["slot"] is None else LEVEL_COLOURS[c["slot"]]).background
+                for c in levels["by_level"]
+            ],
+        )
+        if fw is not None
+        else ""
+    )
+    fws = {v.fw.ref: v.fw for v in [*views, *before]}
+    return page(request, "dashboard.html", data, user=user, chart=chart, fw=fw, fws=fws)
 
 
 # --- unit page --------------------------------------------------------------------------------------
@@ -179,7 +197,10 @@ def _form_of(view: UnitView, values: dict[str, Any]) -> dict[str, str]:
 
 
 def _values_from_form(view: UnitView, form: dict[str, str]) -> dict[str, Any]:
-    """Validated like a YAML file (errors carry the field path), then the values as the form built them."""
+    """Validated like a YAML file (errors carry the field path), then the values as the form built them.
+
+    The core reads every number with the one rule: a text that is not a number is an error at its field, never
+    a missing value."""
     data = assessment_data(view.fw, form) | {
         "unit": view.unit_code,
         "unit_name": view.unit_name,
@@ -222,17 +243,16 @@ def _live_result(view: UnitView, catalog: CatalogDep, form: dict[str, str]) -> d
     return _live(view.fw, catalog, form | {"unit": view.unit_code, "year": str(view.year)})
 
 
-@router.get("/cycles/{cycle_id}/units/{code}/edit")
-def edit_page(
-    request: Request, store: StoreDep, user: UserDep, catalog: CatalogDep, cycle_id: int, code: str
+def _editable(view: UnitView) -> bool:
+    return view.state in (State.DRAFT.value, State.RETURNED.value)
+
+
+def _edit_response(
+    request: Request, view: UnitView, values: dict[str, str], result: dict[str, Any], status: int = 200
 ) -> Response:
-    guard(user, Action.EDIT, code)
-    view = _load(store, cycle_id, code)
-    values = _form_of(view, {k: v for k, v in view.self_values.items()})
-    result = _live_result(view, catalog, values)
     data = {
-        "unit": code,
-        "cycle": cycle_id,
+        "unit": view.unit_code,
+        "cycle": view.cycle_id,
         "state": view.state,
         "version": view.version,
         "values": values,
@@ -243,13 +263,33 @@ def edit_page(
         "save": _unit_url(view, "/save"),
         "version": view.version,
         "state": view.state,
-        "editable": view.state in (State.DRAFT.value, State.RETURNED.value),
+        "editable": _editable(view),
         "return_reasons": view.return_reasons,
         "unit_url": _unit_url(view),
+        "unit_name": view.unit_name,
+        "year": view.year,
     }
     return page(
-        request, "assess.html", data, fw=view.fw, fields=fields(view.fw), values=values, result=result, stored=stored
+        request,
+        "assess.html",
+        data,
+        status,
+        fw=view.fw,
+        fields=fields(view.fw),
+        values=values,
+        result=result,
+        stored=stored,
     )
+
+
+@router.get("/cycles/{cycle_id}/units/{code}/edit")
+def edit_page(
+    request: Request, store: StoreDep, user: UserDep, catalog: CatalogDep, cycle_id: int, code: str
+) -> Response:
+    guard(user, Action.EDIT, code)
+    view = _load(store, cycle_id, code)
+    values = form_numbers.localised(_form_of(view, dict(view.self_values)), get_lang(request))
+    return _edit_response(request, view, values, _live_result(view, catalog, values))
 
 
 @router.post("/cycles/{cycle_id}/units/{code}/live", dependencies=[Depends(require_csrf)])
@@ -260,11 +300,15 @@ async def stored_live(
         guard(user, Action.EDIT, code)
     view = _load(store, cycle_id, code)
     result = _live_result(view, catalog, await _form(request))
-    return page(request, "_result.html", {"result": result}, result=result, fw=view.fw)
+    # The appraisal page also gets each criterion's verdict, swapped in place beside its row (htmx out-of-band).
+    oob = verdicts(result.get("evaluation")) if request.query_params.get("appraise") else None
+    return page(request, "_result.html", {"result": result}, result=result, fw=view.fw, oob_verdicts=oob)
 
 
 @router.post("/cycles/{cycle_id}/units/{code}/save", dependencies=[Depends(require_csrf)])
-async def save(request: Request, store: StoreDep, user: UserDep, cycle_id: int, code: str) -> Response:
+async def save(
+    request: Request, store: StoreDep, user: UserDep, catalog: CatalogDep, cycle_id: int, code: str
+) -> Response:
     guard(user, Action.EDIT, code)
     form = await _form(request)
     submit = form.get("action") == "submit"
@@ -272,75 +316,305 @@ async def save(request: Request, store: StoreDep, user: UserDep, cycle_id: int, 
         guard(user, Action.SUBMIT, code)
     assert user is not None
     view = _load(store, cycle_id, code)
-    info = store.save_self(cycle_id, code, _values_from_form(view, form), user.username, _version(form), submit=submit)
+    json = wants_json(request)
+    try:
+        values = _values_from_form(view, form)
+        # A program submits at once; a person confirms on the next page, after the draft is saved.
+        info = store.save_self(cycle_id, code, values, user.username, _version(form), submit=submit and json)
+    except CertifyError as exc:
+        if json:
+            raise
+        # The form again with everything typed kept and each problem at its field.
+        result = _live_result(view, catalog, form)
+        if result["ok"]:
+            result = result | {"errors": [p.to_dict() for p in exc.problems]}
+        status = 409 if exc.problems and exc.problems[0].code == "conflict" else 422
+        return _edit_response(request, view, form, result, status)
+    if json:
+        return JSONResponse({"unit": info.unit_code, "state": info.state, "version": info.version})
+    if submit:
+        return RedirectResponse(_unit_url(view, "/submit"), status_code=303)
+    flash(request, "Đã lưu bản nháp của {unit}. Hồ sơ chưa nộp.", unit=view.unit_name)
+    return RedirectResponse(_unit_url(view, "/edit"), status_code=303)
+
+
+def _submit_confirm(request: Request, view: UnitView) -> Confirm:
+    tr = get_translator(request)
+    ev = view.evaluation
+    level = tr.level(view.fw, ev.level if ev else None)
+    return Confirm(
+        title=tr("Nộp hồ sơ tự đánh giá"),
+        question=tr("Nộp hồ sơ tự đánh giá của {unit}, năm {year}, với mức tự đánh giá «{level}»?").format(
+            unit=view.unit_name, year=view.year, level=level
+        ),
+        consequence=tr(
+            "Sau khi nộp, đơn vị không sửa được số liệu nữa; tỉnh thẩm định hồ sơ và có thể trả lại để bổ sung."
+        ),
+        action=_unit_url(view, "/submit"),
+        button=tr("Xác nhận nộp hồ sơ"),
+        cancel=_unit_url(view, "/edit"),
+        hidden=(("version", str(view.version)),),
+        banner=view.fw.banner,
+    )
+
+
+@router.get("/cycles/{cycle_id}/units/{code}/submit")
+def submit_page(request: Request, store: StoreDep, user: UserDep, cycle_id: int, code: str) -> Response:
+    guard(user, Action.SUBMIT, code)
+    view = _load(store, cycle_id, code)
+    if not _editable(view):
+        return _not_now(request, view)
+    return confirm.show(request, _submit_confirm(request, view), user)
+
+
+@router.post("/cycles/{cycle_id}/units/{code}/submit", dependencies=[Depends(require_csrf)])
+async def submit(request: Request, store: StoreDep, user: UserDep, cycle_id: int, code: str) -> Response:
+    guard(user, Action.SUBMIT, code)
+    assert user is not None
+    form = await _form(request)
+    view = _load(store, cycle_id, code)
+    if not confirm.confirmed(form):
+        return confirm.show(request, _submit_confirm(request, view), user)
+    # The stored figures as they are, moved to «submitted»: the version says nobody changed them meanwhile.
+    info = store.save_self(cycle_id, code, dict(view.self_values), user.username, _version(form), submit=True)
     if wants_json(request):
         return JSONResponse({"unit": info.unit_code, "state": info.state, "version": info.version})
-    return RedirectResponse(_unit_url(view) if submit else _unit_url(view, "/edit?saved=1"), status_code=303)
+    flash(
+        request,
+        "Đã nộp hồ sơ của {unit}, năm {year}. Tỉnh sẽ thẩm định; trong thời gian đó số liệu không sửa được.",
+        unit=view.unit_name,
+        year=view.year,
+    )
+    return RedirectResponse(_unit_url(view), status_code=303)
+
+
+def _not_now(request: Request, view: UnitView) -> Response:
+    """An action offered in a state where it cannot succeed any more (another tab, the back button)."""
+    flash(
+        request,
+        "Hồ sơ của {unit} đang ở trạng thái «{state}»: thao tác này không còn thực hiện được.",
+        unit=view.unit_name,
+        state=get_translator(request).label("state", view.state),
+    )
+    return RedirectResponse(_unit_url(view), status_code=303)
 
 
 # --- appraisal --------------------------------------------------------------------------------------
 
+APPRAISABLE = (State.SUBMITTED.value, State.UNDER_APPRAISAL.value)
 
-@router.get("/cycles/{cycle_id}/units/{code}/appraise")
-def appraise_page(request: Request, store: StoreDep, user: UserDep, cycle_id: int, code: str) -> Response:
-    guard(user, Action.APPRAISE, code)
-    view = _load(store, cycle_id, code)
-    effective = dict(view.self_values) | view.appraised_values
-    own = _form_of(view, view.self_values)
-    values = _form_of(view, effective)
+
+def verdicts(evaluation: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """Each criterion's verdict against its threshold at the level that matters: the next level when the
+    criterion belongs to it, otherwise the highest level that has it."""
+    if not evaluation:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for lv in evaluation["levels"]:
+        for c in lv.get("criteria", []):
+            if lv["id"] == evaluation["next_level"] or out.get(c["code"], {}).get("level") != evaluation["next_level"]:
+                out[c["code"]] = {
+                    "level": lv["id"],
+                    "verdict": c["verdict"],
+                    "requirement_text": c["requirement_text"],
+                    "value_text": c["value_text"],
+                }
+    return out
+
+
+def _appraise_response(
+    request: Request,
+    view: UnitView,
+    user: Account | None,
+    catalog: CatalogDep,
+    values: dict[str, str],
+    comments: dict[str, str],
+    problems: list[Problem] | None = None,
+    status: int = 200,
+    reasons: str = "",
+) -> Response:
+    own = form_numbers.localised(_form_of(view, view.self_values), get_lang(request))
+    result = _live_result(view, catalog, values)
     data = _unit_data(view) | {
         "self_values": view.self_values,
         "appraised_values": view.appraised_values,
         "comments": view.comments,
     }
+    if problems:
+        data["errors"] = [p.to_dict() for p in problems]
     self_level = view.self_evaluation.level if view.self_evaluation else None
     return page(
         request,
         "appraise.html",
         data,
+        status,
         user=user,
         fw=view.fw,
         view=view,
         fields=fields(view.fw),
         own=own,
         values=values,
-        comments=view.comments,
+        comments=comments,
         self_level=self_level,
+        result=result,
+        verdicts=verdicts(result.get("evaluation")),
         url=_unit_url(view),
+        open=view.state in APPRAISABLE,
+        problems=problems or [],
+        reasons=reasons,
+    )
+
+
+@router.get("/cycles/{cycle_id}/units/{code}/appraise")
+def appraise_page(
+    request: Request, store: StoreDep, user: UserDep, catalog: CatalogDep, cycle_id: int, code: str
+) -> Response:
+    guard(user, Action.APPRAISE, code)
+    view = _load(store, cycle_id, code)
+    values = form_numbers.localised(_form_of(view, dict(view.self_values) | view.appraised_values), get_lang(request))
+    return _appraise_response(request, view, user, catalog, values, dict(view.comments))
+
+
+def _decision_confirm(request: Request, view: UnitView, decision: str, level: str | None, reasons: str) -> Confirm:
+    tr = get_translator(request)
+    if decision == "return":
+        return Confirm(
+            title=tr("Trả lại hồ sơ"),
+            question=tr("Trả lại hồ sơ của {unit}, năm {year}, để đơn vị bổ sung?").format(
+                unit=view.unit_name, year=view.year
+            ),
+            consequence=tr("Đơn vị nhận lại hồ sơ kèm lý do dưới đây, sửa số liệu rồi nộp lại.") + " — " + reasons,
+            action=_unit_url(view, "/decide"),
+            button=tr("Xác nhận trả lại hồ sơ"),
+            cancel=_unit_url(view, "/appraise"),
+            hidden=(("decision", "return"), ("reasons", reasons), ("version", str(view.version))),
+            danger=True,
+            banner=view.fw.banner,
+        )
+    return Confirm(
+        title=tr("Thông qua kết quả thẩm định"),
+        question=tr("Thông qua hồ sơ của {unit}, năm {year}, ở mức «{level}» sau thẩm định?").format(
+            unit=view.unit_name, year=view.year, level=tr.level(view.fw, level)
+        ),
+        consequence=tr(
+            "Kết quả thẩm định được chốt và chờ tỉnh ra quyết định công nhận; giá trị thẩm định không sửa được nữa."
+        ),
+        action=_unit_url(view, "/decide"),
+        button=tr("Xác nhận thông qua"),
+        cancel=_unit_url(view, "/appraise"),
+        hidden=(("decision", "approve"), ("version", str(view.version))),
+        banner=view.fw.banner,
     )
 
 
 @router.post("/cycles/{cycle_id}/units/{code}/appraise", dependencies=[Depends(require_csrf)])
-async def appraise(request: Request, store: StoreDep, user: UserDep, cycle_id: int, code: str) -> Response:
+async def appraise(
+    request: Request, store: StoreDep, user: UserDep, catalog: CatalogDep, cycle_id: int, code: str
+) -> Response:
     form = await _form(request)
     decision = form.get("decision") or "save"
     action = {"return": Action.RETURN, "approve": Action.APPROVE}.get(decision, Action.APPRAISE)
     guard(user, action, code)
     assert user is not None
     view = _load(store, cycle_id, code)
+    json = wants_json(request)
     reasons = (form.get("reasons") or "").strip()
-    if decision == "return" and not reasons:
-        raise CertifyError.one(
-            "reasons-required", "Cần ghi lý do trả lại hồ sơ", "Returning needs reasons", path=("reasons",)
-        )
-    values = _values_from_form(view, form) if decision != "return" else {}
     comments = {k[2:]: v.strip() for k, v in form.items() if k.startswith("c:") and v.strip()}
+    try:
+        if decision == "return" and not reasons:
+            raise CertifyError.one(
+                "reasons-required",
+                "Cần ghi lý do trả lại hồ sơ để đơn vị biết phải bổ sung gì",
+                "Returning needs reasons, so that the unit knows what to complete",
+                path=("reasons",),
+            )
+        values = _values_from_form(view, form) if decision != "return" else {}
+        # A program decides at once; a person saves the values, then confirms the decision on the next page.
+        info = store.appraise(
+            cycle_id,
+            code,
+            values,
+            comments,
+            user.username,
+            _version(form),
+            decision=decision if json and decision in ("return", "approve") else None,
+            reasons=reasons or None,
+        )
+    except CertifyError as exc:
+        if json:
+            raise
+        status = 409 if exc.problems and exc.problems[0].code == "conflict" else 422
+        kept = {k: v for k, v in form.items() if k[:2] in ("v:", "n:", "d:", "na", "e:")}
+        return _appraise_response(request, view, user, catalog, kept, comments, exc.problems, status, reasons)
+    if json:
+        return JSONResponse({"unit": info.unit_code, "state": info.state, "version": info.version})
+    if decision in ("return", "approve"):
+        view = _load(store, cycle_id, code)  # the saved values and the new version
+        level = view.evaluation.level if view.evaluation else None
+        return confirm.show(request, _decision_confirm(request, view, decision, level, reasons), user)
+    flash(request, "Đã lưu kết quả thẩm định của {unit}. Hồ sơ chưa được thông qua.", unit=view.unit_name)
+    return RedirectResponse(_unit_url(view, "/appraise"), status_code=303)
+
+
+@router.post("/cycles/{cycle_id}/units/{code}/decide", dependencies=[Depends(require_csrf)])
+async def decide(request: Request, store: StoreDep, user: UserDep, cycle_id: int, code: str) -> Response:
+    """The confirmed decision: return the submission (with reasons) or approve the appraised values."""
+    form = await _form(request)
+    decision = "return" if form.get("decision") == "return" else "approve"
+    guard(user, Action.RETURN if decision == "return" else Action.APPROVE, code)
+    assert user is not None
+    view = _load(store, cycle_id, code)
+    reasons = (form.get("reasons") or "").strip()
+    level = view.evaluation.level if view.evaluation else None
+    if not confirm.confirmed(form):
+        return confirm.show(request, _decision_confirm(request, view, decision, level, reasons), user)
+    if view.state not in APPRAISABLE:
+        return _not_now(request, view)
     info = store.appraise(
-        cycle_id,
-        code,
-        values,
-        comments,
-        user.username,
-        _version(form),
-        decision=decision if decision in ("return", "approve") else None,
-        reasons=reasons or None,
+        cycle_id, code, {}, {}, user.username, _version(form), decision=decision, reasons=reasons or None
     )
     if wants_json(request):
         return JSONResponse({"unit": info.unit_code, "state": info.state, "version": info.version})
-    return RedirectResponse(_unit_url(view) if decision != "save" else _unit_url(view, "/appraise"), status_code=303)
+    if decision == "return":
+        flash(request, "Đã trả lại hồ sơ của {unit} để đơn vị bổ sung.", unit=view.unit_name)
+    else:
+        flash(
+            request,
+            "Đã thông qua hồ sơ của {unit} ở mức «{level}». Hồ sơ chờ quyết định công nhận.",
+            unit=view.unit_name,
+            level=get_translator(request).level(view.fw, level),
+        )
+    return RedirectResponse(_unit_url(view), status_code=303)
 
 
 # --- recognition ------------------------------------------------------------------------------------
+
+
+RECOGNISABLE = (State.APPRAISED.value,)
+PUBLISHABLE = (State.RECOGNISED.value,)
+
+
+def _recognition_rows(views: list[UnitView]) -> list[dict[str, Any]]:
+    rows = []
+    for v in views:
+        level = v.evaluation.level if v.evaluation else None
+        rows.append(
+            v.summary()
+            | {
+                "decision_number": v.decision_number,
+                "key": f"{v.cycle_id}:{v.unit_code}",
+                # one rule (certify.store): a unit is recognised only at a level it holds
+                "recognisable": v.state in RECOGNISABLE and level is not None,
+                "publishable": v.state in PUBLISHABLE,
+                "banner": list(v.fw.banner) if v.fw.banner else None,
+            }
+        )
+    return rows
+
+
+def _recognition_views(store: StoreDep, year: int) -> list[UnitView]:
+    keep = (State.APPRAISED.value, State.RECOGNISED.value, State.PUBLISHED.value)
+    return [v for v in store.submissions(year, public_only=False) if v.state in keep]
 
 
 @router.get("/recognition")
@@ -348,56 +622,195 @@ def recognition_page(request: Request, store: StoreDep, user: UserDep, year: Yea
     guard(user, Action.RECOGNISE)
     years = store.years()
     chosen = year if year is not None else (years[0] if years else dt.date.today().year)
-    views = [
-        v
-        for v in store.submissions(chosen, public_only=False)
-        if v.state in (State.APPRAISED.value, State.RECOGNISED.value, State.PUBLISHED.value)
-    ]
-    data = {
-        "year": chosen,
-        "years": years,
-        "units": [v.summary() | {"decision_number": v.decision_number} for v in views],
-    }
-    return page(request, "recognition.html", data, user=user, today=dt.date.today().isoformat())
+    return _recognition_response(request, store, user, chosen, years, {}, [])
+
+
+def _recognition_response(
+    request: Request,
+    store: StoreDep,
+    user: Account | None,
+    year: int,
+    years: list[int],
+    form: dict[str, Any],
+    problems: list[Problem],
+    status: int = 200,
+) -> Response:
+    views = _recognition_views(store, year)
+    data = {"year": year, "years": years, "units": _recognition_rows(views)}
+    fws = {v.fw.ref: v.fw for v in views}
+    return page(
+        request,
+        "recognition.html",
+        data,
+        status,
+        user=user,
+        fws=fws,
+        today=dt.date.today().isoformat(),
+        form=form,
+        problems=problems,
+    )
+
+
+def _picked(form: Any) -> dict[int, list[str]]:
+    by_cycle: dict[int, list[str]] = {}
+    for item in [str(v) for v in form.getlist("unit")]:
+        cycle, _, code = item.partition(":")
+        if cycle.isdigit() and code:
+            by_cycle.setdefault(int(cycle), []).append(code)
+    return by_cycle
+
+
+def _decision_problems(form: Any) -> tuple[dt.date | None, list[Problem]]:
+    problems = []
+    day = None
+    try:
+        day = dt.date.fromisoformat(str(form.get("decision_date") or ""))
+    except ValueError:
+        problems.append(
+            Problem(
+                "bad-date",
+                "Ngày quyết định không hợp lệ: chọn một ngày",
+                "Invalid decision date: pick a day",
+                path=("decision_date",),
+                found=str(form.get("decision_date") or "")[:20] or None,
+            )
+        )
+    for name, vi, en in (
+        ("decision_number", "Cần ghi số quyết định công nhận", "The decision number is required"),
+        ("signer", "Cần ghi người ký quyết định", "The signer is required"),
+    ):
+        if not str(form.get(name) or "").strip():
+            problems.append(Problem("required", vi, en, path=(name,)))
+    return day, problems
 
 
 @router.post("/recognition", dependencies=[Depends(require_csrf)])
 async def recognition(request: Request, store: StoreDep, user: UserDep) -> Response:
     form = await request.form()
-    action = form.get("action")
+    action = "publish" if form.get("action") == "publish" else "recognise"
     guard(user, Action.PUBLISH if action == "publish" else Action.RECOGNISE)
     assert user is not None
-    picked = [str(v) for v in form.getlist("unit")]
-    by_cycle: dict[int, list[str]] = {}
-    for item in picked:
-        cycle, _, code = item.partition(":")
-        if cycle.isdigit() and code:
-            by_cycle.setdefault(int(cycle), []).append(code)
+    json = wants_json(request)
+    by_cycle = _picked(form)
+    problems: list[Problem] = []
     if not by_cycle:
-        raise CertifyError.one("nothing-selected", "Chưa chọn đơn vị nào", "No unit selected", path=("unit",))
+        problems.append(
+            Problem("nothing-selected", "Chưa chọn đơn vị nào", "No unit selected", path=(f"unit-{action}",))
+        )
+    day = None
+    if action == "recognise":
+        day, more = _decision_problems(form)
+        problems += more
+    year = next(iter(by_cycle), None) and _year_of(store, by_cycle)
+    if problems:
+        if json:
+            raise CertifyError(problems)
+        years = store.years()
+        chosen = year or (years[0] if years else dt.date.today().year)
+        kept = {k: str(v) for k, v in form.items() if k != "unit"} | {"unit": [str(v) for v in form.getlist("unit")]}
+        return _recognition_response(request, store, user, chosen, years, kept, problems, 422)
+    views = {(v.cycle_id, v.unit_code): v for c in by_cycle for v in [store.unit(c, code) for code in by_cycle[c]]}
+    if not json and form.get("confirm") != "yes":
+        return confirm.show(request, _recognition_confirm(request, action, form, list(views.values())), user)
+    banners = [v for v in views.values() if v.fw.banner]
+    if not json and action == "recognise" and banners and form.get("acknowledge") != "yes":
+        problem = Problem(
+            "acknowledge-required",
+            "Đánh dấu ô xác nhận: kết quả tính theo bộ tiêu chí không chính thức",
+            "Tick the box: these results come from a framework that is not official",
+            path=("acknowledge",),
+        )
+        return confirm.show(
+            request, _recognition_confirm(request, action, form, list(views.values())), user, [problem], 422
+        )
     done = 0
     for cycle_id, codes in by_cycle.items():
         if action == "publish":
             done += store.publish(cycle_id, codes, user.username)
         else:
-            try:
-                day = dt.date.fromisoformat(str(form.get("decision_date") or ""))
-            except ValueError:
-                raise CertifyError.one(
-                    "bad-date",
-                    "Ngày quyết định không hợp lệ",
-                    "Invalid decision date",
-                    path=("decision_date",),
-                    expected="YYYY-MM-DD",
-                ) from None
+            assert day is not None
             done += store.recognise(
                 cycle_id,
                 codes,
-                str(form.get("decision_number") or ""),
+                str(form.get("decision_number") or "").strip(),
                 day,
-                str(form.get("signer") or ""),
+                str(form.get("signer") or "").strip(),
                 user.username,
             )
-    if wants_json(request):
-        return JSONResponse({"done": done, "action": action or "recognise"})
-    return RedirectResponse("/recognition", status_code=303)
+    if json:
+        return JSONResponse({"done": done, "action": action})
+    names = ", ".join(v.unit_name for v in views.values())
+    if action == "publish":
+        flash(request, "Đã công bố kết quả của {count} đơn vị: {units}.", count=done, units=names)
+    else:
+        flash(
+            request,
+            "Đã ghi quyết định công nhận {number} cho {count} đơn vị: {units}.",
+            number=str(form.get("decision_number") or ""),
+            count=done,
+            units=names,
+        )
+    return RedirectResponse(f"/recognition?year={year}" if year else "/recognition", status_code=303)
+
+
+def _year_of(store: StoreDep, by_cycle: dict[int, list[str]]) -> int | None:
+    for cycle in store.cycles():
+        if cycle.id in by_cycle:
+            return int(cycle.year)
+    return None
+
+
+def _recognition_confirm(request: Request, action: str, form: Any, views: list[UnitView]) -> Confirm:
+    tr = get_translator(request)
+    items = [
+        f"{v.unit_name} ({v.year}) — {tr('mức')} «{tr.level(v.fw, v.evaluation.level if v.evaluation else None)}»"
+        for v in views
+    ]
+    hidden = [("action", action)] + [("unit", f"{v.cycle_id}:{v.unit_code}") for v in views]
+    banner = next((v.fw.banner for v in views if v.fw.banner), None)
+    if action == "publish":
+        return Confirm(
+            title=tr("Công bố kết quả"),
+            question=tr("Công bố kết quả của {count} đơn vị sau?").format(count=len(views)),
+            consequence=tr(
+                "Sau khi công bố, mọi người xem được kết quả trên trang kết quả toàn tỉnh; không hủy công bố được."
+            ),
+            action="/recognition",
+            button=tr("Xác nhận công bố"),
+            cancel="/recognition",
+            hidden=hidden,
+            items=items,
+            banner=banner,
+        )
+    hidden += [(k, str(form.get(k) or "")) for k in ("decision_number", "decision_date", "signer")]
+    try:
+        day = tr.date(dt.date.fromisoformat(str(form.get("decision_date"))))
+    except ValueError:
+        day = str(form.get("decision_date"))
+    return Confirm(
+        title=tr("Ghi quyết định công nhận"),
+        question=tr(
+            "Ghi quyết định công nhận số {number}, ngày {day}, người ký {signer}, cho {count} đơn vị sau?"
+        ).format(
+            number=form.get("decision_number"),
+            day=day,
+            signer=form.get("signer"),
+            count=len(views),
+        ),
+        consequence=tr(
+            "Quyết định được ghi vào hồ sơ của từng đơn vị và không sửa được trên trang này; "
+            "bước tiếp theo là công bố kết quả."
+        ),
+        action="/recognition",
+        button=tr("Xác nhận ghi quyết định"),
+        cancel="/recognition",
+        hidden=hidden,
+        items=items,
+        banner=banner,
+        acknowledge=tr(
+            "Tôi hiểu kết quả này tính theo bộ tiêu chí mẫu hoặc chưa đầy đủ, không phải ngưỡng chính thức, "
+            "và vẫn ghi quyết định."
+        )
+        if banner
+        else None,
+    )

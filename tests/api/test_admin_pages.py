@@ -209,7 +209,8 @@ def test_cycles_page_lists_cycles_and_frameworks(admin: tuple[TestClient, str]) 
     html = client.get("/admin/cycles").text
     assert 'id="cycle-1"' in html and f'<option value="{SAMPLE}"' in html
     warning = re.search(r'id="unofficial">(.*?)</div>', html, re.S)
-    assert warning and SAMPLE in warning.group(1) and "không phải ngưỡng chính thức" in warning.group(1)
+    assert warning and "Bộ tiêu chí mẫu đánh giá mức độ chuyển đổi số cấp xã" in warning.group(1)
+    assert "không phải ngưỡng chính thức" in warning.group(1)
     assert "vinh-long-2554-province@1.0" not in warning.group(1)  # official: no warning
     assert "Results computed with these frameworks are not official" in client.get("/admin/cycles?lang=en").text
 
@@ -271,8 +272,10 @@ def test_bad_input_names_the_field(
     err = _error(r, 422)
     assert (err["code"], err["path"]) == (code, path)
     page = client.post("/admin/cycles", data={"csrf_token": tok, "year": year, "framework": framework})
-    assert page.status_code == 422 and f"<code>{path}</code>" in page.text
-    assert 'name="year"' in page.text  # the form again, to fix and resend
+    assert page.status_code == 422 and f'href="#field-{path}"' in page.text  # the summary links to the field
+    assert f'id="field-{path}"' in page.text and "<code>" not in page.text.split('id="cycle-errors"')[1][:2000]
+    assert code not in page.text  # the internal code stays in the JSON twin
+    assert f'value="{year}"' in page.text or not year  # the form again, with what was typed
     assert _cycles(client) == before
 
 

@@ -44,7 +44,9 @@ def test_level_badge_follows_typing(server: str, tmp_path: Path) -> None:
         page.locator('select[name="v:CQS-04"]').select_option("có")
         expect(page.locator("#level-badge")).to_have_attribute("data-level", before or "", timeout=5000)
         page.screenshot(path=str(shots / "form.png"), full_page=False)
-        page.locator('input[name="n:CQS-01"]').fill("")  # counts take precedence over the percentage
-        page.locator("#v-CQS-01").fill("150")  # a ratio above 100%: shown in place with its path
-        expect(page.locator("#result")).to_contain_text("values.CQS-01", timeout=5000)
+        page.locator('input[name="n:CQS-01"]').fill("")  # the percentage alone, without counts beside it
+        page.locator('input[name="d:CQS-01"]').fill("")
+        page.locator("#field-CQS-01").fill("150")  # a ratio above 100%: shown in place, the field marked
+        expect(page.locator("#result")).to_contain_text("CQS-01: tỷ lệ phần trăm phải từ 0% đến 100%", timeout=5000)
+        expect(page.locator("#crit-CQS-01")).to_have_class("crit bad")
         browser.close()

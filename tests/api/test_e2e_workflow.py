@@ -54,6 +54,8 @@ def test_submit_appraise_recognise_publish(stored_server: str, tmp_path: Path) -
         expect(badge).to_have_attribute("data-level", before, timeout=5000)
         editor.screenshot(path=str(shots / "stored-form.png"))
         editor.click("#submit")
+        expect(editor.locator("#confirm-question")).to_contain_text("Xã Long Hồ")
+        editor.click("#confirm")
         expect(editor.locator("#state")).to_have_attribute("data-state", "submitted")
 
         # the appraiser changes a value (with a comment) and approves
@@ -63,6 +65,8 @@ def test_submit_appraise_recognise_publish(stored_server: str, tmp_path: Path) -
         appraiser.fill('input[name="c:CQS-08"]', "Theo biên bản kiểm tra thực tế")
         appraiser.screenshot(path=str(shots / "appraisal.png"))
         appraiser.click("#approve")
+        expect(appraiser.locator("#confirm-question")).to_contain_text("Xã Long Hồ")
+        appraiser.click("#confirm")
         expect(appraiser.locator("#state")).to_have_attribute("data-state", "appraised")
 
         # the admin records the decision and publishes
@@ -72,8 +76,16 @@ def test_submit_appraise_recognise_publish(stored_server: str, tmp_path: Path) -
         admin.fill('input[name="decision_number"]', "15/QĐ-UBND")
         admin.fill('input[name="signer"]', "Chủ tịch UBND tỉnh")
         admin.click("#recognise")
+        expect(admin.locator("#confirm-banner")).to_contain_text("không phải ngưỡng chính thức")
+        admin.click("#confirm")  # not acknowledged: refused, the box marked
+        expect(admin.locator("#error-summary")).to_be_visible()
+        admin.check("#field-acknowledge")
+        admin.click("#confirm")
+        expect(admin.locator(".flash")).to_contain_text("15/QĐ-UBND")
         admin.check(f'input[name="unit"][value="1:{OWN}"]')
         admin.click("#publish")
+        admin.click("#confirm")
+        expect(admin.locator(".flash")).to_contain_text("Đã công bố")
 
         # anyone: the public page shows the result
         public = browser.new_context(locale="vi-VN").new_page()

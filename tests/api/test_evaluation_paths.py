@@ -161,5 +161,5 @@ def test_dashboard_counts_and_blockers_as_one_gap_report_per_unit(demo: Path) ->
                 blocking[item.criterion.code] += 1
     assert [(b["criterion"], b["units"]) for b in section["blocking"]] == blocking.most_common(10)
     by_level = Counter(v.fw.level_name(v.evaluation.level) for v in views if v.evaluation)
-    assert {c["level"]: c["units"] for c in section["by_level"] if c["units"]} == dict(by_level)
+    assert {c["level_name"]: c["units"] for c in section["by_level"] if c["units"]} == dict(by_level)
     store.engine.dispose()

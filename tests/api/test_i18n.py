@@ -1,4 +1,5 @@
-"""Every string the templates mark for translation has an English translation."""
+"""Every text a page can show has an English translation: template strings, texts the pages build in Python
+(`tr(...)`, `flash(request, ...)`), and the label of every identifier (certify.labels)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,49 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 
 from api.i18n import LOCALE_DIR, Translator, catalog
+from certify.labels import texts
 
 API = Path(__file__).resolve().parents[2] / "api"
+PYTHON_KEYWORDS = {"tr": None, "flash": (2,)}  # tr("…") and flash(request, "…", …)
 
 
-def test_every_template_string_is_translated() -> None:
-    method_map = [("templates/**.html", "jinja2")]
+def _strings() -> set[str]:
     options = {"templates/**.html": {"trim_blocks": "True", "lstrip_blocks": "True"}}
-    found = {msg for _, _, msg, *_ in extract_from_dir(str(API), method_map, options) if isinstance(msg, str)}
-    assert found, "no strings extracted"
+    found = {
+        msg
+        for _, _, msg, *_ in extract_from_dir(str(API), [("templates/**.html", "jinja2")], options)
+        if isinstance(msg, str)
+    }
+    found |= {
+        msg
+        for _, _, msg, *_ in extract_from_dir(str(API), [("**.py", "python")], keywords=PYTHON_KEYWORDS)
+        if isinstance(msg, str)
+    }
+    return found
+
+
+def test_every_template_and_page_string_is_translated() -> None:
+    found = _strings()
+    assert len(found) > 150, "too few strings extracted: is the extraction broken?"
     missing = sorted(found - set(catalog("en")))
     assert missing == [], f"add to {LOCALE_DIR}/en/LC_MESSAGES/messages.po: {missing}"
+
+
+def test_every_label_has_an_english_text() -> None:
+    en = Translator("en")
+    missing = sorted(t for t in texts() if en(t) == t)
+    assert missing == [], f"add to {LOCALE_DIR}/en/LC_MESSAGES/messages.po: {missing}"
+    assert en.label("state", "draft") == "draft" and Translator("vi").label("state", "draft") == "bản nháp"
+    assert Translator("vi").label("role", "province_admin") == "quản trị tỉnh"
+
+
+def test_placeholders_survive_translation() -> None:
+    """A message filled in with `.format(unit=…)` must name the same fields in English."""
+    import re
+
+    field = re.compile(r"\{(\w+)\}")
+    for vi, en in catalog("en").items():
+        assert sorted(field.findall(vi)) == sorted(field.findall(en)), (vi, en)
 
 
 def test_numbers_and_dates_follow_the_language() -> None:

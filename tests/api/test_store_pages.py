@@ -112,7 +112,16 @@ def test_editor_saves_draft_then_submits(sclient: TestClient) -> None:
     bad = sclient.post(f"/cycles/1/units/{OWN}/save.json", data=form | {"v:CQS-08": "-5", "action": "draft"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["path"]
     r = sclient.post(f"/cycles/1/units/{OWN}/save", data=form | {"action": "submit"}, follow_redirects=False)
-    assert r.status_code == 303
+    assert r.status_code == 303 and r.headers["location"].endswith(f"/cycles/1/units/{OWN}/submit")
+    confirm = sclient.get(r.headers["location"])  # a person confirms, seeing the unit and what follows
+    assert confirm.status_code == 200 and "Xã Long Hồ" in confirm.text and "không sửa được số liệu" in confirm.text
+    assert sclient.get(f"/cycles/1/units/{OWN}.json").json()["state"] == "draft"  # saved, not yet submitted
+    confirm_form = form_of(confirm.text)
+    unconfirmed = sclient.post(r.headers["location"], data=confirm_form | {"confirm": ""})
+    assert unconfirmed.status_code == 200 and 'id="confirm-form"' in unconfirmed.text
+    assert sclient.get(f"/cycles/1/units/{OWN}.json").json()["state"] == "draft"
+    done = sclient.post(r.headers["location"], data=confirm_form)
+    assert done.status_code == 200 and "Đã nộp hồ sơ của Xã Long Hồ" in done.text  # followed to the unit page
     assert sclient.get(f"/cycles/1/units/{OWN}.json").json()["state"] == "submitted"
     again = sclient.post(f"/cycles/1/units/{OWN}/save.json", data=form | {"action": "draft"})
     assert again.status_code in (409, 422)  # the version moved on, and the state no longer allows edits
