@@ -13,10 +13,10 @@ from api.edge import Edge
 from api.pages import admin_pages, assess_pages, assets, framework_pages, home, store_pages, unit_pages
 from api.routes import dti_api, evaluate_api, frameworks_api, reports_api, samples_api, store_api
 from api.samples import Samples
-from api.settings import Settings
 from api.sql_store import SqlStore
 from api.store import Store
 from certify.catalog import Catalog, default_catalog
+from certify.settings import Settings, get_settings
 
 STATIC = Path(__file__).parent / "static"
 
@@ -28,10 +28,21 @@ Errors always read `{"errors": [...]}`, each with the field path and a Vietnames
 """
 
 
+class FromSettings:
+    """`create_app`'s default store: the database of `settings.database_url` (created on first run)."""
+
+
+FROM_SETTINGS = FromSettings()
+
+
 def create_app(
-    settings: Settings | None = None, *, catalog: Catalog | None = None, store: Store | None = None
+    settings: Settings | None = None,
+    *,
+    catalog: Catalog | None = None,
+    store: Store | FromSettings | None = FROM_SETTINGS,
 ) -> FastAPI:
-    settings = settings or Settings()
+    """The web app. `store=None` gives the stateless app (evaluate, gap, frameworks; stored pages answer 503)."""
+    settings = settings or get_settings()
     app = FastAPI(
         title="certify — chuyển đổi số",
         version="0.1.0",
@@ -43,7 +54,7 @@ def create_app(
     app.state.settings = settings
     app.state.catalog = catalog or default_catalog()
     app.state.samples = Samples(settings.samples_dir, app.state.catalog)
-    if store is None and settings.database_url:
+    if isinstance(store, FromSettings):
         store = open_store(settings.database_url, app.state.catalog)
     app.state.store = store
     app.state.login_limiter = auth.LoginLimiter.from_settings(settings)

@@ -26,8 +26,8 @@ from api.csrf import require_csrf
 from api.deps import wants_json
 from api.problems import body
 from api.rendering import html
-from api.settings import Settings
 from certify.errors import CertifyError
+from certify.settings import Settings
 from certify.store.accounts import Account
 
 router = APIRouter(include_in_schema=False)

@@ -15,13 +15,11 @@ def serve(
     import uvicorn  # imported here so the other commands start without the web stack
 
     from api.app import create_app
-    from api.settings import Settings
+    from certify.settings import get_settings
     from certify.store.demo import load_demo
-    from certify.store.settings import get_settings as store_settings
 
-    settings = Settings()
-    url = settings.database_url or store_settings().database_url  # SQLite under ./data unless configured
-    app = create_app(settings.model_copy(update={"database_url": url}))
+    settings = get_settings()
+    app = create_app(settings)  # the database of CERTIFY_DATABASE_URL, SQLite under ./data by default
     store = app.state.store
     if load_demo(store.engine, app.state.catalog, settings.samples_dir):
         typer.echo(

@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 from api.edge import JSON_FLAG, LANG_KEY
 from api.i18n import Translator
 from api.samples import Samples
-from api.settings import Settings
 from certify.catalog import Catalog
+from certify.settings import Settings
 
 
 def get_settings(request: Request) -> Settings:

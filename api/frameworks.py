@@ -6,10 +6,10 @@ from typing import Any
 
 from api.problems import NotFoundError
 from certify.catalog import Catalog, Resolved
-from certify.cli.frameworks_cmd import header
 from certify.errors import CertifyError
-from certify.kinds import get_kind
 from certify.provenance import FrameworkStatus, banner_for
+from certify.summary import header
+from certify.summary import summary as framework_summary
 
 
 def find(catalog: Catalog, ident: str, version: str | None = None) -> Resolved:
@@ -30,9 +30,7 @@ def _row(resolved: Resolved) -> dict[str, Any]:
 
 
 def summary(resolved: Resolved) -> dict[str, Any]:
-    kind = get_kind(resolved.framework.kind)
-    assert kind is not None  # the catalog only resolves frameworks of a known kind
-    return with_banner(header(resolved) | kind.describe(resolved.framework))
+    return with_banner(framework_summary(resolved))
 
 
 def with_banner(row: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
     python bench/api_bench.py [--requests 3000] [--concurrency 4] [--workers 1]
 
-Starts `uvicorn api.app:create_app --factory` on 127.0.0.1 (a free port) in a subprocess, waits
+Starts `uvicorn` with the stateless app (`stateless_app` below: no database) on 127.0.0.1
+(a free port) in a subprocess, waits
 until it answers, fires POST /api/evaluate with a bundled sample unit from a few threads, each
 with its own keep-alive httpx client, then stops the server. Target on 2 cores: ≥ 500 req/s,
 p99 < 50 ms. Loopback only.
@@ -45,12 +46,21 @@ def body() -> dict[str, Any]:
     return data
 
 
+def stateless_app() -> Any:
+    """The web app without a database: /api/evaluate needs none."""
+    from api.app import create_app
+
+    return create_app(store=None)
+
+
 def start(port: int, workers: int) -> subprocess.Popen[bytes]:
     cmd = [
         sys.executable,
         "-m",
         "uvicorn",
-        "api.app:create_app",
+        "--app-dir",
+        str(Path(__file__).parent),
+        "api_bench:stateless_app",
         "--factory",
         "--host",
         "127.0.0.1",

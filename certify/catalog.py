@@ -19,15 +19,17 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from certify import plugins
 from certify.errors import CertifyError, KeyPath, Problem, errors_only
 from certify.framework_base import FrameworkBase, version_key
 from certify.hashing import content_hash
+from certify.kinds import GROUP as KINDS
 from certify.kinds import Kind, get_kind, kind_names
+from certify.paths import bundled_root as bundled_root  # re-exported: tests and scripts import it from here
 from certify.provenance import Evidence, default_evidence
 from certify.sourcefile import SourceDoc, problems_from_validation, read_file
 from certify.suggest import allowed_keys, hint, item_type, models_in
 
-ENV_PATHS = "CERTIFY_FRAMEWORKS"
 ITEM_KEYS = ("code", "id")
 # What describes the file itself is never inherited: a province's decision must not be cited
 # with the Ministry's number and date because it forgot to override `source`.
@@ -35,18 +37,10 @@ ITEM_KEYS = ("code", "id")
 OWN_KEYS = {"extends", "id", "version", "title", "title_en", "status", "source", "note", "mappings"}
 
 
-def bundled_root(name: str) -> Path:
-    """A data folder shipped with the project: the checkout's top level, or inside the wheel."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / name, here / "_bundled" / name):
-        if candidate.is_dir():
-            return candidate
-    return here.parent / name
-
-
 def default_roots() -> list[Path]:
-    extra = [Path(p) for p in os.environ.get(ENV_PATHS, "").split(os.pathsep) if p]
-    return [*extra, bundled_root("frameworks")]
+    from certify.settings import get_settings
+
+    return [*get_settings().framework_roots(), bundled_root("frameworks")]
 
 
 def split_ref(ref: str) -> tuple[str, str | None]:
@@ -420,6 +414,12 @@ class Catalog:
         if kind is None:
             names = kind_names()
             vi_hint, en_hint = hint(str(kind_name), names) if kind_name else ("", "")
+            broken = plugins.broken(KINDS, str(kind_name)) if kind_name else None
+            if broken:
+                vi_hint, en_hint = (
+                    f"; loại này đã cài nhưng không nạp được: {broken}",
+                    f"; installed but not loadable: {broken}",
+                )
             return None, [
                 own.problem(
                     "unknown-kind",

@@ -1,22 +1,25 @@
-"""Registry of gap-report output formats.
+"""Gap-report output formats.
 
-Every format, built-in or not, is declared in the `certify.gap_formats` entry-point group (see
-pyproject.toml) and loaded from there, so the core never imports the `reports` package: the
-HTML and Markdown renderers of `reports/` and a province's own format plug in the same way.
+Every format, built-in or not, is a plugin of the `certify.gap_formats` entry-point group
+(certify.plugins), so the core never imports the `reports` package: the HTML, PDF, Word and
+Excel renderers of `reports/` and a province's own format plug in the same way. A format says
+its file suffix and its media type (what the web API answers with); a module that declares a
+format should import heavy libraries inside its render function, so listing formats stays cheap.
 """
 
 from __future__ import annotations
 
 import json
-import warnings
+import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 
+from certify import plugins
 from certify.errors import CertifyError
 from certify.levels.gap import GapReport
 
 GROUP = "certify.gap_formats"
+BINARY = "application/octet-stream"
 
 
 @dataclass(frozen=True)
@@ -25,56 +28,58 @@ class GapFormat:
     suffix: str
     description: str
     render: Callable[[GapReport], str | bytes]
+    # What the web API serves the file as, e.g. "text/html; charset=utf-8"; guessed from the suffix when left out.
+    media_type: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.media_type:
+            guessed = mimetypes.guess_type(f"report{self.suffix}")[0] or BINARY
+            text = guessed.startswith("text/")
+            object.__setattr__(self, "media_type", guessed + ("; charset=utf-8" if text else ""))
 
     @property
     def binary(self) -> bool:
-        return self.suffix in {".pdf", ".docx", ".xlsx"}
+        return not (self.media_type.startswith("text/") or self.media_type == "application/json")
 
 
-_REGISTRY: dict[str, GapFormat] = {}
-_loaded = False
+def _named(name: str) -> Callable[[object], GapFormat]:
+    def use(obj: object) -> GapFormat:
+        fmt = plugins.expect(GapFormat)(obj)
+        if fmt.name != name:
+            raise ValueError(f"the entry point is named '{name}' but the format calls itself '{fmt.name}'")
+        return fmt
+
+    return use
 
 
-def register_gap_format(fmt: GapFormat) -> None:
-    _REGISTRY[fmt.name] = fmt
-
-
-def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for ep in entry_points(group=GROUP):
-        try:
-            obj = ep.load()
-        except ImportError as exc:
-            # A broken or half-installed plugin must not take the whole tool down; say so and go on.
-            warnings.warn(f"gap format '{ep.name}' ({ep.value}) not loaded: {exc}", stacklevel=2)
-            continue
-        if isinstance(obj, GapFormat):
-            register_gap_format(obj)
+def format_names() -> list[str]:
+    """The formats installed, without loading any."""
+    return plugins.names(GROUP)
 
 
 def gap_formats() -> dict[str, GapFormat]:
-    _load()
-    return dict(sorted(_REGISTRY.items()))
+    """Every working format (loads them all)."""
+    return {name: fmt for name in format_names() if (fmt := plugins.load(GROUP, name, _named(name))) is not None}
 
 
 def get_gap_format(name: str) -> GapFormat:
-    formats = gap_formats()
-    if name not in formats:
-        raise CertifyError.one(
-            "unknown-format",
-            f"Không có định dạng «{name}»",
-            f"Unknown format '{name}'",
-            expected=" | ".join(formats),
-            found=name,
-        )
-    return formats[name]
+    fmt = plugins.load(GROUP, name, _named(name))
+    if fmt is not None:
+        return fmt
+    broken = plugins.broken(GROUP, name)
+    if broken:
+        raise plugins.broken_error(GROUP, name, broken)
+    raise CertifyError.one(
+        "unknown-format",
+        f"Không có định dạng «{name}»",
+        f"Unknown format '{name}'",
+        expected=" | ".join(format_names()),
+        found=name,
+    )
 
 
 def _json(report: GapReport) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-JSON = GapFormat("json", ".json", "JSON (máy đọc / machine-readable)", _json)
+JSON = GapFormat("json", ".json", "JSON (máy đọc / machine-readable)", _json, "application/json")

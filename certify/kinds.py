@@ -1,8 +1,9 @@
-"""Registry of framework kinds.
+"""Framework kinds.
 
 A kind says which pydantic model a framework file of that kind validates against, how a
 localisation (`extends:`) merges its lists, and which semantic checks run after the schema.
-The built-in kinds (`levels`, `dti`) register here exactly as an extension would.
+Kinds are plugins of the `certify.kinds` entry-point group (certify.plugins): the built-in
+`levels` and `dti` are declared in pyproject.toml exactly as an extension's kind would be.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from certify import plugins
 from certify.errors import Problem
 from certify.framework_base import FrameworkBase
 from certify.provenance import Inherited
@@ -18,6 +20,8 @@ from certify.provenance import Inherited
 if TYPE_CHECKING:
     from certify.cases import CaseRunner
     from certify.sourcefile import SourceDoc
+
+GROUP = "certify.kinds"
 
 # Semantic checks receive the validated model and a function that turns a key path into a
 # located Problem (file and line of the layer that defined it).
@@ -42,24 +46,23 @@ class Kind:
     run_case: CaseRunner | None = None
 
 
-_KINDS: dict[str, Kind] = {}
+def _named(name: str) -> Callable[[Any], Kind]:
+    def use(obj: Any) -> Kind:
+        kind = plugins.expect(Kind)(obj)
+        if kind.name != name:
+            raise ValueError(f"the entry point is named '{name}' but the kind calls itself '{kind.name}'")
+        return kind
 
-
-def register_kind(kind: Kind) -> None:
-    _KINDS[kind.name] = kind
+    return use
 
 
 def get_kind(name: str) -> Kind | None:
-    _load_builtins()
-    return _KINDS.get(name)
+    return plugins.load(GROUP, name, _named(name))
 
 
 def kind_names() -> list[str]:
-    _load_builtins()
-    return sorted(_KINDS)
+    return plugins.names(GROUP)
 
 
-def _load_builtins() -> None:
-    # Imported lazily: the kind modules import this registry to register themselves.
-    import certify.dti.kind
-    import certify.levels.kind  # noqa: F401
+def kinds() -> dict[str, Kind]:
+    return {name: kind for name in kind_names() if (kind := get_kind(name)) is not None}

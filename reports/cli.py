@@ -8,13 +8,10 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from certify.catalog import default_catalog
 from certify.cli.common import ForceFlag, console, ensure_writable
 from certify.errors import CertifyError
-from certify.formats import get_gap_format
-from certify.levels.evaluate import evaluate
-from certify.levels.gap import gap_report
-from certify.levels.intake import load_unit
+
+# The engine and the renderers are imported inside each command: `certify --help` starts without them.
 
 report_app = typer.Typer(
     help="Báo cáo in, ký được: khoảng cách, tổng hợp tỉnh, quyết định công nhận (reports).", no_args_is_help=True
@@ -91,6 +88,12 @@ def gap_cmd(
     force: ForceFlag = False,
 ) -> None:
     """Báo cáo khoảng cách của một đơn vị, hoặc của mọi đơn vị trong thư mục (unit gap report)."""
+    from certify.catalog import default_catalog
+    from certify.formats import get_gap_format
+    from certify.levels.evaluate import evaluate
+    from certify.levels.gap import gap_report
+    from certify.levels.intake import load_unit
+
     fmt_obj = get_gap_format(fmt)
     if cycle is not None or unit is not None:
         if cycle is None or unit is None or assessment is not None or batch is not None:

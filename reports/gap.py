@@ -151,5 +151,7 @@ def render_markdown(report: GapReport) -> str:
     return render("gap.md.j2", r=context(report))
 
 
-HTML = GapFormat("html", ".html", "Trang HTML in được (printable HTML)", render_html)
-MARKDOWN = GapFormat("md", ".md", "Markdown (dán vào kế hoạch / paste into a plan)", render_markdown)
+HTML = GapFormat("html", ".html", "Trang HTML in được (printable HTML)", render_html, "text/html; charset=utf-8")
+MARKDOWN = GapFormat(
+    "md", ".md", "Markdown (dán vào kế hoạch / paste into a plan)", render_markdown, "text/markdown; charset=utf-8"
+)

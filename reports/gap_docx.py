@@ -160,4 +160,10 @@ def render_docx(report: GapReport) -> bytes:
     return buf.getvalue()
 
 
-DOCX = GapFormat("docx", ".docx", "Word (sửa và ký / edit and sign)", render_docx)
+DOCX = GapFormat(
+    "docx",
+    ".docx",
+    "Word (sửa và ký / edit and sign)",
+    render_docx,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)

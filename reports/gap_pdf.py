@@ -38,4 +38,4 @@ def render_pdf(report: GapReport) -> bytes:
     return html_to_pdf(render_pdf_html(report), [stylesheet("gap_pdf.css.j2")])
 
 
-PDF = GapFormat("pdf", ".pdf", "PDF để in và ký (printable PDF)", render_pdf)
+PDF = GapFormat("pdf", ".pdf", "PDF để in và ký (printable PDF)", render_pdf, "application/pdf")

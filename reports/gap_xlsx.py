@@ -204,4 +204,10 @@ def render_xlsx(report: GapReport) -> bytes:
     return buf.getvalue()
 
 
-XLSX = GapFormat("xlsx", ".xlsx", "Excel (bảng tính cho kế hoạch / planning workbook)", render_xlsx)
+XLSX = GapFormat(
+    "xlsx",
+    ".xlsx",
+    "Excel (bảng tính cho kế hoạch / planning workbook)",
+    render_xlsx,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from certify.catalog import default_catalog
 from certify.cli.common import ForceFlag, console
 from certify.errors import CertifyError
-from certify.formats import get_gap_format
-from certify.levels.evaluate import Evaluation, evaluate
-from certify.levels.gap import gap_report
-from certify.levels.intake import load_unit
-from certify.levels.roadmap import History
-from certify.plan.history import history_of
-from certify.plan.province import Proposal, ProvincePlan, province_plan
 from reports.cli import write_output
+
+# The engines (catalog, levels, planning, storage) are imported inside the commands: `certify --help` and the
+# other commands start without them (tests/test_imports.py).
+if TYPE_CHECKING:
+    from certify.levels.evaluate import Evaluation
+    from certify.levels.roadmap import History
+    from certify.plan.province import Proposal, ProvincePlan
 
 UNIT_FORMATS = ("docx", "xlsx", "pdf", "md")
 PROVINCE_FORMATS = ("pdf", "xlsx", "json")
@@ -108,6 +107,12 @@ def plan_cmd(
             "--raise, --area, --units, --assessments only go with --province",
             "--province",
         )
+    from certify.catalog import default_catalog
+    from certify.formats import get_gap_format
+    from certify.levels.evaluate import evaluate
+    from certify.levels.gap import gap_report
+    from certify.levels.intake import load_unit
+
     chosen = _choose(fmt or "docx", UNIT_FORMATS)
     past: History | None = None
     if cycle is not None or unit is not None:
@@ -135,6 +140,7 @@ def plan_cmd(
 
 
 def _folder_history(folder: Path, ev: Evaluation) -> History:
+    from certify.plan.history import history_of
     from reports.inputs import load_folder
 
     return history_of(load_folder(folder), ev.unit.assessment.unit, ev.unit.assessment.year)
@@ -177,6 +183,8 @@ def _province(
             "Give exactly one source: --cycle ID or --assessments FOLDER",
             "--cycle | --assessments",
         )
+    from certify.plan.province import Proposal
+
     wanted = [u.strip() for u in units.split(",") if u.strip()] if units else None
     proposals = [Proposal.parse(text, area, wanted) for text in raise_]
     if (area or wanted) and not proposals:
@@ -215,6 +223,7 @@ def _folder_province(
     proposals: list[Proposal],
     plan_year: int | None,
 ) -> ProvincePlan:
+    from certify.plan.province import province_plan
     from reports.inputs import district_of, load_folder, province_of
 
     evaluations = load_folder(folder)
@@ -258,6 +267,7 @@ def _folder_province(
 
 
 def _stored_province(cycle: int, steps: int, proposals: list[Proposal], plan_year: int | None) -> ProvincePlan:
+    from certify.plan.province import province_plan
     from reports.from_store import ALL_STATES, REPORTED, load_cycle
 
     stored = load_cycle(cycle, states=ALL_STATES, previous=False)

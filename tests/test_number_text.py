@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from certify.numbers import NumberTextError, fmt_number, parse_number, round_half_up
@@ -71,7 +71,6 @@ def test_percent_reads_as_a_fraction() -> None:
     assert parse_number("0,855", percent=True).fraction == pytest.approx(0.855)
 
 
-@settings(deadline=None)
 @given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
 def test_what_the_reports_print_reads_back(value: object) -> None:
     x = float(value)  # type: ignore[arg-type]
@@ -80,13 +79,11 @@ def test_what_the_reports_print_reads_back(value: object) -> None:
     assert parse_number(text, whole=whole).value == float(round_half_up(x, 2))
 
 
-@settings(deadline=None)
 @given(st.integers(min_value=0, max_value=10**12))
 def test_plain_integers_read_exactly(n: int) -> None:
     assert parse_number(str(n)).value == n and parse_number(str(n), whole=True).value == n
 
 
-@settings(deadline=None)
 @given(st.text(max_size=30))
 def test_any_text_is_a_number_or_a_reason(text: str) -> None:
     try:

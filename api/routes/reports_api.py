@@ -15,23 +15,10 @@ from api.evaluation import certify_one
 from api.problems import BODY_ERROR_RESPONSES, ERROR_RESPONSES
 from api.routes.evaluate_api import AssessmentBody
 from certify.errors import CertifyError
-from certify.formats import get_gap_format
+from certify.formats import BINARY, gap_formats, get_gap_format
 from certify.levels.gap import gap_report
 
 router = APIRouter(tags=["reports"], responses=ERROR_RESPONSES | BODY_ERROR_RESPONSES)
-
-# By file suffix, not by format name: a province's own format plugs in with one of these suffixes and is
-# served right; anything else leaves as bytes.
-MEDIA_TYPES = {
-    ".json": "application/json",
-    ".txt": "text/plain; charset=utf-8",
-    ".md": "text/markdown; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-OTHER = "application/octet-stream"
 
 Format = Annotated[
     str,
@@ -56,7 +43,11 @@ def _slug(text: str) -> str:
 DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Báo cáo khoảng cách, tải về với tên tệp (`Content-Disposition`)",
-        "content": {m.partition(";")[0]: {"schema": {"type": "string"}} for m in [*MEDIA_TYPES.values(), OTHER]},
+        # Each installed format serves its own media type (certify.formats.GapFormat.media_type).
+        "content": {
+            m.partition(";")[0]: {"schema": {"type": "string"}}
+            for m in sorted({f.media_type for f in gap_formats().values()} | {BINARY})
+        },
     }
 }
 
@@ -78,6 +69,6 @@ def gap_report_file(assessment: AssessmentBody, catalog: CatalogDep, name: Forma
     filename = f"khoang-cach-{_slug(assessment.unit)}-{assessment.year}{fmt.suffix}"
     return Response(
         rendered.encode() if isinstance(rendered, str) else rendered,
-        media_type=MEDIA_TYPES.get(fmt.suffix, OTHER),
+        media_type=fmt.media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

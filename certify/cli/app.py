@@ -1,15 +1,18 @@
-"""`certify` command. Command groups register through the `certify.commands` entry points, the
-core's own as well as those of `reports/` and `api/`, so the core never imports its edges."""
+"""`certify` command. Command groups are plugins of the `certify.commands` entry-point group
+(certify.plugins): the core's own as well as those of `reports/` and `api/` register the same
+way, so the core never imports its edges, and a broken group leaves the others working."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from importlib.metadata import entry_points
+from typing import Any
 
 import typer
 
-from certify.cli.common import console_err, run_guarded
+from certify import plugins
+from certify.cli.common import console_err, print_problems, run_guarded
+from certify.errors import CertifyError
 
 GROUP = "certify.commands"
 
@@ -23,13 +26,26 @@ app = typer.Typer(
 )
 
 
+def _register_into(target: typer.Typer) -> Callable[[Any], bool]:
+    def use(register: Any) -> bool:
+        if not callable(register):
+            raise TypeError(f"expected a function register(app), found {type(register).__name__}")
+        register(target)
+        return True
+
+    return use
+
+
 def _register_all() -> None:
-    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
-        register: Callable[[typer.Typer], None] = ep.load()
-        register(app)
+    for name in plugins.names(GROUP):
+        plugins.load(GROUP, name, _register_into(app))
 
 
-_register_all()
+try:
+    _register_all()
+except CertifyError as exc:  # an installation without certify's own entry points
+    print_problems(exc.problems, console_err)
+    sys.exit(2)
 
 
 def main() -> None:

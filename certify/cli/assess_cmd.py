@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from certify.catalog import Resolved, bundled_root, default_catalog
 from certify.cli.common import ForceFlag, console, ensure_writable, print_json
-from certify.cli.render_text import evaluation_view, gap_view
 from certify.errors import CertifyError
-from certify.formats import get_gap_format
-from certify.framework_base import TIER_VI
-from certify.levels.assessment import BoundAssessment
-from certify.levels.evaluate import Evaluation, evaluate, evaluate_many
-from certify.levels.gap import gap_report
-from certify.levels.intake import load_unit
+
+# The levels engine (numpy, pydantic, the catalog) is imported inside each command: `certify --help` and the
+# other commands start without it.
+if TYPE_CHECKING:
+    from certify.catalog import Resolved
+    from certify.levels.assessment import BoundAssessment
+    from certify.levels.evaluate import Evaluation
 
 AssessmentArg = Annotated[Path, typer.Argument(help="Tệp đánh giá YAML/JSON (assessment file)", show_default=False)]
 FrameworkOpt = Annotated[
@@ -37,6 +35,11 @@ def evaluate_cmd(
     framework: FrameworkOpt = None,
 ) -> None:
     """Xác định mức độ chuyển đổi số đạt được (certify one unit)."""
+    from certify.catalog import default_catalog
+    from certify.cli.render_text import evaluation_view
+    from certify.levels.evaluate import evaluate
+    from certify.levels.intake import load_unit
+
     resolved, bound = load_unit(assessment, default_catalog(), framework)
     ev = evaluate(resolved, bound)
     if as_json:
@@ -54,6 +57,13 @@ def gap_cmd(
     framework: FrameworkOpt = None,
 ) -> None:
     """Báo cáo khoảng cách đến mức tiếp theo và lộ trình (gap report and roadmap)."""
+    from certify.catalog import default_catalog
+    from certify.cli.render_text import gap_view
+    from certify.formats import get_gap_format
+    from certify.levels.evaluate import evaluate
+    from certify.levels.gap import gap_report
+    from certify.levels.intake import load_unit
+
     fmt_obj = get_gap_format(fmt)
     if output is None and fmt_obj.binary:
         raise CertifyError.one(
@@ -86,6 +96,15 @@ def demo_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="In JSON (print JSON).")] = False,
 ) -> None:
     """Đánh giá các đơn vị mẫu kèm theo và in bảng mức độ (evaluate the bundled sample units)."""
+    from rich.table import Table
+
+    from certify.catalog import default_catalog
+    from certify.framework_base import TIER_VI
+    from certify.levels.evaluate import evaluate_many
+    from certify.levels.gap import gap_report
+    from certify.levels.intake import load_unit
+    from certify.paths import bundled_root
+
     folder = folder or bundled_root("samples") / "assessments"
     files = sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml", ".json"})
     catalog = default_catalog()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -13,12 +14,33 @@ from rich.markup import escape
 
 from certify.errors import CertifyError, Problem
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 console = Console()
 console_err = Console(stderr=True)
 
 EXIT_INVALID = 2  # the input or the command line was rejected
 EXIT_INTERNAL = 70  # a bug of ours (EX_SOFTWARE)
 EXIT_INTERRUPTED = 130  # Ctrl-C
+
+
+@contextmanager
+def database() -> Iterator[Session]:
+    """A transaction on the configured database, migrated first. The storage layer (SQLAlchemy, Alembic)
+    is imported here, on first use, so commands that never touch a database start without it."""
+    from certify.store.engine import transaction
+    from certify.store.migrate import ready_engine
+
+    with transaction(ready_engine()) as session:
+        yield session
+
+
+def actor() -> str:
+    """Who is acting on the command line (CERTIFY_USER, else the operating-system user), for the audit trail."""
+    from certify.settings import get_settings
+
+    return get_settings().user
 
 
 def print_problems(problems: list[Problem], out: Console = console_err) -> None:
@@ -124,7 +146,12 @@ def _handled(exc: Exception, err: Console) -> int:
 
 
 def debug_enabled() -> bool:
-    return os.environ.get("CERTIFY_DEBUG", "").strip().lower() in {"1", "true", "yes"}
+    from certify.settings import get_settings
+
+    try:
+        return get_settings().debug
+    except Exception:  # a malformed setting must not hide the error being reported
+        return False
 
 
 def _no_help_instead_of_errors(command: Any) -> None:

@@ -9,11 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from certify.cli.common import console, print_json, print_problems
-from certify.dti.numbers import POINT_DECIMALS, VALUE_DECIMALS, fmt
-from certify.store.engine import transaction
-from certify.store.migrate import ready_engine
-from certify.store.settings import get_settings
+from certify.cli.common import actor, console, database, print_json, print_problems
 
 dti_app = typer.Typer(help="Điểm DTI lưu theo kỳ (DTI scores stored per cycle).", no_args_is_help=True)
 CycleOpt = Annotated[int, typer.Option("--cycle", help="Số kỳ chấm điểm DTI (DTI cycle id)")]
@@ -32,8 +28,8 @@ def dti_import(
     """Chấm điểm cả tập đơn vị và lưu vào kỳ DTI (score the cohort and store it in the DTI cycle)."""
     from certify.store.dti_results import import_dti
 
-    with transaction(ready_engine()) as s:
-        done = import_dti(s, cycle, cohort_file, actor=get_settings().user, replace=replace)
+    with database() as s:
+        done = import_dti(s, cycle, cohort_file, actor=actor(), replace=replace)
     if as_json:
         print_json(done.__dict__ | {"warnings": [w.to_dict() for w in done.warnings]})
         return
@@ -60,17 +56,18 @@ def dti_publish(
             "Sau khi công bố, kết quả không thể chấm lại. Tiếp tục? (Published results cannot be re-scored. Continue?)",
             abort=True,
         )
-    with transaction(ready_engine()) as s:
-        at = publish_dti(s, cycle, actor=get_settings().user)
+    with database() as s:
+        at = publish_dti(s, cycle, actor=actor())
     console.print(f"Đã công bố kỳ {cycle} lúc {at:%d/%m/%Y %H:%M} UTC (published)")
 
 
 @dti_app.command("show")
 def dti_show(cycle: CycleOpt, as_json: JsonOpt = False) -> None:
     """In bảng xếp hạng DTI đã lưu, so với năm trước (print the stored ranking against last year)."""
+    from certify.dti.numbers import POINT_DECIMALS, VALUE_DECIMALS, fmt
     from certify.store.dti_results import ranking
 
-    with transaction(ready_engine()) as s:
+    with database() as s:
         rows = ranking(s, cycle)
     if as_json:
         print_json(rows)

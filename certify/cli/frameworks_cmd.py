@@ -3,39 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from certify.cases import run_target
-from certify.catalog import Resolved, default_catalog
 from certify.cli.common import EXIT_INVALID, console, print_json, print_problems
-from certify.diff import diff_frameworks
-from certify.errors import CertifyError, errors_only
-from certify.kinds import get_kind
+from certify.errors import CertifyError
+
+# The catalog (pydantic, numpy, YAML) is imported inside each command, so `certify --help` starts without it.
+if TYPE_CHECKING:
+    from certify.catalog import Resolved
 
 app = typer.Typer(help="Bộ tiêu chí (frameworks): liệt kê, xem, kiểm tra, so sánh.", no_args_is_help=True)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="In JSON (print JSON).")]
-
-
-def header(resolved: Resolved) -> dict[str, Any]:
-    fw = resolved.framework
-    banner = fw.banner
-    return {
-        "id": fw.id,
-        "version": fw.version,
-        "kind": fw.kind,
-        "title": fw.title,
-        "tier": fw.tier.value,
-        "status": fw.status.value,
-        "extends": fw.extends,
-        "source": fw.source.model_dump(mode="json", exclude_none=True),
-        "content_hash": resolved.content_hash,
-        "banner": banner[0] if banner else None,
-    }
 
 
 def register(main: typer.Typer) -> None:
@@ -45,6 +28,9 @@ def register(main: typer.Typer) -> None:
 @app.command("list")
 def list_(as_json: JsonFlag = False) -> None:
     """Liệt kê các bộ tiêu chí có sẵn (list available frameworks)."""
+    from certify.catalog import default_catalog
+    from certify.summary import header
+
     catalog = default_catalog()
     rows = [header(r) | {"path": str(e.path)} for e, r in ((e, catalog.load_path(e.path)) for e in catalog.entries())]
     if as_json:
@@ -64,10 +50,11 @@ def show(
     ref: Annotated[str, typer.Argument(help="Mã bộ tiêu chí, có thể kèm @phiên-bản")], as_json: JsonFlag = False
 ) -> None:
     """Xem cấu trúc một bộ tiêu chí (show a framework's structure)."""
+    from certify.catalog import default_catalog
+    from certify.summary import summary as framework_summary
+
     resolved = default_catalog().load(ref)
-    kind = get_kind(resolved.framework.kind)
-    assert kind is not None
-    summary = header(resolved) | kind.describe(resolved.framework)
+    summary = framework_summary(resolved)
     if as_json:
         print_json(summary)
         return
@@ -94,6 +81,9 @@ def show(
 @app.command()
 def validate(file: Annotated[Path, typer.Argument(help="Tệp YAML bộ tiêu chí")]) -> None:
     """Kiểm tra một tệp bộ tiêu chí (validate a framework file)."""
+    from certify.catalog import default_catalog
+    from certify.errors import errors_only
+
     resolved, problems = default_catalog().check_path(file)
     print_problems(problems, console)
     if errors_only(problems) or resolved is None:
@@ -106,6 +96,8 @@ def validate(file: Annotated[Path, typer.Argument(help="Tệp YAML bộ tiêu ch
 
 
 def _load_any(ref: str) -> Resolved:
+    from certify.catalog import default_catalog
+
     path = Path(ref)
     catalog = default_catalog()
     return catalog.load_path(path) if path.suffix in {".yaml", ".yml"} and path.exists() else catalog.load(ref)
@@ -118,6 +110,8 @@ def diff(
     as_json: JsonFlag = False,
 ) -> None:
     """Những gì phiên bản mới thay đổi (what a new version changes)."""
+    from certify.diff import diff_frameworks
+
     changes = diff_frameworks(_load_any(old), _load_any(new))
     if as_json:
         print_json([c.to_dict() for c in changes])
@@ -151,6 +145,9 @@ def test_(
 ) -> None:
     """Chạy các tệp kiểm thử (cases/*.yaml) của bộ tiêu chí, ở bất kỳ thư mục nào
     (run a framework folder's case files, wherever it lives)."""
+    from certify.cases import run_target
+    from certify.catalog import default_catalog
+
     results = run_target(target, default_catalog())
     if as_json:
         print_json([r.to_dict() for r in results])

@@ -180,4 +180,6 @@ def to_text(renderables: Iterable[RenderableType], width: int = 140) -> str:
     return buffer.getvalue()
 
 
-TEXT = GapFormat("text", ".txt", "Văn bản thuần (plain text)", lambda report: to_text(gap_view(report)))
+TEXT = GapFormat(
+    "text", ".txt", "Văn bản thuần (plain text)", lambda report: to_text(gap_view(report)), "text/plain; charset=utf-8"
+)

@@ -5,31 +5,38 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from certify.cli.common import console, print_json, print_problems
-from certify.dti.model import DtiFramework
-from certify.dti.numbers import POINT_DECIMALS, VALUE_DECIMALS, half_up
-from certify.dti.results import Results
-from certify.dti.score_file import load_dti, score_file
 from certify.errors import CertifyError
+
+# The DTI engine (numpy, pydantic, the catalog) is imported when the command runs, not at `certify --help`.
+if TYPE_CHECKING:
+    from certify.dti.model import DtiFramework
+    from certify.dti.results import Results
 
 
 def _framework(ref: str) -> tuple[DtiFramework, str]:
+    from certify.dti.model import DtiFramework
+    from certify.dti.score_file import load_dti
+
     resolved = load_dti(ref)
     assert isinstance(resolved.framework, DtiFramework)
     return resolved.framework, resolved.content_hash
 
 
 def _points(x: float) -> str:
+    from certify.dti.numbers import POINT_DECIMALS, half_up
+
     return str(half_up(x, POINT_DECIMALS))
 
 
 def _value(x: float) -> str:
+    from certify.dti.numbers import VALUE_DECIMALS, half_up
+
     return str(half_up(x, VALUE_DECIMALS))
 
 
@@ -66,6 +73,8 @@ def write_csv(results: Results) -> None:
 
 
 def print_table(results: Results) -> None:
+    from rich.table import Table
+
     fw = results.fw
     if fw.banner:
         console.print(f"[bold yellow]⚠ {escape(fw.banner[0])} ({escape(fw.banner[1])})[/]")
@@ -130,6 +139,8 @@ def register(app: typer.Typer) -> None:
             raise CertifyError.one(
                 "conflicting-options", "Chọn một trong --json và --csv", "Choose one of --json and --csv"
             )
+        from certify.dti.score_file import score_file
+
         fw, content_hash = _framework(framework)
         results = score_file(cohort_file, fw, index_level)
         if as_json:

@@ -13,12 +13,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from certify.catalog import default_catalog
-from certify.cli.common import EXIT_INVALID, console, console_err, print_json, print_problems
+from certify.cli.common import EXIT_INVALID, actor, console, console_err, database, print_json, print_problems
 from certify.errors import CertifyError
-from certify.store.engine import transaction
-from certify.store.migrate import ready_engine, upgrade
-from certify.store.settings import get_settings
 
 db_app = typer.Typer(help="Cơ sở dữ liệu (database).", no_args_is_help=True)
 units_app = typer.Typer(help="Đơn vị hành chính (administrative units).", no_args_is_help=True)
@@ -28,14 +24,11 @@ CycleOpt = Annotated[int, typer.Option("--cycle", help="Số kỳ đánh giá (c
 JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON (print JSON).")]
 
 
-def _actor() -> str:
-    return get_settings().user
-
-
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Tạo/cập nhật lược đồ cơ sở dữ liệu (create or migrate the schema)."""
     from certify.store.engine import make_engine
+    from certify.store.migrate import upgrade
 
     rev = upgrade(make_engine())
     console.print(f"Cơ sở dữ liệu ở phiên bản / database at revision {rev}")
@@ -46,7 +39,7 @@ def units_load(as_json: JsonOpt = False) -> None:
     """Nạp danh mục đơn vị hành chính trước và sau 01/7/2025 (load both maps; idempotent)."""
     from certify.store.units import load_units
 
-    with transaction(ready_engine()) as s:
+    with database() as s:
         report = load_units(s)
     if as_json:
         print_json(report.__dict__)
@@ -65,7 +58,7 @@ def units_history(
     """Đơn vị cũ hợp thành và kết quả các kỳ trước (former units and their results)."""
     from certify.store.history import unit_history
 
-    with transaction(ready_engine()) as s:
+    with database() as s:
         rows = unit_history(s, unit_map, code)
     if as_json:
         print_json([r.__dict__ for r in rows])
@@ -97,9 +90,9 @@ def cycle_open(
     """Mở kỳ đánh giá, cố định phiên bản bộ tiêu chí (open a cycle, freezing the framework version)."""
     from certify.store.cycles import carry_from, open_cycle
 
-    with transaction(ready_engine()) as s:
-        info = open_cycle(s, year=year, framework=framework, tier=tier, unit_map=unit_map, actor=_actor())
-        carried = carry_from(s, from_cycle, info.id, _actor()) if from_cycle is not None else []
+    with database() as s:
+        info = open_cycle(s, year=year, framework=framework, tier=tier, unit_map=unit_map, actor=actor())
+        carried = carry_from(s, from_cycle, info.id, actor()) if from_cycle is not None else []
     if as_json:
         print_json(info.__dict__ | ({"carried": [c.to_dict() for c in carried]} if from_cycle is not None else {}))
         return
@@ -125,7 +118,7 @@ def cycle_open(
 def cycle_list(as_json: JsonOpt = False) -> None:
     from certify.store.cycles import list_cycles
 
-    with transaction(ready_engine()) as s:
+    with database() as s:
         cycles = list_cycles(s)
     if as_json:
         print_json([c.__dict__ for c in cycles])
@@ -139,8 +132,8 @@ def cycle_certify(cycle: Annotated[int, typer.Argument()], as_json: JsonOpt = Fa
     """Xác định mức cho các đơn vị đã thẩm định (certify the appraised units)."""
     from certify.store.certification import certify_cycle
 
-    with transaction(ready_engine()) as s:
-        out = certify_cycle(s, cycle, _actor())
+    with database() as s:
+        out = certify_cycle(s, cycle, actor())
     if as_json:
         print_json([c.__dict__ for c in out])
         return
@@ -158,6 +151,7 @@ def template_cmd(
     unit_map: Annotated[str, typer.Option("--map", help="pre2025 | current")] = "current",
 ) -> None:
     """Tạo phiếu Excel cho đơn vị điền (write the Excel form units fill in)."""
+    from certify.catalog import default_catalog
     from certify.intake.template import write_province_sheet, write_unit_form
     from certify.store.units import find_unit, units_of_province
 
@@ -172,7 +166,7 @@ def template_cmd(
             found=tier,
         )
     if units is not None:
-        with transaction(ready_engine()) as s:
+        with database() as s:
             rows = [(u.code, u.name) for u in units_of_province(s, unit_map, units.zfill(2), fw_tier)]
         if not rows:
             raise CertifyError.one(
@@ -186,7 +180,7 @@ def template_cmd(
         return
     name = None
     if unit is not None:
-        with transaction(ready_engine()) as s:
+        with database() as s:
             found = find_unit(s, unit_map, unit, fw_tier)
             name = found.name if found else None
     write_unit_form(resolved, output, unit_code=unit, unit_name=name, year=year, unit_map=unit_map)
@@ -202,7 +196,6 @@ def import_cmd(
     """Nhập phiếu đã điền: kiểm tra tất cả trước, lỗi ở đâu thì không ghi gì (import filled forms)."""
     from certify.intake.importer import import_files, infer_cycle
 
-    engine = ready_engine()
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -220,9 +213,9 @@ def import_cmd(
             else:
                 bar.update(write, completed=done, total=total, visible=True)
 
-        with transaction(engine) as s:
+        with database() as s:
             cycle_id = cycle if cycle is not None else infer_cycle(s, files)
-            result = import_files(s, cycle_id, files, _actor(), partial=partial, progress=progress)
+            result = import_files(s, cycle_id, files, actor(), partial=partial, progress=progress)
             if result.problems and not partial:
                 s.rollback()  # nothing was written; end the transaction cleanly
     if as_json:
@@ -250,7 +243,7 @@ def export_cmd(cycle: CycleOpt, output: Annotated[Path, typer.Option("--output",
     """Xuất kết quả kỳ đánh giá ra Excel (export results as XLSX)."""
     from certify.intake.export import export_cycle
 
-    with transaction(ready_engine()) as s:
+    with database() as s:
         export_cycle(s, cycle, output)
     console.print(f"Đã ghi / written: {output}")
 
@@ -266,8 +259,8 @@ def move_cmd(
     """Chuyển trạng thái hồ sơ của một đơn vị (move a unit's submission to another state)."""
     from certify.store.submissions import find_submission, transition
 
-    with transaction(ready_engine()) as s:
-        info = transition(s, find_submission(s, cycle, unit), state, _actor(), reasons=reason)
+    with database() as s:
+        info = transition(s, find_submission(s, cycle, unit), state, actor(), reasons=reason)
     console.print(f"{info.unit_code}: {info.state}")
 
 
@@ -287,8 +280,8 @@ def recognise_cmd(
         raise CertifyError.one(
             "bad-date", "Ngày không hợp lệ", "Invalid date", expected="YYYY-MM-DD", found=date
         ) from None
-    with transaction(ready_engine()) as s:
-        recognise_units(s, cycle, units, decision_number=decision, decision_date=day, signer=signer, actor=_actor())
+    with database() as s:
+        recognise_units(s, cycle, units, decision_number=decision, decision_date=day, signer=signer, actor=actor())
     console.print(f"Đã công nhận / recognised: {', '.join(units)}")
 
 
@@ -329,8 +322,8 @@ def user_add(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True)
-    with transaction(ready_engine()) as s:
-        account = add_user(s, username, role, password, unit_code=unit, full_name=full_name, actor=_actor())
+    with database() as s:
+        account = add_user(s, username, role, password, unit_code=unit, full_name=full_name, actor=actor())
     where = f" ({account.unit_code})" if account.unit_code else ""
     console.print(f"Đã tạo / created: {account.username} — {account.role.value}{where}")
 
@@ -340,7 +333,7 @@ def user_list(as_json: JsonOpt = False) -> None:
     """Danh sách tài khoản (list accounts)."""
     from certify.store.accounts import list_users
 
-    with transaction(ready_engine()) as s:
+    with database() as s:
         users = list_users(s)
     if as_json:
         print_json(

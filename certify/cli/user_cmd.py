@@ -11,25 +11,18 @@ from typing import Annotated
 
 import typer
 
-from certify.cli.common import console
+from certify.cli.common import actor, console, database
 from certify.cli.store_cmd import user_app
-from certify.store.engine import transaction
-from certify.store.migrate import ready_engine
-from certify.store.settings import get_settings
 
 Username = Annotated[str, typer.Argument(help="Tên đăng nhập (username)")]
-
-
-def _actor() -> str:
-    return get_settings().user
 
 
 def user_disable(username: Username) -> None:
     """Khóa tài khoản: không đăng nhập được, phiên đang mở kết thúc (disable an account; its sessions end)."""
     from certify.store.accounts import set_active
 
-    with transaction(ready_engine()) as s:
-        set_active(s, username, False, actor=_actor())
+    with database() as s:
+        set_active(s, username, False, actor=actor())
     console.print(f"Đã khóa / disabled: {username}")
 
 
@@ -37,8 +30,8 @@ def user_enable(username: Username) -> None:
     """Mở khóa tài khoản (enable an account again)."""
     from certify.store.accounts import set_active
 
-    with transaction(ready_engine()) as s:
-        set_active(s, username, True, actor=_actor())
+    with database() as s:
+        set_active(s, username, True, actor=actor())
     console.print(f"Đã mở khóa / enabled: {username}")
 
 
@@ -57,8 +50,8 @@ def user_reset_password(
     from certify.store.accounts import reset_password
 
     chosen = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
-    with transaction(ready_engine()) as s:
-        password = reset_password(s, username, actor=_actor(), new_password=chosen)
+    with database() as s:
+        password = reset_password(s, username, actor=actor(), new_password=chosen)
     console.print(f"Đã đặt lại mật khẩu / password reset: {username}")
     if chosen is None:
         # Plain echo, not rich: the password must come out exactly as generated, once, and nowhere else.

@@ -1,16 +1,14 @@
-"""Registers the point-based DTI framework kind (`kind: dti`)."""
+"""The point-based DTI framework kind (`kind: dti`), declared in the `certify.kinds` entry points."""
 
 from certify.dti.checks import check
 from certify.dti.describe import describe
 from certify.dti.model import DtiFramework
-from certify.kinds import Kind, register_kind
+from certify.kinds import Kind
 
-register_kind(
-    Kind(
-        name="dti",
-        model=DtiFramework,
-        check=check,
-        describe=describe,
-        merge_keys={"indices": "code", "criteria": "code", "pillars": "id", "bands": "id", "groups": "id"},
-    )
+KIND = Kind(
+    name="dti",
+    model=DtiFramework,
+    check=check,
+    describe=describe,
+    merge_keys={"indices": "code", "criteria": "code", "pillars": "id", "bands": "id", "groups": "id"},
 )

@@ -14,15 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from certify.dti.plan import Plan, compile_plan
 from certify.framework_base import SLUG, FrameworkBase
 from certify.provenance import PARTIAL_DTI_BANNER_EN, PARTIAL_DTI_BANNER_VI, Evidence, FrameworkStatus, Source
-
-if TYPE_CHECKING:
-    from certify.dti.plan import Plan
 
 CRITERION_CODE = r"^[0-9]+(?:\.[0-9]+){1,2}$"
 INDEX_CODE = r"^[0-9]+$"
@@ -189,8 +187,6 @@ class DtiFramework(FrameworkBase):
     @cached_property
     def plan(self) -> Plan:
         """Compiled for scoring (methods looked up, parameters typed); see `certify.dti.plan`."""
-        from certify.dti.plan import compile_plan  # the plan needs the methods, which need no model
-
         return compile_plan(self)
 
     @property

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from certify.dti.methods import Compiled, InputSpec, get_method, method_names
-from certify.dti.model import DtiFramework
 from certify.errors import CertifyError, KeyPath, Problem, Severity
+
+if TYPE_CHECKING:  # the model compiles its plan (DtiFramework.plan): at run time the import goes one way
+    from certify.dti.model import DtiFramework
 
 APPRAISED_PREFIX = "appraised:"
 META_COLUMNS = ("unit", "name", "group", "province", "year", "not_applicable")

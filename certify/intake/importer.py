@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from certify.catalog import Catalog
 from certify.errors import Problem
 from certify.intake.reader import Expect, ParsedFile, ParsedUnit, read_form
+from certify.settings import get_settings
 from certify.store.cycles import frozen_framework, get_cycle
 from certify.store.models import AdminUnit, AuditEvent, Cycle, EntryValue, ImportBatch, Submission
-from certify.store.settings import get_settings
 from certify.store.submissions import SELF, set_values
 from certify.store.workflow import SELF_EDITABLE, STATE_VI, State
 

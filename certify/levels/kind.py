@@ -1,11 +1,11 @@
-"""Registers the five-level certification framework kind."""
+"""The five-level certification framework kind (`kind: levels`), declared in the `certify.kinds` entry points."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from certify.kinds import Kind, register_kind
+from certify.kinds import Kind
 from certify.levels.cases import run_level_case
 from certify.levels.checks import check
 from certify.levels.describe import describe
@@ -52,14 +52,12 @@ def _status(doc: SourceDoc) -> str | None:
     return doc.data.get("status") if isinstance(doc.data, dict) else None
 
 
-register_kind(
-    Kind(
-        name="levels",
-        model=LevelFramework,
-        check=check,
-        describe=describe,
-        merge_keys={"criteria": "code", "levels": "id", "pillars": "id"},
-        inherited=inherited_thresholds,
-        run_case=run_level_case,
-    )
+KIND = Kind(
+    name="levels",
+    model=LevelFramework,
+    check=check,
+    describe=describe,
+    merge_keys={"criteria": "code", "levels": "id", "pillars": "id"},
+    inherited=inherited_thresholds,
+    run_case=run_level_case,
 )

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from certify.store.settings import get_settings
+from certify.settings import get_settings
 
 
 def resolve_url(url: str | None = None) -> str:

@@ -10,8 +10,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.settings import Settings
 from certify.catalog import Catalog, bundled_root
+from certify.settings import Settings
 
 SAMPLE = "2024-xa-my-loc"
 COMMUNE = "sample-2361-commune"
@@ -20,7 +20,7 @@ SAMPLE_BANNER = "Bộ tiêu chí mẫu — không phải ngưỡng chính thức
 
 @pytest.fixture(scope="session")
 def app() -> FastAPI:
-    return create_app(Settings(secret_key="test-secret"), catalog=Catalog([bundled_root("frameworks")]))
+    return create_app(Settings(secret_key="test-secret"), catalog=Catalog([bundled_root("frameworks")]), store=None)
 
 
 @pytest.fixture

@@ -16,6 +16,9 @@ import httpx
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+# Guards against a hang, never speed tests: two shared cores run several suites at once.
+HANG_SECONDS = 600
+WAIT_MS = 60_000  # what a browser test waits for a page to change (Playwright's own default is 5 s)
 ROOT = Path(__file__).resolve().parents[2]
 # Without the background-networking flags Chromium keeps dialling out, and this machine refuses it.
 ARGS = [
@@ -58,16 +61,21 @@ def live_server(ready_path: str, env: dict[str, str] | None = None) -> Iterator[
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # A guard against a server that never comes up, not a speed test: on two shared cores a first start
+        # can take tens of seconds.
+        give_up = time.monotonic() + HANG_SECONDS
+        while True:
+            assert proc.poll() is None, "the server stopped before answering"
             try:
-                if httpx.get(base + ready_path, timeout=1).status_code == 200:
+                if httpx.get(base + ready_path, timeout=HANG_SECONDS).status_code == 200:
                     break
             except httpx.TransportError:
+                assert time.monotonic() < give_up, f"the server did not answer within {HANG_SECONDS} s"
                 time.sleep(0.2)
         yield base
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=HANG_SECONDS)
 
 
 def launch_chromium(pw: Any) -> Any:

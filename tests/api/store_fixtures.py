@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.settings import Settings
 from certify.catalog import Catalog, bundled_root
+from certify.settings import Settings
 from certify.store.accounts import add_user
 from certify.store.demo import load_demo
 from certify.store.engine import transaction

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.live_server import launch_chromium, live_server, needs_chromium
+from tests.api.live_server import WAIT_MS, launch_chromium, live_server, needs_chromium
 
 pytestmark = needs_chromium
 
@@ -40,13 +40,13 @@ def test_level_badge_follows_typing(server: str, tmp_path: Path) -> None:
         page.goto(f"{server}/assess/sample-2361-commune?from=2024-xa-my-loc")
         before = page.locator("#level-badge").get_attribute("data-level")
         page.locator('select[name="v:CQS-04"]').select_option("không")  # steering committee: no
-        expect(page.locator("#level-badge")).not_to_have_attribute("data-level", before or "", timeout=5000)
+        expect(page.locator("#level-badge")).not_to_have_attribute("data-level", before or "", timeout=WAIT_MS)
         page.locator('select[name="v:CQS-04"]').select_option("có")
-        expect(page.locator("#level-badge")).to_have_attribute("data-level", before or "", timeout=5000)
+        expect(page.locator("#level-badge")).to_have_attribute("data-level", before or "", timeout=WAIT_MS)
         page.screenshot(path=str(shots / "form.png"), full_page=False)
         page.locator('input[name="n:CQS-01"]').fill("")  # the percentage alone, without counts beside it
         page.locator('input[name="d:CQS-01"]').fill("")
         page.locator("#field-CQS-01").fill("150")  # a ratio above 100%: shown in place, the field marked
-        expect(page.locator("#result")).to_contain_text("CQS-01: tỷ lệ phần trăm phải từ 0% đến 100%", timeout=5000)
+        expect(page.locator("#result")).to_contain_text("CQS-01: tỷ lệ phần trăm phải từ 0% đến 100%", timeout=WAIT_MS)
         expect(page.locator("#crit-CQS-01")).to_have_class("crit bad")
         browser.close()

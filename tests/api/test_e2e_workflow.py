@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.live_server import launch_chromium, live_server, needs_chromium
+from tests.api.live_server import WAIT_MS, launch_chromium, live_server, needs_chromium
 from tests.api.store_fixtures import OWN, PASSWORD
 
 pytestmark = needs_chromium
@@ -49,9 +49,9 @@ def test_submit_appraise_recognise_publish(stored_server: str, tmp_path: Path) -
         badge = editor.locator("#level-badge")
         before = badge.get_attribute("data-level") or ""
         editor.locator('select[name="v:CQS-04"]').select_option("không")
-        expect(badge).not_to_have_attribute("data-level", before, timeout=5000)
+        expect(badge).not_to_have_attribute("data-level", before, timeout=WAIT_MS)
         editor.locator('select[name="v:CQS-04"]').select_option("có")
-        expect(badge).to_have_attribute("data-level", before, timeout=5000)
+        expect(badge).to_have_attribute("data-level", before, timeout=WAIT_MS)
         editor.screenshot(path=str(shots / "stored-form.png"))
         editor.click("#submit")
         expect(editor.locator("#confirm-question")).to_contain_text("Xã Long Hồ")

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.auth import LoginLimiter
-from api.settings import Settings
+from certify.settings import Settings
 from tests.api.store_fixtures import PASSWORD, token
 
 WINDOW = 900.0

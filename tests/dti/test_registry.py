@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pytest
 
-from certify.dti.methods import Compiled, Context, Row, Scored, ScoringMethod, base, get_method, method_names
+from certify.dti.methods import Compiled, Context, Row, Scored, ScoringMethod, get_method, method_names
 
 BUILT_IN = {
     "binary",
@@ -42,19 +41,7 @@ class Doubled(ScoringMethod[Any]):
         return "×2"
 
 
-class _EntryPoint:
-    name = "doubled"
-    value = "ext.methods:Doubled"
-
-    def load(self) -> type[Doubled]:
-        return Doubled
-
-
-def test_an_entry_point_registers_a_method(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(base, "_extensions_loaded", False)
-    monkeypatch.setattr(base, "entry_points", lambda group: [_EntryPoint()] if group == base.ENTRY_POINT_GROUP else [])
-    try:
-        method = get_method("doubled")
-        assert isinstance(method, Doubled) and method.name == "doubled"
-    finally:
-        base._METHODS.pop("doubled", None)
+def test_an_entry_point_registers_a_method(install_plugin: Any) -> None:
+    install_plugin("ext-methods", {"certify.scoring_methods": {"doubled": "tests.dti.test_registry:Doubled"}})
+    method = get_method("doubled")
+    assert isinstance(method, Doubled) and method.name == "doubled"

@@ -28,11 +28,10 @@ def test_every_limit_is_in_the_one_table_with_its_default(name: str) -> None:
 
 
 def test_limits_of_the_store_and_the_web_are_in_the_table() -> None:
-    from api.settings import Settings
-    from certify.store.settings import StoreSettings
+    from certify.settings import Settings
 
     text = DOC.read_text(encoding="utf-8")
-    store, web = StoreSettings(), Settings(secret_key="x")
+    store = web = Settings(secret_key="x")  # the one settings object of the store and the web app
     for env, value in (
         ("CERTIFY_MAX_UPLOAD_BYTES", store.max_upload_bytes),
         ("CERTIFY_MAX_UNZIPPED_BYTES", store.max_unzipped_bytes),

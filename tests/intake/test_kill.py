@@ -68,13 +68,13 @@ def test_killed_import_leaves_nothing(loaded: Engine, tmp_path: Path) -> None:
     marker = tmp_path / "half-written"
     url = loaded.url.render_as_string(hide_password=False)
     proc = subprocess.Popen([sys.executable, "-c", SCRIPT, url, str(cycle.id), str(form), str(marker)], cwd=ROOT)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600  # a guard against a hang, not a speed test
     while not marker.exists():
         assert proc.poll() is None, "the import ended before it could be killed"
         assert time.monotonic() < deadline, "the import never reached the middle"
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
+    proc.wait(timeout=600)
     assert proc.returncode == -signal.SIGKILL
     assert counts(loaded) == before  # nothing of the killed import is visible
     # …and the database is usable: the same import now goes through whole.

@@ -25,9 +25,7 @@ from tests.conftest import FIXTURES
 from tests.levels.helpers import bound
 
 # The fixtures are read-only frameworks, so sharing them across examples is safe.
-SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
-)
+SETTINGS = settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
 def complete_frameworks() -> list[str]:

@@ -19,7 +19,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 def test_gap_pdf_renders_to_png(tan_my: GapReport, tmp_path: Path) -> None:
     pdf = tmp_path / "gap.pdf"
     pdf.write_bytes(gap_formats()["pdf"].render(tan_my))  # type: ignore[arg-type]
-    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=600)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) >= 2
     for page in pages:

@@ -1,10 +1,10 @@
 """Scoring methods of the point-based DTI, looked up by name.
 
 The built-in methods live in `basic` (a unit's own data), `composite` (sub-criteria, parts,
-alternatives) and `cohort` (relative to peers); importing this package registers them.
+alternatives) and `cohort` (relative to peers), each declared as a `certify.scoring_methods`
+entry point in pyproject.toml and imported when first looked up.
 """
 
-from certify.dti.methods import basic, cohort, composite  # noqa: F401  (registration)
 from certify.dti.methods.base import (
     ENTRY_POINT_GROUP,
     Compiled,
@@ -18,9 +18,7 @@ from certify.dti.methods.base import (
     Scored,
     ScoringMethod,
     get_method,
-    load_extensions,
     method_names,
-    register_method,
 )
 
 __all__ = [
@@ -36,7 +34,5 @@ __all__ = [
     "Scored",
     "ScoringMethod",
     "get_method",
-    "load_extensions",
     "method_names",
-    "register_method",
 ]

@@ -6,9 +6,10 @@ every input column is a float array over the cohort's units (NaN = cell left emp
 which relations between them every row must satisfy (numerator ≤ denominator), and how to
 explain one unit's points in words (the trace shown to the unit).
 
-Built-in methods register with `@register_method("name")`, exactly as an extension does; an
-installed package adds methods through the entry-point group `certify.scoring_methods`, whose
-entries are loaded (imported) the first time a method is looked up.
+Methods are plugins of the entry-point group `certify.scoring_methods` (certify.plugins): the
+entry's name is the method's name and its value a `ScoringMethod` subclass, imported the first
+time the method is looked up. The built-in methods are declared in pyproject.toml exactly as an
+installed package declares its own (docs/EXTENDING.md).
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from importlib.metadata import entry_points
 from typing import Any, ClassVar, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
-from certify.errors import CertifyError, KeyPath
+from certify import plugins
+from certify.errors import KeyPath
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -197,52 +198,24 @@ class ScoringMethod(Generic[P]):
         raise NotImplementedError
 
 
-_METHODS: dict[str, ScoringMethod[Any]] = {}
-_extensions_loaded = False
+def _method(name: str) -> Callable[[Any], ScoringMethod[Any]]:
+    def use(obj: Any) -> ScoringMethod[Any]:
+        if not (isinstance(obj, type) and issubclass(obj, ScoringMethod)):
+            raise TypeError(f"expected a ScoringMethod subclass, found {obj!r}")
+        obj.name = name
+        return obj()
 
-M = TypeVar("M", bound=type[ScoringMethod[Any]])
-
-
-def register_method(name: str) -> Callable[[M], M]:
-    """Class decorator: `@register_method("ratio_cap") class RatioCap(ScoringMethod[...])`."""
-
-    def decorate(cls: M) -> M:
-        cls.name = name
-        _METHODS[name] = cls()
-        return cls
-
-    return decorate
-
-
-def load_extensions() -> None:
-    """Import every `certify.scoring_methods` entry point once.
-
-    An entry point may name a module (whose decorators register its methods) or a method class
-    not yet registered, which is then registered under the entry point's name.
-    """
-    global _extensions_loaded
-    if _extensions_loaded:
-        return
-    _extensions_loaded = True
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            obj = ep.load()
-        except Exception as exc:  # an extension's bug must not look like a crash of ours
-            raise CertifyError.one(
-                "method-extension",
-                f"Không nạp được phương pháp chấm điểm mở rộng «{ep.name}»: {exc}",
-                f"Could not load the scoring-method extension '{ep.name}': {exc}",
-                found=ep.value,
-            ) from exc
-        if isinstance(obj, type) and issubclass(obj, ScoringMethod) and ep.name not in _METHODS:
-            register_method(ep.name)(obj)
+    return use
 
 
 def get_method(name: str) -> ScoringMethod[Any] | None:
-    load_extensions()
-    return _METHODS.get(name)
+    """The method of that name (its class is imported the first time), or None when none is installed."""
+    method = plugins.load(ENTRY_POINT_GROUP, name, _method(name))
+    broken = plugins.broken(ENTRY_POINT_GROUP, name) if method is None else None
+    if broken:
+        raise plugins.broken_error(ENTRY_POINT_GROUP, name, broken)
+    return method
 
 
 def method_names() -> list[str]:
-    load_extensions()
-    return sorted(_METHODS)
+    return plugins.names(ENTRY_POINT_GROUP)

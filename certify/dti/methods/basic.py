@@ -26,7 +26,6 @@ from certify.dti.methods.base import (
     RowIssue,
     Scored,
     ScoringMethod,
-    register_method,
 )
 from certify.dti.methods.measure import Measure, Measured
 from certify.dti.numbers import EPS, Share, fmt
@@ -74,7 +73,6 @@ def option_fractions(options: list[Option], col: FloatArray) -> FloatArray:
     return np.where(np.isnan(col), np.nan, table[idx])
 
 
-@register_method("binary")
 class Binary(ScoringMethod[NoParams]):
     """VL 2.3 «Kế hoạch hành động hàng năm … về chuyển đổi số»: issued → max, else 0."""
 
@@ -94,7 +92,6 @@ class CategoricalParams(Params):
     options: list[Option] = Field(min_length=2)
 
 
-@register_method("categorical")
 class Categorical(ScoringMethod[CategoricalParams]):
     """VL 1.1: Trưởng ban BCĐ is Bí thư/Chủ tịch → max; Phó → 1/2; otherwise 0."""
 
@@ -155,7 +152,6 @@ class MeasuredMethod(ScoringMethod[MP]):
         return Scored(np.where(np.isnan(x), np.nan, self.points(c, x)), na, detail)
 
 
-@register_method("ratio")
 class Ratio(MeasuredMethod[Measured]):
     """VL 1.3: Tỷ lệ = a/b; Điểm = Tỷ lệ × Điểm tối đa. 6 of 8 → 7.5 of 10."""
 
@@ -176,7 +172,6 @@ class CapParams(Measured):
     cap: Annotated[Share, Field(gt=0)]  # threshold T, a fraction
 
 
-@register_method("ratio_cap")
 class RatioCap(MeasuredMethod[CapParams]):
     """VL 6.12: Tỷ lệ ≥ 80 %: max; Tỷ lệ < 80 %: Tỷ lệ/80 % × max. 60 % → 15 of 20."""
 
@@ -195,7 +190,6 @@ class RatioCap(MeasuredMethod[CapParams]):
         return f"{text} < {fmt(cap)} → {fmt(x)}/{fmt(cap)} = {times(x / cap, c.max_points, row.points)}"
 
 
-@register_method("ratio_cap_jump")
 class RatioCapJump(MeasuredMethod[CapParams]):
     """VL 7.5: Tỷ lệ ≥ 50 %: max; < 50 %: max × Tỷ lệ. 49 % → 4.9, 50 % → 10: discontinuous, as written."""
 
@@ -217,7 +211,6 @@ class AllOrNothingParams(Measured):
     T: Annotated[Share, Field(gt=0)] = 1.0
 
 
-@register_method("all_or_nothing")
 class AllOrNothing(MeasuredMethod[AllOrNothingParams]):
     """VL 6.8: Tỷ lệ = 100 %: max; Tỷ lệ < 100 %: 0. 99 % → 0."""
 
@@ -237,7 +230,6 @@ class CountCappedParams(Measured):
     cap: float | None = Field(default=None, ge=0, description="points ceiling; default max_points")
 
 
-@register_method("count_capped")
 class CountCapped(MeasuredMethod[CountCappedParams]):
     """VL 6.21: each AI-using activity 1 point, total at most max. 12 activities → 10 of 10."""
 
@@ -288,7 +280,6 @@ class TiersParams(Measured):
         return self
 
 
-@register_method("tiers")
 class Tiers(ScoringMethod[TiersParams]):
     """VL 5.12.1: (a+b)/c ≥ 10 %: max; ≥ 7 %: 70 %; ≥ 3 %: 30 %; < 3 %: 0. 8 % → 3.5 of 5."""
 

@@ -11,7 +11,7 @@ from typing import Literal
 
 import numpy as np
 
-from certify.dti.methods.base import Compiled, Context, Row, Scored, register_method
+from certify.dti.methods.base import Compiled, Context, Row, Scored
 from certify.dti.methods.basic import MeasuredMethod, times
 from certify.dti.methods.measure import Measured
 from certify.dti.numbers import EPS, fmt
@@ -22,7 +22,6 @@ class BestParams(Measured):
     if_best_zero: Literal["zero", "max"] = "zero"
 
 
-@register_method("relative_to_best")
 class RelativeToBest(MeasuredMethod[BestParams]):
     """VL 7.10 «Số lượng tên miền .vn»: best unit max; others own/best × max. 0.3 vs best 0.6 → 5 of 10."""
 
@@ -57,7 +56,6 @@ class MinMaxParams(Measured):
     if_all_equal: Literal["max", "zero", "max_unless_zero"] = "max_unless_zero"
 
 
-@register_method("min_max")
 class MinMax(MeasuredMethod[MinMaxParams]):
     """VL 5.9 drills: «Min-Max … nhiều nhất thì điểm tối đa và giảm dần». x = 3, min 1, max 6 → 2.0 of 5 (A)."""
 

@@ -21,7 +21,6 @@ from certify.dti.methods.base import (
     Scored,
     ScoringMethod,
     get_method,
-    register_method,
 )
 from certify.dti.methods.basic import OPTION_ID, Option, option_fractions, option_issues, share_text, yes_no
 from certify.dti.methods.measure import Measure, parse_ratio
@@ -32,7 +31,6 @@ class SumParams(Params):
     parts: list[str] = Field(min_length=1, description="codes of the sub-criteria")
 
 
-@register_method("sum_of_parts")
 class SumOfParts(ScoringMethod[SumParams]):
     """VL 5.12 «Tổng kinh phí chi cho ATTT» (15) = «Cộng điểm từ 5.12.1 - 5.12.6»."""
 
@@ -74,7 +72,6 @@ def _part_measure(code: str, part: Part) -> Measure:
     )
 
 
-@register_method("partial_credits")
 class PartialCredits(ScoringMethod[PartialParams]):
     """VL 6.3: merged portal 1/5 + functional requirements 3/5 + IPv6 1/5. Merged, compliant, no IPv6 → 8 of 10."""
 
@@ -175,7 +172,6 @@ class BestParams(Params):
     alternatives: list[Alternative] = Field(min_length=2)
 
 
-@register_method("best_alternative")
 class BestAlternative(ScoringMethod[BestParams]):
     """MIC annex 1B, data centre: «tính điểm cho trường hợp nào có điểm cao nhất». Not used by VL 2554."""
 
