@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from certify.dti.numbers import dti_value, published
 from certify.labels import level_slot
 from certify.levels.evaluate import next_level_blockers
 from certify.store.views import DtiTable, UnitView
@@ -89,7 +90,7 @@ def dti_section(
     ]
     with_prior = [r for r in shown if r["change"] is not None]
     return table.to_dict() | {
-        "rows": shown,
+        "rows": published(shown),  # as /api/dti/rankings: values 4 decimals, points 2 (certify.dti.numbers)
         "filters": {
             "district": district or "",
             "level": level or "",
@@ -99,9 +100,9 @@ def dti_section(
         "summary": {
             "units": len(shown),
             "of": len(rows),
-            "mean_value": sum(r["value"] for r in shown) / len(shown) if shown else None,
+            "mean_value": dti_value(sum(r["value"] for r in shown) / len(shown)) if shown else None,
             "with_previous": len(with_prior),
             "improved": sum(1 for r in with_prior if r["change"] > 0),
-            "mean_change": sum(r["change"] for r in with_prior) / len(with_prior) if with_prior else None,
+            "mean_change": dti_value(sum(r["change"] for r in with_prior) / len(with_prior)) if with_prior else None,
         },
     }

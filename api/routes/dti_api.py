@@ -18,7 +18,7 @@ from api.store import StoreDep
 from certify.catalog import Catalog
 from certify.dti.cohort import table_from_records
 from certify.dti.model import DtiFramework
-from certify.dti.numbers import VALUE_DECIMALS, rounded
+from certify.dti.numbers import published
 from certify.dti.score_file import load_dti, score_table
 from certify.errors import CertifyError, Problem
 
@@ -27,15 +27,6 @@ router = APIRouter(tags=["dti"], responses=ERROR_RESPONSES)
 # A province scores at most a few thousand communes; past this a request is a mistake or an attack, and
 # every row is validated and scored in the request (the whole cohort at once: ranks compare all units).
 MAX_ROWS = 20_000
-POINT_DECIMALS = 4  # as `Results.to_json` writes points: the published 2 decimals are a display choice
-
-
-def dti_number(x: float) -> float:
-    return rounded(x, VALUE_DECIMALS)
-
-
-def dti_points(x: float) -> float:
-    return rounded(x, POINT_DECIMALS)
 
 
 # --- stored rankings ----------------------------------------------------------------------------------
@@ -100,18 +91,9 @@ Year = Annotated[int | None, Query(ge=2000, le=2100, description="năm (mặc đ
 TierQuery = Annotated[Literal["commune", "district", "province"] | None, Query(description="cấp đơn vị")]
 
 
-def previous(p: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    return None if p is None else dict(p) | {"value": dti_number(p["value"])}
-
-
 def _ranking_row(r: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(r) | {
-        "points": dti_points(r["points"]),
-        "max_points": dti_points(r["max_points"]),
-        "value": dti_number(r["value"]),
-        "previous": previous(r["previous"]),
-        "change": None if r["change"] is None else dti_number(r["change"]),
-    }
+    row: dict[str, Any] = published(dict(r))  # values 4 decimals, points 2, as published (certify.dti.numbers)
+    return row
 
 
 @router.get(

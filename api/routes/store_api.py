@@ -16,8 +16,9 @@ from api.auth import UserDep, guard
 from api.authz import Action, can
 from api.pages.store_pages import _unit_data
 from api.problems import ERROR_RESPONSES, ErrorsOut, NotFoundError, ProblemOut
-from api.routes.dti_api import DtiPrevious, dti_number, dti_points, previous
+from api.routes.dti_api import DtiPrevious
 from api.store import Store, StoreDep
+from certify.dti.numbers import published
 from certify.errors import CertifyError
 from certify.store.accounts import Account
 from certify.store.cycles import CycleInfo
@@ -252,10 +253,10 @@ def unit_history(store: StoreDep, user: UserDep, unit_map: UnitMap, unit_code: U
                     "published": found.heading.published,
                     "rank": row.row.rank,
                     "of": found.of,
-                    "points": dti_points(row.row.points),
-                    "max_points": dti_points(row.row.max_points),
-                    "value": dti_number(row.row.value),
-                    "previous": previous(row.previous.to_dict() if row.previous else None),
+                    "points": row.row.points,
+                    "max_points": row.row.max_points,
+                    "value": row.row.value,
+                    "previous": row.previous.to_dict() if row.previous else None,
                 }
             )
-    return {"unit_map": unit_map, "unit": unit_code, "levels": levels, "dti": dti}
+    return {"unit_map": unit_map, "unit": unit_code, "levels": levels, "dti": published(dti)}

@@ -64,13 +64,13 @@ def dti_publish(
 @dti_app.command("show")
 def dti_show(cycle: CycleOpt, as_json: JsonOpt = False) -> None:
     """In bảng xếp hạng DTI đã lưu, so với năm trước (print the stored ranking against last year)."""
-    from certify.dti.numbers import POINT_DECIMALS, VALUE_DECIMALS, fmt
+    from certify.dti.numbers import points_text, published, value_text
     from certify.store.dti_results import ranking
 
     with database() as s:
         rows = ranking(s, cycle)
     if as_json:
-        print_json(rows)
+        print_json(published(rows))
         return
     table = Table(title=f"Xếp hạng DTI — kỳ {cycle}")
     for column in ("Hạng", "Mã", "Đơn vị", "Huyện (cũ)", "Điểm", "Giá trị", "Năm trước", "Thay đổi"):
@@ -82,10 +82,10 @@ def dti_show(cycle: CycleOpt, as_json: JsonOpt = False) -> None:
             r["unit"],
             escape(r["name"]),
             escape(", ".join(r["districts"])),
-            fmt(r["points"], POINT_DECIMALS),
-            fmt(r["value"], VALUE_DECIMALS),
-            fmt(p["value"], VALUE_DECIMALS) if p else "—",
-            f"{fmt(r['change'], VALUE_DECIMALS):>8}" if p else "—",
+            points_text(r["points"]),
+            value_text(r["value"]),
+            value_text(p["value"]) if p else "—",
+            f"{value_text(r['change']):>8}" if p else "—",
         )
     console.print(table)
 

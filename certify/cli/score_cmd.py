@@ -29,15 +29,15 @@ def _framework(ref: str) -> tuple[DtiFramework, str]:
 
 
 def _points(x: float) -> str:
-    from certify.dti.numbers import POINT_DECIMALS, half_up
+    from certify.dti.numbers import points_text
 
-    return str(half_up(x, POINT_DECIMALS))
+    return points_text(x)
 
 
 def _value(x: float) -> str:
-    from certify.dti.numbers import VALUE_DECIMALS, half_up
+    from certify.dti.numbers import value_text
 
-    return str(half_up(x, VALUE_DECIMALS))
+    return value_text(x)
 
 
 def write_csv(results: Results) -> None:

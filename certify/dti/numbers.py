@@ -30,6 +30,61 @@ def rounded(x: float, places: int) -> float:
     return float(half_up(x, places))
 
 
+# --- published figures: every output (CLI, CSV, JSON API, pages, Excel) shows DTI numbers through these ----------
+# Scores are stored and computed unrounded; only what a reader sees is rounded, always the same way.
+
+
+def dti_value(x: float | None) -> float | None:
+    """A DTI value (or its change) as published: 4 decimals, half up. 0.9032412500000001 → 0.9032."""
+    return None if x is None else rounded(x, VALUE_DECIMALS)
+
+
+def dti_points(x: float | None, places: int = POINT_DECIMALS) -> float | None:
+    """Points as published: 2 decimals, half up. 326.8449999 → 326.84; 7.125 → 7.13."""
+    return None if x is None else rounded(x, places)
+
+
+def value_text(x: float) -> str:
+    """A DTI value as text with its 4 decimals (CSV, terminal): 0.7 → «0.7000»."""
+    return str(half_up(x, VALUE_DECIMALS))
+
+
+def points_text(x: float) -> str:
+    """Points as text with their 2 decimals (CSV, terminal): 7.5 → «7.50»."""
+    return str(half_up(x, POINT_DECIMALS))
+
+
+_VALUES = frozenset({"value", "change", "mean_value", "mean_change"})
+_POINTS = frozenset({"points", "max_points", "self", "appraised"})
+# A criterion's points are shown as its explanation computes them («0.7571 × 20 = 15.1429»): 4 decimals.
+_TRACED = frozenset({"criteria", "differences"})
+TRACE_DECIMALS = 4
+
+
+def published(record: Any, places: int = POINT_DECIMALS) -> Any:
+    """A DTI record (a unit's scores, a ranking row, a table) with every value and every point total rounded
+    as published, at any depth; everything else is left as it is. The one rounding of every DTI output."""
+    if isinstance(record, dict):
+        out: dict[str, Any] = {}
+        for key, v in record.items():
+            if key in _VALUES and isinstance(v, int | float) and not isinstance(v, bool):
+                out[key] = dti_value(v)
+            elif key in _POINTS and isinstance(v, int | float) and not isinstance(v, bool):
+                out[key] = dti_points(v, places)
+            elif key == "percent" and isinstance(v, int | float):
+                out[key] = rounded(v, 2)
+            else:
+                out[key] = published(v, TRACE_DECIMALS if key in _TRACED else places)
+        previous = out.get("previous")
+        if isinstance(out.get("change"), float) and isinstance(previous, dict) and "value" in previous:
+            # The change a reader computes from the two published values, not the rounding of the exact one.
+            out["change"] = dti_value(out["value"] - previous["value"])
+        return out
+    if isinstance(record, list | tuple):
+        return [published(v, places) for v in record]
+    return record
+
+
 def fmt(x: float, places: int = VALUE_DECIMALS) -> str:
     """Shortest decimal text of `x` at most `places` decimals: 7.5, 0.75, 15.14, 10."""
     d = half_up(x, places)

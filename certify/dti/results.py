@@ -1,7 +1,7 @@
 """Scores of a cohort: per unit, per criterion, per main index, per pillar; ranks and bands.
 
-Numbers are kept unrounded; `to_json` and the CLI round for display only (HALF-UP, 4 decimals
-for values, points as computed to 4 decimals).
+Numbers are kept unrounded (`unit_record`, what the store keeps); `unit_json`, `to_json` and the CLI
+round for display only, with `certify.dti.numbers` (HALF-UP, 4 decimals for values, 2 for points).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from certify.dti.methods.base import FloatArray, IntArray
 from certify.dti.model import DtiFramework, NotApplicable
-from certify.dti.numbers import VALUE_DECIMALS, rounded
+from certify.dti.numbers import published
 from certify.errors import Problem
 
 
@@ -99,11 +99,14 @@ class Results:
                     acc = out.setdefault(index.pillar, {"points": 0.0, "max_points": 0.0})
                     acc["points"] += float(self.index_points[i, k])
                     acc["max_points"] += float(self.index_max[i, k])
-        return {
-            p: {"points": rounded(v["points"], 4), "max_points": rounded(v["max_points"], 4)} for p, v in out.items()
-        }
+        return out
 
     def unit_json(self, i: int, criteria: bool = True) -> dict[str, Any]:
+        """The unit's record as published (rounded for display)."""
+        return published(self.unit_record(i, criteria))  # type: ignore[no-any-return]
+
+    def unit_record(self, i: int, criteria: bool = True) -> dict[str, Any]:
+        """The unit's record with the numbers as computed (unrounded): what is stored."""
         # One row's sums: `self.total[i]` would sum the whole cohort again for every unit.
         total, top = float(self.index_points[i].sum()), float(self.index_max[i].sum())
         row: dict[str, Any] = {
@@ -112,19 +115,17 @@ class Results:
             "group": self.groups[i] if self.groups else None,
             "rank": int(self.ranks[i]) or None,
             "band": self.bands[i],
-            "points": rounded(total, 4),
-            "max_points": rounded(top, 4),
-            "value": rounded(float(self.value[i]), VALUE_DECIMALS),
+            "points": total,
+            "max_points": top,
+            "value": float(self.value[i]),
         }
         if self.fw.rules.not_applicable is NotApplicable.EXCLUDE:
-            row["percent"] = rounded(100 * total / top, 2) if top > 0 else None
+            row["percent"] = 100 * total / top if top > 0 else None
         row["indices"] = {
             index.code: {
-                "points": rounded(float(self.index_points[i, k]), 4),
-                "max_points": rounded(float(self.index_max[i, k]), 4),
-                "value": rounded(float(self.index_points[i, k] / self.index_max[i, k]), VALUE_DECIMALS)
-                if self.index_max[i, k] > 0
-                else None,
+                "points": float(self.index_points[i, k]),
+                "max_points": float(self.index_max[i, k]),
+                "value": float(self.index_points[i, k] / self.index_max[i, k]) if self.index_max[i, k] > 0 else None,
             }
             for k, index in enumerate(self.fw.indices)
         }
@@ -136,8 +137,8 @@ class Results:
             row["criteria"] = [
                 {
                     "code": code,
-                    "points": rounded(float(d.points[code][i]), 4),
-                    "max_points": rounded(float(d.unit_max[code][i]), 4),
+                    "points": float(d.points[code][i]),
+                    "max_points": float(d.unit_max[code][i]),
                     "status": Status(int(d.status[code][i])).label,
                     "cohort_dependent": code in d.cohort_dependent,
                     "explanation": d.explain(i, code),
@@ -148,8 +149,8 @@ class Results:
                 row["differences"] = [
                     {
                         "code": code,
-                        "self": rounded(float(d.self_points[code][i]), 4),
-                        "appraised": rounded(float(d.points[code][i]), 4),
+                        "self": float(d.self_points[code][i]),
+                        "appraised": float(d.points[code][i]),
                     }
                     for code in d.codes
                     if abs(d.self_points[code][i] - d.points[code][i]) > 1e-9

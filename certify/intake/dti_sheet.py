@@ -8,18 +8,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
-from certify.dti.numbers import POINT_DECIMALS, VALUE_DECIMALS, rounded
+from certify.dti.numbers import dti_points, dti_value
 from certify.intake.safety import safe_cell
 from certify.store.cycles import frozen_dti
 from certify.store.dti_results import ranking
 from certify.store.models import Cycle
 
 POINTS_FORMAT, VALUE_FORMAT = "0.00", "0.0000"
-
-
-def _round(x: float | None, places: int) -> float | None:
-    # Half-up before Excel sees it: its display rounding must not be the only rounding of a published value.
-    return None if x is None else rounded(x, places)
 
 
 def add_dti_sheet(wb: Workbook, session: Session, cycle: Cycle) -> None:
@@ -48,7 +43,7 @@ def add_dti_sheet(wb: Workbook, session: Session, cycle: Cycle) -> None:
     first_index = header.index(indices[0]) + 1 if indices else 0
     for r in rows:
         prev: dict[str, Any] | None = r["previous"]
-        points = [_round(r["detail"]["indices"][i.code]["points"], POINT_DECIMALS) for i in fw.indices]
+        points = [dti_points(r["detail"]["indices"][i.code]["points"]) for i in fw.indices]
         ws.append(
             [
                 safe_cell(v)
@@ -58,13 +53,13 @@ def add_dti_sheet(wb: Workbook, session: Session, cycle: Cycle) -> None:
                     r["name"],
                     ", ".join(r["districts"]),
                     r["group"],
-                    _round(r["points"], POINT_DECIMALS),
-                    _round(r["max_points"], POINT_DECIMALS),
-                    _round(r["value"], VALUE_DECIMALS),
+                    dti_points(r["points"]),
+                    dti_points(r["max_points"]),
+                    dti_value(r["value"]),
                     r["band"],
                     *points,
-                    _round(prev["value"], VALUE_DECIMALS) if prev else None,
-                    _round(r["change"], VALUE_DECIMALS),
+                    dti_value(prev["value"]) if prev else None,
+                    dti_value(r["change"]),
                     ", ".join(prev["units"]) if prev else None,
                 )
             ]

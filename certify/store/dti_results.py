@@ -234,7 +234,7 @@ def import_dti(
                 points=float(results.total[i]),
                 max_points=float(results.max_total[i]),
                 value=float(results.value[i]),
-                detail=results.unit_json(i),
+                detail=results.unit_record(i),  # the numbers as computed; outputs round them
                 framework_hash=resolved.content_hash,
                 input_hash=input_hash,
                 source_file=table.file,
