@@ -10,8 +10,8 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api import auth, handlers
 from api.edge import Edge
-from api.pages import admin_pages, assess_pages, assets, framework_pages, home, store_pages, unit_pages
-from api.routes import dti_api, evaluate_api, frameworks_api, reports_api, samples_api, store_api
+from api.pages import admin_pages, assess_pages, assets, framework_pages, home, plan_pages, store_pages, unit_pages
+from api.routes import dti_api, evaluate_api, frameworks_api, plan_api, reports_api, samples_api, store_api
 from api.samples import Samples
 from api.sql_store import SqlStore
 from api.store import Store
@@ -66,6 +66,7 @@ def create_app(
         store_api.router,
         dti_api.router,
         reports_api.router,
+        plan_api.router,
     ):
         app.include_router(api_router, prefix="/api")
     for page_router in (
@@ -77,6 +78,7 @@ def create_app(
         auth.router,
         store_pages.router,
         admin_pages.router,
+        plan_pages.router,
     ):
         app.include_router(page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

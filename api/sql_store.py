@@ -9,7 +9,7 @@ Thin: every rule lives in `certify.store` (evaluation in `evaluations`, workflow
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, select
 
@@ -27,6 +27,9 @@ from certify.store.submissions import SubmissionInfo, find_submission
 from certify.store.units import find_unit
 from certify.store.views import CycleRow, DtiHeading, DtiTable, UnitDti, UnitView
 from certify.store.workflow import State
+
+if TYPE_CHECKING:
+    from reports.from_store import StoredCycle
 
 __all__ = ["CycleExists", "SqlStore", "UnitView"]
 
@@ -158,6 +161,12 @@ class SqlStore:
     def history(self, unit_map: str, code: str) -> list[HistoryRow]:
         with transaction(self.engine) as s:
             return unit_history(s, unit_map, code)
+
+    def planning_cycle(self, cycle_id: int) -> StoredCycle:
+        from reports.from_store import ALL_STATES, read_cycle
+
+        with transaction(self.engine) as s:
+            return read_cycle(s, cycle_id, self.catalog, states=ALL_STATES, previous=False)
 
     # --- writing (the rules are certify.store.editing's) ------------------------------------------
     def save_self(

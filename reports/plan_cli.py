@@ -23,7 +23,7 @@ from reports.cli import write_output
 if TYPE_CHECKING:
     from certify.levels.evaluate import Evaluation
     from certify.levels.roadmap import History
-    from certify.plan.province import Proposal, ProvincePlan
+    from certify.plan.province import Proposal
 
 UNIT_FORMATS = ("docx", "xlsx", "pdf", "md")
 PROVINCE_FORMATS = ("pdf", "xlsx", "json")
@@ -193,11 +193,15 @@ def _province(
             "--area and --units say where a --raise scenario applies: add --raise CODE[=THRESHOLD]",
             "--raise CODE[=THRESHOLD]",
         )
+    from reports.plan_inputs import from_folder, from_stored
+
     if cycle is not None:
-        plan = _stored_province(cycle, steps, proposals, plan_year)
+        from reports.from_store import ALL_STATES, load_cycle
+
+        plan = from_stored(load_cycle(cycle, states=ALL_STATES, previous=False), steps, proposals, plan_year)
     else:
         assert assessments is not None
-        plan = _folder_province(assessments, data_year, tier, steps, proposals, plan_year)
+        plan = from_folder(assessments, data_year, tier, steps, proposals, plan_year)
     if fmt == "json":
         text = json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n"
         if output is None:
@@ -212,82 +216,6 @@ def _province(
     console.print(
         f"{plan.cohort.size} đơn vị; kế hoạch {len(plan.greedy.steps)} bước đưa "
         f"{sum(len(s.lifted) for s in plan.greedy.steps)} đơn vị lên mức"
-    )
-
-
-def _folder_province(
-    folder: Path,
-    data_year: int | None,
-    tier: str | None,
-    steps: int,
-    proposals: list[Proposal],
-    plan_year: int | None,
-) -> ProvincePlan:
-    from certify.plan.province import province_plan
-    from reports.inputs import district_of, load_folder, province_of
-
-    evaluations = load_folder(folder)
-    years = sorted({e.unit.assessment.year for e in evaluations})
-    year = data_year or years[-1]
-    chosen = [e for e in evaluations if e.unit.assessment.year == year]
-    if not chosen:
-        raise CertifyError.one(
-            "no-such-year",
-            f"Không có đánh giá năm {year}",
-            f"No assessment for {year}",
-            expected=", ".join(map(str, years)),
-            found=str(year),
-        )
-    tiers = sorted({e.unit.assessment.tier.value for e in chosen})
-    if tier is not None:
-        chosen = [e for e in chosen if e.unit.assessment.tier.value == tier]
-    elif len(tiers) > 1:
-        raise CertifyError.one(
-            "mixed-tiers",
-            f"Thư mục có đánh giá năm {year} của nhiều cấp: chọn một cấp với --tier",
-            f"The folder holds {year} assessments of several tiers: choose one with --tier",
-            expected=" | ".join(tiers),
-        )
-    if not chosen:
-        raise CertifyError.one(
-            "no-such-tier",
-            f"Không có đánh giá cấp «{tier}» năm {year}",
-            f"No {tier} assessment for {year}",
-            expected=" | ".join(tiers),
-            found=str(tier),
-        )
-    return province_plan(
-        chosen,
-        groups=[district_of(e) for e in chosen],
-        steps=steps,
-        proposals=proposals,
-        province=province_of(chosen),
-        plan_year=plan_year,
-    )
-
-
-def _stored_province(cycle: int, steps: int, proposals: list[Proposal], plan_year: int | None) -> ProvincePlan:
-    from certify.plan.province import province_plan
-    from reports.from_store import ALL_STATES, REPORTED, load_cycle
-
-    stored = load_cycle(cycle, states=ALL_STATES, previous=False)
-    if not stored.evaluations:
-        raise CertifyError.one(
-            "empty-cycle",
-            f"Kỳ đánh giá {cycle} chưa có đơn vị nào có số liệu",
-            f"Cycle {cycle} has no unit with figures yet",
-            found=str(cycle),
-        )
-    drafts = sum(1 for u in stored.units.values() if u.state not in REPORTED)
-    note = f"gồm {drafts} đơn vị chưa gửi số liệu (bản nháp)" if drafts else None
-    return province_plan(
-        stored.evaluations,
-        groups=[stored.units[e.unit.assessment.unit].district for e in stored.evaluations],
-        steps=steps,
-        proposals=proposals,
-        province=stored.province,
-        plan_year=plan_year,
-        note=note,
     )
 
 

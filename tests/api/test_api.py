@@ -157,5 +157,6 @@ def test_openapi_documents_the_api_only(client: TestClient) -> None:
         "/api/dti/rankings",
         "/api/dti/score",
         "/api/reports/gap",
+        "/api/plan/simulate",
     } == paths
     assert "ErrorsOut" in schema["components"]["schemas"]

@@ -48,7 +48,7 @@ def test_no_server_errors(case: schemathesis.Case) -> None:
     case.call_and_validate(checks=CHECKS, timeout=TIMEOUT)
 
 
-@schema.include(path_regex="^/api/(cycles|units|dti)").parametrize()
+@schema.include(path_regex="^/api/(cycles|units|dti|plan)").parametrize()
 @settings(max_examples=25, suppress_health_check=list(HealthCheck))
 def test_no_server_errors_as_appraiser(case: schemathesis.Case, appraiser_cookies: dict[str, str]) -> None:
     case.call_and_validate(checks=CHECKS, cookies=appraiser_cookies, timeout=TIMEOUT)
