@@ -23,7 +23,6 @@ from reports.cli import write_output
 if TYPE_CHECKING:
     from certify.levels.evaluate import Evaluation
     from certify.levels.roadmap import History
-    from certify.plan.province import Proposal
 
 UNIT_FORMATS = ("docx", "xlsx", "pdf", "md")
 PROVINCE_FORMATS = ("pdf", "xlsx", "json")
