@@ -33,8 +33,21 @@ from certify.suggest import allowed_keys, hint, item_type, models_in
 ITEM_KEYS = ("code", "id")
 # What describes the file itself is never inherited: a province's decision must not be cited
 # with the Ministry's number and date because it forgot to override `source`.
-# A version's `mappings` tell how *its* criteria came from an earlier version: never inherited either.
-OWN_KEYS = {"extends", "id", "version", "title", "title_en", "status", "source", "note", "mappings"}
+# A version's `mappings` tell how *its* criteria came from an earlier version: never inherited either, nor
+# the edition keys (an edition supersedes another by itself, from its own year).
+OWN_KEYS = {
+    "extends",
+    "id",
+    "version",
+    "title",
+    "title_en",
+    "status",
+    "source",
+    "note",
+    "mappings",
+    "supersedes",
+    "applies_from",
+}
 
 
 def default_roots() -> list[Path]:

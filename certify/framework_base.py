@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SerializerFunctionWrapHandler, model_serializer
 
 from certify.provenance import FrameworkStatus, Inherited, Source, banner_for
 
@@ -30,8 +30,26 @@ TIER_VI: dict[Tier, str] = {
 }
 
 
-class FrameworkBase(BaseModel):
+class AddedLater(BaseModel):
+    """Fields added to the format after frameworks were published are left out of a dump while at their
+    default, so that a framework written before keeps its content hash (a cycle frozen on it stays valid)."""
+
+    added_later: ClassVar[frozenset[str]] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _without_later_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            fields = type(self).model_fields
+            for name in self.added_later:
+                if name in data and getattr(self, name) == fields[name].default:
+                    del data[name]
+        return data
+
+
+class FrameworkBase(AddedLater):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    added_later: ClassVar[frozenset[str]] = frozenset({"supersedes", "applies_from"})
 
     kind: str
     id: str = Field(pattern=SLUG)
@@ -42,6 +60,12 @@ class FrameworkBase(BaseModel):
     status: FrameworkStatus
     source: Source
     extends: str | None = None
+    # Editions: a decision replaced by a later one (QĐ 922 → QĐ 405) is a framework of its own; a cycle uses
+    # the edition of its year (certify.editions).
+    supersedes: str | None = Field(default=None, description="id or id@version of the edition this one replaces")
+    applies_from: int | None = Field(
+        default=None, ge=2000, le=2100, description="first assessment year (round) this edition is used for"
+    )
     note: str | None = None
     # Set by the catalog: thresholds taken unchanged from a sample/partial parent keep that parent's banner.
     _inherited: Inherited | None = PrivateAttr(default=None)

@@ -78,22 +78,31 @@ def score_dti(cohort_file: Path, framework: str, catalog: Catalog | None = None)
     resolved = load_dti(framework, catalog)
     fw = resolved.framework
     assert isinstance(fw, DtiFramework)
+    from certify.dti.caveats import inferred_share
+
     line = provenance_line(
         {"id": fw.id, "version": fw.version, "status": fw.status.value, "content_hash": resolved.content_hash}
     ).replace("Bộ tiêu chí", "Bộ chỉ số DTI", 1)
-    return DtiInput(dti_rows(score_file(cohort_file, fw, index_level=False)), line, fw.banner)
+    share = inferred_share(fw)
+    if share is not None:
+        line += f". {share.vi}"
+    # index_level=None: main-index values for a framework that has no criteria (the national run), criteria otherwise
+    return DtiInput(dti_rows(score_file(cohort_file, fw, index_level=None)), line, fw.banner)
 
 
 def dti_rows(results: Results) -> list[DtiRow]:
-    """A scored DTI cohort as table rows: by group, then shared rank ("1, 2, 2, 4"); unranked units last."""
+    """A scored DTI cohort as table rows: by group, then shared rank ("1, 2, 2, 4"); unranked units last, and the
+    units left out of the ranking apart, after all groups, their reason in place of the group."""
     names = {g.id: g.name for g in results.fw.groups}
     tier = TIER_VI[results.fw.tier].capitalize()
     rows = []
     for i in results.order():
         group = results.groups[i] if results.groups else ""
+        reason = results.reason(i)
+        label = names.get(group, group) or tier
         rows.append(
             DtiRow(
-                names.get(group, group) or tier,
+                f"Không xếp hạng — {reason}" if reason else label,
                 results.units[i],
                 (results.names[i] if results.names else "") or results.units[i],
                 float(results.value[i]),

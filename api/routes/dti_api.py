@@ -21,6 +21,7 @@ from certify.dti.model import DtiFramework
 from certify.dti.numbers import published
 from certify.dti.score_file import load_dti, score_table
 from certify.errors import CertifyError, Problem
+from certify.store.views import DtiTable
 
 router = APIRouter(tags=["dti"], responses=ERROR_RESPONSES)
 
@@ -41,8 +42,12 @@ class DtiPrevious(BaseModel):
 
 class DtiIndexScore(BaseModel):
     points: float
-    max_points: float
+    max_points: float = Field(description="điểm tối đa; nhóm điểm cộng/trừ: mức trần")
     value: float | None
+    role: Literal["bonus", "penalty"] | None = Field(
+        default=None, description="bonus: điểm cộng; penalty: điểm trừ (ngoài điểm tối đa); vắng: chỉ số chấm điểm"
+    )
+    uncapped: float | None = Field(default=None, description="điểm cộng/trừ trước khi áp mức trần")
 
 
 class DtiRankRow(BaseModel):
@@ -50,6 +55,9 @@ class DtiRankRow(BaseModel):
     name: str
     group: str | None
     rank: int | None = Field(description="hạng, đồng hạng khi bằng nhau ở 4 chữ số thập phân (1, 2, 2, 4)")
+    not_ranked_reason: str | None = Field(
+        default=None, description="lý do không xếp hạng (vẫn chấm điểm), e.g. «tính chất đặc thù»"
+    )
     band: str | None
     points: float
     max_points: float
@@ -77,8 +85,14 @@ class DtiTableOut(BaseModel):
     banner: list[str] | None = Field(description="cảnh báo của bộ chỉ số (vi, en), e.g. chưa đầy đủ")
     published: bool
     max_points: float
+    caveats: list[list[str]] = Field(
+        default_factory=list, description="(vi, en): cảnh báo của bộ chỉ số, điểm dựa trên cách đọc suy luận"
+    )
     indices: list[DtiIndexOut]
-    rows: list[DtiRankRow]
+    rows: list[DtiRankRow] = Field(description="đơn vị được xếp hạng")
+    not_ranked: list[DtiRankRow] = Field(
+        default_factory=list, description="đơn vị chấm điểm nhưng không xếp hạng, kèm lý do (shown apart)"
+    )
 
 
 class DtiRankingsOut(BaseModel):
@@ -113,11 +127,16 @@ def rankings(store: StoreDep, user: UserDep, year: Year = None, tier: TierQuery 
     return {
         "year": year,
         "published_only": published_only,
-        "tables": [
-            t.to_dict() | {"rows": [_ranking_row(r.record(detail=False)) for r in t.rows]}
-            for t in tables
-            if tier is None or t.tier == tier
-        ],
+        "tables": [_apart(t) for t in tables if tier is None or t.tier == tier],
+    }
+
+
+def _apart(table: DtiTable) -> dict[str, Any]:
+    """Ranked units in `rows`; those left out of the ranking (with their reason) in `not_ranked`."""
+    rows = [_ranking_row(r.record(detail=False)) for r in table.rows]
+    return table.to_dict() | {
+        "rows": [r for r in rows if not r.get("not_ranked_reason")],
+        "not_ranked": [r for r in rows if r.get("not_ranked_reason")],
     }
 
 
@@ -200,12 +219,18 @@ class DtiScoreIn(BaseModel):
         return rows
 
 
+class DtiCaveat(BaseModel):
+    vi: str
+    en: str
+
+
 class DtiFrameworkOut(BaseModel):
     id: str
     version: str
     status: str
     source: str | None
     banner: str | None
+    caveats: list[DtiCaveat] = Field(description="cảnh báo: bộ chỉ số mẫu/chưa đầy đủ; điểm dựa trên suy luận")
 
 
 class DtiCohortOut(BaseModel):
@@ -222,9 +247,11 @@ class DtiUnitScore(BaseModel):
     name: str | None
     group: str | None
     rank: int | None
+    not_ranked_reason: str | None = Field(default=None, description="lý do không xếp hạng (vẫn chấm điểm)")
     band: str | None
     points: float
     max_points: float
+    denominator: float | None = Field(default=None, description="mẫu số khi bộ chỉ số chia cho số khác điểm tối đa")
     value: float = Field(description="4 chữ số thập phân (HALF-UP)")
     percent: float | None = None
     indices: dict[str, DtiIndexScore]
@@ -238,7 +265,8 @@ class DtiScoreOut(BaseModel):
     framework: DtiFrameworkOut
     cohort: DtiCohortOut
     warnings: list[ProblemOut]
-    units: list[DtiUnitScore]
+    units: list[DtiUnitScore] = Field(description="đơn vị được xếp hạng")
+    not_ranked: list[DtiUnitScore] = Field(description="đơn vị chấm điểm nhưng không xếp hạng, kèm lý do")
 
 
 ScoreBody = Annotated[

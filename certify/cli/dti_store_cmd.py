@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -64,30 +64,56 @@ def dti_publish(
 @dti_app.command("show")
 def dti_show(cycle: CycleOpt, as_json: JsonOpt = False) -> None:
     """In bảng xếp hạng DTI đã lưu, so với năm trước (print the stored ranking against last year)."""
-    from certify.dti.numbers import points_text, published, value_text
+    from certify.cli.score_cmd import print_caveats
+    from certify.dti.numbers import published
+    from certify.store.cycles import frozen_dti, get_cycle
     from certify.store.dti_results import ranking
 
     with database() as s:
         rows = ranking(s, cycle)
+        fw = frozen_dti(get_cycle(s, cycle))[1]
     if as_json:
         print_json(published(rows))
         return
-    table = Table(title=f"Xếp hạng DTI — kỳ {cycle}")
-    for column in ("Hạng", "Mã", "Đơn vị", "Huyện (cũ)", "Điểm", "Giá trị", "Năm trước", "Thay đổi"):
-        table.add_column(column, justify="right" if column in ("Hạng", "Điểm", "Giá trị", "Thay đổi") else "left")
+    print_caveats(fw, console)
+    ranked = [r for r in rows if not r["detail"].get("not_ranked_reason")]
+    apart = [r for r in rows if r["detail"].get("not_ranked_reason")]
+    console.print(_ranking_table(f"Xếp hạng DTI — kỳ {cycle}", ranked, reasons=False))
+    if apart:
+        title = f"Không xếp hạng (chấm điểm, không xếp hạng — not ranked): {len(apart)} đơn vị"
+        console.print(_ranking_table(title, apart, reasons=True))
+
+
+def _ranking_table(title: str, rows: list[dict[str, Any]], *, reasons: bool) -> Table:
+    """The ranking against last year; units left out of it: their points, value and reason only."""
+    from certify.dti.numbers import points_text, value_text
+
+    table = Table(title=title)
+    columns = (
+        ["Mã", "Đơn vị", "Điểm", "Giá trị", "Lý do không xếp hạng"]
+        if reasons
+        else ["Hạng", "Mã", "Đơn vị", "Huyện (cũ)", "Điểm", "Giá trị", "Năm trước", "Thay đổi"]
+    )
+    for column in columns:
+        right = column in ("Hạng", "Điểm", "Giá trị", "Thay đổi")
+        table.add_column(column, justify="right" if right else "left", overflow="fold")
     for r in rows:
         p = r["previous"]
+        points, value = points_text(r["points"]), value_text(r["value"])
+        if reasons:
+            table.add_row(r["unit"], escape(r["name"]), points, value, escape(r["detail"]["not_ranked_reason"]))
+            continue
         table.add_row(
             str(r["rank"] or "—"),
             r["unit"],
             escape(r["name"]),
             escape(", ".join(r["districts"])),
-            points_text(r["points"]),
-            value_text(r["value"]),
+            points,
+            value,
             value_text(p["value"]) if p else "—",
             f"{value_text(r['change']):>8}" if p else "—",
         )
-    console.print(table)
+    return table
 
 
 def register(app: typer.Typer) -> None:

@@ -5,27 +5,63 @@ index points ÷ index maximum (QĐ 922: w = 100, 100, 100, 100, 100, 200, 150, 1
 i.e. total points ÷ 1000). When a unit's irrelevant criteria leave its maximum, each index's
 weight shrinks in proportion to the points it still has, so that with the default weights
 (w = index maximum) the value is the unit's points ÷ the unit's own maximum.
+
+Bonus and penalty groups (điểm cộng, điểm trừ) are capped at their `max_points`, then added to
+or taken from the weighted points as they are; they never enter the maximum. A framework's
+`denominator` replaces the nominal Σ wᵢ (a unit's irrelevant criteria still leave it), for a
+decision that divides by another number than its scale (the 2024 national round: 940).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from certify.dti.methods.base import FloatArray
-from certify.dti.model import DtiFramework
+from certify.dti.methods.base import BoolArray, FloatArray
+from certify.dti.model import DtiFramework, IndexRole
 from certify.dti.ranking import classify, competition_ranks
 from certify.dti.results import Results
 
 
-def weighted_value(fw: DtiFramework, index_points: FloatArray, index_max: FloatArray) -> FloatArray:
+def _per_point(fw: DtiFramework) -> FloatArray:
+    """Weight per point of each scored index (0 for bonus and penalty groups)."""
     top = np.array([i.max_points for i in fw.indices])
     weight = np.array([i.effective_weight for i in fw.indices])
-    per_point = np.divide(weight, top, out=np.zeros_like(weight), where=top > 0)
-    num = index_points @ per_point
-    den = index_max @ per_point
+    return np.divide(weight, top, out=np.zeros_like(weight), where=top > 0)  # type: ignore[no-any-return]
+
+
+def cap_adjustments(fw: DtiFramework, index_points: FloatArray) -> FloatArray:
+    """Bonus and penalty groups held to their `max_points` («tối đa»), in place; scored indices untouched."""
+    for k, index in enumerate(fw.indices):
+        if index.role is not IndexRole.SCORED:
+            np.clip(index_points[:, k], 0, index.max_points, out=index_points[:, k])
+    return index_points
+
+
+def denominators(fw: DtiFramework, index_max: FloatArray) -> FloatArray:
+    """What each unit's weighted points are divided by: its weighted maximum, or the framework's denominator
+    less what the unit's irrelevant criteria took out of its maximum."""
+    own = index_max @ _per_point(fw)
+    if fw.denominator is None:
+        return own
+    nominal = sum(i.effective_weight for i in fw.indices)
+    return fw.denominator - (nominal - own)
+
+
+def weighted_value(fw: DtiFramework, index_points: FloatArray, index_max: FloatArray) -> FloatArray:
+    signs = np.array([i.sign if i.role is not IndexRole.SCORED else 0.0 for i in fw.indices])
+    num = index_points @ _per_point(fw) + index_points @ signs
+    den = denominators(fw, index_max)
     return np.divide(num, den, out=np.zeros_like(num), where=den > 0)  # type: ignore[no-any-return]
+
+
+def ranked_mask(not_ranked: Sequence[str], n: int) -> BoolArray:
+    """Units to rank: those without a reason to be left out."""
+    if not not_ranked:
+        return np.ones(n, dtype=bool)
+    return np.array([not reason for reason in not_ranked], dtype=bool)
 
 
 @dataclass
@@ -38,6 +74,13 @@ class IndexCohort:
     groups: list[str] = field(default_factory=list)
     merged_into: list[str] = field(default_factory=list)  # "" = not merged
     file: str | None = None
+    not_ranked: list[str] = field(default_factory=list)  # why the unit is left out of the ranking ("" = ranked)
+
+
+def _merged_reason(cohort: IndexCohort, rows: list[int]) -> str:
+    if not cohort.not_ranked:
+        return ""
+    return "; ".join(dict.fromkeys(cohort.not_ranked[i] for i in rows if cohort.not_ranked[i]))
 
 
 def merge_units(cohort: IndexCohort) -> tuple[IndexCohort, dict[str, list[str]]]:
@@ -56,14 +99,15 @@ def merge_units(cohort: IndexCohort) -> tuple[IndexCohort, dict[str, list[str]]]
         else []
     )
     groups = [cohort.groups[rows[0]] for rows in order.values()] if cohort.groups else []
+    reasons = [_merged_reason(cohort, rows) for rows in order.values()] if cohort.not_ranked else []
     merged_from = {u: [cohort.units[i] for i in rows] for u, rows in order.items() if cohort.merged_into[rows[0]]}
-    return IndexCohort(units, values, names, groups, [], cohort.file), merged_from
+    return IndexCohort(units, values, names, groups, [], cohort.file, reasons), merged_from
 
 
 def score_index_level(fw: DtiFramework, cohort: IndexCohort) -> Results:
     merged, merged_from = merge_units(cohort)
     top = np.array([i.max_points for i in fw.indices])
-    index_points = merged.values * top
+    index_points = cap_adjustments(fw, merged.values * top)
     index_max = np.tile(top, (len(merged.units), 1))
     value = weighted_value(fw, index_points, index_max)
     return Results(
@@ -74,8 +118,9 @@ def score_index_level(fw: DtiFramework, cohort: IndexCohort) -> Results:
         index_points=index_points,
         index_max=index_max,
         value=value,
-        ranks=competition_ranks(value, merged.groups),
+        ranks=competition_ranks(value, merged.groups, ranked_mask(merged.not_ranked, len(merged.units))),
         bands=classify(value, fw.bands) if fw.bands_known else [None] * len(merged.units),
         file=cohort.file,
         merged_from=merged_from,
+        not_ranked=merged.not_ranked,
     )

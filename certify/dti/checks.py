@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from certify.dti.model import DtiFramework
+from certify.dti.model import DtiFramework, IndexRole
 from certify.dti.numbers import EPS, fmt
 from certify.dti.plan import Issue
 from certify.errors import Problem
@@ -20,7 +20,16 @@ from certify.provenance import FrameworkStatus
 
 
 def check(fw: DtiFramework, locate: Locate) -> list[Problem]:
-    issues = [*_duplicates(fw), *_references(fw), *_sums(fw), *_coverage(fw), *_bands(fw), *fw.plan.issues]
+    issues = [
+        *_duplicates(fw),
+        *_references(fw),
+        *_roles(fw),
+        *_sums(fw),
+        *_coverage(fw),
+        *_bands(fw),
+        *_not_ranked(fw),
+        *fw.plan.issues,
+    ]
     return [locate(i.code, i.vi, i.en, i.path, expected=i.expected, found=i.found, severity=i.severity) for i in issues]
 
 
@@ -145,8 +154,30 @@ def _sum_issue(
     )
 
 
-def _sums(fw: DtiFramework) -> Iterable[Issue]:
+def _roles(fw: DtiFramework) -> Iterable[Issue]:
+    """Bonus and penalty groups are points added or taken, never weighted; at least one index is scored."""
     for index in fw.indices:
+        if index.role is not IndexRole.SCORED and index.weight is not None:
+            yield Issue(
+                ("indices", index.code, "weight"),
+                "weight-on-adjustment",
+                f"Chỉ số {index.code} là nhóm điểm {'cộng' if index.role is IndexRole.BONUS else 'trừ'}: "
+                "không có trọng số (cộng/trừ thẳng vào tổng điểm, tối đa max_points)",
+                f"Index {index.code} is a {index.role.value} group: it has no weight (its points are added or "
+                "taken as they are, at most max_points)",
+                found=fmt(index.weight),
+            )
+    if not fw.scored_indices:
+        yield Issue(
+            ("indices",),
+            "no-scored-index",
+            "Bộ chỉ số cần ít nhất một chỉ số chính được chấm điểm (role: scored)",
+            "A framework needs at least one scored main index (role: scored)",
+        )
+
+
+def _sums(fw: DtiFramework) -> Iterable[Issue]:
+    for index in fw.scored_indices:
         top = [c for c in fw.top_level if c.index_code == index.code]
         if top and abs(sum(c.max_points for c in top) - index.max_points) > EPS:
             yield _sum_issue(
@@ -166,9 +197,10 @@ def _sums(fw: DtiFramework) -> Iterable[Issue]:
                 parent.max_points,
                 [(k.code, k.max_points) for k in kids],
             )
-    if abs(sum(i.max_points for i in fw.indices) - fw.max_points) > EPS:
+    scored = fw.scored_indices
+    if abs(sum(i.max_points for i in scored) - fw.max_points) > EPS:
         yield _sum_issue(
-            ("max_points",), "Bộ chỉ số", "Framework", fw.max_points, [(i.code, i.max_points) for i in fw.indices]
+            ("max_points",), "Bộ chỉ số", "Framework", fw.max_points, [(i.code, i.max_points) for i in scored]
         )
     if sum(i.effective_weight for i in fw.indices) <= 0:
         yield Issue(
@@ -235,3 +267,16 @@ def _bands(fw: DtiFramework) -> Iterable[Issue]:
                 found=fmt(band.min),
             )
         previous = band.min
+
+
+def _not_ranked(fw: DtiFramework) -> Iterable[Issue]:
+    conditions = [r.condition for r in fw.rules.not_ranked_when]
+    for k, rule in enumerate(fw.rules.not_ranked_when):
+        if conditions.index(rule.condition) != k:
+            yield Issue(
+                ("rules", "not_ranked_when", k, "condition"),
+                "duplicate-code",
+                f"Điều kiện «{rule.condition}» bị lặp trong not_ranked_when",
+                f"Condition '{rule.condition}' appears twice in not_ranked_when",
+                found=rule.condition,
+            )

@@ -19,13 +19,12 @@ import numpy as np
 from certify.dti.cells import CellError, parse_column, parse_yes_no
 from certify.dti.methods import Context, InputSpec, Peers
 from certify.dti.methods.base import BoolArray, FloatArray
-from certify.dti.model import PeerScope
+from certify.dti.model import DtiFramework, PeerScope
 from certify.dti.plan import APPRAISED_PREFIX, META_COLUMNS, Plan
 from certify.dti.table import Table, read_table
 from certify.errors import CertifyError, Problem
 
-MAX_PROBLEMS = 200  # a systematic mistake in a 10 000-row file should not print 10 000 lines
-PER_COLUMN = 10  # … nor 10 000 times the same wrong column
+PER_COLUMN = 10  # a systematic mistake in one column is told 10 times, not 10 000
 
 
 @dataclass
@@ -42,6 +41,7 @@ class Cohort:
     province: str | None = None
     year: str | None = None
     file: str | None = None
+    not_ranked: list[str] = field(default_factory=list)  # why each unit is left out of the ranking ("" = ranked)
 
     @property
     def n(self) -> int:
@@ -126,7 +126,7 @@ def _cell_problem(table: Table, column: str, err: CellError) -> Problem:
 
 
 def unit_ids(table: Table, col: int) -> tuple[list[str], list[Problem]]:
-    ids = [row[col] for row in table.rows]
+    ids = table.columns[col]
     problems: list[Problem] = []
     first: dict[str, int] = {}
     for i, unit in enumerate(ids):
@@ -155,20 +155,32 @@ def unit_ids(table: Table, col: int) -> tuple[list[str], list[Problem]]:
             )
         else:
             first[unit] = i
-    return ids, problems
+    return list(ids), problems
+
+
+def missing_unit_column(table: Table) -> Problem:
+    return Problem(
+        code="missing-unit-column",
+        vi="Thiếu cột «unit» (mã đơn vị)",
+        en="Missing the 'unit' column (unit id)",
+        expected="unit",
+        found=", ".join(table.header[:8]),
+        **table.where(None, "unit"),
+    )
 
 
 def _constant(table: Table, col: int, name: str, problems: list[Problem]) -> str | None:
-    values = {row[col] for row in table.rows if row[col]}
+    cells = table.columns[col]
+    values = {c for c in cells if c}
     if len(values) > 1:
-        i = next(k for k, row in enumerate(table.rows) if row[col] and row[col] != table.rows[0][col])
+        i = next(k for k, c in enumerate(cells) if c and c != cells[0])
         problems.append(
             Problem(
                 code="mixed-cohort",
                 vi=f"Một tập đơn vị chỉ thuộc một «{name}»",
                 en=f"A cohort has a single '{name}'",
-                expected=table.rows[0][col] or "(trống)",
-                found=table.rows[i][col],
+                expected=cells[0] or "(trống)",
+                found=cells[i],
                 **table.where(i, name),
             )
         )
@@ -176,10 +188,10 @@ def _constant(table: Table, col: int, name: str, problems: list[Problem]) -> str
 
 
 def _not_applicable(table: Table, col: int, plan: Plan, problems: list[Problem]) -> dict[str, BoolArray]:
-    n = len(table.rows)
+    n = table.n_rows
     out: dict[str, BoolArray] = {}
-    for i, row in enumerate(table.rows):
-        for code in filter(None, re.split(r"[;,\s]+", row[col])):
+    for i, cell in enumerate(table.columns[col]):
+        for code in filter(None, re.split(r"[;,\s]+", cell)):
             if code not in plan.fw.criterion_by_code:
                 problems.append(
                     Problem(
@@ -229,75 +241,123 @@ def _row_problems(plan: Plan, ctx: Context, table: Table, prefix_rows: Mapping[s
     return out
 
 
-def cohort_from_table(table: Table, plan: Plan) -> Cohort:
-    """Validate every cell and build the cohort; any problem rejects the whole file."""
-    fw = plan.fw
-    if fw.index_level_only:
-        raise CertifyError(
-            [
-                Problem(
-                    code="index-level-only",
-                    vi=f"Bộ chỉ số {fw.ref} chỉ có chỉ số chính: dùng --index-level",
-                    en=f"Framework {fw.ref} has main indices only: use --index-level",
-                    file=table.file,
-                )
-            ]
-        )
+MAX_REASON = 300  # characters of a «not ranked» reason: a phrase, not a report
+
+
+def not_ranked_reasons(table: Table, col: int | None) -> tuple[list[str], list[Problem]]:
+    """The `not_ranked` column: why each unit is left out of the ranking ("" = ranked).
+
+    «không»/«0» reads as ranked; «có»/«x» alone is refused: a unit left out needs its reason.
+    """
+    if col is None:
+        return [], []
+    out: list[str] = []
     problems: list[Problem] = []
-    seen: dict[str, int] = {}
-    specs: dict[int, tuple[str, InputSpec, bool]] = {}  # header position → (column, spec, appraised)
-    meta: dict[str, int] = {}
+    for i, cell in enumerate(table.columns[col]):
+        answer = parse_yes_no(cell) if cell else False
+        if answer is True or len(cell) > MAX_REASON:
+            problems.append(
+                Problem(
+                    code="not-ranked-reason",
+                    vi="Ghi lý do không xếp hạng (ví dụ «tính chất đặc thù»), tối đa "
+                    f"{MAX_REASON} ký tự; để trống nếu đơn vị được xếp hạng",
+                    en=f"Write why the unit is not ranked (e.g. 'special functions'), at most {MAX_REASON} "
+                    "characters; leave empty if the unit is ranked",
+                    expected="lý do / a reason",
+                    found=cell[:80],
+                    **table.where(i, "not_ranked"),
+                )
+            )
+        out.append("" if answer is False and cell else cell)
+    return out, problems
+
+
+def group_column(table: Table, col: int | None, fw: DtiFramework) -> tuple[list[str], list[Problem]]:
+    """Ranking groups ("" = none), checked against the framework's declared groups."""
+    if col is None:
+        return [], []
+    groups = list(table.columns[col])
+    allowed = {g.id for g in fw.groups}
+    problems = [
+        Problem(
+            code="unknown-group",
+            vi=f"Nhóm xếp hạng «{g}» không có trong bộ chỉ số",
+            en=f"Ranking group '{g}' is not declared by the framework",
+            expected=" | ".join(sorted(allowed)),
+            found=g,
+            **table.where(i, "group"),
+        )
+        for i, g in enumerate(groups)
+        if allowed and g and g not in allowed
+    ]
+    return groups, problems
+
+
+def reject(problems: list[Problem]) -> None:
+    """Raise every problem at once (CertifyError lists the first ones and counts the rest); nothing if none."""
+    if problems:
+        raise CertifyError(problems)
+
+
+@dataclass
+class _Header:
+    """Where each column of a cohort file goes: meta columns and unit conditions, criterion inputs."""
+
+    meta: dict[str, int] = field(default_factory=dict)
+    inputs: dict[int, tuple[str, InputSpec, bool]] = field(default_factory=dict)  # position → (column, spec, appraised)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def header_problem(table: Table, k: int, seen: set[str]) -> Problem | None:
+    """An empty or repeated header cell; None when the column has a name of its own."""
+    column = table.header[k]
+    if not column:
+        return Problem(
+            code="empty-header",
+            vi="Cột không có tên",
+            en="A column has no header",
+            expected="tên cột / a column name",
+            found="(trống/empty)",
+            **table.where(None, f"#{k + 1}"),
+        )
+    if column in seen:
+        return Problem(
+            code="duplicate-column",
+            vi=f"Cột «{column}» xuất hiện hai lần",
+            en=f"Column '{column}' appears twice",
+            found=column,
+            **table.where(None, column),
+        )
+    seen.add(column)
+    return None
+
+
+def _read_header(table: Table, plan: Plan) -> _Header:
+    out = _Header()
+    seen: set[str] = set()
     for k, column in enumerate(table.header):
-        if not column:
-            problems.append(
-                Problem(
-                    code="empty-header",
-                    vi="Cột không có tên",
-                    en="A column has no header",
-                    expected="tên cột / a column name",
-                    found="(trống/empty)",
-                    **table.where(None, f"#{k + 1}"),
-                )
-            )
+        problem = header_problem(table, k, seen)
+        if problem is not None:
+            out.problems.append(problem)
             continue
-        if column in seen:
-            problems.append(
-                Problem(
-                    code="duplicate-column",
-                    vi=f"Cột «{column}» xuất hiện hai lần",
-                    en=f"Column '{column}' appears twice",
-                    found=column,
-                    **table.where(None, column),
-                )
-            )
-            continue
-        seen[column] = k
         base = column.removeprefix(APPRAISED_PREFIX)
         if column in META_COLUMNS or column in plan.conditions:
-            meta[column] = k
+            out.meta[column] = k
         elif base in plan.inputs:
-            specs[k] = (base, plan.inputs[base][1], column != base)
+            out.inputs[k] = (base, plan.inputs[base][1], column != base)
         else:
-            problems.append(_unknown_column(table, column, plan))
-    if "unit" not in meta:
-        problems.append(
-            Problem(
-                code="missing-unit-column",
-                vi="Thiếu cột «unit» (mã đơn vị)",
-                en="Missing the 'unit' column (unit id)",
-                expected="unit",
-                found=", ".join(table.header[:8]),
-                **table.where(None, "unit"),
-            )
-        )
-        raise CertifyError(problems)
-    units, unit_problems = unit_ids(table, meta["unit"])
-    problems += unit_problems
-    by_column = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in table.header]
+            out.problems.append(_unknown_column(table, column, plan))
+    return out
+
+
+def _read_inputs(
+    table: Table, header: _Header, problems: list[Problem]
+) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
+    """Every criterion column parsed: self-assessed and appraised values."""
     columns: dict[str, FloatArray] = {}
     appraised: dict[str, FloatArray] = {}
-    for k, (base, spec, is_appraised) in specs.items():
-        values, errors = parse_column(by_column[k], spec.kind, spec.options)
+    for k, (base, spec, is_appraised) in header.inputs.items():
+        values, errors = parse_column(table.columns[k], spec.kind, spec.options)
         problems += [_cell_problem(table, table.header[k], e) for e in errors[:PER_COLUMN]]
         if len(errors) > PER_COLUMN:
             more = len(errors) - PER_COLUMN
@@ -310,72 +370,92 @@ def cohort_from_table(table: Table, plan: Plan) -> Cohort:
                 )
             )
         (appraised if is_appraised else columns)[base] = values
+    return columns, appraised
+
+
+def _read_conditions(table: Table, header: _Header, plan: Plan, problems: list[Problem]) -> dict[str, BoolArray]:
+    """Yes/no unit conditions used by the framework's rules; an absent column is «no» for every unit."""
     conditions: dict[str, BoolArray] = {}
     for name in plan.conditions:
-        if name in meta:
-            flags = np.zeros(len(units), dtype=bool)
-            for i, cell in enumerate(by_column[meta[name]]):
-                got = parse_yes_no(cell) if cell else False
-                if got is None:
-                    problems.append(
-                        Problem(
-                            code="bad-cell",
-                            vi="Phải là có/không",
-                            en="Must be yes/no",
-                            expected="có/không, yes/no, 1/0",
-                            found=cell,
-                            **table.where(i, name),
-                        )
+        if name not in header.meta:
+            continue
+        flags = np.zeros(table.n_rows, dtype=bool)
+        for i, cell in enumerate(table.columns[header.meta[name]]):
+            got = parse_yes_no(cell) if cell else False
+            if got is None:
+                problems.append(
+                    Problem(
+                        code="bad-cell",
+                        vi="Phải là có/không",
+                        en="Must be yes/no",
+                        expected="có/không, yes/no, 1/0",
+                        found=cell,
+                        **table.where(i, name),
                     )
-                flags[i] = bool(got)
-            conditions[name] = flags
-    groups = list(by_column[meta["group"]]) if "group" in meta else []
-    if fw.groups and groups:
-        allowed = {g.id for g in fw.groups}
-        problems += [
+                )
+            flags[i] = bool(got)
+        conditions[name] = flags
+    return conditions
+
+
+def _relation_problems(
+    plan: Plan, table: Table, units: list[str], columns: dict[str, FloatArray], appraised: dict[str, FloatArray]
+) -> list[Problem]:
+    """Relations between columns (numerator ≤ denominator …), on the data as submitted and as appraised."""
+    n = len(units)
+    problems = _row_problems(plan, Context(columns, n, Peers.single(n)), table, {})
+    if appraised:
+        cohort = Cohort(units, columns, appraised=appraised)
+        marks = {col: ~np.isnan(v) for col, v in appraised.items()}
+        found = _row_problems(plan, Context(cohort.final_columns(), n, Peers.single(n)), table, marks)
+        problems += [p for p in found if p.column and p.column.startswith(APPRAISED_PREFIX)]
+    return problems
+
+
+def _index_level_only(fw: DtiFramework, table: Table) -> CertifyError:
+    return CertifyError(
+        [
             Problem(
-                code="unknown-group",
-                vi=f"Nhóm xếp hạng «{g}» không có trong bộ chỉ số",
-                en=f"Ranking group '{g}' is not declared by the framework",
-                expected=" | ".join(sorted(allowed)),
-                found=g,
-                **table.where(i, "group"),
+                code="index-level-only",
+                vi=f"Bộ chỉ số {fw.ref} chỉ có chỉ số chính: dùng --index-level",
+                en=f"Framework {fw.ref} has main indices only: use --index-level",
+                file=table.file,
             )
-            for i, g in enumerate(groups)
-            if g and g not in allowed
         ]
+    )
+
+
+def cohort_from_table(table: Table, plan: Plan) -> Cohort:
+    """Validate every cell and build the cohort; any problem rejects the whole file."""
+    fw = plan.fw
+    if fw.index_level_only:
+        raise _index_level_only(fw, table)
+    header = _read_header(table, plan)
+    problems = header.problems
+    meta = header.meta
+    if "unit" not in meta:
+        raise CertifyError([*problems, missing_unit_column(table)])
+    units, unit_problems = unit_ids(table, meta["unit"])
+    problems += unit_problems
+    columns, appraised = _read_inputs(table, header, problems)
+    conditions = _read_conditions(table, header, plan, problems)
+    groups, group_problems = group_column(table, meta.get("group"), fw)
+    reasons, reason_problems = not_ranked_reasons(table, meta.get("not_ranked"))
+    problems += group_problems + reason_problems
     province = _constant(table, meta["province"], "province", problems) if "province" in meta else None
     year = _constant(table, meta["year"], "year", problems) if "year" in meta else None
     na = _not_applicable(table, meta["not_applicable"], plan, problems) if "not_applicable" in meta else {}
     if not problems:
-        n = len(units)
-        # Relations between columns (numerator ≤ denominator …), on the data as submitted and as appraised.
-        problems += _row_problems(plan, Context(columns, n, Peers.single(n)), table, {})
-        if appraised:
-            cohort = Cohort(units, columns, appraised=appraised)
-            marks = {col: ~np.isnan(v) for col, v in appraised.items()}
-            found = _row_problems(plan, Context(cohort.final_columns(), n, Peers.single(n)), table, marks)
-            problems += [p for p in found if p.column and p.column.startswith(APPRAISED_PREFIX)]
+        problems += _relation_problems(plan, table, units, columns, appraised)
     if not units and not problems:
         problems.append(
             Problem(
                 code="no-units", vi="Tệp không có đơn vị nào", en="The file has no unit", **table.where(None, "unit")
             )
         )
-    if problems:
-        shown = problems[:MAX_PROBLEMS]
-        if len(problems) > MAX_PROBLEMS:
-            shown.append(
-                Problem(
-                    code="more-problems",
-                    vi=f"… và {len(problems) - MAX_PROBLEMS} lỗi khác",
-                    en=f"… and {len(problems) - MAX_PROBLEMS} more problems",
-                    file=table.file,
-                )
-            )
-        raise CertifyError(shown)
-    names = list(by_column[meta["name"]]) if "name" in meta else []
-    return Cohort(units, columns, names, groups, appraised, conditions, na, province, year, table.file)
+    reject(problems)
+    names = list(table.columns[meta["name"]]) if "name" in meta else []
+    return Cohort(units, columns, names, groups, appraised, conditions, na, province, year, table.file, reasons)
 
 
 def read_cohort(path: Path, plan: Plan) -> Cohort:
@@ -396,8 +476,8 @@ def table_from_records(records: Sequence[Mapping[str, Any]], name: str = "<dữ 
             return "1" if v else "0"
         return repr(v) if isinstance(v, float) else str(v).strip()
 
-    rows = [[text(rec.get(c)) for c in cols] for rec in records]
-    return Table(name, None, cols, rows, list(range(2, len(rows) + 2)))
+    columns = [[text(rec.get(c)) for rec in records] for c in cols]
+    return Table(name, None, cols, columns, list(range(2, len(records) + 2)))
 
 
 def cohort_from_records(records: Sequence[Mapping[str, Any]], plan: Plan, name: str = "<dữ liệu/records>") -> Cohort:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from certify.dti.model import DtiFramework
+from certify.dti.caveats import caveats
+from certify.dti.model import DtiFramework, IndexRole
 from certify.dti.numbers import fmt
 from certify.dti.plan import describe_inputs
 
@@ -16,6 +17,19 @@ def describe(fw: DtiFramework) -> dict[str, Any]:
         f"Thang điểm / scale: {fmt(fw.max_points)} điểm; chỉ số chính / main indices: "
         + ", ".join(f"{i.code} {i.name} {fmt(i.max_points)}" for i in fw.indices)
     ]
+    adjustments = [i for i in fw.indices if i.role is not IndexRole.SCORED]
+    if adjustments:
+        notes.append(
+            "Điểm cộng/trừ (bonus/penalty, ngoài điểm tối đa): "
+            + ", ".join(f"{i.code} {i.name} {i.role.value} ≤ {fmt(i.max_points)}" for i in adjustments)
+        )
+    if fw.denominator is not None:
+        notes.append(f"Mẫu số / denominator: {fmt(fw.denominator)} (giá trị DTI = điểm ÷ {fmt(fw.denominator)})")
+    if fw.rules.not_ranked_when:
+        notes.append(
+            "Không xếp hạng / not ranked: " + "; ".join(f"{r.condition} — {r.reason}" for r in fw.rules.not_ranked_when)
+        )
+    notes += [f"⚠ {vi} ({en})" for vi, en in caveats(fw) if (vi, en) != fw.banner]
     if fw.index_level_only:
         notes.append(
             "Chỉ có cấu trúc chỉ số chính: chấm điểm bằng `certify score --index-level` "
@@ -38,6 +52,7 @@ def describe(fw: DtiFramework) -> dict[str, Any]:
                 "name": i.name,
                 "max_points": i.max_points,
                 "weight": i.effective_weight,
+                "role": i.role.value,
                 "pillar": i.pillar,
                 "status": i.status.value,
             }

@@ -7,6 +7,12 @@ criterion names a scoring method and its parameters; the parameters are typed by
 (see `certify.dti.methods`) and checked after the schema, so an extension method brings its
 own parameter model. A framework without criteria is index-level only: it scores units from
 published main-index values.
+
+Two-tier era additions (provinces scoring their new communes since 1/7/2025): a main index may be
+a bonus (điểm cộng, điểm thưởng) or a penalty (điểm trừ) group, added to or taken from the total
+up to its `max_points` and never part of the unit's maximum; a framework may divide by a
+`denominator` other than its nominal maximum (the 2024 national round: 940); units may be left
+out of the ranking with a stated reason (still scored, shown apart).
 """
 
 from __future__ import annotations
@@ -14,12 +20,12 @@ from __future__ import annotations
 from collections import defaultdict
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from certify.dti.plan import Plan, compile_plan
-from certify.framework_base import SLUG, FrameworkBase
+from certify.framework_base import SLUG, AddedLater, FrameworkBase
 from certify.provenance import PARTIAL_DTI_BANNER_EN, PARTIAL_DTI_BANNER_VI, Evidence, FrameworkStatus, Source
 
 CRITERION_CODE = r"^[0-9]+(?:\.[0-9]+){1,2}$"
@@ -53,18 +59,29 @@ class Appraisal(StrEnum):
     SELF = "self"
 
 
+class IndexRole(StrEnum):
+    """How a main index enters the total."""
+
+    SCORED = "scored"  # part of the unit's maximum (every index of QĐ 922)
+    BONUS = "bonus"  # điểm cộng / điểm thưởng: added, at most `max_points`, outside the maximum
+    PENALTY = "penalty"  # điểm trừ: subtracted, at most `max_points`, outside the maximum
+
+
 class Pillar(_Strict):
     id: str = Field(pattern=SLUG)
     name: str
     name_en: str | None = None
 
 
-class MainIndex(_Strict):
+class MainIndex(_Strict, AddedLater):
+    added_later: ClassVar[frozenset[str]] = frozenset({"role"})
+
     code: str = Field(pattern=INDEX_CODE)
     name: str
     name_en: str | None = None
-    max_points: float = Field(ge=0)
+    max_points: float = Field(ge=0, description="points of the index; for a bonus or penalty group, its cap")
     weight: float | None = Field(default=None, ge=0, description="aggregation weight; default max_points")
+    role: IndexRole = IndexRole.SCORED
     pillar: str | None = None
     criteria_count: int | None = Field(default=None, ge=0, description="number of criteria the source declares")
     status: Evidence = Evidence.VERIFIED
@@ -72,7 +89,14 @@ class MainIndex(_Strict):
 
     @property
     def effective_weight(self) -> float:
+        if self.role is not IndexRole.SCORED:
+            return 0.0  # added or taken as points, outside the weighted mean
         return self.max_points if self.weight is None else self.weight
+
+    @property
+    def sign(self) -> float:
+        """+1 for points that add to the total, −1 for a penalty."""
+        return -1.0 if self.role is IndexRole.PENALTY else 1.0
 
 
 class Criterion(_Strict):
@@ -111,12 +135,36 @@ class PeerMaximum(_Strict):
     note: str | None = None
 
 
+class NotRanked(_Strict):
+    """Units with `condition` are scored but left out of the ranking, for `reason` (shown with them)."""
+
+    condition: str = Field(pattern=CONDITION)
+    reason: str = Field(min_length=1, description="shown beside each unit left out, e.g. «tính chất đặc thù»")
+    reason_en: str | None = None
+    status: Evidence = Evidence.VERIFIED
+    source: Source | None = None
+    note: str | None = None
+
+
+def _not_ranked_item(value: Any) -> Any:
+    """`- no_online_services` (a bare condition) reads as a rule whose reason names the condition."""
+    if isinstance(value, str):
+        return {
+            "condition": value,
+            "reason": f"đơn vị thuộc diện «{value}»",
+            "reason_en": f"the unit is marked '{value}'",
+        }
+    return value
+
+
 class Rules(_Strict):
     peer_scope: PeerScope = PeerScope.GROUP
     not_applicable: NotApplicable = NotApplicable.FULL_POINTS
     appraisal: Appraisal = Appraisal.APPRAISED
     peer_maximum: list[PeerMaximum] = Field(default_factory=list)
-    not_ranked_when: list[str] = Field(default_factory=list, description="conditions whose units are not ranked")
+    not_ranked_when: list[Annotated[NotRanked, BeforeValidator(_not_ranked_item)]] = Field(
+        default_factory=list, description="conditions whose units are scored but not ranked, with the reason"
+    )
     status: Evidence = Evidence.INFERRED
     note: str | None = None
 
@@ -137,8 +185,15 @@ class RankingGroup(_Strict):
 
 
 class DtiFramework(FrameworkBase):
+    added_later: ClassVar[frozenset[str]] = FrameworkBase.added_later | {"denominator"}
+
     kind: Literal["dti"]
-    max_points: float = Field(gt=0, description="thang điểm: the declared total")
+    max_points: float = Field(gt=0, description="thang điểm: the declared total of the scored indices")
+    denominator: float | None = Field(
+        default=None,
+        gt=0,
+        description="what the total is divided by, when not the nominal maximum (the 2024 national round: 940)",
+    )
     pillars: list[Pillar] = Field(default_factory=list)
     indices: list[MainIndex] = Field(min_length=1)
     criteria: list[Criterion] = Field(default_factory=list)
@@ -166,6 +221,15 @@ class DtiFramework(FrameworkBase):
             if c.parent_code is not None:
                 out[c.parent_code].append(c)
         return dict(out)
+
+    @cached_property
+    def scored_indices(self) -> list[MainIndex]:
+        return [i for i in self.indices if i.role is IndexRole.SCORED]
+
+    @property
+    def adjustments(self) -> bool:
+        """Whether the framework has bonus or penalty groups."""
+        return len(self.scored_indices) < len(self.indices)
 
     @property
     def index_level_only(self) -> bool:

@@ -55,7 +55,7 @@ def points_text(x: float) -> str:
 
 
 _VALUES = frozenset({"value", "change", "mean_value", "mean_change"})
-_POINTS = frozenset({"points", "max_points", "self", "appraised"})
+_POINTS = frozenset({"points", "max_points", "self", "appraised", "denominator", "uncapped"})
 # A criterion's points are shown as its explanation computes them («0.7571 × 20 = 15.1429»): 4 decimals.
 _TRACED = frozenset({"criteria", "differences"})
 TRACE_DECIMALS = 4

@@ -4,6 +4,7 @@ order to score them in (sub-criteria before their parent), and every cohort-file
 Cohort-file columns (documented for users in the framework file headers):
 - `unit` (required), `name`, `group` (ranking group), `province`, `year` (constant per file);
 - `not_applicable`: criterion codes irrelevant to the unit, separated by `;` or spaces;
+- `not_ranked`: why the unit is scored but left out of the ranking («tính chất đặc thù»), empty otherwise;
 - one yes/no column per unit condition used by a rule (e.g. `no_subordinates`);
 - per criterion, `<code>` (its value given directly: yes/no, an option id, a count, a ratio)
   and `<code>.<name>` (a variable of the decision's formula such as `6.12.b`, or a named part);
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # the model compiles its plan (DtiFramework.plan): at run tim
     from certify.dti.model import DtiFramework
 
 APPRAISED_PREFIX = "appraised:"
-META_COLUMNS = ("unit", "name", "group", "province", "year", "not_applicable")
+META_COLUMNS = ("unit", "name", "group", "province", "year", "not_applicable", "not_ranked")
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Plan:
     @cached_property
     def conditions(self) -> tuple[str, ...]:
         rules = self.fw.rules
-        names = [r.condition for r in rules.peer_maximum] + list(rules.not_ranked_when)
+        names = [r.condition for r in rules.peer_maximum] + [r.condition for r in rules.not_ranked_when]
         return tuple(dict.fromkeys(names))
 
     @cached_property

@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
 from typing import Any
 
+import numpy as np
+
+from certify.dti.caveats import caveats
 from certify.dti.methods.base import FloatArray, IntArray
-from certify.dti.model import DtiFramework, NotApplicable
+from certify.dti.model import DtiFramework, IndexRole, NotApplicable
 from certify.dti.numbers import published
 from certify.errors import Problem
 
@@ -62,25 +66,55 @@ class Results:
     detail: CriterionDetail | None = None
     merged_from: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    not_ranked: list[str] = field(default_factory=list)  # why each unit is left out of the ranking ("" = ranked)
+    uncapped: FloatArray | None = None  # index points before bonus and penalty caps (frameworks that have them)
 
     @property
     def n(self) -> int:
         return len(self.units)
 
-    @property
+    # Computed once for the cohort: an output row reads its unit's entry, never re-sums the cohort.
+    @cached_property
     def total(self) -> FloatArray:
-        return self.index_points.sum(axis=1)  # type: ignore[no-any-return]
+        """Points of each unit: scored indices and bonus, less penalty."""
+        signs = np.array([i.sign for i in self.fw.indices])
+        return self.index_points @ signs  # type: ignore[no-any-return]
 
-    @property
+    @cached_property
     def max_total(self) -> FloatArray:
-        return self.index_max.sum(axis=1)  # type: ignore[no-any-return]
+        """Each unit's maximum: its scored indices (bonus and penalty groups are outside it)."""
+        scored = np.array([i.role is IndexRole.SCORED for i in self.fw.indices])
+        return self.index_max[:, scored].sum(axis=1)  # type: ignore[no-any-return]
 
-    def order(self) -> list[int]:
-        """Units by group, then rank (unranked last), then id."""
+    @cached_property
+    def denominator(self) -> FloatArray | None:
+        """What each unit's points are divided by, where the framework sets a denominator."""
+        if self.fw.denominator is None:
+            return None
+        from certify.dti.aggregate import denominators  # aggregate builds Results
+
+        return denominators(self.fw, self.index_max)
+
+    def reason(self, i: int) -> str | None:
+        """Why unit `i` is left out of the ranking; None when it is ranked (or not ranked for want of peers)."""
+        return (self.not_ranked[i] or None) if self.not_ranked else None
+
+    @cached_property
+    def _order(self) -> list[int]:
         return sorted(
             range(self.n),
-            key=lambda i: (self.groups[i] if self.groups else "", self.ranks[i] == 0, self.ranks[i], self.units[i]),
+            key=lambda i: (
+                self.reason(i) is not None,
+                self.groups[i] if self.groups else "",
+                self.ranks[i] == 0,
+                self.ranks[i],
+                self.units[i],
+            ),
         )
+
+    def order(self) -> list[int]:
+        """Ranked units by group, then rank (unranked last), then id; units left out of the ranking after all."""
+        return list(self._order)
 
     def pillar_points(self, i: int) -> dict[str, dict[str, float]]:
         out: dict[str, dict[str, float]] = {}
@@ -107,28 +141,23 @@ class Results:
 
     def unit_record(self, i: int, criteria: bool = True) -> dict[str, Any]:
         """The unit's record with the numbers as computed (unrounded): what is stored."""
-        # One row's sums: `self.total[i]` would sum the whole cohort again for every unit.
-        total, top = float(self.index_points[i].sum()), float(self.index_max[i].sum())
+        total, top = float(self.total[i]), float(self.max_total[i])  # the cohort's sums, computed once
         row: dict[str, Any] = {
             "unit": self.units[i],
             "name": self.names[i] if self.names else None,
             "group": self.groups[i] if self.groups else None,
             "rank": int(self.ranks[i]) or None,
+            "not_ranked_reason": self.reason(i),
             "band": self.bands[i],
             "points": total,
             "max_points": top,
             "value": float(self.value[i]),
         }
+        if self.denominator is not None:
+            row["denominator"] = float(self.denominator[i])
         if self.fw.rules.not_applicable is NotApplicable.EXCLUDE:
             row["percent"] = 100 * total / top if top > 0 else None
-        row["indices"] = {
-            index.code: {
-                "points": float(self.index_points[i, k]),
-                "max_points": float(self.index_max[i, k]),
-                "value": float(self.index_points[i, k] / self.index_max[i, k]) if self.index_max[i, k] > 0 else None,
-            }
-            for k, index in enumerate(self.fw.indices)
-        }
+        row["indices"] = {index.code: self._index_json(i, k) for k, index in enumerate(self.fw.indices)}
         row["pillars"] = self.pillar_points(i)
         if self.units[i] in self.merged_from:
             row["merged_from"] = self.merged_from[self.units[i]]
@@ -157,9 +186,24 @@ class Results:
                 ]
         return row
 
+    def _index_json(self, i: int, k: int) -> dict[str, Any]:
+        index = self.fw.indices[k]
+        points, top = float(self.index_points[i, k]), float(self.index_max[i, k])
+        out: dict[str, Any] = {
+            "points": points,
+            "max_points": top,
+            "value": points / top if top > 0 else None,
+        }
+        if index.role is not IndexRole.SCORED:
+            out["role"] = index.role.value
+            if self.uncapped is not None and self.uncapped[i, k] > points + 1e-9:
+                out["uncapped"] = float(self.uncapped[i, k])
+        return out
+
     def to_json(self, criteria: bool = True) -> dict[str, Any]:
         fw = self.fw
         banner = fw.banner
+        order = self.order()
         return {
             "framework": {
                 "id": fw.id,
@@ -167,6 +211,7 @@ class Results:
                 "status": fw.status.value,
                 "source": fw.source.cite(),
                 "banner": banner[0] if banner else None,
+                "caveats": [{"vi": vi, "en": en} for vi, en in caveats(fw)],
             },
             "cohort": {
                 "tier": fw.tier.value,
@@ -177,5 +222,6 @@ class Results:
                 "groups": sorted(set(self.groups)) if self.groups else [],
             },
             "warnings": [p.to_dict() for p in self.warnings],
-            "units": [self.unit_json(i, criteria) for i in self.order()],
+            "units": [self.unit_json(i, criteria) for i in order if self.reason(i) is None],
+            "not_ranked": [self.unit_json(i, criteria) for i in order if self.reason(i) is not None],
         }

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from certify.dti.aggregate import weighted_value
+from certify.dti.aggregate import cap_adjustments, ranked_mask, weighted_value
 from certify.dti.cohort import Cohort
 from certify.dti.methods import Context, Peers, Row, Scored
-from certify.dti.methods.base import BoolArray, FloatArray, IntArray
-from certify.dti.model import Appraisal, DtiFramework, NotApplicable
+from certify.dti.methods.base import FloatArray, IntArray
+from certify.dti.model import Appraisal, DtiFramework, IndexRole, NotApplicable
 from certify.dti.numbers import EPS, fmt
 from certify.dti.plan import Plan, plan_for
 from certify.dti.ranking import classify, competition_ranks
@@ -139,6 +139,26 @@ def _index_matrix(fw: DtiFramework, values: dict[str, FloatArray], n: int) -> Fl
     return out
 
 
+def _index_max(fw: DtiFramework, unit_max: dict[str, FloatArray], n: int) -> FloatArray:
+    """Each unit's maximum per main index; a bonus or penalty group's is its cap."""
+    out = _index_matrix(fw, unit_max, n)
+    for k, index in enumerate(fw.indices):
+        if index.role is not IndexRole.SCORED:
+            out[:, k] = index.max_points
+    return out
+
+
+def not_ranked_reasons(fw: DtiFramework, cohort: Cohort) -> list[str]:
+    """Why each unit is left out of the ranking ("" = ranked): the framework's rules, then the file's reason."""
+    if not fw.rules.not_ranked_when and not any(cohort.not_ranked):
+        return []
+    reasons: list[list[str]] = [[r] if r else [] for r in cohort.not_ranked] or [[] for _ in range(cohort.n)]
+    for rule in fw.rules.not_ranked_when:
+        for i in np.flatnonzero(cohort.condition(rule.condition)):
+            reasons[int(i)].insert(0, rule.reason)
+    return ["; ".join(r) for r in reasons]
+
+
 def score_cohort(fw: DtiFramework, cohort: Cohort) -> Results:
     plan = plan_for(fw)
     peers = cohort.peers(fw.rules.peer_scope)
@@ -146,12 +166,11 @@ def score_cohort(fw: DtiFramework, cohort: Cohort) -> Results:
     self_run = _score_pass(plan, cohort, cohort.columns, peers) if cohort.appraised else None
     if self_run is not None and fw.rules.appraisal is Appraisal.SELF:
         final, self_run = self_run, final
-    index_points = _index_matrix(fw, final.points, cohort.n)
-    index_max = _index_matrix(fw, final.unit_max, cohort.n)
+    uncapped = _index_matrix(fw, final.points, cohort.n)
+    index_points = cap_adjustments(fw, uncapped.copy())
+    index_max = _index_max(fw, final.unit_max, cohort.n)
     value = weighted_value(fw, index_points, index_max)
-    ranked: BoolArray = np.ones(cohort.n, dtype=bool)
-    for condition in fw.rules.not_ranked_when:
-        ranked &= ~cohort.condition(condition)
+    reasons = not_ranked_reasons(fw, cohort)
     warnings = _warnings(plan, cohort, final)
     return Results(
         fw=fw,
@@ -161,13 +180,15 @@ def score_cohort(fw: DtiFramework, cohort: Cohort) -> Results:
         index_points=index_points,
         index_max=index_max,
         value=value,
-        ranks=competition_ranks(value, cohort.groups, ranked),
+        ranks=competition_ranks(value, cohort.groups, ranked_mask(reasons, cohort.n)),
         bands=classify(value, fw.bands) if fw.bands_known else [None] * cohort.n,
         province=cohort.province,
         year=cohort.year,
         file=cohort.file,
         detail=_explainer(plan, final, self_run),
         warnings=warnings,
+        not_ranked=reasons,
+        uncapped=uncapped if fw.adjustments else None,
     )
 
 

@@ -2,13 +2,19 @@
 
 Row numbers are those a user sees in a spreadsheet: the header is row 1. CSV files saved by
 Excel start with a byte-order mark and may use `;` as separator; both are accepted.
+
+A table is held by column (a scoring method reads a whole column at once). A CSV file without
+quotes, the usual export of a spreadsheet, is split in a few passes over the whole text instead
+of record by record; a file with quoted cells goes through the `csv` module. Both give the same
+cells, the same row numbers and the same errors.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +22,54 @@ from certify.errors import CertifyError, Problem
 from certify.limits import Limits, current, thousands
 
 SUFFIXES = {".csv", ".xlsx"}
+DELIMITERS = (",", ";", "\t")
 
 
-@dataclass(frozen=True)
 class Table:
-    file: str
-    sheet: str | None
-    header: list[str]
-    rows: list[list[str]]  # every row padded to the header's length
-    row_numbers: list[int]
+    """Header, cells by column (every column as long as the others) and the spreadsheet row of each row."""
+
+    def __init__(
+        self,
+        file: str,
+        sheet: str | None,
+        header: list[str],
+        columns: list[list[str]],
+        row_numbers: list[int],
+    ) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.header = header
+        self.columns = columns
+        self.row_numbers = row_numbers
+
+    @classmethod
+    def from_rows(
+        cls, file: str, sheet: str | None, header: list[str], rows: Sequence[Sequence[str]], row_numbers: list[int]
+    ) -> Table:
+        """From rows already padded to the header's length."""
+        columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in header]
+        return cls(file, sheet, header, columns, row_numbers)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_numbers)
+
+    @cached_property
+    def rows(self) -> list[list[str]]:
+        """Row by row, for callers that need a whole record (built on first use)."""
+        return [list(r) for r in zip(*self.columns, strict=True)] if self.columns else [[] for _ in self.row_numbers]
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Column name → position; the first of two columns with the same name."""
+        out: dict[str, int] = {}
+        for k, name in enumerate(self.header):
+            out.setdefault(name, k)
+        return out
+
+    def column(self, name: str) -> list[str] | None:
+        k = self.position.get(name)
+        return None if k is None else self.columns[k]
 
     def where(self, row: int | None = None, column: str | None = None) -> dict[str, Any]:
         """Location keywords for a Problem: file, sheet, row number and column of `rows[row]`."""
@@ -50,13 +95,29 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _extra_cells(file: str, sheet: str | None, number: int, width: int, found: int) -> Problem:
+    return Problem(
+        code="extra-cells",
+        vi="Dòng có nhiều ô hơn dòng tiêu đề",
+        en="The row has more cells than the header",
+        file=file,
+        sheet=sheet,
+        row=number,
+        expected=f"{width} cột/columns",
+        found=f"{found}",
+    )
+
+
+def _header(file: str, cells: list[str]) -> list[str]:
+    while cells and cells[-1].strip() == "":
+        cells = cells[:-1]  # trailing empty columns of spreadsheets
+    return [h.strip() for h in cells]
+
+
 def _from_rows(file: str, sheet: str | None, raw: list[tuple[int, list[str]]]) -> Table:
     if not raw:
         raise _problem("empty-table", "Tệp không có dòng tiêu đề", "The file has no header row", file, row=1)
-    header_cells = raw[0][1]
-    while header_cells and header_cells[-1] == "":
-        header_cells.pop()  # trailing empty columns of spreadsheets
-    header = [h.strip() for h in header_cells]
+    header = _header(file, raw[0][1])
     width = len(header)
     rows: list[list[str]] = []
     numbers: list[int] = []
@@ -65,24 +126,13 @@ def _from_rows(file: str, sheet: str | None, raw: list[tuple[int, list[str]]]) -
         if not any(c.strip() for c in cells):
             continue  # blank line
         if len(cells) > width and any(c.strip() for c in cells[width:]):
-            extra.append(
-                Problem(
-                    code="extra-cells",
-                    vi="Dòng có nhiều ô hơn dòng tiêu đề",
-                    en="The row has more cells than the header",
-                    file=file,
-                    sheet=sheet,
-                    row=number,
-                    expected=f"{width} cột/columns",
-                    found=f"{len(cells)}",
-                )
-            )
+            extra.append(_extra_cells(file, sheet, number, width, len(cells)))
             continue
         rows.append([c.strip() for c in cells[:width]] + [""] * (width - len(cells)))
         numbers.append(number)
     if extra:
         raise CertifyError(extra)
-    return Table(file, sheet, header, rows, numbers)
+    return Table.from_rows(file, sheet, header, rows, numbers)
 
 
 def _within_limits(file: str, sheet: str | None, row: int, cells: list[str], lim: Limits) -> None:
@@ -109,14 +159,7 @@ def _within_limits(file: str, sheet: str | None, row: int, cells: list[str], lim
     )
 
 
-def _read_csv(path: Path) -> Table:
-    name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise _problem("bad-encoding", "Tệp CSV không phải UTF-8", "The CSV file is not UTF-8 text", name) from None
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
+def _csv_records(name: str, text: str, delimiter: str) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     # Rows are numbered by record, as a spreadsheet shows them (a quoted cell may span lines).
     raw: list[tuple[int, list[str]]] = []
@@ -128,6 +171,92 @@ def _read_csv(path: Path) -> Table:
     except csv.Error as exc:
         raise _problem("bad-csv", f"Tệp CSV lỗi: {exc}", f"Malformed CSV: {exc}", name, row=len(raw) + 1) from None
     return _from_rows(name, None, raw)
+
+
+def _blank(line: str, delimiter: str) -> bool:
+    """Nothing but separators and spaces (a line of an Excel export whose cells are all empty)."""
+    first = line[:1]
+    if first and first != delimiter and not first.isspace():
+        return False  # the usual data line starts with its unit id
+    return not line.replace(delimiter, "").strip()
+
+
+def _fixed_width(name: str, lines: list[str], delimiter: str, width: int, lim: Limits) -> tuple[list[str], list[int]]:
+    """The data lines with exactly `width` cells each (blank lines dropped, short lines padded) and their rows."""
+    kept: list[str] = []
+    numbers: list[int] = []
+    extra: list[Problem] = []
+    gaps = width - 1
+    for k, line in enumerate(lines[1:], start=2):
+        if _blank(line, delimiter):
+            continue
+        n = line.count(delimiter)
+        if n == gaps:
+            kept.append(line)
+        else:
+            cells = line.split(delimiter)
+            _within_limits(name, None, k, cells, lim)
+            if n > gaps and any(c.strip() for c in cells[width:]):
+                extra.append(_extra_cells(name, None, k, width, len(cells)))
+                continue
+            kept.append(delimiter.join(cells[:width] + [""] * (width - len(cells))))
+        numbers.append(k)
+    if extra:
+        raise CertifyError(extra)
+    return kept, numbers
+
+
+_ASCII_SPACE = (" ", "\t", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    """Cells trimmed as a spreadsheet shows them; a column with no space at all (numbers, codes) is kept as is."""
+    joined = "\n".join(cells)
+    if joined.isascii() and not any(ch in joined for ch in _ASCII_SPACE):
+        return cells
+    return [c.strip() for c in cells]
+
+
+def _columns_within_limits(name: str, columns: list[list[str]], numbers: list[int], lim: Limits) -> None:
+    """The text-length limit, column by column (the longest cell of a column is found in one pass)."""
+    for col in columns:
+        if col and max(map(len, col)) > lim.text_max_chars:
+            i = next(i for i, cell in enumerate(col) if len(cell) > lim.text_max_chars)
+            _within_limits(name, None, numbers[i], [c[i] for c in columns], lim)
+
+
+def _split_plain(name: str, text: str, delimiter: str) -> Table:
+    """A CSV text without quotes: one record per line, split for the whole file at once."""
+    lim = current()
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the file's last line break
+    if len(lines) > lim.sheet_max_rows + 1:
+        _within_limits(name, None, lim.sheet_max_rows + 2, [], lim)
+    header_cells = lines[0].split(delimiter)
+    _within_limits(name, None, 1, header_cells, lim)
+    header = _header(name, header_cells)
+    width = len(header)
+    if width == 0:
+        raise _problem("empty-table", "Tệp không có dòng tiêu đề", "The file has no header row", name, row=1)
+    kept, numbers = _fixed_width(name, lines, delimiter, width, lim)
+    flat = delimiter.join(kept).split(delimiter) if kept else []
+    columns = [_trimmed(flat[k::width]) for k in range(width)]
+    _columns_within_limits(name, columns, numbers, lim)
+    return Table(name, None, header, columns, numbers)
+
+
+def _read_csv(path: Path) -> Table:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise _problem("bad-encoding", "Tệp CSV không phải UTF-8", "The CSV file is not UTF-8 text", name) from None
+    first = text.split("\n", 1)[0]
+    delimiter = max(DELIMITERS, key=first.count)
+    if not text.strip():
+        raise _problem("empty-table", "Tệp không có dòng tiêu đề", "The file has no header row", name, row=1)
+    return _csv_records(name, text, delimiter) if '"' in text else _split_plain(name, text, delimiter)
 
 
 def _read_xlsx(path: Path) -> Table:

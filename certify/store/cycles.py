@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from certify.catalog import Catalog, Resolved, default_catalog
 from certify.dti.model import DtiFramework
+from certify.editions import edition_for_year
 from certify.errors import CertifyError
 from certify.framework_base import Tier
 from certify.levels.model import LevelFramework
@@ -59,7 +60,8 @@ def open_cycle(
     title: str | None = None,
     catalog: Catalog | None = None,
 ) -> CycleInfo:
-    resolved = (catalog or default_catalog()).load(framework)
+    # A replaced decision stays a framework of its own: the cycle takes the edition of its year.
+    resolved = edition_for_year(catalog or default_catalog(), framework, year).resolved
     fw = resolved.framework
     if not isinstance(fw, LevelFramework | DtiFramework):
         raise CertifyError.one(

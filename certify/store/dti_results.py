@@ -94,6 +94,7 @@ class DtiRank:
             "name": r.unit_name,
             "group": r.group,
             "rank": r.rank,
+            "not_ranked_reason": r.detail.get("not_ranked_reason"),  # scored, left out of the ranking: why
             "band": r.band,
             "points": r.points,
             "max_points": r.max_points,

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from certify.catalog import Resolved
+from certify.dti.caveats import caveats
 from certify.dti.model import DtiFramework
 from certify.levels.evaluate import Evaluation
 from certify.levels.model import LevelFramework
@@ -127,6 +128,7 @@ class DtiHeading:
     published: bool
     max_points: float
     indices: tuple[DtiIndex, ...]
+    caveats: tuple[tuple[str, str], ...] = ()  # (vi, en): the banner, the points resting on inferred readings
 
     @classmethod
     def of(cls, cycle: Cycle, fw: DtiFramework) -> DtiHeading:
@@ -142,6 +144,7 @@ class DtiHeading:
             cycle.published_at is not None,
             fw.max_points,
             tuple(DtiIndex(i.code, i.name, i.name_en, i.max_points) for i in fw.indices),
+            tuple(caveats(fw)),
         )
 
     def heading_dict(self) -> dict[str, Any]:
@@ -155,6 +158,7 @@ class DtiHeading:
             "banner": list(self.banner) if self.banner else None,
             "published": self.published,
             "max_points": self.max_points,
+            "caveats": [list(c) for c in self.caveats],
             "indices": [i.to_dict() for i in self.indices],
         }
 

@@ -57,7 +57,8 @@ def test_vinh_long_is_complete_and_sums_to_1000(vl: DtiFramework) -> None:
 
 def test_vinh_long_says_where_the_source_is_unclear(vl: DtiFramework) -> None:
     inferred = {c.code for c in vl.criteria if c.status is Evidence.INFERRED}
-    assert inferred == {"4.5", "4.6", "4.11", "5.1", "5.9", "5.10", "8.6", "8.7"}  # Min-Max: formula missing
+    # Min-Max: formula missing; 4.9: the cap at max points is ours (the text has no upper bound)
+    assert inferred == {"4.5", "4.6", "4.11", "5.1", "5.9", "5.10", "8.6", "8.7", "4.9"}
     assert "no explicit clamp" in (vl.criterion_by_code["4.9"].note or "") or "không giới hạn" in (
         vl.criterion_by_code["4.9"].note or ""
     )

@@ -164,11 +164,28 @@ class Row:
 ParamIssue = tuple[KeyPath, str, str]
 
 
+@dataclass(frozen=True)
+class MethodExample:
+    """A worked number for the method's documentation, computed by scoring it (so the text cannot drift).
+
+    `rows` are cohort-file cells of the criterion, keyed by column after `<code>.` ("" is the column `<code>`
+    itself, "a" is `<code>.a`): the first row is the unit shown, the others its peers. `parts` are
+    sub-criteria (for `sum_of_parts`), criterion mappings whose `code` is the part after `<code>.`.
+    """
+
+    max_points: float
+    params: Mapping[str, Any]
+    rows: tuple[Mapping[str, Any], ...]
+    source: str = ""
+    parts: tuple[Mapping[str, Any], ...] = ()
+
+
 class ScoringMethod(Generic[P]):
     name: ClassVar[str] = ""
     params_model: ClassVar[type[Params]] = NoParams
     cohort_dependent: ClassVar[bool] = False
     formula: ClassVar[str] = ""  # one line, shown by `frameworks show`
+    example: ClassVar[MethodExample | None] = None  # scored for `certify score --methods` and the guide
 
     def parse(self, raw: Mapping[str, Any]) -> P:
         """Typed parameters; raises pydantic's ValidationError (located by the caller)."""

@@ -19,6 +19,7 @@ from certify.dti.methods.base import (
     FloatArray,
     InputKind,
     InputSpec,
+    MethodExample,
     NoParams,
     ParamIssue,
     Params,
@@ -49,9 +50,9 @@ def yes_no(v: float | None) -> str:
 
 
 class Option(Params):
-    id: str = Field(pattern=OPTION_ID)
-    label: str | None = None
-    fraction: Annotated[Share, Field(ge=0, le=1)]
+    id: str = Field(pattern=OPTION_ID, description="what the cell holds: bi-thu-chu-tich")
+    label: str | None = Field(default=None, description="the option as the decision words it")
+    fraction: Annotated[Share, Field(ge=0, le=1, description="share of the maximum: 1, 1/2, 50%")]
 
 
 def option_issues(options: list[Option], where: tuple[str | int, ...]) -> list[ParamIssue]:
@@ -77,6 +78,7 @@ class Binary(ScoringMethod[NoParams]):
     """VL 2.3 «Kế hoạch hành động hàng năm … về chuyển đổi số»: issued → max, else 0."""
 
     formula = "điểm tối đa nếu có, 0 nếu không (max if yes else 0)"
+    example = MethodExample(10, {}, ({"": "có"},), "VL 2.3, kế hoạch hành động năm đã ban hành")
 
     def inputs(self, c: Compiled) -> list[InputSpec]:
         return [InputSpec(c.code, InputKind.YESNO)]
@@ -89,7 +91,7 @@ class Binary(ScoringMethod[NoParams]):
 
 
 class CategoricalParams(Params):
-    options: list[Option] = Field(min_length=2)
+    options: list[Option] = Field(min_length=2, description="exclusive options, each with its share of max")
 
 
 class Categorical(ScoringMethod[CategoricalParams]):
@@ -97,6 +99,18 @@ class Categorical(ScoringMethod[CategoricalParams]):
 
     params_model = CategoricalParams
     formula = "max × tỷ lệ của lựa chọn (max × fraction of the option)"
+    example = MethodExample(
+        10,
+        {
+            "options": [
+                {"id": "bi-thu-chu-tich", "fraction": 1},
+                {"id": "pho-bi-thu-pho-chu-tich", "fraction": "1/2"},
+                {"id": "khac", "fraction": 0},
+            ]
+        },
+        ({"": "pho-bi-thu-pho-chu-tich"},),
+        "VL 1.1, Trưởng ban Ban chỉ đạo là Phó Chủ tịch",
+    )
 
     def check(self, code: str, max_points: float, params: CategoricalParams) -> list[ParamIssue]:
         return option_issues(params.options, ("options",))
@@ -156,6 +170,7 @@ class Ratio(MeasuredMethod[Measured]):
     """VL 1.3: Tỷ lệ = a/b; Điểm = Tỷ lệ × Điểm tối đa. 6 of 8 → 7.5 of 10."""
 
     formula = "max × tỷ lệ"
+    example = MethodExample(10, {"ratio": "a/b"}, ({"a": 6, "b": 8},), "VL 1.3, 6 trên 8 văn bản")
 
     def points(self, c: Compiled, x: FloatArray) -> FloatArray:
         # A ratio that is not a share can exceed 1; the score never exceeds max ([inferred]).
@@ -169,7 +184,7 @@ class Ratio(MeasuredMethod[Measured]):
 
 
 class CapParams(Measured):
-    cap: Annotated[Share, Field(gt=0)]  # threshold T, a fraction
+    cap: Annotated[Share, Field(gt=0, description="threshold T: 80%, 0.8 or 4/5")]
 
 
 class RatioCap(MeasuredMethod[CapParams]):
@@ -177,6 +192,7 @@ class RatioCap(MeasuredMethod[CapParams]):
 
     params_model = CapParams
     formula = "max × min(1, tỷ lệ / T)"
+    example = MethodExample(20, {"ratio": "a/b", "cap": "80%"}, ({"a": 60, "b": 100},), "VL 6.12, 60 % hồ sơ")
 
     def points(self, c: Compiled, x: FloatArray) -> FloatArray:
         cap: float = c.params.cap
@@ -195,6 +211,7 @@ class RatioCapJump(MeasuredMethod[CapParams]):
 
     params_model = CapParams
     formula = "max nếu tỷ lệ ≥ T, ngược lại max × tỷ lệ (discontinuous at T)"
+    example = MethodExample(10, {"ratio": "a/b", "cap": "50%"}, ({"a": 49, "b": 100},), "VL 7.5, 49 % doanh nghiệp")
 
     def points(self, c: Compiled, x: FloatArray) -> FloatArray:
         return np.where(x >= c.params.cap - EPS, c.max_points, np.clip(x, 0, 1) * c.max_points)
@@ -208,7 +225,7 @@ class RatioCapJump(MeasuredMethod[CapParams]):
 
 
 class AllOrNothingParams(Measured):
-    T: Annotated[Share, Field(gt=0)] = 1.0
+    T: Annotated[Share, Field(gt=0, description="threshold reached for the maximum; default 100%")] = 1.0
 
 
 class AllOrNothing(MeasuredMethod[AllOrNothingParams]):
@@ -216,6 +233,7 @@ class AllOrNothing(MeasuredMethod[AllOrNothingParams]):
 
     params_model = AllOrNothingParams
     formula = "max nếu tỷ lệ ≥ T (100 %), ngược lại 0"
+    example = MethodExample(10, {"ratio": "a/b"}, ({"a": 99, "b": 100},), "VL 6.8, 99 % dịch vụ")
 
     def points(self, c: Compiled, x: FloatArray) -> FloatArray:
         return np.where(x >= c.params.T - EPS, c.max_points, 0.0)
@@ -226,7 +244,7 @@ class AllOrNothing(MeasuredMethod[AllOrNothingParams]):
 
 
 class CountCappedParams(Measured):
-    per_item: float = Field(gt=0)
+    per_item: float = Field(gt=0, description="points per counted item")
     cap: float | None = Field(default=None, ge=0, description="points ceiling; default max_points")
 
 
@@ -235,6 +253,9 @@ class CountCapped(MeasuredMethod[CountCappedParams]):
 
     params_model = CountCappedParams
     formula = "min(trần, điểm mỗi mục × số mục)"
+    example = MethodExample(
+        10, {"x": "Số hoạt động có ứng dụng AI", "per_item": 1}, ({"": 12},), "VL 6.21, 12 hoạt động"
+    )
 
     def _cap(self, c: Compiled) -> float:
         return c.max_points if c.params.cap is None else float(c.params.cap)
@@ -263,14 +284,18 @@ class CountCapped(MeasuredMethod[CountCappedParams]):
 
 
 class Tier(Params):
-    min: float | str | None = None  # lower bound (≥); a scale label with `scale`; null = otherwise
-    fraction: Annotated[Share, Field(ge=0, le=1)]
-    label: str | None = None
+    min: float | str | None = Field(
+        default=None, description="lower bound (≥), a number; a level of `scale`; null = otherwise (last)"
+    )
+    fraction: Annotated[Share, Field(ge=0, le=1, description="share of the maximum in this tier")]
+    label: str | None = Field(default=None, description="the tier as the decision words it")
 
 
 class TiersParams(Measured):
-    scale: list[str] | None = None  # ordinal levels, lowest first; the cell holds a level
-    tiers: list[Tier] = Field(min_length=1)
+    scale: list[str] | None = Field(
+        default=None, description="ordinal levels, lowest first, when the cell holds a level instead of a number"
+    )
+    tiers: list[Tier] = Field(min_length=1, description="tiers from the highest down; the first reached counts")
     requires: str | None = Field(default=None, pattern=OPTION_ID, description="yes/no precondition")
 
     @model_validator(mode="after")
@@ -285,6 +310,20 @@ class Tiers(ScoringMethod[TiersParams]):
 
     params_model = TiersParams
     formula = "max × tỷ lệ của mức đầu tiên đạt được (first tier reached, highest first)"
+    example = MethodExample(
+        5,
+        {
+            "ratio": "(a+b)/c",
+            "tiers": [
+                {"min": 0.1, "fraction": 1},
+                {"min": 0.07, "fraction": "70%"},
+                {"min": 0.03, "fraction": "30%"},
+                {"min": None, "fraction": 0},
+            ],
+        },
+        ({"a": 5, "b": 3, "c": 100},),
+        "VL 5.12.1, chi cho ATTT 8 % tổng chi CNTT",
+    )
 
     def measure(self, c: Compiled) -> Measure:
         return Measure.of(c.code, c.params)

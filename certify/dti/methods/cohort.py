@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
+from pydantic import Field
 
-from certify.dti.methods.base import Compiled, Context, Row, Scored
+from certify.dti.methods.base import Compiled, Context, MethodExample, Row, Scored
 from certify.dti.methods.basic import MeasuredMethod, times
 from certify.dti.methods.measure import Measured
 from certify.dti.numbers import EPS, fmt
@@ -19,7 +20,9 @@ from certify.dti.numbers import EPS, fmt
 
 class BestParams(Measured):
     # Everyone at 0: the decision's «own / best» is 0/0. Zero points unless the file says otherwise.
-    if_best_zero: Literal["zero", "max"] = "zero"
+    if_best_zero: Literal["zero", "max"] = Field(
+        default="zero", description="points when the best unit has 0: zero (default) or max"
+    )
 
 
 class RelativeToBest(MeasuredMethod[BestParams]):
@@ -28,6 +31,12 @@ class RelativeToBest(MeasuredMethod[BestParams]):
     params_model = BestParams
     cohort_dependent = True
     formula = "max × x / x cao nhất của nhóm (max × x / best)"
+    example = MethodExample(
+        10,
+        {"ratio": "a/b", "share": False},
+        ({"a": 3, "b": 10}, {"a": 6, "b": 10}),
+        "VL 7.10, tên miền .vn trên doanh nghiệp 0,3 so với cao nhất 0,6",
+    )
 
     def score(self, c: Compiled, ctx: Context) -> Scored:
         x, na, detail = self.measure(c).evaluate(ctx)
@@ -51,9 +60,13 @@ class RelativeToBest(MeasuredMethod[BestParams]):
 class MinMaxParams(Measured):
     # standard: (x − min)/(max − min), the UN EGDI normalisation (formula A of the reference);
     # to_max: x / max (formula B). The decisions name «Min-Max» without a formula.
-    formula: Literal["standard", "to_max"] = "standard"
+    formula: Literal["standard", "to_max"] = Field(
+        default="standard", description="standard: (x − min)/(max − min); to_max: x / max"
+    )
     # Every peer has the same x: A is 0/0. max_unless_zero = max if that common x > 0, else 0.
-    if_all_equal: Literal["max", "zero", "max_unless_zero"] = "max_unless_zero"
+    if_all_equal: Literal["max", "zero", "max_unless_zero"] = Field(
+        default="max_unless_zero", description="every peer has the same x: max, zero, or max unless that x is 0"
+    )
 
 
 class MinMax(MeasuredMethod[MinMaxParams]):
@@ -62,6 +75,12 @@ class MinMax(MeasuredMethod[MinMaxParams]):
     params_model = MinMaxParams
     cohort_dependent = True
     formula = "max × (x − x min)/(x max − x min) trong nhóm (min–max across the peers)"
+    example = MethodExample(
+        5,
+        {"x": "Số cuộc diễn tập", "unit": "cuộc"},
+        ({"": 3}, {"": 1}, {"": 6}),
+        "VL 5.9, 3 cuộc diễn tập; ít nhất 1, nhiều nhất 6",
+    )
 
     def score(self, c: Compiled, ctx: Context) -> Scored:
         p: MinMaxParams = c.params

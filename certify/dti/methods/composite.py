@@ -14,6 +14,7 @@ from certify.dti.methods.base import (
     FloatArray,
     InputKind,
     InputSpec,
+    MethodExample,
     ParamIssue,
     Params,
     Row,
@@ -36,6 +37,17 @@ class SumOfParts(ScoringMethod[SumParams]):
 
     params_model = SumParams
     formula = "Σ điểm các tiêu chí thành phần (sum of the sub-criteria)"
+    example = MethodExample(
+        9,
+        {"parts": ["1.1.1", "1.1.2", "1.1.3"]},
+        ({"1": "có", "2": "không", "3": "có"},),
+        "VL 5.12, cộng điểm các tiêu chí thành phần",
+        parts=(
+            {"code": "1", "name": "Phần 1", "max_points": 5, "method": "binary"},
+            {"code": "2", "name": "Phần 2", "max_points": 2, "method": "binary"},
+            {"code": "3", "name": "Phần 3", "max_points": 2, "method": "binary"},
+        ),
+    )
 
     def compile(self, code: str, max_points: float, params: SumParams) -> Compiled:
         return Compiled(code, max_points, self, params, children=tuple(params.parts))
@@ -52,16 +64,18 @@ class SumOfParts(ScoringMethod[SumParams]):
 
 
 class Part(Params):
-    id: str = Field(pattern=OPTION_ID)
-    label: str | None = None
-    weight: Annotated[Share, Field(gt=0, le=1)]
-    options: list[Option] | None = None  # exclusive levels of this part (3.5: đạt chuẩn 1, chưa 1/2, không 0)
-    ratio: str | None = None  # a ratio part (3.6: a/7), variables named in the criterion
-    share: bool = True
+    id: str = Field(pattern=OPTION_ID, description="the part's column is <code>.<id>")
+    label: str | None = Field(default=None, description="the part as the decision words it")
+    weight: Annotated[Share, Field(gt=0, le=1, description="share of the maximum: 1/5, 3/5")]
+    options: list[Option] | None = Field(
+        default=None, description="exclusive levels of this part (3.5: đạt chuẩn 1, chưa 1/2, không 0)"
+    )
+    ratio: str | None = Field(default=None, description="a ratio part (3.6: a/7), variables named in the criterion")
+    share: bool = Field(default=True, description="as for `ratio`: the numerator is part of the denominator")
 
 
 class PartialParams(Params):
-    parts: list[Part] = Field(min_length=2)
+    parts: list[Part] = Field(min_length=2, description="the parts; their weights add up to 1")
 
 
 def _part_measure(code: str, part: Part) -> Measure:
@@ -77,6 +91,18 @@ class PartialCredits(ScoringMethod[PartialParams]):
 
     params_model = PartialParams
     formula = "max × Σ trọng số × mức đạt của từng phần (max × Σ wᵢ·sᵢ)"
+    example = MethodExample(
+        10,
+        {
+            "parts": [
+                {"id": "hop-nhat", "weight": "1/5"},
+                {"id": "chuc-nang", "weight": "3/5"},
+                {"id": "ipv6", "weight": "1/5"},
+            ]
+        },
+        ({"hop-nhat": "có", "chuc-nang": "có", "ipv6": "không"},),
+        "VL 6.3, hợp nhất và đủ chức năng, chưa IPv6",
+    )
 
     def check(self, code: str, max_points: float, params: PartialParams) -> list[ParamIssue]:
         out: list[ParamIssue] = []
@@ -162,14 +188,14 @@ class PartialCredits(ScoringMethod[PartialParams]):
 
 
 class Alternative(Params):
-    id: str = Field(pattern=OPTION_ID)
-    name: str | None = None
-    method: str
-    params: dict[str, Any] = Field(default_factory=dict)
+    id: str = Field(pattern=OPTION_ID, description="the case's columns are <code>.<id>…")
+    name: str | None = Field(default=None, description="the case as the decision words it")
+    method: str = Field(description="the scoring method of this case")
+    params: dict[str, Any] = Field(default_factory=dict, description="that method's parameters")
 
 
 class BestParams(Params):
-    alternatives: list[Alternative] = Field(min_length=2)
+    alternatives: list[Alternative] = Field(min_length=2, description="the cases; the best points count")
 
 
 class BestAlternative(ScoringMethod[BestParams]):
@@ -177,6 +203,17 @@ class BestAlternative(ScoringMethod[BestParams]):
 
     params_model = BestParams
     formula = "max(điểm từng trường hợp) (the best of the alternative cases)"
+    example = MethodExample(
+        10,
+        {
+            "alternatives": [
+                {"id": "tu-dau-tu", "method": "binary"},
+                {"id": "thue-dich-vu", "method": "ratio", "params": {"ratio": "a/b"}},
+            ]
+        },
+        ({"tu-dau-tu": "không", "thue-dich-vu.a": 3, "thue-dich-vu.b": 4},),
+        "Phụ lục 1B, trung tâm dữ liệu: trường hợp nào điểm cao hơn",
+    )
 
     def check(self, code: str, max_points: float, params: BestParams) -> list[ParamIssue]:
         out: list[ParamIssue] = []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from certify.dti.methods.base import (
     BoolArray,
@@ -75,10 +75,14 @@ def parse_ratio(text: str) -> RatioExpr:
 class Measured(Params):
     """Parameters of a method that scores one measured quantity x."""
 
-    ratio: str | None = None  # «Tỷ lệ» as in the decision: "a/b", "(b+c)/a"
-    share: bool = True  # the numerator is part of the denominator: a/b ≤ 1
-    x: str | None = None  # what a directly measured x is, when there is no ratio
-    unit: str | None = None  # unit of a direct x: "tỷ đồng", "cuộc"
+    ratio: str | None = Field(
+        default=None, description="«Tỷ lệ» as the decision writes it: a/b, (b+c)/a, a/7; its letters are columns"
+    )
+    share: bool = Field(
+        default=True, description="the numerator counts part of the denominator, so a/b ≤ 1 and 0 of 0 does not arise"
+    )
+    x: str | None = Field(default=None, description="what a directly measured x is, when there is no ratio")
+    unit: str | None = Field(default=None, description="unit of a direct x: tỷ đồng, cuộc")
 
     @field_validator("ratio")
     @classmethod
