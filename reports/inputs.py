@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 from certify.catalog import Catalog, Resolved, default_catalog
 from certify.errors import CertifyError
@@ -67,13 +66,3 @@ def province_of(evaluations: list[Evaluation]) -> str | None:
         m.group(1).strip() for ev in evaluations if (m := _PROVINCE.search(ev.unit.assessment.unit_name or ""))
     )
     return names.most_common(1)[0][0] if names else None
-
-
-def framework_layers_decisions(ev: Evaluation) -> list[str]:
-    """Decision numbers of the framework and the frameworks it extends (child first), e.g. 2361/QĐ-BTTTT."""
-    out = []
-    for doc in ev.compiled.resolved.layers.docs:
-        source: Any = doc.data.get("source") if isinstance(doc.data, dict) else None
-        if isinstance(source, dict) and source.get("decision") and source["decision"] not in out:
-            out.append(str(source["decision"]))
-    return out

@@ -7,7 +7,6 @@ follows Nghị định 30/2020/NĐ-CP (reports/nd30.py); PDF, XLSX and Markdown 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -15,6 +14,7 @@ from certify.framework_base import TIER_VI
 from certify.levels.evaluate import Evaluation
 from certify.levels.gap import GapReport
 from certify.plan.unit import unit_plan
+from reports.citations import citations
 from reports.gap import context as gap_context
 
 # «Xã Tân Mỹ, huyện Trà Ôn, tỉnh Vĩnh Long (mã …)» → «Xã», «Tân Mỹ»
@@ -37,25 +37,9 @@ def unit_names(unit_name: str | None, unit: str, tier: str) -> tuple[str, str]:
 
 def decision_bases(ev: Evaluation) -> list[dict[str, Any]]:
     """The decisions the framework and its parents cite in `source` (parent first): {number, text, dated}, text
-    as «2361/QĐ-BTTTT ngày 31/12/2024 của Bộ Thông tin và Truyền thông ban hành Khung tiêu chí …»."""
-    out: list[dict[str, Any]] = []
-    for doc in ev.compiled.resolved.layers.docs[::-1]:
-        source = doc.data.get("source") if isinstance(doc.data, dict) else None
-        if not isinstance(source, dict) or not source.get("decision"):
-            continue
-        number = str(source["decision"])
-        text = number
-        date = source.get("date")
-        if isinstance(date, dt.date):
-            text += f" ngày {date:%d/%m/%Y}"
-        if source.get("issuer"):
-            text += f" của {source['issuer']}"
-        title = re.sub(r"^quyết định\s+", "", str(source.get("title") or ""), flags=re.IGNORECASE)
-        if title:
-            text += f" {title[0].lower()}{title[1:]}"
-        if all(b["number"] != number for b in out):
-            out.append({"number": number, "text": text, "dated": isinstance(date, dt.date)})
-    return out
+    as «2361/QĐ-BTTTT ngày 31/12/2024 của Bộ Thông tin và Truyền thông ban hành Khung tiêu chí …»
+    (reports/citations.py: the one rule, shared with the recognition decision)."""
+    return [{"number": c.decision, "text": c.text, "dated": c.date is not None} for c in citations(ev)]
 
 
 def plan_context(report: GapReport) -> dict[str, Any]:

@@ -52,9 +52,10 @@ def _plain_column(cells: Sequence[str]) -> FloatArray | None:
     """The column in one step when every cell is plain (see `_PLAIN`), else None."""
     if not _PLAIN_COLUMN.fullmatch("\n".join(cells)):
         return None
-    text = np.asarray(cells, dtype=str)
+    # Plain cells are read alike by float() and by the rule; straight from the list, no fixed-width text copy.
+    text = cells if "" not in cells else [c or "nan" for c in cells]
     try:
-        return np.where(text == "", "nan", text).astype(np.float64)
+        return np.array(text, dtype=np.float64)
     except ValueError:  # a cell holding a line break: read cell by cell
         return None
 
@@ -100,22 +101,21 @@ def _numbers(cells: Sequence[str], kind: InputKind) -> tuple[FloatArray, list[Ce
     return values, errors
 
 
+_UNKNOWN = -1.0  # no label maps to a negative number (yes/no are 1/0, an option is its position)
+
+
 def _labels(cells: Sequence[str], table: dict[str, float], expected: str) -> tuple[FloatArray, list[CellError]]:
-    values = np.full(len(cells), np.nan)
-    errors: list[CellError] = []
-    cache: dict[str, float | None] = {}
-    for i, cell in enumerate(cells):
-        if not cell:
-            continue
-        if cell not in cache:
-            cache[cell] = table.get(cell.casefold())
-        got = cache[cell]
-        if got is None:
-            errors.append(
-                CellError(i, "Giá trị không thuộc danh sách cho phép", "Value not among those allowed", expected, cell)
-            )
-        else:
-            values[i] = got
+    # A column holds a handful of distinct labels: look each up once, then map the column in one pass.
+    lookup = {c: table.get(c.casefold(), _UNKNOWN) if c else np.nan for c in set(cells)}
+    values = np.fromiter(map(lookup.__getitem__, cells), np.float64, len(cells))
+    bad = np.flatnonzero(values == _UNKNOWN)
+    values[bad] = np.nan
+    errors = [
+        CellError(
+            int(i), "Giá trị không thuộc danh sách cho phép", "Value not among those allowed", expected, cells[int(i)]
+        )
+        for i in bad
+    ]
     return values, errors
 
 

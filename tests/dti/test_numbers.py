@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certify.dti.cohort import cohort_from_records
@@ -27,6 +27,7 @@ def test_fractions_as_written_in_decisions() -> None:
     assert parse_fraction("1/5") == 0.2 and parse_fraction("80%") == 0.8 and parse_fraction("0.25%") == 0.0025
 
 
+@settings(deadline=None)  # no wall-clock limit in a test: the machine is shared
 @given(st.lists(st.integers(0, 20), min_size=1, max_size=30))
 def test_competition_ranks(scores: list[int]) -> None:
     ranks = competition_ranks(np.array(scores, dtype=float) / 20)
@@ -34,6 +35,7 @@ def test_competition_ranks(scores: list[int]) -> None:
         assert r == 1 + sum(1 for t in scores if t > s)
 
 
+@settings(deadline=None)
 @given(a=st.integers(0, 500), extra=st.integers(0, 500))
 def test_ratio_trace_ends_with_the_points(vl: DtiFramework, a: int, extra: int) -> None:
     b = a + extra
