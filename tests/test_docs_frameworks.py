@@ -75,10 +75,20 @@ def test_the_guide_has_examples_of_every_key_it_teaches() -> None:
         "rationale:",
         "expect:",
         '"80%"',
+        # DTI (section 8): bonus/penalty groups, units not ranked, a denominator, editions, case files
+        "role: bonus",
+        "role: penalty",
+        "not_ranked_when:",
+        "denominator:",
+        "supersedes:",
+        "applies_from:",
+        "cohort:",
+        "index_level: true",
+        "merged_into:",
     ):
         assert key in text, key
     kinds = {m.group(1) for m in re.finditer(r"^kind: (\w+)", text, re.MULTILINE)}
-    assert "levels" in kinds
+    assert {"levels", "dti"} <= kinds
 
 
 def test_every_framework_of_the_guide_validates(written: Path) -> None:

@@ -111,3 +111,9 @@ def test_the_section_between_the_markers_is_replaced() -> None:
     assert out == f"# Guide\n\n{BEGIN}\nnew text\n{END}\n\nmore\n"
     with pytest.raises(ValueError, match="markers"):
         replace_section("no markers", "x")
+
+
+def test_the_guide_lists_the_methods_as_the_registry_does() -> None:
+    """docs/frameworks.md §8.8 is generated; regenerate with `python -m certify.dti.method_docs docs/frameworks.md`."""
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "frameworks.md").read_text(encoding="utf-8")
+    assert replace_section(guide, to_markdown(method_docs())) == guide
