@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from certify.cases import expect_keys
 from certify.catalog import Catalog, Resolved
 from certify.dti.cohort import table_from_records
 from certify.dti.model import DtiFramework
@@ -45,6 +46,9 @@ class ExpectedUnit(BaseModel):
     band: str | None = None
     not_ranked_reason: str | None = None
     indices: dict[str, float] = Field(default_factory=dict, description="main-index points")
+
+
+CASE_KEYS = ("description", "framework", "index_level", "cohort", "expect", "order")
 
 
 class DtiCase(BaseModel):
@@ -95,6 +99,7 @@ def _unit_problems(results: Results, unit: str, want: ExpectedUnit) -> list[str]
 
 def run_dti_case(data: dict[str, Any], doc: SourceDoc, catalog: Catalog, resolved: Resolved) -> list[str]:
     """Score the case's cohort and compare; the expectations that did not hold, one line each."""
+    expect_keys({k: None for k in data}, CASE_KEYS, doc, "")  # a mistyped key: the allowed ones, did-you-mean
     case = validate_model(DtiCase, data, doc)
     fw = catalog.load(case.framework).framework if case.framework else resolved.framework
     if not isinstance(fw, DtiFramework):

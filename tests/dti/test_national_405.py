@@ -75,7 +75,8 @@ def test_a_wrong_expectation_is_reported(tmp_path: Path) -> None:
     typo = wrong.with_name("typo.yaml")
     typo.write_text(text.replace("expect:", "expected:"), encoding="utf-8")
     (problem,) = run_case_file(typo, Catalog([FRAMEWORKS])).problems
-    assert problem.line is not None and "expected" in problem.message()  # the author's line, the key written
+    assert problem.line is not None and problem.found == "expected"  # the author's line, the key written …
+    assert "expect" in (problem.expected or "")  # … and the keys a DTI case has
 
 
 @pytest.mark.parametrize(
