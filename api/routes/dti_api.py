@@ -8,7 +8,16 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    SerializerFunctionWrapHandler,
+    WithJsonSchema,
+    field_validator,
+    model_serializer,
+)
 
 from api.auth import UserDep
 from api.authz import Action, can
@@ -48,6 +57,15 @@ class DtiIndexScore(BaseModel):
         default=None, description="bonus: điểm cộng; penalty: điểm trừ (ngoài điểm tối đa); vắng: chỉ số chấm điểm"
     )
     uncapped: float | None = Field(default=None, description="điểm cộng/trừ trước khi áp mức trần")
+
+    @model_serializer(mode="wrap")
+    def _only_for_bonus_and_penalty(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # role and uncapped exist only for bonus and penalty groups: a scored index keeps the three figures.
+        data = handler(self)
+        for key in ("role", "uncapped"):
+            if isinstance(data, dict) and data.get(key) is None:
+                data.pop(key, None)
+        return data
 
 
 class DtiRankRow(BaseModel):
