@@ -10,7 +10,17 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api import auth, handlers
 from api.edge import Edge
-from api.pages import admin_pages, assess_pages, assets, framework_pages, home, plan_pages, store_pages, unit_pages
+from api.pages import (
+    admin_pages,
+    assess_pages,
+    assets,
+    evidence_pages,
+    framework_pages,
+    home,
+    plan_pages,
+    store_pages,
+    unit_pages,
+)
 from api.routes import dti_api, evaluate_api, frameworks_api, plan_api, reports_api, samples_api, store_api
 from api.samples import Samples
 from api.sql_store import SqlStore
@@ -77,6 +87,7 @@ def create_app(
         assess_pages.router,
         auth.router,
         store_pages.router,
+        evidence_pages.router,
         admin_pages.router,
         plan_pages.router,
     ):
@@ -92,7 +103,11 @@ def create_app(
         https_only=settings.secure_cookies,
     )
     app.add_middleware(
-        Edge, default_lang=settings.default_lang, max_body=settings.max_body_bytes, secure=settings.secure_cookies
+        Edge,
+        default_lang=settings.default_lang,
+        max_body=settings.max_body_bytes,
+        secure=settings.secure_cookies,
+        max_upload=settings.max_evidence_bytes + 1024 * 1024,  # the file and the form around it
     )
     return app
 

@@ -17,12 +17,16 @@ from api.problems import body, http_problem
 
 JSON_FLAG = "certify.json"
 LANG_KEY = "certify.lang"
+UPLOAD_SUFFIX = "/evidence"
 _NOT_TWINS = ("/api/", "/static/", "/openapi.json")
 
 
 class Edge:
-    def __init__(self, app: ASGIApp, default_lang: str, max_body: int, secure: bool) -> None:
+    def __init__(
+        self, app: ASGIApp, default_lang: str, max_body: int, secure: bool, max_upload: int | None = None
+    ) -> None:
         self.app = app
+        self.max_upload = max_upload or max_body  # evidence uploads (POST …/evidence) may be larger
         self.default_lang = default_lang
         self.max_body = max_body
         self.secure = secure
@@ -39,7 +43,8 @@ class Edge:
             scope[JSON_FLAG] = True
         headers = dict(scope["headers"])
         length = headers.get(b"content-length", b"0")
-        if length.isdigit() and int(length) > self.max_body:
+        limit = self.max_upload if path.endswith(UPLOAD_SUFFIX) and scope["method"] == "POST" else self.max_body
+        if length.isdigit() and int(length) > limit:
             response = JSONResponse(body([http_problem(413)]), status_code=413)
             await response(scope, receive, send)
             return

@@ -100,6 +100,13 @@ class Settings(BaseSettings):
         default=20, ge=1, description="failed logins from one address within the window before it is blocked"
     )
     login_window_seconds: int = Field(default=15 * 60, ge=1, description="the login-limit window, in seconds")
+    evidence_dir: Path = Field(
+        default=Path("data") / "evidence",
+        description="folder of evidence files (PDF, images, DOCX, XLSX) uploaded per criterion, outside the web root",
+    )
+    max_evidence_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1, description="largest evidence file a unit may upload"
+    )
 
     # --- command line ------------------------------------------------------------------------
     debug: bool = Field(

@@ -20,6 +20,7 @@ from api.confirm import Confirm
 from api.csrf import require_csrf
 from api.dashboard import dti_section, level_section, pick_tier
 from api.deps import CatalogDep, get_lang, get_translator, wants_json
+from api.evidence_store import by_criterion, get_evidence
 from api.flash import flash
 from api.form_values import assessment_data, fields, form_values
 from api.graph_svg import bar_chart
@@ -143,6 +144,13 @@ def _unit_url(view: UnitView, tail: str = "") -> str:
     return f"/cycles/{view.cycle_id}/units/{view.unit_code}{tail}"
 
 
+def _evidence(request: Request, user: Account | None, view: UnitView) -> dict[str, list[dict[str, Any]]]:
+    """The unit's evidence files by criterion, for those allowed to see its working file (never the public)."""
+    if not can(user, Action.VIEW, view.unit_code):
+        return {}
+    return by_criterion(view, get_evidence(request).listing(view.cycle_id, view.unit_code))
+
+
 @router.get("/cycles/{cycle_id}/units/{code}")
 def stored_unit(request: Request, store: StoreDep, user: UserDep, cycle_id: int, code: str) -> Response:
     view = _unit(store, user, cycle_id, code)
@@ -153,8 +161,10 @@ def stored_unit(request: Request, store: StoreDep, user: UserDep, cycle_id: int,
     ]
     # A rank compares every unit: before publication only the province sees it, not the unit itself.
     dti = store.unit_dti(view.unit_map, code, view.year, public_only=not _province_view(user))
-    data = _unit_data(view) | {"history": history, "dti": dti.to_dict() if dti else None}
+    files = _evidence(request, user, view)
+    data = _unit_data(view) | {"history": history, "dti": dti.to_dict() if dti else None, "evidence_files": files}
     links = {
+        "evidence": can(user, Action.VIEW, code),
         "edit": can(user, Action.EDIT, code) and view.state in (State.DRAFT.value, State.RETURNED.value),
         "appraise": can(user, Action.APPRAISE, code)
         and view.state in (State.SUBMITTED.value, State.UNDER_APPRAISAL.value),
@@ -268,6 +278,7 @@ def _edit_response(
         "unit_url": _unit_url(view),
         "unit_name": view.unit_name,
         "year": view.year,
+        "evidence": by_criterion(view, get_evidence(request).listing(view.cycle_id, view.unit_code)),
     }
     return page(
         request,
@@ -443,6 +454,8 @@ def _appraise_response(
     if problems:
         data["errors"] = [p.to_dict() for p in problems]
     self_level = view.self_evaluation.level if view.self_evaluation else None
+    evidence = _evidence(request, user, view)
+    data["evidence_files"] = evidence
     return page(
         request,
         "appraise.html",
@@ -460,6 +473,7 @@ def _appraise_response(
         verdicts=verdicts(result.get("evaluation")),
         url=_unit_url(view),
         open=view.state in APPRAISABLE,
+        evidence=evidence,
         problems=problems or [],
         reasons=reasons,
     )

@@ -72,6 +72,7 @@ def export_cycle(session: Session, cycle_id: int, path: Path) -> Path:
         wb.remove(ws)
     else:
         _level_sheets(session, cycle, wb, ws)
+        _evidence_sheet(session, cycle, wb)
     dti = _dti_partner(session, cycle)
     if dti is not None:
         add_dti_sheet(wb, session, dti)
@@ -90,6 +91,18 @@ def export_cycle(session: Session, cycle_id: int, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _evidence_sheet(session: Session, cycle: Cycle, wb: Workbook) -> None:
+    """«Kiểm chứng»: every evidence file of the cycle with its hash, document number and dates."""
+    from certify.store.evidence import SHEET_HEADERS, sheet_rows
+
+    ws = wb.create_sheet("Kiểm chứng")
+    _row(ws, SHEET_HEADERS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for values in sheet_rows(session, cycle.id):
+        _row(ws, values)
 
 
 def _level_sheets(session: Session, cycle: Cycle, wb: Workbook, ws: Any) -> None:

@@ -49,7 +49,8 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def make_app(db: Path) -> FastAPI:
-    return create_app(Settings(secret_key="test-secret", database_url=f"sqlite:///{db}"), catalog=_catalog())
+    settings = Settings(secret_key="test-secret", database_url=f"sqlite:///{db}", evidence_dir=db.parent / "evidence")
+    return create_app(settings, catalog=_catalog())
 
 
 @pytest.fixture

@@ -51,7 +51,8 @@ def _count(engine: Engine, model: type) -> int:
 
 
 def test_schema_matches_the_models(engine: Engine) -> None:
-    import certify.store.accounts  # noqa: F401  (its table is on the same metadata)
+    import certify.store.accounts
+    import certify.store.evidence  # noqa: F401  (so is evidence_file)
 
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
@@ -177,7 +178,7 @@ def test_export_has_the_dti_sheet_beside_the_levels(engine: Engine, tmp_path: Pa
         export_cycle(s, dti, tmp_path / "dti.xlsx")
         expected = {r["unit"]: r for r in ranking(s, dti)}
     wb = load_workbook(tmp_path / "levels.xlsx")
-    assert wb.sheetnames == ["Kết quả", "Khoảng cách", "DTI", "Thông tin"]
+    assert wb.sheetnames == ["Kết quả", "Khoảng cách", "Kiểm chứng", "DTI", "Thông tin"]
     assert load_workbook(tmp_path / "dti.xlsx").sheetnames == ["DTI", "Thông tin"]
     ws = wb["DTI"]
     header = [c.value for c in ws[1]]
