@@ -148,10 +148,10 @@ def _too_many(request: Request, wait: float) -> Response:
 def _safe_next(target: str | None) -> str:
     """Only a local path: never redirect to another site after login."""
     if not target:
-        return "/dashboard"
+        return "/"  # each role's own home (api.pages.home)
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/dashboard"
+        return "/"
     return target
 
 

@@ -72,12 +72,8 @@ def _unit(store: StoreDep, user: Account | None, cycle_id: int, code: str) -> Un
 
 
 def _dashboard_views(store: StoreDep, user: Account | None, year: int, public_only: bool) -> list[UnitView]:
-    if user is not None and user.unit_code is not None:  # a unit editor: their own unit and published ones
-        return [
-            v
-            for v in store.submissions(year, public_only=False)
-            if v.unit_code == user.unit_code or v.state == State.PUBLISHED.value
-        ]
+    """What the dashboard's note promises: published results only, except for the province (labelled drafts).
+    A unit editor follows their own unit on their home page."""
     return store.submissions(year, public_only=public_only)
 
 
@@ -92,8 +88,10 @@ def dashboard(
     level: Annotated[str | None, Query(max_length=60)] = None,
 ) -> Response:
     years = store.years()
-    chosen = year if year is not None else (years[0] if years else dt.date.today().year)
     public_only = not _province_view(user)
+    if public_only:  # the public sees the years that have published results, the latest by default
+        years = [y for y in years if store.submissions(y, public_only=True) or store.dti_tables(y, public_only=True)]
+    chosen = year if year is not None else (years[0] if years else dt.date.today().year)
     views = _dashboard_views(store, user, chosen, public_only)
     dti = store.dti_tables(chosen, public_only=public_only)
     tier, tiers = pick_tier(tier, views, dti)

@@ -14,10 +14,6 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from certify.catalog import Catalog, bundled_root
 from certify.settings import Settings
-from certify.store.accounts import add_user
-from certify.store.demo import load_demo
-from certify.store.engine import transaction
-from certify.store.migrate import ready_engine
 
 PASSWORD = "mat-khau-thu"
 OWN, OTHER = "29602", "29836"
@@ -36,16 +32,9 @@ def _catalog() -> Catalog:
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("db") / "template.sqlite"
-    engine = ready_engine(f"sqlite:///{path}")
-    assert load_demo(engine, _catalog(), bundled_root("samples") / "assessments")
-    with transaction(engine) as s:
-        for name, (role, unit) in USERS.items():
-            add_user(s, name, role, PASSWORD, unit_code=unit, actor="test")
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-    return path
+    from tests.api.demo_site import build
+
+    return build(tmp_path_factory.mktemp("db") / "template.sqlite")
 
 
 def make_app(db: Path) -> FastAPI:

@@ -50,7 +50,7 @@ def test_no_open_redirect_after_login(sclient: TestClient) -> None:
             data={"username": "editor", "password": PASSWORD, "csrf_token": tok, "next": target},
             follow_redirects=False,
         )
-        assert r.headers["location"] == "/dashboard"
+        assert r.headers["location"] == "/"
 
 
 def test_logout_needs_csrf_and_ends_the_session(sclient: TestClient) -> None:
