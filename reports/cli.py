@@ -189,6 +189,7 @@ def province_cmd(
             dti=ranking,
             districts=stored.districts,
             province=stored.province,
+            formers=stored.formers if stored.formers is not None else {},
         )
     else:
         from reports.inputs import load_folder

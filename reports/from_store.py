@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from certify.catalog import Catalog
 from certify.errors import CertifyError
@@ -25,7 +25,7 @@ from certify.levels.evaluate import Evaluation
 from certify.store.cycles import CycleInfo, get_cycle
 from certify.store.engine import transaction
 from certify.store.evaluations import cycle_submissions, evaluate_submissions
-from certify.store.models import AdminUnit, Cycle, Submission
+from certify.store.models import AdminUnit, Cycle, Submission, UnitMerger
 from certify.store.recognition import current_certification
 from certify.store.submissions import effective_values
 from certify.store.unit_sources import PRE2025
@@ -63,7 +63,9 @@ class StoredCycle:
     province: str | None
     evaluations: list[Evaluation]
     units: dict[str, StoredUnit]  # by unit code (unique within a cycle: one map, one tier)
-    previous: list[Evaluation] = field(default_factory=list)  # the same tier and map one year earlier
+    previous: list[Evaluation] = field(default_factory=list)  # the same tier one year earlier
+    # Across the merger (last year on the map before 1/7/2025): current unit code → its former units' codes.
+    formers: dict[str, tuple[str, ...]] | None = None
 
     @property
     def districts(self) -> dict[str, str]:
@@ -153,17 +155,41 @@ def read_cycle(
         if (prov := _province(sub.unit)) is not None:
             provinces[bare_name(prov)] += 1
     earlier: list[Evaluation] = []
+    formers: dict[str, tuple[str, ...]] | None = None
     if previous:
         before = session.scalars(
             select(Cycle)
-            .where(Cycle.year == cycle.year - 1, Cycle.tier == cycle.tier, Cycle.unit_map == cycle.unit_map)
-            .order_by(Cycle.id.desc())
+            .where(Cycle.year == cycle.year - 1, Cycle.tier == cycle.tier, Cycle.kind == cycle.kind)
+            .order_by((Cycle.unit_map == cycle.unit_map).desc(), Cycle.id.desc())
         ).first()
         if before is not None:
             earlier, _ = _evaluate(session, before, states, catalog)
+            if before.unit_map != cycle.unit_map:
+                formers = _formers(session, [sub.unit_id for sub in subs])
     return StoredCycle(
-        CycleInfo.of(cycle), provinces.most_common(1)[0][0] if provinces else None, evaluations, units, earlier
+        CycleInfo.of(cycle),
+        provinces.most_common(1)[0][0] if provinces else None,
+        evaluations,
+        units,
+        earlier,
+        formers,
     )
+
+
+def _formers(session: Session, unit_ids: list[int]) -> dict[str, tuple[str, ...]]:
+    """Current unit code → the codes of the former units merged (wholly or partly) into it (`unit_merger`)."""
+    new, old = aliased(AdminUnit), aliased(AdminUnit)
+    rows = session.execute(
+        select(new.code, old.code)
+        .select_from(UnitMerger)
+        .join(new, UnitMerger.new_unit_id == new.id)
+        .join(old, UnitMerger.old_unit_id == old.id)
+        .where(UnitMerger.new_unit_id.in_(unit_ids))
+    )
+    out: dict[str, list[str]] = {}
+    for new_code, old_code in rows:
+        out.setdefault(new_code, []).append(old_code)
+    return {code: tuple(sorted(olds)) for code, olds in out.items()}
 
 
 def load_cycle(

@@ -16,10 +16,11 @@ from typing import Any
 from certify.catalog import Catalog
 from certify.dti.results import Results
 from certify.framework_base import TIER_VI
-from certify.levels.evaluate import Evaluation
-from certify.levels.gap import gap_report
+from certify.levels.evaluate import Evaluation, next_level_blockers
 from certify.numbers import fmt_percent
+from reports.charts.palette import level_colours
 from reports.inputs import district_of, province_of
+from reports.merger import across_merger, package_formers
 from reports.provenance import provenance_line
 
 NONE_LEVEL = "Chưa đạt mức nào"
@@ -43,8 +44,13 @@ class TierSummary:
     districts: dict[str, dict[str, int]]
     blockers: list[dict[str, Any]]
     units: list[dict[str, Any]]
-    previous: dict[str, int] | None = None  # counts by level the year before, when the folder has it
-    changes: list[dict[str, Any]] = field(default_factory=list)  # units assessed both years
+    # Counts by level the year before, over this year's units (like for like): a unit formed on 1/7/2025 takes
+    # the lowest level of its former units assessed that year; units with nothing to compare are counted apart.
+    previous: dict[str, int] | None = None
+    previous_missing: int = 0  # this year's units with no comparable result the year before
+    previous_basis: str = ""  # how last year was put onto this year's units, said in every output
+    changes: list[dict[str, Any]] = field(default_factory=list)  # units with a comparable result both years
+    colours: list[str] = field(default_factory=list)  # one per entry of `levels` (certify.labels' palette)
 
 
 @dataclass
@@ -124,7 +130,10 @@ def summarise(
     dti: Sequence[DtiRow] | DtiInput = (),
     districts: Mapping[str, str] | None = None,
     province: str | None = None,
+    formers: Mapping[str, Sequence[str]] | None = None,
 ) -> ProvinceSummary:
+    """`formers`: current unit code → former unit codes, when last year's units are of the map before 1/7/2025
+    (a stored cycle passes the database's mapping; by default the packages' conversion table is read)."""
     years = sorted({e.unit.assessment.year for e in evaluations})
     year = year or years[-1]
     current = [e for e in evaluations if e.unit.assessment.year == year]
@@ -134,7 +143,13 @@ def summarise(
     for tier in sorted({e.unit.assessment.tier for e in current}, key=lambda t: t.value, reverse=True):
         evs = [e for e in current if e.unit.assessment.tier is tier]
         prev = [e for e in before if e.unit.assessment.tier is tier]
-        tiers.append(_tier(tier.value, TIER_VI[tier], evs, prev if previous_year else None, top, districts))
+        mapping: Mapping[str, Sequence[str]] | None = None
+        if previous_year is not None and across_merger(previous_year, year):
+            mapping = formers if formers is not None else package_formers()
+        summary = _tier(tier.value, TIER_VI[tier], evs, top, districts)
+        if previous_year is not None:
+            _compare(summary, evs, prev, previous_year, mapping)
+        tiers.append(summary)
     frameworks = {e.fw.ref: provenance_line(e.provenance()["framework"]) for e in evaluations}
     banners = {e.fw.banner for e in evaluations if e.fw.banner}
     if isinstance(dti, DtiInput):
@@ -162,7 +177,6 @@ def _tier(
     tier: str,
     tier_vi: str,
     evs: list[Evaluation],
-    prev: list[Evaluation] | None,
     top: int,
     district_map: Mapping[str, str] | None,
 ) -> TierSummary:
@@ -174,14 +188,10 @@ def _tier(
     districts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(levels, 0))
     for e in evs:
         districts[district_of(e)][_name(e)] += 1
-    blocking: Counter[tuple[str, str]] = Counter()
-    for e in evs:
-        step = gap_report(e).next_level
-        for item in step.items if step else ():
-            blocking[(item.code, item.name)] += 1
+    by_code = evs[0].fw.criterion_by_code
     blockers = [
-        {"code": code, "name": name, "count": n, "share_text": fmt_percent(n / len(evs), 0)}
-        for (code, name), n in sorted(blocking.items(), key=lambda kv: (-kv[1], kv[0][0]))[:top]
+        {"code": code, "name": by_code[code].name or code, "count": n, "share_text": fmt_percent(n / len(evs), 0)}
+        for code, n in list(next_level_blockers(evs).items())[:top]
     ]
     units = [
         {
@@ -194,6 +204,7 @@ def _tier(
         }
         for e in sorted(evs, key=lambda e: (district_of(e), -e.level_index))
     ]
+    ids = evs[0].fw.level_ids
     summary = TierSummary(
         tier,
         tier_vi,
@@ -202,19 +213,49 @@ def _tier(
         dict(sorted(districts.items())),
         blockers,
         units,
+        colours=[*level_colours(ids)[1:], level_colours(ids)[0]],  # levels lowest first, then «none»
     )
-    if prev is not None:
-        summary.previous = {lv: sum(_name(e) == lv for e in prev) for lv in levels}
-        earlier = {e.unit.assessment.unit: e for e in prev}
-        for e in evs:
-            old = earlier.get(e.unit.assessment.unit)
-            if old is not None:
-                summary.changes.append(
-                    {
-                        "name": e.unit.assessment.unit_name or e.unit.assessment.unit,
-                        "before": _name(old),
-                        "after": _name(e),
-                        "delta": e.level_index - old.level_index,
-                    }
-                )
     return summary
+
+
+def _compare(
+    t: TierSummary,
+    evs: list[Evaluation],
+    prev: list[Evaluation],
+    previous_year: int,
+    formers: Mapping[str, Sequence[str]] | None,
+) -> None:
+    """Last year onto this year's units: the same unit, or (`formers` given) the former units merged into it."""
+    earlier = {e.unit.assessment.unit: e for e in prev}
+    t.previous = dict.fromkeys(t.levels, 0)
+    for e in evs:
+        code = e.unit.assessment.unit
+        olds = [earlier[c] for c in (formers.get(code, ()) if formers is not None else (code,)) if c in earlier]
+        if not olds:
+            t.previous_missing += 1
+            continue
+        old = min(olds, key=lambda o: o.level_index)  # the merged unit is as far as its least advanced part
+        t.previous[_name(old)] += 1
+        before = _name(old)
+        if formers is not None:
+            names = "; ".join((o.unit.assessment.unit_name or o.unit.assessment.unit).split(",")[0] for o in olds)
+            before += f" (đơn vị cũ: {names})"
+        t.changes.append(
+            {
+                "name": e.unit.assessment.unit_name or e.unit.assessment.unit,
+                "before": before,
+                "after": _name(e),
+                "delta": e.level_index - old.level_index,
+            }
+        )
+    compared = len(evs) - t.previous_missing
+    if formers is not None:
+        t.previous_basis = (
+            f"Năm {previous_year} quy về {len(evs)} đơn vị {t.tier_vi} hiện nay theo sắp xếp đơn vị hành chính "
+            "từ 01/7/2025: mức năm trước của một đơn vị mới là mức thấp nhất trong các đơn vị cũ hợp thành đã được "
+            f"đánh giá năm {previous_year}; {compared}/{len(evs)} đơn vị có kết quả năm trước để so sánh."
+        )
+    else:
+        t.previous_basis = (
+            f"So sánh cùng đơn vị: {compared}/{len(evs)} đơn vị {t.tier_vi} năm nay có kết quả năm {previous_year}."
+        )

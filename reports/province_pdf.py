@@ -14,8 +14,8 @@ from reports.templating import render
 def render_province_html(s: ProvinceSummary, *, font_css: str = "") -> str:
     charts = {
         t.tier: {
-            "districts": Markup(levels_by_district_svg(t)),
-            "blockers": Markup(blockers_svg(t)) if t.blockers else "",
+            "districts": Markup(levels_by_district_svg(t) or ""),
+            "blockers": Markup(blockers_svg(t) or "") if t.blockers else "",
         }
         for t in s.tiers
     }

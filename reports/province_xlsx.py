@@ -21,19 +21,20 @@ def render_province_xlsx(s: ProvinceSummary) -> bytes:
         first = False
         years = f"{s.year}" + (f" và {s.previous_year}" if t.previous else "")
         put(ws, 3, 1, f"Đơn vị {t.tier_vi} theo mức độ, năm {years}")
-        rows = [
-            [lv, t.counts[lv], *([t.previous[lv], t.counts[lv] - t.previous[lv]] if t.previous else [])]
-            for lv in t.levels
-        ]
-        heads = ["Mức độ", f"Năm {s.year}", *([f"Năm {s.previous_year}", "Thay đổi"] if t.previous else [])]
-        row = write_table(ws, 4, heads, rows, widths=[40, 12, 12, 12])
+        rows: list[list[object]] = [[lv, t.counts[lv], *([t.previous[lv]] if t.previous else [])] for lv in t.levels]
+        heads = ["Mức độ", f"Năm {s.year}", *([f"Năm {s.previous_year} (cùng đơn vị)"] if t.previous else [])]
+        row = write_table(ws, 4, heads, rows, widths=[40, 12, 22, 12])
+        if t.previous is not None:
+            put(ws, row + 1, 1, f"Không có kết quả năm {s.previous_year} để so sánh: {t.previous_missing} đơn vị")
+            put(ws, row + 2, 1, t.previous_basis)
+            row += 3
         chart = BarChart()
         chart.title = f"Đơn vị {t.tier_vi} theo mức độ"
         chart.add_data(
-            Reference(ws, min_col=2, max_col=len(heads) if t.previous else 2, min_row=4, max_row=row - 1),
+            Reference(ws, min_col=2, max_col=len(heads), min_row=4, max_row=4 + len(t.levels)),
             titles_from_data=True,
         )
-        chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=row - 1))
+        chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=4 + len(t.levels)))
         ws.add_chart(chart, "F4")
 
         top = row + 2
@@ -48,6 +49,8 @@ def render_province_xlsx(s: ProvinceSummary) -> bytes:
             Reference(ws, min_col=2, max_col=1 + len(t.levels), min_row=top, max_row=end - 1), titles_from_data=True
         )
         chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=end - 1))
+        for series, colour in zip(chart.series, t.colours, strict=False):  # one colour per level everywhere
+            series.graphicalProperties.solidFill = colour.lstrip("#")
         chart.height = 8 + 0.4 * len(t.districts)
         ws.add_chart(chart, f"F{top}")
 

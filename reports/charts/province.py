@@ -10,8 +10,6 @@ from matplotlib.ticker import MaxNLocator
 from reports.fonts import matplotlib_ready
 from reports.province import TierSummary
 
-COLOURS = ["#c8e6c9", "#81c784", "#43a047", "#2e7d32", "#1b5e20", "#e0e0e0"]
-
 
 def _svg(fig: object) -> str:
     import matplotlib.pyplot as plt
@@ -35,9 +33,13 @@ def _ready() -> object:
     )  # fixed ids: same data, same file
 
 
-def levels_by_district_svg(t: TierSummary) -> str:
+def levels_by_district_svg(t: TierSummary) -> str | None:
+    """Units per level, stacked per district, in the level colours; None when no district has more than one
+    unit (a bar per unit tells nothing the table does not)."""
     import matplotlib.pyplot as plt
 
+    if all(sum(row.values()) <= 1 for row in t.districts.values()):
+        return None
     with _ready():  # type: ignore[attr-defined]
         names = list(t.districts)
         fig, ax = plt.subplots(figsize=(7, 0.5 + 0.35 * len(names) + 0.6))
@@ -48,7 +50,7 @@ def levels_by_district_svg(t: TierSummary) -> str:
                 names,
                 values,
                 left=left,
-                color=COLOURS[min(k, len(COLOURS) - 1)] if level != t.levels[-1] else COLOURS[-1],
+                color=t.colours[k],
                 label=level,
                 edgecolor="white",
             )
@@ -61,9 +63,12 @@ def levels_by_district_svg(t: TierSummary) -> str:
         return _svg(fig)
 
 
-def blockers_svg(t: TierSummary) -> str:
+def blockers_svg(t: TierSummary) -> str | None:
+    """Units kept from their next level by each criterion; None when every criterion blocks as many units."""
     import matplotlib.pyplot as plt
 
+    if len({b["count"] for b in t.blockers}) <= 1:
+        return None
     with _ready():  # type: ignore[attr-defined]
         rows = t.blockers[::-1]
         fig, ax = plt.subplots(figsize=(7, 0.6 + 0.3 * max(1, len(rows))))

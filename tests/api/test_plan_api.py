@@ -148,3 +148,15 @@ def test_planning_page_in_chromium_at_1366_and_390(plan_server: str, tmp_path: P
             assert overflow <= 1, f"the page scrolls sideways at {width} px"
             page.screenshot(path=str(shots / f"plan-province-{width}.png"), full_page=True)
         browser.close()
+
+
+def test_stored_summary_compares_across_the_merger(demo_db: Path) -> None:
+    from reports.province import summarise
+
+    got = load_cycle(COMMUNES_2025, url=f"sqlite:///{demo_db}", states=ALL_STATES)
+    assert {e.unit.assessment.year for e in got.previous} == {2024}  # the pre-2025 map's cycle of communes
+    assert got.formers is not None and "29839" in got.formers["29836"]  # Trà Côn ← Tân Mỹ, from unit_merger
+    s = summarise(got.evaluations + got.previous, 2025, formers=got.formers, districts=got.districts)
+    (t,) = s.tiers
+    assert [c["before"] for c in t.changes] == ["Cơ bản (đơn vị cũ: Xã Tân Mỹ)"]
+    assert t.previous_missing == 2 and "1/3 đơn vị có kết quả năm trước" in t.previous_basis

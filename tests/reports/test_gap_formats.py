@@ -70,8 +70,13 @@ def test_pdf_roadmap_to_2030_names_every_criterion_every_year(tan_my_top: GapRep
     assert "Mức Nâng cao: năm 2025 (26 tiêu chí cần đạt); Mức Toàn diện: năm 2030 (27 tiêu chí cần đạt)" in text
     years = [int(y) for y in re.findall(r"Năm (20[0-9]{2})(?:: đạt mức [^—]+)? — [0-9]+ tiêu chí", text)]
     assert years == [2025, 2026, 2027, 2028, 2029, 2030]
+    first = tan_my_top.roadmap[0].level
     for item in (i for y in tan_my_top.by_year() for i in y["items"]):
-        assert f"{item['criterion']} {item['name']} (mức {item['level_name']})" in text
+        if item["level"] == first:  # named in the gap table, which the year refers to
+            assert f"{item['order']}. {item['criterion']} {item['name']}" in text
+        else:
+            assert f"{item['criterion']} {item['name']} (mức {item['level_name']})" in text
+    assert "26 tiêu chí của mức Nâng cao: như bảng trên" in text
     assert "CQS-08 Băng thông đường truyền Internet tại trụ sở UBND xã (mức Toàn diện): 100 Mbps / ≥ 200 Mbps" in text
 
 
