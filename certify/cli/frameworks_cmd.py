@@ -1,4 +1,4 @@
-"""`certify frameworks list|show|validate|diff|test`."""
+"""`certify frameworks list|show|validate|diff|test|schema`."""
 
 from __future__ import annotations
 
@@ -173,3 +173,20 @@ def test_(
         raise typer.Exit(EXIT_INVALID)
     if not all(r.ok for r in results):
         raise typer.Exit(1)
+
+
+@app.command()
+def schema(
+    kind: Annotated[str, typer.Argument(help="Loại bộ tiêu chí: levels | dti")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Ghi ra tệp (write to a file)")] = None,
+) -> None:
+    """JSON Schema của một loại bộ tiêu chí, để trình soạn thảo gợi ý khóa và báo lỗi
+    (the JSON Schema of a kind, for editors: `# yaml-language-server: $schema=…`)."""
+    from certify.schema import schema_text
+
+    text = schema_text(kind)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    console.print(f"Đã ghi / written: {output}")

@@ -70,6 +70,8 @@ class _LaterFields(_Strict):
 class TargetYear(_Strict):
     """The year by which the framework expects units to reach a level (e.g. Nâng cao by 2025), with its basis."""
 
+    SHORTHAND: ClassVar[str] = "year"  # `target_year: 2025` (see `_shorthand`)
+
     year: int = Field(ge=2000, le=2100)
     rationale: str | None = None
     status: Evidence = Evidence.INFERRED
@@ -147,6 +149,7 @@ def read_threshold(value: Any, kind: str | None) -> Any:
 class Requirement(_Strict):
     # `co-ban: 0.5` stands for `co-ban: {threshold: 0.5}` (see `_shorthand`); the catalog reads it so too.
     SHORTHAND: ClassVar[str] = "threshold"
+    TEXT_NUMBERS: ClassVar[tuple[str, ...]] = ("threshold",)  # typed numbers accepted (JSON Schema says so)
 
     threshold: float | bool | None = None
     rationale: str | None = None
