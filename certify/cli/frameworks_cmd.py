@@ -1,4 +1,4 @@
-"""`certify frameworks list|show|validate|diff|test|schema`."""
+"""`certify frameworks list|show|validate|diff|test|schema|export|import`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from certify.cli.common import EXIT_INVALID, console, print_json, print_problems
+from certify.cli.common import EXIT_INVALID, ForceFlag, console, ensure_writable, print_json, print_problems
 from certify.errors import CertifyError
 
 # The catalog (pydantic, numpy, YAML) is imported inside each command, so `certify --help` starts without it.
@@ -190,3 +190,38 @@ def schema(
         return
     output.write_text(text, encoding="utf-8")
     console.print(f"Đã ghi / written: {output}")
+
+
+@app.command("export")
+def export_(
+    ref: Annotated[str, typer.Argument(help="Mã bộ tiêu chí, có thể kèm @phiên-bản")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp .xlsx")],
+    force: ForceFlag = False,
+) -> None:
+    """Ghi bộ tiêu chí ra bảng tính Excel để sửa (export a framework as an editable workbook)."""
+    from certify.framework_xlsx import export_workbook
+
+    ensure_writable(output, force)
+    resolved = _load_any(ref)
+    output.write_bytes(export_workbook(resolved))
+    console.print(f"Đã ghi / written: {output} ({resolved.framework.ref}, {resolved.content_hash[:19]}…)")
+
+
+@app.command("import")
+def import_(
+    workbook: Annotated[Path, typer.Argument(help="Bảng tính .xlsx (từ certify frameworks export)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp YAML: <mã>/<phiên-bản>.yaml")],
+    force: ForceFlag = False,
+) -> None:
+    """Chuyển bảng tính thành tệp bộ tiêu chí YAML, kiểm tra trước khi ghi
+    (turn a workbook back into a framework file, checked before anything is written)."""
+    from certify.catalog import default_catalog
+    from certify.framework_xlsx import import_workbook
+
+    ensure_writable(output, force)
+    text, resolved, problems = import_workbook(workbook, default_catalog())
+    print_problems([p for p in problems if p.severity != "error"], console)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    fw = resolved.framework
+    console.print(f"[green]✓ Đã ghi / written:[/] {output} ({fw.ref}, {resolved.content_hash[:19]}…)")
