@@ -64,7 +64,7 @@ def split_ref(ref: str) -> tuple[str, str | None]:
 # --- merging a localisation onto its parent -------------------------------------------------
 
 
-def _item_key(item: Any) -> str | None:
+def item_key(item: Any) -> str | None:
     if isinstance(item, dict):
         for key in ITEM_KEYS:
             if key in item:
@@ -72,8 +72,8 @@ def _item_key(item: Any) -> str | None:
     return None
 
 
-def _keyed(items: Any) -> bool:
-    return isinstance(items, list) and bool(items) and all(_item_key(i) is not None for i in items)
+def keyed(items: Any) -> bool:
+    return isinstance(items, list) and bool(items) and all(item_key(i) is not None for i in items)
 
 
 def merge(parent: Any, child: Any) -> Any:
@@ -88,10 +88,10 @@ def merge(parent: Any, child: Any) -> Any:
             else:
                 out[key] = copy.deepcopy(value)
         return out
-    if isinstance(parent, list) and isinstance(child, list) and all(_item_key(i) for i in parent + child):
-        merged: dict[str, Any] = {_item_key(i) or "": i for i in parent}
+    if isinstance(parent, list) and isinstance(child, list) and all(item_key(i) for i in parent + child):
+        merged: dict[str, Any] = {item_key(i) or "": i for i in parent}
         for item in child:
-            key = _item_key(item) or ""
+            key = item_key(item) or ""
             if item.get("remove") is True:
                 merged.pop(key, None)
             elif key in merged:
@@ -144,9 +144,9 @@ def _fill_field(annotation: Any, value: Any, parent: Any, default: Evidence) -> 
         return value
     item_model = item_models[0]
     if isinstance(value, list):
-        by_key = {_item_key(p): p for p in parent} if _keyed(parent) else {}
+        by_key = {item_key(p): p for p in parent} if keyed(parent) else {}
         return [
-            _fill(item_model, item, by_key.get(_item_key(item)), default, restate=_item_key(item) not in by_key)
+            _fill(item_model, item, by_key.get(item_key(item)), default, restate=item_key(item) not in by_key)
             for item in value
         ]
     if isinstance(value, dict):
@@ -166,7 +166,7 @@ def rekey(path: KeyPath, data: Any) -> KeyPath:
     for part in path:
         if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
             node = node[part]
-            key = _item_key(node)
+            key = item_key(node)
             out.append(key if key is not None else part)
         else:
             out.append(part)
@@ -184,7 +184,7 @@ def _node_at(data: Any, path: KeyPath) -> Any:
             if isinstance(part, int):
                 node = node[part] if 0 <= part < len(node) else None
             else:
-                node = next((i for i in node if _item_key(i) == part), None)
+                node = next((i for i in node if item_key(i) == part), None)
         else:
             return None
     return node
@@ -233,7 +233,7 @@ class Layers:
             if cut == len(path):
                 break
             node = _node_at(data, path[:cut])
-            if cut and not isinstance(node, dict) and not _keyed(node):
+            if cut and not isinstance(node, dict) and not keyed(node):
                 break  # a value written here replaced the parent's whole subtree
         return (best[1], best[2]) if best else (0, None)
 

@@ -31,7 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
-from certify.catalog import ITEM_KEYS, OWN_KEYS, Catalog, Resolved
+from certify.catalog import ITEM_KEYS, OWN_KEYS, Catalog, Resolved, item_key, keyed
 from certify.errors import CertifyError, KeyPath, Problem, errors_only
 from certify.kinds import get_kind, kind_names
 from certify.sourcefile import SourceDoc
@@ -562,11 +562,11 @@ def _diff(parent: Any, target: Any) -> Any:
         if out and "status" in target and "status" not in out:
             out["status"] = target["status"]  # what is restated keeps its own status, not the file's default
         return out
-    if _keyed(parent) and _keyed(target):
-        by_key = {_key(p): p for p in parent}
+    if keyed(parent) and keyed(target):
+        by_key = {item_key(p): p for p in parent}
         out_list: list[Any] = []
         for item in target:
-            k = _key(item)
+            k = item_key(item)
             if k in by_key:
                 d = _diff(by_key[k], item)
                 if d is not _SAME:
@@ -578,25 +578,13 @@ def _diff(parent: Any, target: Any) -> Any:
                     out_list.append(d)
             else:
                 out_list.append(item)
-        kept = {_key(t) for t in target}
+        kept = {item_key(t) for t in target}
         for p in parent:
-            if _key(p) not in kept:
+            if item_key(p) not in kept:
                 key_name = next(n for n in ITEM_KEYS if n in p)
                 out_list.append({key_name: p[key_name], "remove": True})
         return out_list
     return target
-
-
-def _keyed(items: Any) -> bool:
-    return isinstance(items, list) and bool(items) and all(_key(i) is not None for i in items)
-
-
-def _key(item: Any) -> str | None:
-    if isinstance(item, dict):
-        for k in ITEM_KEYS:
-            if k in item:
-                return str(item[k])
-    return None
 
 
 def localisation(parent: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
