@@ -75,6 +75,13 @@ def plan_cmd(
     units: Annotated[
         str | None, typer.Option("--units", help="Kịch bản chỉ ở các đơn vị này (mã, cách nhau dấu phẩy)")
     ] = None,
+    dti: Annotated[
+        Path | None, typer.Option("--dti", help="Tệp chấm điểm DTI cấp tiêu chí (CSV/XLSX), với --province")
+    ] = None,
+    dti_framework: Annotated[str | None, typer.Option("--dti-framework", help="Mã bộ chỉ số DTI")] = None,
+    dti_unit: Annotated[
+        str | None, typer.Option("--dti-unit", help="Đơn vị cần tăng hạng DTI (mã trong tệp chấm điểm)")
+    ] = None,
     force: ForceFlag = False,
 ) -> None:
     """Kế hoạch chuyển đổi số: dự thảo của một đơn vị cho một năm, hoặc phân tích nâng mức của cả tỉnh."""
@@ -97,13 +104,14 @@ def plan_cmd(
             raise_ or [],
             area,
             units,
+            (dti, dti_framework, dti_unit),
             force,
         )
         return
-    if raise_ or area or units or assessments is not None:
+    if raise_ or area or units or assessments is not None or dti or dti_framework or dti_unit:
         raise _usage(
-            "--raise, --area, --units, --assessments chỉ dùng với --province",
-            "--raise, --area, --units, --assessments only go with --province",
+            "--raise, --area, --units, --assessments, --dti… chỉ dùng với --province",
+            "--raise, --area, --units, --assessments, --dti… only go with --province",
             "--province",
         )
     from certify.catalog import default_catalog
@@ -174,6 +182,7 @@ def _province(
     raise_: list[str],
     area: str | None,
     units: str | None,
+    dti_args: tuple[Path | None, str | None, str | None],
     force: bool,
 ) -> None:
     if (cycle is None) == (assessments is None):
@@ -192,15 +201,24 @@ def _province(
             "--area and --units say where a --raise scenario applies: add --raise CODE[=THRESHOLD]",
             "--raise CODE[=THRESHOLD]",
         )
-    from reports.plan_inputs import from_folder, from_stored
+    from reports.plan_inputs import dti_side, from_folder, from_stored
 
+    dti_file, dti_framework, dti_unit = dti_args
+    if (dti_file is None) != (dti_framework is None) or (dti_unit is not None and dti_file is None):
+        raise _usage(
+            "--dti TỆP cần kèm --dti-framework MÃ (và --dti-unit chỉ đi cùng hai tùy chọn đó)",
+            "--dti FILE needs --dti-framework ID (and --dti-unit goes only with both)",
+            "--dti FILE --dti-framework ID [--dti-unit CODE]",
+        )
+    levers = dti_side(dti_file, dti_framework, dti_unit) if dti_file is not None and dti_framework else None
     if cycle is not None:
         from reports.from_store import ALL_STATES, load_cycle
 
-        plan = from_stored(load_cycle(cycle, states=ALL_STATES, previous=False), steps, proposals, plan_year)
+        stored = load_cycle(cycle, states=ALL_STATES, previous=False)
+        plan = from_stored(stored, steps, proposals, plan_year, dti=levers)
     else:
         assert assessments is not None
-        plan = from_folder(assessments, data_year, tier, steps, proposals, plan_year)
+        plan = from_folder(assessments, data_year, tier, steps, proposals, plan_year, dti=levers)
     if fmt == "json":
         text = json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n"
         if output is None:

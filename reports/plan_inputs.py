@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from certify.errors import CertifyError
+from certify.plan.dti import DtiLevers
 from certify.plan.province import Proposal, ProvincePlan, province_plan
 from reports.from_store import REPORTED, StoredCycle
 
@@ -20,6 +21,7 @@ def from_folder(
     steps: int,
     proposals: Sequence[Proposal],
     plan_year: int | None,
+    dti: DtiLevers | None = None,
 ) -> ProvincePlan:
     from reports.inputs import district_of, load_folder, province_of
 
@@ -60,11 +62,16 @@ def from_folder(
         proposals=proposals,
         province=province_of(chosen),
         plan_year=plan_year,
+        dti=dti,
     )
 
 
 def from_stored(
-    stored: StoredCycle, steps: int = 5, proposals: Sequence[Proposal] = (), plan_year: int | None = None
+    stored: StoredCycle,
+    steps: int = 5,
+    proposals: Sequence[Proposal] = (),
+    plan_year: int | None = None,
+    dti: DtiLevers | None = None,
 ) -> ProvincePlan:
     """Every unit of the cycle with figures (drafts included, and said so in the report's note)."""
     cycle = stored.cycle.id
@@ -85,4 +92,19 @@ def from_stored(
         province=stored.province,
         plan_year=plan_year,
         note=note,
+        dti=dti,
     )
+
+
+def dti_side(cohort_file: Path, framework: str, unit: str | None = None) -> DtiLevers:
+    """The DTI levers from a criterion-level cohort file (CSV/XLSX) scored on `framework`."""
+    from certify.dti.cohort import cohort_from_table
+    from certify.dti.model import DtiFramework
+    from certify.dti.plan import plan_for
+    from certify.dti.score_file import load_dti
+    from certify.dti.table import read_table
+    from certify.plan.dti import dti_levers
+
+    fw = load_dti(framework).framework
+    assert isinstance(fw, DtiFramework)
+    return dti_levers(fw, cohort_from_table(read_table(cohort_file), plan_for(fw)), unit)

@@ -17,7 +17,7 @@ from openpyxl.chart import BarChart, Reference
 from certify.framework_base import TIER_VI
 from certify.levels.display import show_requirement
 from certify.levels.model import LevelFramework
-from certify.numbers import fmt_percent
+from certify.numbers import fmt_fixed, fmt_percent
 from certify.plan.province import ProvincePlan
 from reports.charts.palette import level_colour, level_colours
 from reports.charts.plan import blockers_svg, levels_before_after_svg, steps_svg
@@ -90,6 +90,8 @@ def context(p: ProvincePlan) -> dict[str, Any]:
             level_colour(ids, level["level"]),
         )
         level["chart"] = Markup(svg or "")
+    if d["dti"] is not None and d["dti"]["unit_value"] is not None:
+        d["dti"]["unit_value_text"] = fmt_fixed(d["dti"]["unit_value"], 4)
     d["effects_shown"] = [e for e in d["effects"] if e["lifted"]] or d["effects"][:10]
     sim = d["simulation"]
     if sim is not None:
@@ -197,6 +199,49 @@ def render_province_plan_xlsx(p: ProvincePlan) -> bytes:
             [(u["unit"], u["name"], u["area"], u["before"], u["after"]) for u in sim["units"]],
             widths=[10, 50, 30, 16, 16],
         )
+    dti = d["dti"]
+    if dti is not None:
+        ws = new_sheet(wb, "DTI", banner, prov)
+        put(ws, 3, 1, f"Bộ chỉ số {dti['framework']}: đầu vào tăng giá trị DTI trung bình nhiều nhất cho một bước")
+        end = write_table(
+            ws,
+            4,
+            ["Mã", "Cột", "Tiêu chí", "Một bước", "Số đơn vị", "Tăng giá trị DTI trung bình", "Tăng điểm trung bình"],
+            [
+                (
+                    r["criterion"],
+                    r["column"],
+                    r["name"],
+                    r["effort"],
+                    r["units"],
+                    r["mean_value_gain"],
+                    r["mean_points_gain"],
+                )
+                for r in dti["province"]
+            ],
+            widths=[8, 16, 60, 30, 10, 14, 14],
+            number_formats={6: "0.0000", 7: "0.00"},
+        )
+        if dti["unit"]:
+            put(ws, end + 1, 1, f"{dti['unit_name']}: giá trị {dti['unit_value_text']}, hạng {dti['unit_rank'] or '—'}")
+            write_table(
+                ws,
+                end + 2,
+                ["Mã", "Cột", "Tiêu chí", "Một bước", "Tăng giá trị DTI", "Hạng trước", "Hạng sau"],
+                [
+                    (
+                        r["criterion"],
+                        r["column"],
+                        r["name"],
+                        r["effort"],
+                        r["value_gain"],
+                        r["rank_before"],
+                        r["rank_after"],
+                    )
+                    for r in dti["for_unit"]
+                ],
+                number_formats={5: "0.0000"},
+            )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

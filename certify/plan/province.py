@@ -16,6 +16,7 @@ import numpy as np
 
 from certify.errors import CertifyError
 from certify.levels.evaluate import Evaluation
+from certify.plan.dti import DtiLevers
 from certify.plan.whatif import (
     Blocking,
     Change,
@@ -74,6 +75,7 @@ class ProvincePlan:
     simulation: Simulation | None
     proposals: tuple[Proposal, ...]
     note: str | None = None  # what the units are (e.g. «gồm 3 bản nháp chưa gửi»)
+    dti: DtiLevers | None = None  # the point-based DTI side, when a scored cohort is given
 
     @property
     def fw_names(self) -> list[str]:
@@ -124,6 +126,7 @@ class ProvincePlan:
             ],
             "greedy": self.greedy.to_dict(),
             "simulation": None if self.simulation is None else self.simulation.to_dict(),
+            "dti": None if self.dti is None else self.dti.to_dict(),
             "proposals": [
                 {"criterion": p.code, "threshold": p.threshold, "area": p.area, "units": list(p.units or [])}
                 for p in self.proposals
@@ -140,6 +143,7 @@ def province_plan(
     province: str | None = None,
     plan_year: int | None = None,
     note: str | None = None,
+    dti: DtiLevers | None = None,
 ) -> ProvincePlan:
     if not 1 <= steps <= MAX_STEPS:
         raise CertifyError.one(
@@ -171,4 +175,5 @@ def province_plan(
         sim,
         tuple(proposals),
         note,
+        dti,
     )

@@ -17,6 +17,7 @@ from certify.levels.intake import load_unit
 from certify.plan.province import Proposal, province_plan
 from reports.decision import render_decision
 from reports.inputs import district_of, load_folder
+from reports.plan_inputs import dti_side
 from reports.province import score_dti, summarise
 from reports.province_pdf import render_province_pdf
 from reports.province_plan import render_province_plan_pdf, render_province_plan_xlsx
@@ -74,6 +75,9 @@ def main() -> None:
         steps=5,
         proposals=[Proposal.parse("CQS-02=80%")],
         province="Vĩnh Long",
+        dti=dti_side(
+            bundled_root("samples") / "dti" / "vinh-long-2554-demo.csv", "vinh-long-2554-province", "vinh-long"
+        ),
     )
     _pages(_write("province-plan-2024.pdf", render_province_plan_pdf(what_if)))
     _write("province-plan-2024.xlsx", render_province_plan_xlsx(what_if))

@@ -58,6 +58,8 @@ def test_province_what_if_example() -> None:
         "Kế hoạch 5 bước: tiêu chí đưa được nhiều đơn vị lên mức nhất",
         "Tiêu chí chặn đơn vị lên mức tiếp theo",
         "Kịch bản đề xuất",
+        "Chỉ số DTI: đầu vào tăng điểm nhiều nhất cho một bước nỗ lực",
+        "Tỉnh Vĩnh Long: giá trị 0,5193, hạng 6",
         "ngày …… tháng …… năm ……",
     ):
         assert words in text, words

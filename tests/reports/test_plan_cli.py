@@ -75,3 +75,18 @@ def test_province_what_if_from_a_folder(tmp_path: Path, samples_dir: Path, capsy
     seen = capsys.readouterr()
     out = " ".join((seen.out + seen.err).split())
     assert "chọn một cấp với --tier" in out and "Cần đúng một nguồn" in out and "Traceback" not in out
+
+
+def test_province_what_if_with_the_dti_levers(
+    tmp_path: Path, samples_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dti = str(samples_dir.parent / "dti" / "vinh-long-2554-demo.csv")
+    base = ["plan", "--province", "-a", str(samples_dir), "--data-year", "2024", "--tier", "commune"]
+    args = [*base, "--dti", dti, "--dti-framework", "vinh-long-2554-province", "--dti-unit", "vinh-long"]
+    assert run(*args, "-f", "json") == 0
+    data = json.loads(capsys.readouterr().out)["dti"]
+    assert data["framework"] == "vinh-long-2554-province@1.0" and data["unit_rank"] == 6
+    assert data["province"] and data["for_unit"][0]["value_gain"] > 0
+    assert run(*base, "--dti", dti, "-o", str(tmp_path / "x.pdf")) == 2  # a file without its framework
+    seen = capsys.readouterr()
+    assert "--dti TỆP cần kèm --dti-framework" in " ".join((seen.out + seen.err).split())
