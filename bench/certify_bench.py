@@ -1,35 +1,79 @@
-"""Certify a synthetic nation-scale cohort and build its gap reports.
+"""Certify a nation-scale cohort the way a user does, stage by stage, beside a fair plain loop and a spreadsheet.
 
-10,600 units on both tiers (about the pre-2025 count of communes plus the districts), values
-drawn around each framework's thresholds so that every level occurs. Prints units per second,
-peak memory, and the ratio against a plain per-unit, per-criterion Python loop.
+    python bench/certify_bench.py [--units 10600] [--repeat 3] [--seed 1] [--scaling] [--no-soffice]
 
-    python bench/certify_bench.py [--units 10600] [--seed 1]
+10,600 units on both tiers (the pre-2025 communes plus the districts; 94 % commune, 6 % district), values
+drawn around each sample framework's thresholds so that every level occurs, written as the YAML assessment
+files a province receives. Printed, each the median of --repeat runs, in one run:
+
+1. in this process, stage by stage: reading the files (libyaml), intake (every value checked, as for
+   `certify evaluate FILE`), levels (every verdict at every level), the FULL gap content (every field of
+   every unit's `certify gap --format json`: items to the next level and on to the target, their texts, counts,
+   prerequisites, year and quarter — computed for the cohort at once by `certify.levels.gap_table`), the same
+   content as one JSON-ready dict per unit, and a fair plain-Python loop giving the same verdicts and levels
+   from the same checked values, with the framework's thresholds hoisted out of the loops;
+2. whole processes, file → levels: this tool on the folder of files, and LibreOffice Calc recalculating the
+   same cohort headless (a workbook with one row per unit and one formula per level), when `soffice` is
+   installed; their wall time and peak RSS (each process's own, from the kernel);
+3. with --scaling: levels and levels + gap content at ¼, 1 and 4 × the cohort, the exponent of N, and the
+   memory per unit (peak RSS of child processes at two sizes) up to 100,000 units.
+
+Each goal of issue 13 is printed with its measured figure and «met» only when the figure meets it. The load
+average is printed: on a shared machine figures grow with the load. No assertion; tests never time anything.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
+import os
 import random
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
-import tracemalloc
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from spreadsheet import calc_levels, soffice
 
 from certify.catalog import Resolved, default_catalog
 from certify.levels.assessment import Assessment, BoundAssessment, bind
-from certify.levels.evaluate import evaluate_many
-from certify.levels.gap import gap_report
+from certify.levels.evaluate import Evaluation, evaluate_many
+from certify.levels.gap_table import GapTable
 from certify.levels.model import IndicatorType, LevelFramework
+from certify.sourcefile import read_file, validate_model
 
 T = TypeVar("T")
 TIERS = {"sample-2361-commune": 0.94, "sample-2361-district": 0.06}  # share of the cohort
+GOAL_PLAIN = 20.0  # levels ≥ 20 × the fair plain loop
+GOAL_CALC = 20.0  # file → levels ≥ 20 × LibreOffice, whole processes
+GOAL_GAP = 2.0  # s, certify + full gap content of 10,600 units
+GOAL_MEMORY = 500.0  # MB, 100,000 units
+MET, NOT_MET = "met", "NOT met"
+
+
+def verdict(ok: bool) -> str:
+    return MET if ok else NOT_MET
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The cohort
 
 
 def synthetic_values(fw: LevelFramework, rng: random.Random) -> dict[str, Any]:
-    """A unit's maturity is a position on the level scale; each indicator sits near the
-    requirement at that position (with noise), so every level occurs in the cohort."""
+    """A unit's maturity is a position on the level scale; each indicator sits near the requirement at that
+    position (with noise), so every level occurs in the cohort."""
     position = rng.uniform(-0.5, len(fw.levels) + 0.3)
     gaps_in_data = rng.random() < 0.1  # one unit in ten leaves a criterion or two without data
     values: dict[str, Any] = {}
@@ -65,112 +109,367 @@ def synthetic_values(fw: LevelFramework, rng: random.Random) -> dict[str, Any]:
     return values
 
 
-def timed(fn: Callable[[], T]) -> tuple[T, float]:
-    start = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - start
-
-
-def plain_loop(fw: LevelFramework, units: list[BoundAssessment]) -> list[tuple[str | None, list[str]]]:
-    """The obvious implementation: per unit, per level, per criterion, in Python."""
-    out = []
-    for unit in units:
-        level = None
-        blocking: list[str] = []
-        for lv in fw.level_ids:
-            unmet = []
-            for crit in fw.criteria:
-                req = crit.requirements.get(lv)
-                if req is None:
-                    continue
-                m = unit.measurements.get(crit.code)
-                t = float(req.threshold)  # type: ignore[arg-type]
-                assert crit.indicator is not None
-                lower = crit.indicator.direction == "lower"
-                if m is None or m.value is None or (m.value > t if lower else m.value < t):
-                    unmet.append(crit.code)
-            if unmet:
-                blocking = unmet
-                break
-            level = lv
-        out.append((level, blocking))
-    return out
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--units", type=int, default=10_600)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    rng = random.Random(args.seed)
+def records(units: int, seed: int) -> Iterator[tuple[Resolved, dict[str, Any]]]:
+    """The cohort's assessments, one at a time (framework, the record as its file holds it)."""
+    rng = random.Random(seed)
     catalog = default_catalog()
-    cohorts: list[tuple[Resolved, list[dict[str, Any]]]] = []
     for ref, share in TIERS.items():
         resolved = catalog.load(ref)
         fw = resolved.framework
         assert isinstance(fw, LevelFramework)
-        n = round(args.units * share)
-        raw = [
-            {
-                "unit": f"{ref[:6]}-{i:05d}",
-                "tier": fw.tier.value,
-                "year": 2025,
-                "framework": ref,
-                "values": synthetic_values(fw, rng),
-            }
-            for i in range(n)
-        ]
-        cohorts.append((resolved, raw))
+        for i in range(round(units * share)):
+            yield (
+                resolved,
+                {
+                    "unit": f"{'X' if fw.tier.value == 'commune' else 'H'}{i:06d}",
+                    "unit_name": f"Đơn vị thử {i}",
+                    "tier": fw.tier.value,
+                    "year": 2025,
+                    "framework": ref,
+                    "values": synthetic_values(fw, rng),
+                },
+            )
 
-    def intake() -> list[list[BoundAssessment]]:
-        return [
-            [bind(r.framework, Assessment.model_validate(d)) for d in raw]  # type: ignore[arg-type]
-            for r, raw in cohorts
-        ]
 
-    bound, t_intake = timed(intake)
+def write_files(folder: Path, units: int, seed: int) -> dict[str, list[Path]]:
+    """One YAML file per unit, as a province receives them; grouped by framework."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    out: dict[str, list[Path]] = {}
+    for resolved, record in records(units, seed):
+        path = folder / f"{record['unit']}.yaml"
+        path.write_text(yaml.dump(record, Dumper=dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        out.setdefault(resolved.framework.ref, []).append(path)
+    return out
 
-    def certify_and_gap() -> list[Any]:
-        reports = []
-        for (resolved, _), units in zip(cohorts, bound, strict=True):
-            reports += [gap_report(ev) for ev in evaluate_many(resolved, units)]
-        return reports
 
-    def certify_only() -> list[Any]:
-        return [
-            ev for (resolved, _), units in zip(cohorts, bound, strict=True) for ev in evaluate_many(resolved, units)
-        ]
+# --------------------------------------------------------------------------------------------------------------
+# The stages a user's command goes through
 
-    certify_and_gap()  # warm caches (compiled arrays, plan order), as a running service would have
-    _, t_certify = timed(certify_only)
-    reports, t_core = timed(certify_and_gap)
-    # Memory is measured on a separate run: tracing allocations slows everything down several times.
-    tracemalloc.start()
-    certify_and_gap()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
 
-    def loop_all() -> list[Any]:
-        out = []
-        for (resolved, _), units in zip(cohorts, bound, strict=True):
-            out += plain_loop(resolved.framework, units)  # type: ignore[arg-type]
-        return out
+def read_stage(paths: Sequence[Path]) -> list[Any]:
+    return [read_file(p) for p in paths]
 
-    loop, t_loop = timed(loop_all)
-    agree = all(r.evaluation.level == lv for r, (lv, _) in zip(reports, loop, strict=True))
-    total = sum(len(u) for u in bound)
-    items = sum(len(r.next_level.items) for r in reports if r.next_level)
-    levels = Counter(r.evaluation.level or "none" for r in reports)
-    per_framework = ", ".join(f"{r.framework.id}: {len(u)}" for (r, _), u in zip(cohorts, bound, strict=True))
-    print(f"units: {total} ({per_framework})")
-    print(f"levels: {dict(sorted(levels.items()))}")
-    print(f"gap items to the next level: {items}")
-    print(f"intake (validate values):   {t_intake:.3f} s  ({total / t_intake:,.0f} units/s)")
-    print(f"certify (levels, all verdicts): {t_certify:.3f} s  ({total / t_certify:,.0f} units/s)")
-    print(f"certify + gap reports:      {t_core:.3f} s  ({total / t_core:,.0f} units/s)  target < 1 s")
-    print(f"plain Python loop (levels): {t_loop:.3f} s  ({total / t_loop:,.0f} units/s)")
-    print(f"ratio plain loop / engine (certify): {t_loop / t_certify:.1f}x   (same levels: {agree})")
-    print(f"peak memory (tracemalloc):  {peak / 2**20:.1f} MiB")
+
+def intake_stage(resolved: Resolved, docs: Sequence[Any]) -> list[BoundAssessment]:
+    fw = resolved.framework
+    assert isinstance(fw, LevelFramework)
+    return [bind(fw, validate_model(Assessment, d.data, d), d) for d in docs]
+
+
+def levels_stage(resolved: Resolved, units: Sequence[BoundAssessment]) -> list[Evaluation]:
+    return evaluate_many(resolved, units)
+
+
+def gap_stage(evaluations: Sequence[Evaluation]) -> GapTable:
+    return GapTable.of(evaluations)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The fair plain loop: the same verdicts and levels from the same checked values, thresholds hoisted
+
+
+MET_, NOT_MET_, MISSING_ = 0, 1, 2
+
+
+def hoisted(fw: LevelFramework) -> list[list[tuple[str, float, bool]]]:
+    """Per level, (criterion, threshold, lower is better) of the criteria that apply there: read once."""
+    out = []
+    for lv in fw.level_ids:
+        reqs = []
+        for crit in fw.criteria:
+            req = crit.requirements.get(lv)
+            if req is not None and req.threshold is not None:
+                assert crit.indicator is not None
+                reqs.append((crit.code, float(req.threshold), crit.indicator.direction == "lower"))
+        out.append(reqs)
+    return out
+
+
+def plain_loop(plan: list[list[tuple[str, float, bool]]], rows: Sequence[dict[str, float]]) -> list[int]:
+    """Every verdict at every level and the level (consecutive, 100 % rule), one unit at a time."""
+    levels = []
+    for values in rows:
+        level, climbing = -1, True
+        verdicts = []
+        for li, reqs in enumerate(plan):
+            held = True
+            row = []
+            for code, t, lower in reqs:
+                v = values.get(code)
+                if v is None:
+                    row.append(MISSING_)
+                    held = False
+                elif v <= t if lower else v >= t:
+                    row.append(MET_)
+                else:
+                    row.append(NOT_MET_)
+                    held = False
+            verdicts.append(row)
+            if held and climbing:
+                level = li
+            else:
+                climbing = False
+        levels.append(level)
+    return levels
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Measuring
+
+
+def median_time(fn: Callable[[], T], repeat: int) -> tuple[float, T]:
+    times: list[float] = []
+    result: T
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def measured(cmd: Sequence[str], repeat: int) -> tuple[float, float, str]:
+    """Median wall seconds and peak RSS (MiB) of `repeat` runs of `cmd`, each in its own wrapper process."""
+    walls, peaks = [], []
+    out = ""
+    for _ in range(repeat):
+        wrapper = [sys.executable, __file__, "--child", "rusage", "--", *cmd]
+        proc = subprocess.run(wrapper, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
+        stats = json.loads(proc.stdout.splitlines()[-1])
+        walls.append(stats["wall"])
+        peaks.append(stats["rss_mb"])
+        out = stats["stdout"]
+    return statistics.median(walls), max(peaks), out
+
+
+def child_rusage(cmd: list[str]) -> None:
+    """Run `cmd`; print its wall time, its own peak RSS and its output as one JSON line."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.stderr.write(err.decode("utf-8", "replace"))
+        raise SystemExit(proc.returncode)
+    import resource
+
+    rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the only child of this process
+    text = out.decode("utf-8", "replace")
+    print(json.dumps({"wall": wall, "rss_mb": rss_kib / 1024, "stdout": text[-4000:]}))
+
+
+def child_certify(folder: str) -> None:
+    """File → levels in one process, the library path a batch command takes: read, check, evaluate, write."""
+    from certify.catalog import default_catalog
+    from certify.levels.intake import level_framework
+
+    catalog = default_catalog()
+    groups: dict[str, tuple[Resolved, list[Any]]] = {}
+    for path in sorted(Path(folder).glob("*.yaml")):
+        doc = read_file(path)
+        ref = str(doc.data["framework"])
+        if ref not in groups:
+            groups[ref] = (level_framework(catalog, ref, None), [])
+        groups[ref][1].append(doc)
+    lines = ["unit,level"]
+    for resolved, docs in groups.values():
+        for ev in evaluate_many(resolved, intake_stage(resolved, docs)):
+            lines.append(f"{ev.unit.assessment.unit},{ev.level or ''}")
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def bound_cohort(units: int, seed: int) -> list[tuple[Resolved, list[BoundAssessment]]]:
+    """The cohort checked, generated one record at a time (only what certification keeps is held)."""
+    groups: dict[str, tuple[Resolved, list[BoundAssessment]]] = {}
+    for resolved, record in records(units, seed):
+        fw = resolved.framework
+        assert isinstance(fw, LevelFramework)
+        groups.setdefault(fw.ref, (resolved, []))[1].append(bind(fw, Assessment.model_validate(record)))
+    return list(groups.values())
+
+
+def evaluate_all(groups: list[tuple[Resolved, list[BoundAssessment]]]) -> list[list[Evaluation]]:
+    return [evaluate_many(r, b) for r, b in groups]
+
+
+def gap_all(evaluations: list[list[Evaluation]]) -> list[GapTable]:
+    return [GapTable.of(e) for e in evaluations]
+
+
+def child_memory(units: int, seed: int, with_gap: bool) -> None:
+    """Certify `units` generated one at a time (nothing held but what certification keeps); print the levels."""
+    groups = bound_cohort(units, seed)
+    held = 0
+    for resolved, bound in groups:
+        evaluations = evaluate_many(resolved, bound)
+        held += sum(ev.level_index >= 0 for ev in evaluations)
+        if with_gap:
+            GapTable.of(evaluations)
+    print(held)
+
+
+@contextmanager
+def stage(name: str) -> Iterator[None]:
+    """What is running now, on a terminal (nothing in a log)."""
+    shown = sys.stderr.isatty()
+    if shown:
+        print(f"  … {name}", end="\r", file=sys.stderr, flush=True)
+    yield
+    if shown:
+        print(" " * 60, end="\r", file=sys.stderr, flush=True)
+
+
+def load_text() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def exponent(sizes: Sequence[int], seconds: Sequence[float]) -> float:
+    xs, ys = [math.log(n) for n in sizes], [math.log(t) for t in seconds]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+
+
+# --------------------------------------------------------------------------------------------------------------
+
+
+def in_process(files: dict[str, list[Path]], repeat: int) -> dict[str, Any]:
+    catalog = default_catalog()
+    resolved = {ref: catalog.load(ref) for ref in files}
+    out: dict[str, Any] = {"units": sum(len(p) for p in files.values())}
+    t = out["time"] = {}
+    with stage("reading"):
+        t["read"], docs = median_time(lambda: {ref: read_stage(p) for ref, p in files.items()}, repeat)
+    with stage("intake"):
+        t["intake"], bound = median_time(
+            lambda: {ref: intake_stage(resolved[ref], d) for ref, d in docs.items()}, repeat
+        )
+    with stage("levels"):
+        t["levels"], evaluations = median_time(
+            lambda: {ref: levels_stage(resolved[ref], b) for ref, b in bound.items()}, repeat
+        )
+    with stage("gap content"):
+        t["gap"], tables = median_time(lambda: {ref: gap_stage(e) for ref, e in evaluations.items()}, repeat)
+    with stage("gap dicts"):
+        t["dicts"], reports = median_time(lambda: [r for tb in tables.values() for r in tb.reports()], repeat)
+    out["json_mb"] = sum(len(json.dumps(r, ensure_ascii=False, default=str)) for r in reports[:500]) / 500
+    out["json_mb"] *= out["units"] / 2**20
+    del reports
+    rows = {ref: [{c: m.value for c, m in u.measurements.items()} for u in b] for ref, b in bound.items()}
+    plans = {ref: hoisted(r.framework) for ref, r in resolved.items()}  # type: ignore[arg-type]
+    with stage("plain loop"):
+        t["plain"], loop = median_time(lambda: {ref: plain_loop(plans[ref], rows[ref]) for ref in rows}, repeat)
+    out["agree"] = all([ev.level_index for ev in evaluations[ref]] == loop[ref] for ref in evaluations)
+    out["items"] = sum(len(tb.unit) for tb in tables.values())
+    out["levels"] = {
+        ref: [sum(ev.level_index == i for ev in evs) for i in range(-1, len(resolved[ref].framework.levels))]  # type: ignore[attr-defined]
+        for ref, evs in evaluations.items()
+    }
+    import resource
+
+    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--units", type=int, default=10_600)
+    ap.add_argument("--repeat", type=int, default=3, help="runs per figure (the median is printed)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--scaling", action="store_true", help="also time ¼, 1 and 4 × the cohort and memory per unit")
+    ap.add_argument("--no-soffice", action="store_true", help="skip LibreOffice even when installed")
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    ap.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        kind = args.child[0]
+        if kind == "rusage":
+            child_rusage(args.rest)
+        elif kind == "certify":
+            child_certify(args.child[1])
+        elif kind == "memory":
+            child_memory(int(args.child[1]), args.seed, args.child[2] == "gap")
+        return
+
+    print(f"certify_bench: {args.units:,} units, medians of {args.repeat}, {os.cpu_count()} cores")
+    print(f"load average at start: {load_text()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "assessments"
+        folder.mkdir()
+        with stage("writing the files"):
+            files = write_files(folder, args.units, args.seed)
+        report_in_process(in_process(files, args.repeat), files)
+        report_whole(folder, files, args)
+    if args.scaling:
+        report_scaling(args)
+    print(f"load average at end: {load_text()}")
+
+
+def report_in_process(r: dict[str, Any], files: dict[str, list[Path]]) -> None:
+    t = r["time"]
+    n = r["units"]
+    parts = ", ".join(f"{ref}: {len(p):,}" for ref, p in files.items())
+    print(f"\nunits: {n:,} ({parts}); units per level (none first): {r['levels']}")
+    print(f"gap items on the roadmaps: {r['items']:,}; their JSON ≈ {r['json_mb']:,.0f} MiB")
+    print(f"\n{'stage (in this process)':<52} {'seconds':>8} {'units/s':>10}")
+    rows = [
+        ("read the YAML files (libyaml)", t["read"]),
+        ("intake: every value checked", t["intake"]),
+        ("levels: every verdict at every level", t["levels"]),
+        ("full gap content (every field, cohort at once)", t["gap"]),
+        ("  the same as one JSON-ready dict per unit", t["dicts"]),
+        ("fair plain loop: same verdicts, thresholds hoisted", t["plain"]),
+    ]
+    for name, secs in rows:
+        print(f"{name:<52} {secs:8.3f} {n / secs:10,.0f}")
+    ratio = t["plain"] / t["levels"]
+    core = t["levels"] + t["gap"]
+    print(f"\nplain loop / levels: {ratio:.1f}×  (same levels: {r['agree']})")
+    print(f"goal levels ≥ {GOAL_PLAIN:.0f}× the fair plain loop: {ratio:.1f}× — {verdict(ratio >= GOAL_PLAIN)}")
+    print(f"goal certify + full gap content ≤ {GOAL_GAP:.0f} s: {core:.2f} s — {verdict(core <= GOAL_GAP)}")
+    print(f"(with one dict per unit as well: {core + t['dicts']:.2f} s)")
+    print(f"peak RSS of this process (files, inputs, evaluations and gap content held): {r['rss_mb']:,.0f} MiB")
+
+
+def report_whole(folder: Path, files: dict[str, list[Path]], args: argparse.Namespace) -> None:
+    print(f"\n{'whole process, file → levels':<52} {'wall s':>8} {'peak RSS':>10}")
+    ours_cmd = [sys.executable, __file__, "--child", "certify", str(folder)]
+    ours, ours_rss, ours_out = measured(ours_cmd, args.repeat)
+    print(f"{'this tool (one process, the library path)':<52} {ours:8.2f} {ours_rss:8,.0f} MiB")
+    office = None if args.no_soffice else soffice()
+    if office is None:
+        print("LibreOffice Calc: not installed (apt install libreoffice-calc) — no spreadsheet figure")
+        return
+    ours_levels = dict(line.split(",") for line in ours_out.strip().splitlines()[1:]) if ours_out else {}
+    with tempfile.TemporaryDirectory() as tmp:
+        calc, calc_rss, agree = calc_levels(office, files, Path(tmp), args.repeat, measured, ours_levels)
+    print(f"{'LibreOffice Calc, headless recalculation':<52} {calc:8.2f} {calc_rss:8,.0f} MiB  (same levels: {agree})")
+    ratio = calc / ours
+    print(f"goal file → levels ≥ {GOAL_CALC:.0f}× LibreOffice: {ratio:.1f}× — {verdict(ratio >= GOAL_CALC)}")
+
+
+def report_scaling(args: argparse.Namespace) -> None:
+    sizes = [args.units // 4, args.units, args.units * 4]
+    print(f"\n{'scaling (in this process)':<28} " + " ".join(f"{n:>10,}" for n in sizes) + "   exponent")
+    lv, lg = [], []
+    for n in sizes:
+        groups = bound_cohort(n, args.seed)
+        t_levels, evs = median_time(partial(evaluate_all, groups), args.repeat)
+        t_gap, _ = median_time(partial(gap_all, evs), args.repeat)
+        lv.append(t_levels)
+        lg.append(t_levels + t_gap)
+    print(f"{'levels (s)':<28} " + " ".join(f"{x:10.3f}" for x in lv) + f"   N^{exponent(sizes, lv):.2f}")
+    print(f"{'levels + gap content (s)':<28} " + " ".join(f"{x:10.3f}" for x in lg) + f"   N^{exponent(sizes, lg):.2f}")
+    small, big = 10_000, 100_000
+    peaks = {}
+    for n in (small, big):
+        cmd = [sys.executable, __file__, "--child", "memory", str(n), "levels", "--seed", str(args.seed)]
+        _, peaks[n], _ = measured(cmd, 1)
+    per_unit = (peaks[big] - peaks[small]) * 2**20 / (big - small)
+    print(f"peak RSS, certify {small:,} units: {peaks[small]:,.0f} MiB; {big:,} units: {peaks[big]:,.0f} MiB")
+    print(f"memory per unit held: {per_unit / 1024:.1f} KiB (a million units ≈ {per_unit * 1e6 / 2**30:.1f} GiB)")
+    mb = peaks[big] * 2**20 / 1e6
+    print(f"goal peak memory for {big:,} units ≤ {GOAL_MEMORY:.0f} MB: {mb:,.0f} MB — {verdict(mb <= GOAL_MEMORY)}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Import benchmark: generate N filled commune forms (default 1,000), import them in one go, print forms per
-second and peak memory. Target: 1,000 forms in under 10 s.
+second and peak memory. Goal: 1,000 forms in at most 10 s, said «met» only when at least 1,000 forms were
+imported within it (a smaller run prints what it projects, never «met»).
 
     python bench/import_bench.py [--forms 1000] [--url sqlite:///…|postgresql+psycopg://…]
 
@@ -10,6 +11,7 @@ the sheet (the forms differ only by unit code, which is what a province receives
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -34,6 +36,8 @@ from certify.store.models import AdminUnit  # noqa: E402
 from certify.store.units import load_units  # noqa: E402
 
 PLACEHOLDER = "MAXA0"
+GOAL_FORMS = 1000  # issue 13: 1,000 forms …
+GOAL_SECONDS = 10.0  # … in at most 10 s
 FW = "sample-2361-commune"
 
 
@@ -98,7 +102,20 @@ def main() -> None:
         print(f"imported: {result.units_written} units, {result.values_written} values in {elapsed:.2f} s")
         print(f"forms per second: {len(files) / elapsed:.0f}")
         print(f"peak memory (max RSS of the process): {peak_mb:.0f} MB")
-        print("target: 1,000 forms in under 10 s —", "met" if elapsed < 10 or len(files) < 1000 else "NOT met")
+        print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
+        if len(files) < GOAL_FORMS:
+            # fewer forms say nothing about the goal: «met» is never printed for them
+            projected = elapsed * GOAL_FORMS / len(files)
+            print(
+                f"goal: {GOAL_FORMS:,} forms in ≤ {GOAL_SECONDS:.0f} s — not measured ({len(files)} forms asked for; "
+                f"at this rate {GOAL_FORMS:,} would take ≈ {projected:.1f} s)"
+            )
+        else:
+            per_goal = elapsed * GOAL_FORMS / len(files)
+            verdict = "met" if per_goal <= GOAL_SECONDS else "NOT met"
+            print(
+                f"goal: {GOAL_FORMS:,} forms in ≤ {GOAL_SECONDS:.0f} s — {per_goal:.1f} s per {GOAL_FORMS:,}: {verdict}"
+            )
 
 
 if __name__ == "__main__":

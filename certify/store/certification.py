@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from certify.catalog import Catalog
-from certify.levels.gap import gap_report
+from certify.levels.gap_table import GapTable
 from certify.store import audit
 from certify.store.cycles import get_cycle
 from certify.store.evaluations import evaluate_cycle
@@ -40,7 +40,9 @@ def certify_cycle(
     cohort.raise_problems()
     fw = cohort.fw
     out: list[CertificationInfo] = []
-    for unit in cohort.units:
+    evaluations = cohort.evaluations()  # every unit bound (raise_problems above), in the order of the units
+    gaps = GapTable.of(evaluations) if evaluations else None  # all the gap reports at once
+    for position, unit in enumerate(cohort.units):
         sub, ev = unit.submission, unit.evaluation
         assert ev is not None  # raise_problems above: every unit bound
         previous = current_certification(session, sub.id)
@@ -61,7 +63,7 @@ def certify_cycle(
             input_hash=ev.input_hash,
             basis="appraised" if any(v.kind == "appraised" for v in sub.values) else "self",
             result=ev.to_dict(),
-            gap=gap_report(ev).to_dict(),
+            gap=gaps.report(position) if gaps is not None else None,
             certified_by=actor,
         )
         session.add(cert)
