@@ -43,7 +43,7 @@ class EvidenceStore:
         issued: dt.date | None,
         effective: dt.date | None,
     ) -> EvidenceInfo:
-        with transaction(self.engine) as s:
+        with transaction(self.engine, write=True) as s:  # a writer: waits for another (certify.store.engine)
             sub = find_submission(s, cycle_id, code)
             return evidence.add(
                 s,
@@ -68,7 +68,7 @@ class EvidenceStore:
             return EvidenceInfo.of(row), evidence.stored_path(self.root, row.sha256)
 
     def delete(self, cycle_id: int, code: str, file_id: int, by: str) -> EvidenceInfo:
-        with transaction(self.engine) as s:
+        with transaction(self.engine, write=True) as s:
             return evidence.delete(s, find_submission(s, cycle_id, code).id, file_id, actor=by)
 
 

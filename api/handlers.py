@@ -17,6 +17,7 @@ from api.deps import wants_json
 from api.problems import NotFoundError, body, http_problem, internal_problem, problems_from_request
 from api.store import StoreUnavailable
 from certify.errors import CertifyError, Problem
+from certify.store.engine import DatabaseBusy
 
 log = logging.getLogger("certify.api")
 
@@ -26,7 +27,7 @@ def _status(exc: CertifyError) -> int:
         return 404
     if isinstance(exc, CsrfError | Forbidden):
         return 403
-    if isinstance(exc, StoreUnavailable):
+    if isinstance(exc, StoreUnavailable | DatabaseBusy):  # busy: another writer held the database too long
         return 503
     if exc.problems and exc.problems[0].code == "conflict":  # optimistic concurrency: reload and redo
         return 409
@@ -52,7 +53,10 @@ def _back(request: Request) -> str | None:
 def install(app: FastAPI) -> None:
     @app.exception_handler(CertifyError)
     async def certify_error(request: Request, exc: CertifyError) -> Response:
-        return respond(request, exc.problems, _status(exc))
+        response = respond(request, exc.problems, _status(exc))
+        if isinstance(exc, DatabaseBusy):
+            response.headers["Retry-After"] = "30"
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

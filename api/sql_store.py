@@ -47,7 +47,7 @@ class SqlStore:
 
     # --- accounts -------------------------------------------------------------------------------
     def authenticate(self, username: str, password: str) -> Account | None:
-        with transaction(self.engine) as s:
+        with transaction(self.engine, write=True) as s:
             return authenticate(s, username, password)
 
     def account(self, username: str) -> Account | None:
@@ -60,15 +60,15 @@ class SqlStore:
             return list_users(s)
 
     def add_user(self, username: str, role: str, password: str, unit_code: str | None, by: str) -> Account:
-        with transaction(self.engine) as s:
+        with transaction(self.engine, write=True) as s:
             return add_user(s, username, role, password, unit_code=unit_code, actor=by)
 
     def set_user_active(self, username: str, active: bool, by: str) -> Account:
-        with transaction(self.engine) as s:
+        with transaction(self.engine, write=True) as s:
             return set_active(s, username, active, actor=by)
 
     def reset_password(self, username: str, by: str) -> str:
-        with transaction(self.engine) as s:
+        with transaction(self.engine, write=True) as s:
             return reset_password(s, username, actor=by)
 
     # --- cycles (province admin) -----------------------------------------------------------------
@@ -89,7 +89,7 @@ class SqlStore:
 
     def open_cycle(self, year: int, framework: str, by: str, title: str | None = None) -> CycleInfo:
         """A new cycle; `CycleExists` (nothing written) when the same year, tier, map and framework is open."""
-        with transaction(self.engine) as s:
+        with transaction(self.engine, write=True) as s:
             before = {c.id for c in list_cycles(s)}
             info = open_cycle(s, year=year, framework=framework, actor=by, title=title, catalog=self.catalog)
             if info.id in before:  # open_cycle hands back the existing cycle rather than a second one
@@ -170,10 +170,10 @@ class SqlStore:
 
     # --- writing (the rules are certify.store.editing's) ------------------------------------------
     def save_self(
-        self, cycle_id: int, code: str, values: dict[str, Any], by: str, version: int | None, *, submit: bool = False
+        self, cycle_id: int, code: str, values: dict[str, Any], by: str, version: int, *, submit: bool = False
     ) -> SubmissionInfo:
-        with transaction(self.engine) as s:
-            sub = find_submission(s, cycle_id, code)
+        with transaction(self.engine, write=True) as s:
+            sub = find_submission(s, cycle_id, code, for_update=True)
             return editing.save_self_assessment(s, sub, values, by, version, submit=submit, catalog=self.catalog)
 
     def appraise(
@@ -183,24 +183,26 @@ class SqlStore:
         values: dict[str, Any],
         comments: dict[str, str],
         by: str,
-        version: int | None,
+        version: int,
         *,
         decision: str | None = None,
         reasons: str | None = None,
     ) -> SubmissionInfo:
         """Store the appraised values that differ from the unit's (with a comment each); then return or approve."""
-        with transaction(self.engine) as s:
-            sub = find_submission(s, cycle_id, code)
+        with transaction(self.engine, write=True) as s:
+            sub = find_submission(s, cycle_id, code, for_update=True)
             return editing.appraise(
                 s, sub, values, comments, by, version, decision=decision, reasons=reasons, catalog=self.catalog
             )
 
-    def recognise(self, cycle_id: int, codes: list[str], number: str, day: dt.date, signer: str, by: str) -> int:
-        with transaction(self.engine) as s:
+    def recognise(
+        self, cycle_id: int, versions: dict[str, int], number: str, day: dt.date, signer: str, by: str
+    ) -> int:
+        with transaction(self.engine, write=True) as s:
             return editing.recognise_units(
                 s,
                 cycle_id,
-                codes,
+                versions,
                 decision_number=number,
                 decision_date=day,
                 signer=signer,
@@ -208,6 +210,6 @@ class SqlStore:
                 catalog=self.catalog,
             )
 
-    def publish(self, cycle_id: int, codes: list[str], by: str) -> int:
-        with transaction(self.engine) as s:
-            return editing.publish_units(s, cycle_id, codes, by)
+    def publish(self, cycle_id: int, versions: dict[str, int], by: str) -> int:
+        with transaction(self.engine, write=True) as s:
+            return editing.publish_units(s, cycle_id, versions, by)

@@ -47,9 +47,10 @@ class Store(Protocol):
     # DTI rankings stored per cycle (see certify.store.dti_results)
     def dti_tables(self, year: int, *, public_only: bool) -> list[DtiTable]: ...
     def unit_dti(self, unit_map: str, code: str, year: int, *, public_only: bool) -> UnitDti | None: ...
-    # self-assessment, appraisal, recognition (workflow transitions and versions are checked by the store)
+    # self-assessment, appraisal, recognition: every write names the version the user read (code → version for
+    # several units); the store refuses a stale one (conflict, 409). Workflow rules: certify.store.editing.
     def save_self(
-        self, cycle_id: int, code: str, values: dict[str, Any], by: str, version: int | None, *, submit: bool = False
+        self, cycle_id: int, code: str, values: dict[str, Any], by: str, version: int, *, submit: bool = False
     ) -> SubmissionInfo: ...
     def appraise(
         self,
@@ -58,13 +59,15 @@ class Store(Protocol):
         values: dict[str, Any],
         comments: dict[str, str],
         by: str,
-        version: int | None,
+        version: int,
         *,
         decision: str | None = None,
         reasons: str | None = None,
     ) -> SubmissionInfo: ...
-    def recognise(self, cycle_id: int, codes: list[str], number: str, day: dt.date, signer: str, by: str) -> int: ...
-    def publish(self, cycle_id: int, codes: list[str], by: str) -> int: ...
+    def recognise(
+        self, cycle_id: int, versions: dict[str, int], number: str, day: dt.date, signer: str, by: str
+    ) -> int: ...
+    def publish(self, cycle_id: int, versions: dict[str, int], by: str) -> int: ...
 
 
 class StoreUnavailable(CertifyError):

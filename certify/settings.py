@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         description="who is acting on the command line, written to the audit trail",
         **shown_default("the operating-system user"),
     )
+    busy_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="seconds a writer waits for another one (an import, a save) before saying the database is busy",
+    )
 
     # --- frameworks --------------------------------------------------------------------------
     frameworks: str = Field(

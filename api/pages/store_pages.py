@@ -6,7 +6,9 @@ Writes carry the submission's version: a change made meanwhile by someone else i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -35,6 +37,7 @@ from certify.levels.model import IndicatorType
 from certify.sourcefile import validate_model
 from certify.store.accounts import Account
 from certify.store.evaluations import bind_values
+from certify.store.submissions import parse_version
 from certify.store.views import UnitDti, UnitView
 from certify.store.workflow import STATE_VI, State
 
@@ -240,9 +243,12 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
-def _version(form: dict[str, str]) -> int | None:
-    raw = form.get("version", "")
-    return int(raw) if raw.isdigit() else None
+def _version(form: Mapping[str, Any], field: str = "version") -> int:
+    """The version the form was loaded with: required (422 when missing or malformed, never a silent overwrite)."""
+    try:
+        return parse_version(form.get(field))
+    except CertifyError as exc:
+        raise CertifyError([dataclasses.replace(p, path=(field,)) for p in exc.problems]) from None
 
 
 def _live_result(view: UnitView, catalog: CatalogDep, form: dict[str, str]) -> dict[str, Any]:
@@ -663,13 +669,18 @@ def _recognition_response(
     )
 
 
-def _picked(form: Any) -> dict[int, list[str]]:
-    by_cycle: dict[int, list[str]] = {}
+def _picked(form: Any) -> tuple[dict[int, dict[str, int]], list[Problem]]:
+    """The units ticked, by cycle, each with the version the page showed (`version:CYCLE:CODE`, required)."""
+    by_cycle: dict[int, dict[str, int]] = {}
+    problems: list[Problem] = []
     for item in [str(v) for v in form.getlist("unit")]:
         cycle, _, code = item.partition(":")
         if cycle.isdigit() and code:
-            by_cycle.setdefault(int(cycle), []).append(code)
-    return by_cycle
+            try:
+                by_cycle.setdefault(int(cycle), {})[code] = _version(form, f"version:{item}")
+            except CertifyError as exc:
+                problems += exc.problems
+    return by_cycle, problems
 
 
 def _decision_problems(form: Any) -> tuple[dt.date | None, list[Problem]]:
@@ -703,9 +714,8 @@ async def recognition(request: Request, store: StoreDep, user: UserDep) -> Respo
     guard(user, Action.PUBLISH if action == "publish" else Action.RECOGNISE)
     assert user is not None
     json = wants_json(request)
-    by_cycle = _picked(form)
-    problems: list[Problem] = []
-    if not by_cycle:
+    by_cycle, problems = _picked(form)
+    if not by_cycle and not problems:
         problems.append(
             Problem("nothing-selected", "Chưa chọn đơn vị nào", "No unit selected", path=(f"unit-{action}",))
         )
@@ -765,7 +775,7 @@ async def recognition(request: Request, store: StoreDep, user: UserDep) -> Respo
     return RedirectResponse(f"/recognition?year={year}" if year else "/recognition", status_code=303)
 
 
-def _year_of(store: StoreDep, by_cycle: dict[int, list[str]]) -> int | None:
+def _year_of(store: StoreDep, by_cycle: Mapping[int, object]) -> int | None:
     for cycle in store.cycles():
         if cycle.id in by_cycle:
             return int(cycle.year)
@@ -779,6 +789,9 @@ def _recognition_confirm(request: Request, action: str, form: Any, views: list[U
         for v in views
     ]
     hidden = [("action", action)] + [("unit", f"{v.cycle_id}:{v.unit_code}") for v in views]
+    hidden += [
+        (f"version:{v.cycle_id}:{v.unit_code}", str(form.get(f"version:{v.cycle_id}:{v.unit_code}"))) for v in views
+    ]
     banner = next((v.fw.banner for v in views if v.fw.banner), None)
     if action == "publish":
         return Confirm(

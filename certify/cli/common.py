@@ -26,13 +26,16 @@ EXIT_INTERRUPTED = 130  # Ctrl-C
 
 
 @contextmanager
-def database() -> Iterator[Session]:
+def database(*, write: bool = False) -> Iterator[Session]:
     """A transaction on the configured database, migrated first. The storage layer (SQLAlchemy, Alembic)
-    is imported here, on first use, so commands that never touch a database start without it."""
+    is imported here, on first use, so commands that never touch a database start without it.
+
+    `write=True` for a command that changes the database: it waits for another writer (see certify.store.engine).
+    """
     from certify.store.engine import transaction
     from certify.store.migrate import ready_engine
 
-    with transaction(ready_engine()) as session:
+    with transaction(ready_engine(), write=write) as session:
         yield session
 
 

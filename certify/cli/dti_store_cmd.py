@@ -28,7 +28,7 @@ def dti_import(
     """Chấm điểm cả tập đơn vị và lưu vào kỳ DTI (score the cohort and store it in the DTI cycle)."""
     from certify.store.dti_results import import_dti
 
-    with database() as s:
+    with database(write=True) as s:
         done = import_dti(s, cycle, cohort_file, actor=actor(), replace=replace)
     if as_json:
         print_json(done.__dict__ | {"warnings": [w.to_dict() for w in done.warnings]})
@@ -56,7 +56,7 @@ def dti_publish(
             "Sau khi công bố, kết quả không thể chấm lại. Tiếp tục? (Published results cannot be re-scored. Continue?)",
             abort=True,
         )
-    with database() as s:
+    with database(write=True) as s:
         at = publish_dti(s, cycle, actor=actor())
     console.print(f"Đã công bố kỳ {cycle} lúc {at:%d/%m/%Y %H:%M} UTC (published)")
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -39,7 +40,7 @@ def units_load(as_json: JsonOpt = False) -> None:
     """Nạp danh mục đơn vị hành chính trước và sau 01/7/2025 (load both maps; idempotent)."""
     from certify.store.units import load_units
 
-    with database() as s:
+    with database(write=True) as s:
         report = load_units(s)
     if as_json:
         print_json(report.__dict__)
@@ -90,7 +91,7 @@ def cycle_open(
     """Mở kỳ đánh giá, cố định phiên bản bộ tiêu chí (open a cycle, freezing the framework version)."""
     from certify.store.cycles import carry_from, open_cycle
 
-    with database() as s:
+    with database(write=True) as s:
         info = open_cycle(s, year=year, framework=framework, tier=tier, unit_map=unit_map, actor=actor())
         carried = carry_from(s, from_cycle, info.id, actor()) if from_cycle is not None else []
     if as_json:
@@ -127,12 +128,50 @@ def cycle_list(as_json: JsonOpt = False) -> None:
         console.print(f"{c.id}: {c.year} {c.tier} {c.unit_map} {c.framework_id}@{c.framework_version}")
 
 
+@cycle_app.command("show")
+def cycle_show(cycle: Annotated[int, typer.Argument()], as_json: JsonOpt = False) -> None:
+    """Các đơn vị của kỳ: trạng thái, phiên bản, mức (units of a cycle: state, version, level)."""
+    from certify.store.cycles import get_cycle
+    from certify.store.evaluations import evaluate_cycle
+    from certify.store.recognition import current_certification
+    from certify.store.workflow import STATE_VI, State
+
+    with database() as s:
+        cohort = evaluate_cycle(s, get_cycle(s, cycle), exclude=(State.DELETED.value,))
+        rows: list[dict[str, Any]] = []
+        for u in sorted(cohort.units, key=lambda u: u.unit_code):
+            sub, cert = u.submission, current_certification(s, u.submission.id)
+            rows.append(
+                {
+                    "unit": sub.unit.code,
+                    "name": sub.unit.name,
+                    "state": sub.state,
+                    "state_vi": STATE_VI[State(sub.state)],
+                    "version": sub.version,
+                    "level": u.level,
+                    "level_name": cohort.fw.level_name(u.level) if u.evaluation else None,
+                    "certified_level": cert.level if cert else None,
+                    "problems": [p.to_dict() for p in u.problems],
+                }
+            )
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"Kỳ / cycle {cycle}")
+    for col in ("Mã@phiên bản", "Đơn vị", "Trạng thái", "Mức (hiện tại)"):
+        table.add_column(col)
+    for r in rows:
+        level = r["level_name"] or "số liệu chưa hợp lệ (values do not bind)"
+        table.add_row(f"{r['unit']}@{r['version']}", escape(r["name"]), r["state_vi"], level)
+    console.print(table)
+
+
 @cycle_app.command("certify")
 def cycle_certify(cycle: Annotated[int, typer.Argument()], as_json: JsonOpt = False) -> None:
     """Xác định mức cho các đơn vị đã thẩm định (certify the appraised units)."""
     from certify.store.certification import certify_cycle
 
-    with database() as s:
+    with database(write=True) as s:
         out = certify_cycle(s, cycle, actor())
     if as_json:
         print_json([c.__dict__ for c in out])
@@ -213,7 +252,7 @@ def import_cmd(
             else:
                 bar.update(write, completed=done, total=total, visible=True)
 
-        with database() as s:
+        with database(write=True) as s:
             cycle_id = cycle if cycle is not None else infer_cycle(s, files)
             result = import_files(s, cycle_id, files, actor(), partial=partial, progress=progress)
             if result.problems and not partial:
@@ -248,30 +287,72 @@ def export_cmd(cycle: CycleOpt, output: Annotated[Path, typer.Option("--output",
     console.print(f"Đã ghi / written: {output}")
 
 
+VersionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--version",
+        help="Phiên bản hồ sơ bạn đã xem (xem «certify cycle show»); hoặc ghi MÃ@PHIÊN_BẢN "
+        "(the submission version you saw: see 'certify cycle show'; or write CODE@VERSION)",
+    ),
+]
+
+
+def unit_versions(units: list[str], version: str | None) -> dict[str, int]:
+    """`29602@4 29836@2`, or one code with `--version 4`: each unit with the version the user saw (required)."""
+    from certify.store.submissions import parse_version
+
+    out: dict[str, int] = {}
+    for item in units:
+        code, at, raw = item.partition("@")
+        if not at and version is None:
+            raise CertifyError.one(
+                "version-required",
+                f"{code}: thiếu phiên bản hồ sơ; ghi {code}@PHIÊN_BẢN hoặc --version (xem «certify cycle show»)",
+                f"{code}: the submission's version is missing; write {code}@VERSION or --version "
+                "(see 'certify cycle show')",
+                expected=f"{code}@3",
+                found=item,
+            )
+        if not at and len(units) > 1:
+            raise CertifyError.one(
+                "version-required",
+                "Nhiều đơn vị: ghi phiên bản cho từng đơn vị dạng MÃ@PHIÊN_BẢN",
+                "Several units: give each one's version as CODE@VERSION",
+                expected=f"{code}@3",
+                found=item,
+            )
+        out[code] = parse_version(raw if at else version)
+    return out
+
+
 def move_cmd(
     cycle: CycleOpt,
-    unit: Annotated[str, typer.Argument(help="Mã đơn vị")],
+    unit: Annotated[str, typer.Argument(help="Mã đơn vị, hoặc MÃ@PHIÊN_BẢN (unit code, or CODE@VERSION)")],
     state: Annotated[
         str, typer.Argument(help="submitted | returned | under_appraisal | appraised | published | deleted")
     ],
     reason: Annotated[str | None, typer.Option("--reason", help="Lý do trả lại")] = None,
+    version: VersionOpt = None,
 ) -> None:
     """Chuyển trạng thái hồ sơ của một đơn vị (move a unit's submission to another state)."""
     from certify.store.submissions import find_submission, transition
 
-    with database() as s:
-        info = transition(s, find_submission(s, cycle, unit), state, actor(), reasons=reason)
-    console.print(f"{info.unit_code}: {info.state}")
+    ((code, seen),) = unit_versions([unit], version).items()
+    with database(write=True) as s:
+        sub = find_submission(s, cycle, code, for_update=True)
+        info = transition(s, sub, state, actor(), reasons=reason, expected_version=seen)
+    console.print(f"{info.unit_code}: {info.state} (phiên bản/version {info.version})")
 
 
 def recognise_cmd(
     cycle: CycleOpt,
-    units: Annotated[list[str], typer.Argument(help="Mã đơn vị")],
+    units: Annotated[list[str], typer.Argument(help="MÃ@PHIÊN_BẢN của từng đơn vị (CODE@VERSION of each unit)")],
     decision: Annotated[str, typer.Option("--decision", help="Số quyết định")],
     date: Annotated[str, typer.Option("--date", help="Ngày quyết định YYYY-MM-DD")],
     signer: Annotated[str, typer.Option("--signer", help="Người ký")],
+    version: VersionOpt = None,
 ) -> None:
-    """Ghi quyết định công nhận (record the recognition decision)."""
+    """Ghi quyết định công nhận, ở mức đơn vị đạt (record the recognition decision at the level each unit holds)."""
     from certify.store.editing import recognise_units
 
     try:
@@ -280,9 +361,10 @@ def recognise_cmd(
         raise CertifyError.one(
             "bad-date", "Ngày không hợp lệ", "Invalid date", expected="YYYY-MM-DD", found=date
         ) from None
-    with database() as s:
-        recognise_units(s, cycle, units, decision_number=decision, decision_date=day, signer=signer, actor=actor())
-    console.print(f"Đã công nhận / recognised: {', '.join(units)}")
+    versions = unit_versions(units, version)
+    with database(write=True) as s:
+        recognise_units(s, cycle, versions, decision_number=decision, decision_date=day, signer=signer, actor=actor())
+    console.print(f"Đã công nhận / recognised: {', '.join(versions)}")
 
 
 def register(app: typer.Typer) -> None:
@@ -322,7 +404,7 @@ def user_add(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True)
-    with database() as s:
+    with database(write=True) as s:
         account = add_user(s, username, role, password, unit_code=unit, full_name=full_name, actor=actor())
     where = f" ({account.unit_code})" if account.unit_code else ""
     console.print(f"Đã tạo / created: {account.username} — {account.role.value}{where}")

@@ -21,7 +21,7 @@ def user_disable(username: Username) -> None:
     """Khóa tài khoản: không đăng nhập được, phiên đang mở kết thúc (disable an account; its sessions end)."""
     from certify.store.accounts import set_active
 
-    with database() as s:
+    with database(write=True) as s:
         set_active(s, username, False, actor=actor())
     console.print(f"Đã khóa / disabled: {username}")
 
@@ -30,7 +30,7 @@ def user_enable(username: Username) -> None:
     """Mở khóa tài khoản (enable an account again)."""
     from certify.store.accounts import set_active
 
-    with database() as s:
+    with database(write=True) as s:
         set_active(s, username, True, actor=actor())
     console.print(f"Đã mở khóa / enabled: {username}")
 
@@ -50,7 +50,7 @@ def user_reset_password(
     from certify.store.accounts import reset_password
 
     chosen = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
-    with database() as s:
+    with database(write=True) as s:
         password = reset_password(s, username, actor=actor(), new_password=chosen)
     console.print(f"Đã đặt lại mật khẩu / password reset: {username}")
     if chosen is None:

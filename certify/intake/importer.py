@@ -158,7 +158,10 @@ def import_files(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Validate all files, then write (all, or with `partial` the valid units) in the caller's transaction."""
-    cycle = get_cycle(session, cycle_id)
+    # Another import into the cycle, or a web save of one of its units, waits for this one (PostgreSQL row
+    # locks; SQLite: the caller's write transaction), so what is checked below is what gets written over.
+    cycle = get_cycle(session, cycle_id, for_update=True)
+    session.execute(select(Submission.id).where(Submission.cycle_id == cycle.id).with_for_update())
     valid, problems, rejected = validate_files(session, cycle, files, catalog, progress)
     result = ImportResult(cycle_id, len(files), problems=problems, rejected_units=rejected)
     if (problems and not partial) or not valid:
@@ -193,7 +196,8 @@ def _write_chunk(
     fresh = [(u, a) for u, a in chunk if a.id not in existing]
     for unit, db_unit in chunk:
         if db_unit.id in existing:
-            written += set_values(session, existing[db_unit.id], SELF, unit.values, actor)
+            sub = existing[db_unit.id]  # locked since the checks: its version is the one checked
+            written += set_values(session, sub, SELF, unit.values, actor, expected_version=sub.version)
     if not fresh:
         return written
     sub_rows = [

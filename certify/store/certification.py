@@ -35,7 +35,7 @@ def certify_cycle(
     states: tuple[State, ...] = (State.APPRAISED,),
 ) -> list[CertificationInfo]:
     """Evaluate the units in `states` (appraised by default) and store one certification each."""
-    cycle = get_cycle(session, cycle_id)
+    cycle = get_cycle(session, cycle_id, for_update=True)  # one certification of a cycle at a time
     cohort = evaluate_cycle(session, cycle, catalog, states=[s.value for s in states])
     cohort.raise_problems()
     fw = cohort.fw

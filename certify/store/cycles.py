@@ -140,8 +140,10 @@ def open_cycle(
     return CycleInfo.of(cycle)
 
 
-def get_cycle(session: Session, cycle_id: int) -> Cycle:
-    cycle = session.get(Cycle, cycle_id)
+def get_cycle(session: Session, cycle_id: int, *, for_update: bool = False) -> Cycle:
+    """The cycle; `for_update` locks its row (PostgreSQL) so that whole-cycle writers (an import, a DTI
+    re-scoring, a certification) run one after the other, each reading what the previous one wrote."""
+    cycle = session.get(Cycle, cycle_id, with_for_update=for_update or None, populate_existing=for_update)
     if cycle is None:
         raise CertifyError.one(
             "unknown-cycle", f"Không có kỳ đánh giá số {cycle_id}", f"No cycle {cycle_id}", found=str(cycle_id)

@@ -55,12 +55,14 @@ def _publish_all(s: Session, cycle_id: int, actor: str, catalog: Catalog) -> Non
     subs = list(s.scalars(select(Submission).where(Submission.cycle_id == cycle_id)))
     for sub in subs:
         for state in (State.SUBMITTED, State.UNDER_APPRAISAL, State.APPRAISED):
-            transition(s, sub, state.value, actor)
+            transition(s, sub, state.value, actor, expected_version=sub.version)
     certify_cycle(s, cycle_id, actor, catalog)
     number, day, signer = DECISION
     for sub in subs:
-        recognise(s, sub, decision_number=number, decision_date=day, signer=signer, actor=actor)
-        transition(s, sub, State.PUBLISHED.value, actor)
+        recognise(
+            s, sub, decision_number=number, decision_date=day, signer=signer, actor=actor, expected_version=sub.version
+        )
+        transition(s, sub, State.PUBLISHED.value, actor, expected_version=sub.version)
 
 
 def _level_cycle(
@@ -89,7 +91,7 @@ def _level_cycle(
             continue
         unit = get_unit(s, cycle.unit_map, str(doc["unit"]), cycle.tier)
         sub = ensure_submission(s, cycle, unit, actor)
-        set_values(s, sub, SELF, value_inputs(_jsonable(doc.get("values", {}))), actor)
+        set_values(s, sub, SELF, value_inputs(_jsonable(doc.get("values", {}))), actor, expected_version=sub.version)
     if published:
         _publish_all(s, cycle.id, actor, catalog)
 
@@ -99,7 +101,7 @@ def load_demo(engine: Engine, catalog: Catalog, samples_dir: Path, actor: str = 
 
     `samples_dir` holds the sample assessments; the DTI cohorts are in its sibling `dti/`.
     """
-    with transaction(engine) as s:
+    with transaction(engine, write=True) as s:
         if s.scalars(select(Cycle.id)).first() is not None:
             return False
         load_units(s)

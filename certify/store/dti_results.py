@@ -183,7 +183,7 @@ def import_dti(
     catalog: Catalog | None = None,
 ) -> DtiImport:
     """Score `path` against the cycle's framework and store one row per unit."""
-    cycle = get_cycle(session, cycle_id)
+    cycle = get_cycle(session, cycle_id, for_update=True)  # another re-scoring of the cycle waits for this one
     resolved, fw = frozen_dti(cycle, catalog)
     table = read_table(path)
     results = score_table(table, fw, index_level)
@@ -256,7 +256,7 @@ def import_dti(
 
 
 def publish_dti(session: Session, cycle_id: int, *, actor: str) -> dt.datetime:
-    cycle = get_cycle(session, cycle_id)
+    cycle = get_cycle(session, cycle_id, for_update=True)
     if cycle.kind != DTI:
         frozen_dti(cycle)  # raises the wrong-kind error
     if cycle.published_at is not None:

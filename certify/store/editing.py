@@ -18,7 +18,7 @@ from certify.errors import CertifyError
 from certify.store.certification import certify_cycle
 from certify.store.cycles import frozen_framework
 from certify.store.evaluations import bind_values
-from certify.store.models import Submission
+from certify.store.models import EntryValue, Submission
 from certify.store.recognition import recognise
 from certify.store.submissions import (
     APPRAISED,
@@ -47,24 +47,31 @@ def save_self_assessment(
     sub: Submission,
     values: dict[str, Any],
     actor: str,
-    version: int | None,
+    version: int,
     *,
     submit: bool = False,
     catalog: Catalog | None = None,
 ) -> SubmissionInfo:
     """The unit's own figures as the form holds them (a criterion left empty becomes missing again)."""
     check_version(sub, version)
-    for row in [r for r in sub.values if r.kind == SELF and r.criterion not in values]:
-        if row.value is not None:
-            set_values(session, sub, SELF, {row.criterion: ValueInput(value=None)}, actor)
+    cleared = {r.criterion: ValueInput(value=None) for r in sub.values if r.kind == SELF and r.criterion not in values}
+    cleared = {code: v for code, v in cleared.items() if (row := _row(sub, code, SELF)) and row.value is not None}
+    if cleared:
+        set_values(session, sub, SELF, cleared, actor, expected_version=sub.version)
     inputs = value_inputs(values)
     for row in sub.values:  # the form carries the evidence document only: keep its date and summary
         new = inputs.get(row.criterion)
         if row.kind == SELF and new is not None and new.evidence_document == row.evidence_document:
             inputs[row.criterion] = replace(new, evidence_date=row.evidence_date, evidence_summary=row.evidence_summary)
-    set_values(session, sub, SELF, inputs, actor)
+    set_values(session, sub, SELF, inputs, actor, expected_version=sub.version)
     check_binds(sub, catalog)
-    return transition(session, sub, State.SUBMITTED.value, actor) if submit else SubmissionInfo.of(sub)
+    if submit:
+        return transition(session, sub, State.SUBMITTED.value, actor, expected_version=sub.version)
+    return SubmissionInfo.of(sub)
+
+
+def _row(sub: Submission, criterion: str, kind: str) -> EntryValue | None:
+    return next((r for r in sub.values if r.criterion == criterion and r.kind == kind), None)
 
 
 def _measures(sub: Submission, values: dict[str, Any], catalog: Catalog | None) -> dict[str, tuple[Any, ...]]:
@@ -80,18 +87,23 @@ def appraise(
     values: dict[str, Any],
     comments: dict[str, str],
     actor: str,
-    version: int | None,
+    version: int,
     *,
     decision: str | None = None,
     reasons: str | None = None,
     catalog: Catalog | None = None,
 ) -> SubmissionInfo:
-    """Store the appraised values that differ from the unit's (with a comment each); then return or approve."""
+    """The council's figures and comments; then return the submission or approve it.
+
+    A figure that differs from the unit's needs a comment and is stored as appraised. A comment on a figure the
+    council keeps is stored too (audited), and a figure set back to the unit's own drops the appraised one.
+    Criteria the form does not hold (a decision confirmed on its own page sends none) are left as they are.
+    """
     check_version(sub, version)
     if decision == "return":
-        return transition(session, sub, State.RETURNED.value, actor, reasons=reasons)
+        return transition(session, sub, State.RETURNED.value, actor, reasons=reasons, expected_version=sub.version)
     if sub.state == State.SUBMITTED.value:
-        transition(session, sub, State.UNDER_APPRAISAL.value, actor)
+        transition(session, sub, State.UNDER_APPRAISAL.value, actor, expected_version=sub.version)
     own, _ = entries(sub, SELF)
     mine, theirs = _measures(sub, values, catalog), _measures(sub, own, catalog)
     changed = {k: v for k, v in values.items() if mine.get(k) != theirs.get(k)}
@@ -109,11 +121,21 @@ def appraise(
                 ).problems
             ]
         )
-    if changed:
-        set_values(session, sub, APPRAISED, value_inputs(changed, comments), actor)
+    inputs = value_inputs(changed, comments)
+    for code in sorted(set(values) | set(comments)):  # only what the form holds: an empty form touches nothing
+        if code in changed:
+            continue
+        row = _row(sub, code, APPRAISED)
+        note = (comments.get(code) or "").strip() or None
+        if note is None and (row is None or row.value is None):
+            continue  # nothing said, nothing stored before
+        # the unit's own figure stands: no appraised figure, the comment (or none) kept
+        inputs[code] = ValueInput(value=None, explanation=note)
+    if inputs:
+        set_values(session, sub, APPRAISED, inputs, actor, expected_version=sub.version)
     check_binds(sub, catalog)
     if decision == "approve":
-        info = transition(session, sub, State.APPRAISED.value, actor)
+        info = transition(session, sub, State.APPRAISED.value, actor, expected_version=sub.version)
         certify_cycle(session, sub.cycle_id, actor, catalog)
         return info
     return SubmissionInfo.of(sub)
@@ -122,7 +144,7 @@ def appraise(
 def recognise_units(
     session: Session,
     cycle_id: int,
-    codes: list[str],
+    versions: dict[str, int],
     *,
     decision_number: str,
     decision_date: dt.date,
@@ -130,21 +152,25 @@ def recognise_units(
     actor: str,
     catalog: Catalog | None = None,
 ) -> int:
-    """One decision for several units of a cycle, each at the level it holds; all or none are recorded."""
-    for code in codes:
+    """One decision for several units of a cycle (code → the version the signer saw), each at the level it
+    holds; all or none are recorded."""
+    for code, version in versions.items():
         recognise(
             session,
-            find_submission(session, cycle_id, code),
+            find_submission(session, cycle_id, code, for_update=True),
             decision_number=decision_number,
             decision_date=decision_date,
             signer=signer,
             actor=actor,
+            expected_version=version,
             catalog=catalog,
         )
-    return len(codes)
+    return len(versions)
 
 
-def publish_units(session: Session, cycle_id: int, codes: list[str], actor: str) -> int:
-    for code in codes:
-        transition(session, find_submission(session, cycle_id, code), State.PUBLISHED.value, actor)
-    return len(codes)
+def publish_units(session: Session, cycle_id: int, versions: dict[str, int], actor: str) -> int:
+    """Publish several recognised units (code → the version the publisher saw); all or none."""
+    for code, version in versions.items():
+        sub = find_submission(session, cycle_id, code, for_update=True)
+        transition(session, sub, State.PUBLISHED.value, actor, expected_version=version)
+    return len(versions)

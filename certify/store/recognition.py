@@ -50,7 +50,7 @@ def recognise(
     decision_date: dt.date,
     signer: str,
     actor: str,
-    expected_version: int | None = None,
+    expected_version: int,
     catalog: Catalog | None = None,
 ) -> SubmissionInfo:
     """Record the provincial chair's decision at the level the unit holds (see `recognisable`)."""

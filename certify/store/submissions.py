@@ -1,8 +1,12 @@
 """A unit's figures in a cycle: self-assessed and appraised values, evidence, workflow, recognition.
 
 Every function takes a Session and plain values and leaves committing to the caller (one transaction per
-user action). Every change goes through `audit.record`. Concurrent edits of one unit are caught by the
-submission's version column: the second writer gets a `conflict` error instead of overwriting the first.
+user action). Every change goes through `audit.record`.
+
+Optimistic concurrency that cannot be skipped: every function that changes a submission takes the version the
+caller read (`expected_version`, no default). A form loaded before someone else's change is refused with a
+`conflict` (409 on the web), a missing or malformed version with `version-required` / `bad-version` (422,
+`parse_version`); a concurrent change between the check and the write is caught by the version column.
 """
 
 from __future__ import annotations
@@ -66,12 +70,48 @@ class SubmissionInfo:
         return cls(s.id, s.cycle_id, s.unit.code, s.unit.name, s.state, s.version)
 
 
-def conflict(unit: str) -> CertifyError:
+def conflict(unit: str, expected: int | None = None, found: int | None = None) -> CertifyError:
+    both = expected is not None and found is not None
+    seen = f" (bạn mở phiên bản {expected}, hiện là {found})" if both else ""
+    seen_en = f" (you opened version {expected}, it is now {found})" if both else ""
     return CertifyError.one(
         "conflict",
-        f"{unit}: dữ liệu vừa được người khác thay đổi; hãy tải lại và thực hiện lại",
-        f"{unit}: someone else changed this unit meanwhile; reload and try again",
+        f"{unit}: dữ liệu vừa được người khác thay đổi{seen}; hãy tải lại và thực hiện lại",
+        f"{unit}: someone else changed this unit meanwhile{seen_en}; reload and try again",
+        path=("version",),
+        expected=None if expected is None else str(expected),
+        found=None if found is None else str(found),
     )
+
+
+MAX_VERSION = 2**31 - 1
+
+
+def parse_version(raw: object) -> int:
+    """The version a form, a JSON body or a command line carries: required, a whole number ≥ 1.
+
+    The one rule for every write path; a missing or malformed version is refused (never a silent overwrite).
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise CertifyError.one(
+            "version-required",
+            "Thiếu số phiên bản hồ sơ (version): hãy tải lại trang hoặc xem «certify cycle show», rồi làm lại",
+            "The submission's version is missing: reload the page (or see 'certify cycle show') and try again",
+            path=("version",),
+            expected="số phiên bản đã đọc (the version you read), e.g. 3",
+            found="không có (missing)",
+        )
+    text = str(raw).strip()
+    if isinstance(raw, bool) or not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_VERSION:
+        raise CertifyError.one(
+            "bad-version",
+            "Số phiên bản hồ sơ (version) không hợp lệ: phải là số nguyên dương",
+            "The submission's version is malformed: it must be a whole number from 1",
+            path=("version",),
+            expected=f"1 … {MAX_VERSION}",
+            found=text[:40],
+        )
+    return int(text)
 
 
 def get_submission(session: Session, cycle_id: int, unit_id: int) -> Submission | None:
@@ -80,10 +120,12 @@ def get_submission(session: Session, cycle_id: int, unit_id: int) -> Submission 
     ).first()
 
 
-def find_submission(session: Session, cycle_id: int, unit_code: str) -> Submission:
-    sub = session.scalars(
-        select(Submission).join(AdminUnit).where(Submission.cycle_id == cycle_id, AdminUnit.code == unit_code)
-    ).first()
+def find_submission(session: Session, cycle_id: int, unit_code: str, *, for_update: bool = False) -> Submission:
+    """The unit's submission; `for_update` locks its row (PostgreSQL) so a concurrent writer waits for this one."""
+    q = select(Submission).join(AdminUnit).where(Submission.cycle_id == cycle_id, AdminUnit.code == unit_code)
+    if for_update:
+        q = q.with_for_update(of=Submission)
+    sub = session.scalars(q).first()
     if sub is None:
         raise CertifyError.one(
             "no-submission",
@@ -109,9 +151,10 @@ def ensure_submission(
     return sub
 
 
-def check_version(sub: Submission, expected_version: int | None) -> None:
-    if expected_version is not None and sub.version != expected_version:
-        raise conflict(sub.unit.code)
+def check_version(sub: Submission, expected_version: int) -> None:
+    """Refuse a change made on a version other than the one stored now (someone saved meanwhile)."""
+    if sub.version != parse_version(expected_version):
+        raise conflict(sub.unit.code, expected_version, sub.version)
 
 
 def flush_or_conflict(session: Session, sub: Submission) -> None:
@@ -138,9 +181,13 @@ def set_values(
     kind: str,
     values: dict[str, ValueInput],
     actor: str,
-    expected_version: int | None = None,
+    *,
+    expected_version: int,
 ) -> int:
-    """Write self-assessed (`self`) or appraised values; returns how many fields changed."""
+    """Write self-assessed (`self`) or appraised values; returns how many fields changed.
+
+    An appraised entry without a value is the council's comment on the unit's own figure (kept, audited).
+    """
     check_version(sub, expected_version)
     state = State(sub.state)
     allowed = SELF_EDITABLE if kind == SELF else APPRAISAL_EDITABLE
@@ -205,7 +252,7 @@ def transition(
     actor: str,
     *,
     reasons: str | None = None,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> SubmissionInfo:
     check_version(sub, expected_version)
     dst = check_transition(sub.state, target, sub.unit.code)
@@ -286,7 +333,7 @@ def effective_values(sub: Submission, *, appraised: bool = True) -> dict[str, An
     """
     chosen: dict[str, EntryValue] = {}
     for row in sub.values:
-        if row.kind == APPRAISED and not appraised:
+        if row.kind == APPRAISED and (not appraised or row.value is None):  # no appraised figure: a comment only
             continue
         if row.kind == APPRAISED or row.criterion not in chosen:
             chosen[row.criterion] = row
@@ -381,6 +428,6 @@ def carry_forward(session: Session, source: Cycle, target: Cycle, fw: LevelFrame
         carried, report = carry_over(fw, assessment)
         sub = ensure_submission(session, target, old.unit, actor)
         known = {code: v for code, v in carried.values.items() if code in fw.criterion_by_code}
-        set_values(session, sub, SELF, value_inputs(known), actor)
+        set_values(session, sub, SELF, value_inputs(known), actor, expected_version=sub.version)
         out.append(CarriedUnit(old.unit.code, report))
     return out

@@ -192,11 +192,13 @@ def test_recognise_publish_then_public_sees_it(sclient: TestClient) -> None:
     tok = login(sclient, "admin")
     page = sclient.get("/recognition")
     assert page.status_code == 200 and f'value="1:{OWN}"' in page.text
+    seen = form_of(page.text)[f"version:1:{OWN}"]  # the version the page was built on travels with the unit
     r = sclient.post(
         "/recognition.json",
         data={
             "csrf_token": tok,
             "unit": f"1:{OWN}",
+            f"version:1:{OWN}": seen,
             "action": "recognise",
             "decision_number": "15/QĐ-UBND",
             "decision_date": "2026-02-01",
@@ -204,7 +206,11 @@ def test_recognise_publish_then_public_sees_it(sclient: TestClient) -> None:
         },
     )
     assert r.status_code == 200, r.text
-    r = sclient.post("/recognition.json", data={"csrf_token": tok, "unit": f"1:{OWN}", "action": "publish"})
+    seen = form_of(sclient.get("/recognition").text)[f"version:1:{OWN}"]
+    r = sclient.post(
+        "/recognition.json",
+        data={"csrf_token": tok, "unit": f"1:{OWN}", f"version:1:{OWN}": seen, "action": "publish"},
+    )
     assert r.status_code == 200
     login(sclient, None)
     data = sclient.get(f"/cycles/1/units/{OWN}.json").json()

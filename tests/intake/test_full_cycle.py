@@ -58,8 +58,8 @@ def test_full_yearly_cycle(loaded: Engine, tmp_path: Path) -> None:
     with transaction(loaded) as s:
         for code, _ in chosen:
             sub = find_submission(s, cycle.id, code)
-            transition(s, sub, "submitted", "xa")
-            transition(s, sub, "under_appraisal", "so-khcn")
+            transition(s, sub, "submitted", "xa", expected_version=sub.version)
+            transition(s, sub, "under_appraisal", "so-khcn", expected_version=sub.version)
         sub = find_submission(s, cycle.id, first)
         # The council corrects two figures of the first commune.
         set_values(
@@ -71,24 +71,28 @@ def test_full_yearly_cycle(loaded: Engine, tmp_path: Path) -> None:
                 "XHS-01": ValueInput({"numerator": 5000, "denominator": 9120}, "Số liệu VNeID ngày 31/12"),
             },
             "hoi-dong-tham-dinh",
+            expected_version=sub.version,
         )
         for code, _ in chosen:
-            transition(s, find_submission(s, cycle.id, code), "appraised", "hoi-dong-tham-dinh")
+            sub = find_submission(s, cycle.id, code)
+            transition(s, sub, "appraised", "hoi-dong-tham-dinh", expected_version=sub.version)
     with transaction(loaded) as s:
         certs = {c.unit_code: c for c in certify_cycle(s, cycle.id, "so-khcn")}
     assert set(certs) == {c for c, _ in chosen}
     assert certs[first].level != certs[chosen[1][0]].level  # the corrected figures lowered its level
     with transaction(loaded) as s:
         for code, _ in chosen:
+            sub = find_submission(s, cycle.id, code)
             recognise(
                 s,
-                find_submission(s, cycle.id, code),
+                sub,
                 decision_number="2554/QĐ-UBND",
                 decision_date=dt.date(2025, 3, 15),
                 signer="Chủ tịch UBND tỉnh",
                 actor="ubnd-tinh",
+                expected_version=sub.version,
             )
-            transition(s, find_submission(s, cycle.id, code), "published", "so-khcn")
+            transition(s, sub, "published", "so-khcn", expected_version=sub.version)
         sub = find_submission(s, cycle.id, first)
         cert = current_certification(s, sub.id)
         assert cert is not None and cert.basis == "appraised"

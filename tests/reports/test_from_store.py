@@ -93,22 +93,25 @@ def _fill(
             data = yaml.safe_load((SAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
             code = (codes or {}).get(name, str(data["unit"]))
             sub = ensure_submission(s, cycle, get_unit(s, "pre2025", code), "van-thu")
-            set_values(s, sub, "self", _inputs(data["values"]), "xa")
+            set_values(s, sub, "self", _inputs(data["values"]), "xa", expected_version=sub.version)
             for state in ("submitted", "under_appraisal", "appraised"):
-                transition(s, sub, state, "so-khcn")
+                transition(s, sub, state, "so-khcn", expected_version=sub.version)
     with transaction(engine) as s:
         certify_cycle(s, cycle_id, "so-khcn")
         for code in sorted(recognised):
+            sub = find_submission(s, cycle_id, code)
             recognise(
                 s,
-                find_submission(s, cycle_id, code),
+                sub,
                 decision_number=NUMBER,
                 decision_date=DATE,
                 signer=SIGNER,
                 actor="ubnd-tinh",
+                expected_version=sub.version,
             )
         if recognised:
-            transition(s, find_submission(s, cycle_id, sorted(recognised)[0]), "published", "so-khcn")
+            sub = find_submission(s, cycle_id, sorted(recognised)[0])
+            transition(s, sub, "published", "so-khcn", expected_version=sub.version)
     return cycle_id
 
 

@@ -85,8 +85,9 @@ def _submitted_unit(engine: Engine, actor: str = "xa") -> tuple[int, str]:
                 "CQS-02": ValueInput({"numerator": 3120, "denominator": 3630}),
             },
             actor,
+            expected_version=sub.version,
         )
-        transition(s, sub, "submitted", actor)
+        transition(s, sub, "submitted", actor, expected_version=sub.version)
         return cycle.id, unit.code
 
 
@@ -95,27 +96,40 @@ def test_workflow_refuses_illegal_transitions_naming_states(loaded: Engine) -> N
     with transaction(loaded) as s:
         sub = find_submission(s, cycle_id, code)
         with pytest.raises(CertifyError) as err:
-            transition(s, sub, "published", "so")
+            transition(s, sub, "published", "so", expected_version=sub.version)
         msg = str(err.value)
         assert "đã gửi" in msg and "đã công bố" in msg and "'submitted'" in msg and "'published'" in msg
         with pytest.raises(CertifyError, match="lý do"):
-            transition(s, sub, "returned", "so")
-        transition(s, sub, "returned", "so", reasons="Thiếu tài liệu kiểm chứng CQS-08")
-        set_values(s, sub, "self", {"CQS-08": ValueInput(160, evidence_document="12/HĐ")}, "xa")
-        transition(s, sub, "submitted", "xa")
+            transition(s, sub, "returned", "so", expected_version=sub.version)
+        transition(s, sub, "returned", "so", reasons="Thiếu tài liệu kiểm chứng CQS-08", expected_version=sub.version)
+        set_values(
+            s, sub, "self", {"CQS-08": ValueInput(160, evidence_document="12/HĐ")}, "xa", expected_version=sub.version
+        )
+        transition(s, sub, "submitted", "xa", expected_version=sub.version)
         with pytest.raises(CertifyError, match=r"cannot change"):
-            set_values(s, sub, "self", {"CQS-08": ValueInput(10)}, "xa")
+            set_values(s, sub, "self", {"CQS-08": ValueInput(10)}, "xa", expected_version=sub.version)
         with pytest.raises(CertifyError, match="deleted"):
-            transition(s, sub, "deleted", "xa")
+            transition(s, sub, "deleted", "xa", expected_version=sub.version)
 
 
 def test_audit_records_every_change_with_old_and_new(loaded: Engine) -> None:
     cycle_id, code = _submitted_unit(loaded)
     with transaction(loaded) as s:
         sub = find_submission(s, cycle_id, code)
-        transition(s, sub, "under_appraisal", "hoi-dong")
-        set_values(s, sub, "appraised", {"CQS-08": ValueInput(100, "Hợp đồng ghi 100 Mbps")}, "tham-dinh-1")
-        set_values(s, sub, "appraised", {"CQS-08": ValueInput(120, "Phụ lục hợp đồng 120 Mbps")}, "tham-dinh-2")
+        transition(s, sub, "under_appraisal", "hoi-dong", expected_version=sub.version)
+        v = sub.version
+        set_values(
+            s, sub, "appraised", {"CQS-08": ValueInput(100, "Hợp đồng ghi 100 Mbps")}, "tham-dinh-1", expected_version=v
+        )
+        v = sub.version
+        set_values(
+            s,
+            sub,
+            "appraised",
+            {"CQS-08": ValueInput(120, "Phụ lục hợp đồng 120 Mbps")},
+            "tham-dinh-2",
+            expected_version=v,
+        )
         events = audit.trail(s, sub.id)
     changes = [(e.actor, e.field, e.old, e.new) for e in events if e.field and e.field.startswith("appraised:CQS-08")]
     assert ("tham-dinh-1", "appraised:CQS-08:value", None, 100) in changes
@@ -133,7 +147,8 @@ def test_audit_records_every_change_with_old_and_new(loaded: Engine) -> None:
 def test_two_appraisers_second_gets_conflict(loaded: Engine) -> None:
     cycle_id, code = _submitted_unit(loaded)
     with transaction(loaded) as s:
-        transition(s, find_submission(s, cycle_id, code), "under_appraisal", "hoi-dong")
+        sub = find_submission(s, cycle_id, code)
+        transition(s, sub, "under_appraisal", "hoi-dong", expected_version=sub.version)
     factory = session_factory(loaded)
     # Both appraisers open the unit (same version), then save one after the other.
     with factory() as a, factory() as b:
@@ -158,15 +173,16 @@ def test_two_appraisers_second_gets_conflict(loaded: Engine) -> None:
 def test_concurrent_flush_is_a_conflict_not_a_lost_update(loaded: Engine) -> None:
     cycle_id, code = _submitted_unit(loaded)
     with transaction(loaded) as s:
-        transition(s, find_submission(s, cycle_id, code), "under_appraisal", "hoi-dong")
+        sub = find_submission(s, cycle_id, code)
+        transition(s, sub, "under_appraisal", "hoi-dong", expected_version=sub.version)
     factory = session_factory(loaded)
     with factory() as a, factory() as b:
         sub_a = find_submission(a, cycle_id, code)
         sub_b = find_submission(b, cycle_id, code)
-        set_values(a, sub_a, "appraised", {"CQS-08": ValueInput(100)}, "appraiser-a")
+        set_values(a, sub_a, "appraised", {"CQS-08": ValueInput(100)}, "appraiser-a", expected_version=sub_a.version)
         a.commit()
-        with pytest.raises(CertifyError) as err:
-            set_values(b, sub_b, "appraised", {"CQS-08": ValueInput(90)}, "appraiser-b")
+        with pytest.raises(CertifyError) as err:  # b read the version before a's commit: the flush catches it
+            set_values(b, sub_b, "appraised", {"CQS-08": ValueInput(90)}, "appraiser-b", expected_version=sub_b.version)
         b.rollback()
     assert err.value.problems[0].code == "conflict"
 
@@ -188,10 +204,18 @@ def test_certify_and_recognise(loaded: Engine) -> None:
     cycle_id, code = _submitted_unit(loaded)
     with transaction(loaded) as s:
         sub = find_submission(s, cycle_id, code)
-        transition(s, sub, "under_appraisal", "hd")
+        transition(s, sub, "under_appraisal", "hd", expected_version=sub.version)
         with pytest.raises(CertifyError, match=r"certify the cycle"):
-            transition(s, sub, "appraised", "hd")
-            recognise(s, sub, decision_number="1/QĐ-UBND", decision_date=dt.date(2025, 3, 1), signer="A", actor="ct")
+            transition(s, sub, "appraised", "hd", expected_version=sub.version)
+            recognise(
+                s,
+                sub,
+                decision_number="1/QĐ-UBND",
+                decision_date=dt.date(2025, 3, 1),
+                signer="A",
+                actor="ct",
+                expected_version=sub.version,
+            )
     with transaction(loaded) as s:
         [info] = certify_cycle(s, cycle_id, "so")
         assert info.unit_code == code and info.input_hash.startswith("sha256:")
@@ -205,6 +229,7 @@ def test_certify_and_recognise(loaded: Engine) -> None:
             decision_date=dt.date(2025, 3, 1),
             signer="Chủ tịch UBND tỉnh",
             actor="ct",
+            expected_version=sub.version,
         )
         assert out.state == "recognised"
-        transition(s, sub, "published", "so")
+        transition(s, sub, "published", "so", expected_version=sub.version)
