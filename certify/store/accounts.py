@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -275,7 +276,7 @@ def authenticate(session: Session, username: str, password: str) -> Account | No
     """The account if the password matches an active user; rehashes when argon2's parameters changed."""
     user = find_user(session, username)
     if user is None:
-        verify_password(_DUMMY, password)  # same work whether or not the user exists
+        verify_password(_dummy_hash(), password)  # same work whether or not the user exists
         return None
     if not user.active or not verify_password(user.password_hash, password):
         return None
@@ -284,4 +285,8 @@ def authenticate(session: Session, username: str, password: str) -> Account | No
     return Account.of(user)
 
 
-_DUMMY = hash_password("not a password of anyone")
+@cache
+def _dummy_hash() -> str:
+    """A hash to check an unknown user's password against. Made on the first failed login, not at import: an
+    argon2 hash costs a second of CPU on a slow machine, and every command and web worker imports this module."""
+    return hash_password("not a password of anyone")
