@@ -35,10 +35,11 @@ def _ready() -> object:
 
 def levels_by_district_svg(t: TierSummary) -> str | None:
     """Units per level, stacked per district, in the level colours; None when no district has more than one
-    unit (a bar per unit tells nothing the table does not)."""
+    unit (a bar per unit tells nothing the table does not) or when there is one district only (after the 2025
+    merger communes belong to no district: one bar repeats the table above)."""
     import matplotlib.pyplot as plt
 
-    if all(sum(row.values()) <= 1 for row in t.districts.values()):
+    if len(t.districts) <= 1 or all(sum(row.values()) <= 1 for row in t.districts.values()):
         return None
     with _ready():  # type: ignore[attr-defined]
         names = list(t.districts)
