@@ -18,6 +18,7 @@ from certify.dti.caveats import caveats
 from certify.dti.methods.base import FloatArray, IntArray
 from certify.dti.model import DtiFramework, IndexRole, NotApplicable
 from certify.dti.numbers import published
+from certify.dti.weights import denominators
 from certify.errors import Problem
 
 
@@ -91,7 +92,6 @@ class Results:
         """What each unit's points are divided by, where the framework sets a denominator."""
         if self.fw.denominator is None:
             return None
-        from certify.dti.aggregate import denominators  # aggregate builds Results
 
         return denominators(self.fw, self.index_max)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from certify.dti.aggregate import cap_adjustments, ranked_mask, weighted_value
+from certify.dti.aggregate import ranked_mask
 from certify.dti.cohort import Cohort
 from certify.dti.methods import Context, Peers, Row, Scored
 from certify.dti.methods.base import FloatArray, IntArray
@@ -23,6 +23,7 @@ from certify.dti.numbers import EPS, fmt
 from certify.dti.plan import Plan, plan_for
 from certify.dti.ranking import classify, competition_ranks
 from certify.dti.results import CriterionDetail, Results, Status
+from certify.dti.weights import cap_adjustments, weighted_value
 from certify.errors import Problem
 
 

@@ -172,7 +172,7 @@ def test_cycle_open_from_cycle_drafts_last_years_values(
         from certify.store.cycles import get_cycle
 
         sub = ensure_submission(s, get_cycle(s, old.id), unit, "test")
-        set_values(s, sub, SELF, value_inputs(OLD_VALUES), "test")
+        set_values(s, sub, SELF, value_inputs(OLD_VALUES), "test", expected_version=sub.version)
     with transaction(loaded_store) as s:
         new = open_cycle(s, year=2026, framework="tiny-commune@2.0", actor="test", catalog=cat)
         (one,) = carry_from(s, old.id, new.id, "test", catalog=cat)
