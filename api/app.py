@@ -12,6 +12,7 @@ from api import auth, handlers
 from api.edge import Edge
 from api.pages import (
     admin_pages,
+    api_docs,
     assess_pages,
     assets,
     evidence_pages,
@@ -57,7 +58,7 @@ def create_app(
         title="certify — chuyển đổi số",
         version="0.1.0",
         description=DESCRIPTION,
-        docs_url="/api/docs",
+        docs_url=None,  # served from vendored files by api.pages.api_docs (offline, under the CSP)
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -80,6 +81,7 @@ def create_app(
     ):
         app.include_router(api_router, prefix="/api")
     for page_router in (
+        api_docs.router,
         assets.router,
         home.router,
         framework_pages.router,

@@ -1,4 +1,4 @@
-"""ASGI middleware at the edge: JSON twins (`/page.json`), language choice, body size limit.
+"""ASGI middleware at the edge: security headers, JSON twins (`/page.json`), language choice, body size limit.
 
 Plain ASGI rather than `BaseHTTPMiddleware`, which would add a task hop to every request
 (measured by bench/api_bench.py).
@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.headers import add_security_headers
 from api.i18n import LANG_COOKIE, LANGS, pick_lang
 from api.problems import body, http_problem
 
@@ -37,6 +38,7 @@ class Edge:
             return
         scope = dict(scope)
         path: str = scope["path"]
+        send = _secured(send, path)
         if path.endswith(".json") and not path.startswith(_NOT_TWINS):
             scope["path"] = path[: -len(".json")] or "/"
             scope["raw_path"] = scope["path"].encode()
@@ -73,3 +75,14 @@ def _cookie(raw: bytes, name: str) -> str | None:
         return None
     morsel = jar.get(name)
     return morsel.value if morsel else None
+
+
+def _secured(send: Send, path: str) -> Send:
+    """`send` adding the security headers (`api.headers`) to the response, whichever part of the app answers."""
+
+    async def send_secured(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = add_security_headers(message, path)
+        await send(message)
+
+    return send_secured

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.authz import Forbidden
 from api.csrf import CsrfError
 from api.deps import wants_json
+from api.headers import security_headers
 from api.problems import NotFoundError, body, http_problem, internal_problem, problems_from_request
 from api.store import StoreUnavailable
 from certify.errors import CertifyError, Problem
@@ -73,4 +74,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return respond(request, [internal_problem()], 500)
+        response = respond(request, [internal_problem()], 500)
+        # Starlette answers an unhandled error outside every middleware, the edge's headers included.
+        for name, value in security_headers(request.url.path):
+            response.headers[name.decode()] = value.decode()
+        return response
