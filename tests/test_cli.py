@@ -49,7 +49,7 @@ def test_frameworks_list_and_show(capsys: object) -> None:
 
 def test_validate_exit_codes(capsys: object) -> None:
     good = bundled_root("frameworks") / "sample-2361-commune" / "1.0.yaml"
-    bad = Path(__file__).parent / "levels" / "bad_frameworks" / "cycle.yaml"
+    bad = Path(__file__).parent / "hostile" / "corpus" / "framework" / "cycle.yaml"
     assert run("frameworks", "validate", str(good), capsys=capsys)[0] == 0
     code, out = run("frameworks", "validate", str(bad), capsys=capsys)
     assert code == 2 and "Vòng lặp" in out and "cycle.yaml" in out

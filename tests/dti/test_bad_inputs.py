@@ -1,4 +1,6 @@
-"""The bad-input corpus: every file is rejected as a whole, each error naming file, row and column."""
+"""Bad DTI cohorts: the command line prints the error and no result, every error of a file in one pass, the sheet
+of a workbook named. The corpus itself (one file per error, its row, column and both messages) is
+tests/hostile/corpus/dti, run by tests/hostile/test_corpus.py."""
 
 from __future__ import annotations
 
@@ -11,38 +13,9 @@ from certify.cli.app import app
 from certify.dti.cohort import read_cohort
 from certify.dti.model import DtiFramework
 from certify.errors import CertifyError
+from tests.hostile.harness import CORPUS
 
-BAD = Path(__file__).parent / "bad_inputs"
-
-# file → (row, column, problem code) of the error it must produce; the header is row 1
-CASES = {
-    "numerator_above_denominator.csv": (3, "1.3.a", "numerator-above-denominator"),
-    "negative_count.csv": (3, "6.21", "bad-cell"),
-    "unknown_criterion.csv": (1, "6.99.a", "unknown-criterion"),
-    "missing_unit.csv": (3, "unit", "missing-unit"),
-    "duplicate_unit.csv": (4, "unit", "duplicate-unit"),
-    "ratio_above_one.csv": (3, "7.5", "bad-cell"),
-    "unknown_option.csv": (3, "1.1", "bad-cell"),
-    "ambiguous_thousands.csv": (3, "6.21", "bad-cell"),  # «1,5» is 1.5 by the one number rule; «1.234» is refused
-    "appraised_numerator_above.csv": (3, "appraised:1.3.a", "numerator-above-denominator"),
-}
-
-
-def test_the_corpus_is_complete() -> None:
-    assert sorted(p.name for p in BAD.glob("*.csv")) == sorted(CASES)
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_bad_input_is_rejected_with_file_row_and_column(name: str, vl: DtiFramework) -> None:
-    row, column, code = CASES[name]
-    with pytest.raises(CertifyError) as exc:
-        read_cohort(BAD / name, vl.plan)
-    problems = exc.value.problems
-    assert [(p.row, p.column, p.code) for p in problems] == [(row, column, code)]
-    message = problems[0].message()
-    assert str(BAD / name) in message
-    assert f"dòng/row {row}" in message and f"cột/column {column}" in message
-    assert problems[0].vi != problems[0].en  # bilingual
+BAD = CORPUS / "dti"
 
 
 def test_the_cli_prints_the_error_and_no_result(tmp_path: Path) -> None:
