@@ -91,7 +91,10 @@ class Translator:
     def pct(self, ratio: float, digits: int = 1) -> str:
         return fmt_percent(ratio, digits, self.locale)
 
-    def date(self, value: date) -> str:
+    def date(self, value: date | str) -> str:
+        """A day as the language writes it; an ISO text (a JSON twin's) is read first."""
+        if isinstance(value, str):
+            value = date.fromisoformat(value)
         return format_date(value, format="short" if self.lang == "en" else "dd/MM/yyyy", locale=self.locale)
 
     def errors(self, problems: Any) -> Any:

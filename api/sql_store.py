@@ -9,6 +9,7 @@ Thin: every rule lives in `certify.store` (evaluation in `evaluations`, workflow
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, select
@@ -17,12 +18,13 @@ from certify.catalog import Catalog
 from certify.errors import CertifyError
 from certify.store import editing
 from certify.store.accounts import Account, add_user, authenticate, find_user, list_users, reset_password, set_active
-from certify.store.cycles import CycleInfo, frozen_dti, list_cycles, open_cycle
+from certify.store.cycles import LEVELS, CycleInfo, frozen_dti, list_cycles, open_cycle
 from certify.store.dti_results import dti_cycles, ranked, unit_dti
 from certify.store.engine import transaction
 from certify.store.evaluations import cycle_submissions, evaluate_grouped
 from certify.store.history import HistoryRow, unit_history
 from certify.store.models import Cycle, DtiResult, Submission
+from certify.store.queue import with_queue_facts
 from certify.store.submissions import SubmissionInfo, find_submission
 from certify.store.units import find_unit
 from certify.store.views import CycleRow, DtiHeading, DtiTable, UnitDti, UnitView
@@ -87,11 +89,15 @@ class SqlStore:
                     counts[cycle_id] = counts.get(cycle_id, 0) + n
             return [CycleRow(c, counts.get(c.id, 0)) for c in list_cycles(s)]
 
-    def open_cycle(self, year: int, framework: str, by: str, title: str | None = None) -> CycleInfo:
+    def open_cycle(
+        self, year: int, framework: str, by: str, title: str | None = None, deadline: dt.date | None = None
+    ) -> CycleInfo:
         """A new cycle; `CycleExists` (nothing written) when the same year, tier, map and framework is open."""
         with transaction(self.engine, write=True) as s:
             before = {c.id for c in list_cycles(s)}
-            info = open_cycle(s, year=year, framework=framework, actor=by, title=title, catalog=self.catalog)
+            info = open_cycle(
+                s, year=year, framework=framework, actor=by, title=title, deadline=deadline, catalog=self.catalog
+            )
             if info.id in before:  # open_cycle hands back the existing cycle rather than a second one
                 raise CycleExists.one(
                     "cycle-exists",
@@ -157,6 +163,14 @@ class SqlStore:
             )
             subs.sort(key=lambda sub: (sub.cycle_id, sub.unit.code))
             return self._views(subs)
+
+    def queue(self, states: Collection[str]) -> list[UnitView]:
+        """Submissions of every cycle in `states` (the appraiser's queue), each with the moment it was submitted and
+        its districts."""
+        with transaction(self.engine) as s:
+            cycle_ids = list(s.scalars(select(Cycle.id).where(Cycle.kind == LEVELS)))
+            subs = cycle_submissions(s, cycle_ids, states=states)
+            return with_queue_facts(s, subs, self._views(subs))
 
     def history(self, unit_map: str, code: str) -> list[HistoryRow]:
         with transaction(self.engine) as s:

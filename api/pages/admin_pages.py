@@ -7,6 +7,7 @@ confirmation page: its form carries `confirm=yes`, and a POST without it is refu
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -26,6 +27,7 @@ from api.store import Store, StoreDep
 from certify.catalog import Catalog
 from certify.errors import CertifyError, Problem
 from certify.store.accounts import Account, Role
+from certify.store.cycles import parse_deadline
 
 router = APIRouter(include_in_schema=False)
 
@@ -212,6 +214,7 @@ def _cycles_data(store: Store, catalog: Catalog) -> dict[str, Any]:
             "banner": fw.get("banner"),
             "banner_en": fw.get("banner_en"),
         }
+        row["deadline"] = info.deadline.isoformat() if info.deadline else None
         row.pop("framework_hash", None)  # long and of no use on this page; the cycle's own page shows it
         cycles.append(row)
     return {"cycles": cycles, "frameworks": frameworks}
@@ -267,6 +270,13 @@ async def open_cycle(request: Request, store: StoreDep, user: UserDep, catalog: 
                 found=ref[:100] or None,
             )
         )
+    raw_deadline = form.get("deadline", "").strip()
+    deadline = None
+    if raw_deadline:
+        try:
+            deadline = parse_deadline(raw_deadline, year or dt.date.today().year)
+        except CertifyError as exc:
+            problems += exc.problems
     title = title.strip()
     if len(title) > TITLE_MAX:
         problems.append(
@@ -282,7 +292,7 @@ async def open_cycle(request: Request, store: StoreDep, user: UserDep, catalog: 
     status = 422
     if not problems:
         try:
-            info = store.open_cycle(year, ref, actor, title or None)
+            info = store.open_cycle(year, ref, actor, title or None, deadline)
         except CycleExists as exc:
             problems, status = exc.problems, 409
         except CertifyError as exc:
@@ -293,7 +303,7 @@ async def open_cycle(request: Request, store: StoreDep, user: UserDep, catalog: 
         # The form again, with what was typed and what is wrong, so nothing has to be entered twice.
         data = _cycles_data(store, catalog) | {"errors": [p.to_dict() for p in problems]}
         return page(request, "cycles.html", data, status, user=user, form=form, problems=problems)
-    row = dataclasses.asdict(info)
+    row = dataclasses.asdict(info) | {"deadline": info.deadline.isoformat() if info.deadline else None}
     if wants_json(request):
         return JSONResponse(row, status_code=201)
     flash(request, "Đã mở kỳ đánh giá số {id} (năm {year}).", id=info.id, year=info.year)

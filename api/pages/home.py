@@ -25,11 +25,12 @@ def home(
     catalog: CatalogDep,
     samples: SamplesDep,
     user: UserDep,
-    sort: Annotated[str, Query(pattern="^(unit|level|state)$")] = "unit",
+    sort: Annotated[str, Query(pattern="^(date|district|level|unit|state)$")] = "date",
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
 ) -> Response:
     store: Store | None = request.app.state.store
     if user is not None and store is not None and user.role is not Role.PUBLIC_VIEWER:
-        return _role_home(request, store, user, sort)
+        return _role_home(request, store, user, sort, order == "desc")
     every = samples.all()
     data = {"frameworks": frameworks.listing(catalog), "samples": [row(s) for s in every]}
     return page(request, "home.html", data, fws={s.name: s.evaluation.fw for s in every})
@@ -39,7 +40,7 @@ def _fws(views: list[UnitView]) -> dict[str, object]:
     return {v.fw.ref: v.fw for v in views}
 
 
-def _role_home(request: Request, store: Store, user: Account, sort: str) -> Response:
+def _role_home(request: Request, store: Store, user: Account, sort: str, descending: bool) -> Response:
     years = store.years()
     if user.role is Role.UNIT_EDITOR:
         mine = [v for y in years for v in store.submissions(y, public_only=False) if v.unit_code == user.unit_code]
@@ -48,8 +49,8 @@ def _role_home(request: Request, store: Store, user: Account, sort: str) -> Resp
     year = years[0] if years else None
     views = store.submissions(year, public_only=False) if year else []
     if user.role is Role.PROVINCE_APPRAISER:
-        waiting = [v for y in years for v in store.submissions(y, public_only=False) if v.state in homes.QUEUE]
-        data = {"role": user.role.value, "year": year, "queue": homes.queue(waiting, views, sort)}
+        waiting = store.queue(homes.QUEUE)
+        data = {"role": user.role.value, "year": year, "queue": homes.queue(waiting, views, sort, descending)}
         return page(request, "home_appraiser.html", data, user=user, fws=_fws(waiting + views))
     before = store.submissions(year - 1, public_only=False) if year else []
     dti = store.dti_tables(year, public_only=False) if year else []

@@ -7,6 +7,7 @@ results only, a unit editor their own unit too, appraisers and the province admi
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -55,6 +56,7 @@ class CycleOut(BaseModel):
     framework_version: str
     kind: Literal["levels", "dti"] = Field(description="levels: xếp mức; dti: chấm điểm, xếp hạng")
     title: str | None
+    deadline: dt.date | None = Field(None, description="Hạn nộp hồ sơ (the day units must submit by)")
 
 
 class AssessmentRow(BaseModel):
@@ -161,6 +163,7 @@ def list_cycles(store: StoreDep, year: Year = None) -> list[dict[str, Any]]:
             "framework_version": c.framework_version,
             "kind": c.kind,
             "title": c.title,
+            "deadline": c.deadline,
         }
         for c in store.cycles(year)
     ]

@@ -86,13 +86,18 @@ def cycle_open(
             "(last year's values as drafts to confirm, through the new version's mapping)",
         ),
     ] = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option("--deadline", help="Hạn nộp hồ sơ, YYYY-MM-DD (the day units must submit by)"),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Mở kỳ đánh giá, cố định phiên bản bộ tiêu chí (open a cycle, freezing the framework version)."""
-    from certify.store.cycles import carry_from, open_cycle
+    from certify.store.cycles import carry_from, open_cycle, parse_deadline
 
+    due = parse_deadline(deadline, year) if deadline is not None else None
     with database(write=True) as s:
-        info = open_cycle(s, year=year, framework=framework, tier=tier, unit_map=unit_map, actor=actor())
+        info = open_cycle(s, year=year, framework=framework, tier=tier, unit_map=unit_map, deadline=due, actor=actor())
         carried = carry_from(s, from_cycle, info.id, actor()) if from_cycle is not None else []
     if as_json:
         print_json(info.__dict__ | ({"carried": [c.to_dict() for c in carried]} if from_cycle is not None else {}))
@@ -100,6 +105,7 @@ def cycle_open(
     console.print(
         f"Kỳ đánh giá / cycle {info.id}: {info.year} {info.tier} {info.framework_id}@"
         f"{info.framework_version} ({info.framework_hash[:19]}…)"
+        + (f", hạn nộp / deadline {info.deadline.isoformat()}" if info.deadline else "")
     )
     if from_cycle is not None:
         reports = [c.report for c in carried if c.report is not None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,17 +37,52 @@ class CycleInfo:
     framework_hash: str
     title: str | None
     kind: str = LEVELS
+    deadline: dt.date | None = None  # the day units must submit by, when the province set one
 
     @classmethod
     def of(cls, c: Cycle) -> CycleInfo:
         return cls(
-            c.id, c.year, c.tier, c.unit_map, c.framework_id, c.framework_version, c.framework_hash, c.title, c.kind
+            c.id,
+            c.year,
+            c.tier,
+            c.unit_map,
+            c.framework_id,
+            c.framework_version,
+            c.framework_hash,
+            c.title,
+            c.kind,
+            c.deadline,
         )
 
 
 def default_map(year: int) -> str:
     """Cycles of 2024 and before assess the units of the three-tier map; later ones the current units."""
     return PRE2025 if year <= 2024 else CURRENT
+
+
+def parse_deadline(text: str, year: int) -> dt.date:
+    """A cycle's deadline as typed (`2026-03-31`); refused when it is not a day or lies far from the cycle's year."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CertifyError.one(
+            "bad-deadline",
+            "Hạn nộp không phải một ngày",
+            "The deadline is not a day",
+            path=("deadline",),
+            expected="YYYY-MM-DD",
+            found=text[:40],
+        ) from None
+    if not year - 1 <= day.year <= year + 1:
+        raise CertifyError.one(
+            "bad-deadline",
+            f"Hạn nộp phải trong khoảng năm {year - 1}–{year + 1} của kỳ đánh giá năm {year}",
+            f"The deadline must fall within {year - 1}–{year + 1} for the {year} cycle",
+            path=("deadline",),
+            expected=f"{year - 1}-01-01 … {year + 1}-12-31",
+            found=day.isoformat(),
+        )
+    return day
 
 
 def open_cycle(
@@ -58,6 +94,7 @@ def open_cycle(
     tier: str | None = None,
     unit_map: str | None = None,
     title: str | None = None,
+    deadline: dt.date | None = None,
     catalog: Catalog | None = None,
 ) -> CycleInfo:
     # A replaced decision stays a framework of its own: the cycle takes the edition of its year.
@@ -117,6 +154,7 @@ def open_cycle(
         framework_hash=resolved.content_hash,
         kind=fw.kind,
         title=title,
+        deadline=deadline,
         opened_by=actor,
     )
     session.add(cycle)
@@ -135,7 +173,8 @@ def open_cycle(
             "tier": tier,
             "map": unit_map,
             "kind": fw.kind,
-        },
+        }
+        | ({"deadline": deadline.isoformat()} if deadline else {}),
     )
     return CycleInfo.of(cycle)
 

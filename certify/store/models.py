@@ -104,6 +104,8 @@ class Cycle(Base):
     opened_by: Mapped[str] = mapped_column(String(120))
     # DTI cycles: the ranking is public once the province publishes it (levels cycles publish per submission).
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The day units must submit by (optional): shown on the editors' home page.
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Submission(Base):

@@ -12,6 +12,7 @@ Each view has `to_dict()`, the JSON the pages and the API have always given for 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -48,6 +49,11 @@ class UnitView:
     evaluation: Evaluation | None
     self_evaluation: Evaluation | None
     problems: list[dict[str, Any]] = field(default_factory=list)
+    deadline: dt.date | None = None  # the cycle's, when the province set one
+    # Filled where a page needs them (the appraiser's queue, `certify.store.queue`): when the unit last submitted,
+    # and its districts (its own before 1/7/2025, those of its former communes after).
+    submitted_at: dt.datetime | None = None
+    districts: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, unit: Evaluated) -> UnitView:
@@ -73,6 +79,7 @@ class UnitView:
             unit.evaluation,
             unit.self_evaluation if unit.evaluation is not None else None,
             [p.to_dict() for p in unit.problems],
+            cycle.deadline,
         )
 
     @property

@@ -220,10 +220,23 @@ def test_open_a_cycle(admin: tuple[TestClient, str]) -> None:
     before = {c["id"] for c in _cycles(client)}
     r = client.post(
         "/admin/cycles",
-        data={"csrf_token": tok, "year": "2026", "framework": SAMPLE, "title": "Kỳ đánh giá 2026"},
+        data={"csrf_token": tok, "year": "2026", "framework": SAMPLE, "title": "Kỳ đánh giá 2026", "deadline": "x"},
+    )
+    assert r.status_code == 422 and "Hạn nộp không phải một ngày" in r.text and 'value="Kỳ đánh giá 2026"' in r.text
+    r = client.post(
+        "/admin/cycles",
+        data={
+            "csrf_token": tok,
+            "year": "2026",
+            "framework": SAMPLE,
+            "title": "Kỳ đánh giá 2026",
+            "deadline": "2026-03-31",
+        },
         follow_redirects=False,
     )
     [new] = [c for c in _cycles(client) if c["id"] not in before]
+    assert new["deadline"] == "2026-03-31"
+    assert 'data-label="Hạn nộp">31/03/2026</td>' in client.get("/admin/cycles").text
     assert r.status_code == 303 and r.headers["location"] == f"/admin/cycles#cycle-{new['id']}"
     assert (new["year"], new["tier"], new["framework"], new["title"], new["submissions"]) == (
         2026,

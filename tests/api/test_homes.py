@@ -3,9 +3,15 @@ what awaits them; the public dashboard shows published results of the latest yea
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.api.store_fixtures import OWN, PASSWORD, form_of, login, token
+from certify.store.engine import transaction
+from certify.store.models import Cycle
+from tests.api.store_fixtures import OTHER, OWN, PASSWORD, form_of, login, token
 
 
 def test_login_lands_on_the_role_home(sclient: TestClient) -> None:
@@ -56,3 +62,51 @@ def test_public_dashboard_defaults_to_the_latest_published_year(sclient: TestCli
     assert data["public_only"] and all(u["state"] == "published" for u in data["units"])
     login(sclient, "editor")  # an editor's own draft is on their home, not on the public dashboard
     assert OWN not in [u["unit"] for u in sclient.get("/dashboard.json?year=2025").json()["units"]]
+
+
+def _submit(client: TestClient, editor: str, code: str) -> None:
+    login(client, editor)
+    form = form_of(client.get(f"/cycles/1/units/{code}/edit").text)
+    assert client.post(f"/cycles/1/units/{code}/save.json", data=form | {"action": "submit"}).status_code == 200
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(r'<tr data-unit="([^"]+)"', html)
+
+
+def test_queue_sorts_by_date_district_and_level_with_counts(sclient: TestClient) -> None:
+    _submit(sclient, "editor2", OTHER)  # submitted first
+    _submit(sclient, "editor", OWN)
+    login(sclient, "appraiser")
+    home = sclient.get("/").text
+    assert _rows(home) == [OTHER, OWN]  # oldest submission first
+    assert 'id="sort-date"' in home and "ngày nộp" in home and 'aria-current="true"' in home
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).strftime("%d/%m/%Y")
+    assert home.count(f'data-label="Ngày nộp">{today}</td>') == 2
+    assert _rows(sclient.get("/?sort=date&order=desc").text) == [OWN, OTHER]
+    data = sclient.get("/.json?sort=district").json()["queue"]
+    districts = [", ".join(u["districts"]) for u in data["units"]]
+    assert all(districts) and districts == sorted(districts)
+    by_district = sclient.get("/?sort=district").text
+    assert _rows(by_district) == [u["unit"] for u in data["units"]]
+    for name in districts:
+        assert f'data-label="Huyện (trước 01/7/2025)">{name}</td>' in by_district
+    for each in {d for u in data["units"] for d in u["districts"]}:  # a merged commune counts in each of its districts
+        assert f"<li>{each}: <strong>" in by_district
+    levels = sclient.get("/.json?sort=level").json()["queue"]
+    assert sum(c["units"] for c in levels["by_level"]) == 2
+    assert 'id="waiting-by-level"' in sclient.get("/?sort=level").text
+
+
+def test_editor_home_shows_the_cycle_deadline(sclient: TestClient, stored_app: FastAPI) -> None:
+    login(sclient, "editor")
+    assert 'id="deadline"' not in sclient.get("/").text  # no deadline set: nothing shown
+    due = dt.date.today() + dt.timedelta(days=12)
+    with transaction(stored_app.state.store.engine, write=True) as s:
+        s.get(Cycle, 1).deadline = due  # type: ignore[union-attr]
+    home = sclient.get("/").text
+    assert "Hạn nộp hồ sơ" in home and due.strftime("%d/%m/%Y") in home and "còn 12 ngày" in home
+    with transaction(stored_app.state.store.engine, write=True) as s:
+        s.get(Cycle, 1).deadline = dt.date.today() - dt.timedelta(days=3)  # type: ignore[union-attr]
+    assert "đã quá hạn 3 ngày" in sclient.get("/").text
+    assert "3 days overdue" in sclient.get("/?lang=en").text
