@@ -50,6 +50,7 @@ def test_cycles_list_kind_framework_and_title(shared: TestClient) -> None:
         "framework_version": "1.0",
         "kind": "levels",
         "title": None,
+        "deadline": None,
     }
     assert cycles[DRAFTS]["title"] == "Kỳ đánh giá mẫu 2025 (dữ liệu minh họa)"
     assert cycles[DTI_2025]["kind"] == "dti" and cycles[DTI_2025]["framework"] == "vinh-long-2554-commune@1.0"
