@@ -240,8 +240,8 @@ def decision_cmd(
         if not chosen:
             raise CertifyError.one(
                 "nothing-to-recognise",
-                f"Kỳ đánh giá {cycle} chưa có đơn vị đã thẩm định hoặc đã công nhận",
-                f"Cycle {cycle} has no appraised or recognised unit",
+                f"Kỳ đánh giá {cycle} chưa có đơn vị đã công nhận, hoặc đã thẩm định và đạt một mức",
+                f"Cycle {cycle} has no recognised unit, nor an appraised one that meets a level",
                 found=str(cycle),
             )
         decision = stored.decision(chosen)

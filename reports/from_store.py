@@ -26,7 +26,7 @@ from certify.store.cycles import CycleInfo, get_cycle
 from certify.store.engine import transaction
 from certify.store.evaluations import cycle_submissions, evaluate_submissions
 from certify.store.models import AdminUnit, Cycle, Submission, UnitMerger
-from certify.store.recognition import current_certification
+from certify.store.recognition import current_certification, holds_level
 from certify.store.submissions import effective_values
 from certify.store.unit_sources import PRE2025
 from certify.store.workflow import State
@@ -75,9 +75,10 @@ class StoredCycle:
         return [e for e in self.evaluations if self.units[e.unit.assessment.unit].state in RECOGNISED]
 
     def for_decision(self) -> list[Evaluation]:
-        """The recognised units; before any recognition is recorded, the appraised ones (a draft to sign)."""
+        """The recognised units; before any recognition is recorded, the appraised ones a decision may recognise
+        (the one rule, `certify.store.recognition.holds_level`: a level held, never «Chưa đạt mức nào»)."""
         return self.recognised() or [
-            e for e in self.evaluations if self.units[e.unit.assessment.unit].state == State.APPRAISED.value
+            e for e in self.evaluations if holds_level(self.units[e.unit.assessment.unit].state, e.level)
         ]
 
     def decision(self, evaluations: list[Evaluation]) -> DecisionInfo | None:

@@ -37,6 +37,7 @@ from certify.levels.model import IndicatorType
 from certify.sourcefile import validate_model
 from certify.store.accounts import Account
 from certify.store.evaluations import bind_values
+from certify.store.recognition import holds_level
 from certify.store.submissions import parse_version
 from certify.store.views import UnitDti, UnitView
 from certify.store.workflow import STATE_VI, State
@@ -608,7 +609,6 @@ async def decide(request: Request, store: StoreDep, user: UserDep, cycle_id: int
 # --- recognition ------------------------------------------------------------------------------------
 
 
-RECOGNISABLE = (State.APPRAISED.value,)
 PUBLISHABLE = (State.RECOGNISED.value,)
 
 
@@ -621,8 +621,8 @@ def _recognition_rows(views: list[UnitView]) -> list[dict[str, Any]]:
             | {
                 "decision_number": v.decision_number,
                 "key": f"{v.cycle_id}:{v.unit_code}",
-                # one rule (certify.store): a unit is recognised only at a level it holds
-                "recognisable": v.state in RECOGNISABLE and level is not None,
+                # one rule (certify.store.recognition): a unit is recognised only at a level it holds
+                "recognisable": holds_level(v.state, level),
                 "publishable": v.state in PUBLISHABLE,
                 "banner": list(v.fw.banner) if v.fw.banner else None,
             }

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -65,6 +66,36 @@ def ensure_writable(path: Path, force: bool) -> None:
 
 
 ForceFlag = Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có (overwrite an existing file).")]
+YesFlag = Annotated[
+    bool,
+    typer.Option("--yes", "-y", help="Không hỏi xác nhận, cho tập lệnh (do not ask for confirmation: for scripts)."),
+]
+
+
+def interactive() -> bool:
+    """Whether a person can answer a question (stdin is a terminal); tests set it."""
+    return sys.stdin.isatty()
+
+
+def confirm_change(changes: Sequence[str], vi: str, en: str, yes: bool) -> None:
+    """Before anything that cannot be undone: show what will change (`changes`, one line each), then ask.
+
+    `--yes` (scripts) skips the question. Without a terminal to ask on and without `--yes`, nothing is done:
+    one bilingual line, exit 2. «No» aborts (exit 1), nothing done.
+    """
+    for line in changes:
+        console.print(escape(line), soft_wrap=True)
+    if yes:
+        return
+    if not interactive():
+        raise CertifyError.one(
+            "confirmation-required",
+            f"{vi}: cần xác nhận; không có ai để hỏi (không phải cửa sổ lệnh), thêm --yes nếu chắc chắn",
+            f"{en}: needs confirmation and there is no terminal to ask on; add --yes if you mean it",
+            expected="--yes",
+        )
+    if not typer.confirm(f"{vi}? ({en}?)", default=False):
+        raise typer.Abort()
 
 
 def print_json(data: Any) -> None:

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from certify.cli.common import actor, console, database, print_json, print_problems
+from certify.cli.common import YesFlag, actor, confirm_change, console, database, print_json, print_problems
 
 dti_app = typer.Typer(help="Điểm DTI lưu theo kỳ (DTI scores stored per cycle).", no_args_is_help=True)
 CycleOpt = Annotated[int, typer.Option("--cycle", help="Số kỳ chấm điểm DTI (DTI cycle id)")]
@@ -23,13 +23,53 @@ def dti_import(
     replace: Annotated[
         bool, typer.Option("--replace", help="Thay toàn bộ kết quả đã có của kỳ (replace the cycle's results)")
     ] = False,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option(
+            "--allow-shrink",
+            help="Cho phép tệp mới thiếu đơn vị đã có kết quả; kết quả của chúng bị xóa "
+            "(let the new file leave out units already scored: their results are removed)",
+        ),
+    ] = False,
+    yes: YesFlag = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Chấm điểm cả tập đơn vị và lưu vào kỳ DTI (score the cohort and store it in the DTI cycle)."""
-    from certify.store.dti_results import import_dti
+    """Chấm điểm cả tập đơn vị và lưu vào kỳ DTI (score the cohort and store it in the DTI cycle).
 
+    --replace shows what is replaced and asks first; a file that leaves out units already scored is refused
+    unless --allow-shrink, and then the units that disappear are listed before the question.
+    """
+    from certify.store.dti_results import import_dti, preview_dti
+
+    expected: frozenset[str] | None = None
+    if replace:
+        with database() as s:
+            plan = preview_dti(s, cycle, cohort_file)
+        if plan.stored:
+            if plan.dropped and not allow_shrink:  # the store refuses it too: say so before asking anything
+                raise plan.refusal()
+            changes = [
+                f"Kỳ {cycle}: thay {plan.stored} kết quả đã lưu bằng {plan.units} đơn vị của tệp "
+                f"(mới {plan.added}, mất {len(plan.dropped)}) — replace {plan.stored} stored results with the "
+                f"file's {plan.units} units ({plan.added} new, {len(plan.dropped)} removed)"
+            ]
+            if plan.dropped:
+                changes.append(f"Các đơn vị sẽ mất kết quả ({len(plan.dropped)}) — units whose results disappear:")
+                changes += [f"  - {code} {name}" for code, name in plan.dropped]
+            confirm_change(
+                changes, f"Thay kết quả DTI của kỳ {cycle}", f"Replace the DTI results of cycle {cycle}", yes
+            )
+            expected = frozenset(code for code, _ in plan.dropped)
     with database(write=True) as s:
-        done = import_dti(s, cycle, cohort_file, actor=actor(), replace=replace)
+        done = import_dti(
+            s,
+            cycle,
+            cohort_file,
+            actor=actor(),
+            replace=replace,
+            allow_shrink=allow_shrink,
+            expected_dropped=expected,
+        )
     if as_json:
         print_json(done.__dict__ | {"warnings": [w.to_dict() for w in done.warnings]})
         return
@@ -41,21 +81,24 @@ def dti_import(
 
 
 @dti_app.command("publish")
-def dti_publish(
-    cycle: CycleOpt,
-    yes: Annotated[
-        bool,
-        typer.Option("--yes", help="Xác nhận: sau khi công bố không chấm lại được (confirm: no re-scoring afterwards)"),
-    ] = False,
-) -> None:
-    """Công bố bảng xếp hạng DTI của kỳ (publish the cycle's DTI ranking)."""
-    from certify.store.dti_results import publish_dti
+def dti_publish(cycle: CycleOpt, yes: YesFlag = False) -> None:
+    """Công bố bảng xếp hạng DTI của kỳ (publish the cycle's DTI ranking); sau đó không chấm lại được."""
+    from sqlalchemy import func, select
 
-    if not yes:
-        typer.confirm(
-            "Sau khi công bố, kết quả không thể chấm lại. Tiếp tục? (Published results cannot be re-scored. Continue?)",
-            abort=True,
-        )
+    from certify.store.dti_results import publish_dti
+    from certify.store.models import DtiResult
+
+    with database() as s:
+        n = s.scalar(select(func.count()).select_from(DtiResult).where(DtiResult.cycle_id == cycle)) or 0
+    confirm_change(
+        [
+            f"Kỳ {cycle}: công bố bảng xếp hạng {n} đơn vị; sau khi công bố không chấm lại được "
+            f"(publish the ranking of {n} units; published results cannot be re-scored)"
+        ],
+        f"Công bố kỳ {cycle}",
+        f"Publish cycle {cycle}",
+        yes,
+    )
     with database(write=True) as s:
         at = publish_dti(s, cycle, actor=actor())
     console.print(f"Đã công bố kỳ {cycle} lúc {at:%d/%m/%Y %H:%M} UTC (published)")

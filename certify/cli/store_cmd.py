@@ -14,7 +14,17 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from certify.cli.common import EXIT_INVALID, actor, console, console_err, database, print_json, print_problems
+from certify.cli.common import (
+    EXIT_INVALID,
+    YesFlag,
+    actor,
+    confirm_change,
+    console,
+    console_err,
+    database,
+    print_json,
+    print_problems,
+)
 from certify.errors import CertifyError
 
 db_app = typer.Typer(help="Cơ sở dữ liệu (database).", no_args_is_help=True)
@@ -339,11 +349,27 @@ def move_cmd(
     ],
     reason: Annotated[str | None, typer.Option("--reason", help="Lý do trả lại")] = None,
     version: VersionOpt = None,
+    yes: YesFlag = False,
 ) -> None:
-    """Chuyển trạng thái hồ sơ của một đơn vị (move a unit's submission to another state)."""
+    """Chuyển trạng thái hồ sơ của một đơn vị (move a unit's submission to another state).
+
+    Deleting and publishing cannot be undone: what changes is shown and confirmed first (--yes for scripts)."""
     from certify.store.submissions import find_submission, transition
+    from certify.store.workflow import STATE_VI, State, check_transition
 
     ((code, seen),) = unit_versions([unit], version).items()
+    if state in (State.DELETED.value, State.PUBLISHED.value):
+        with database() as s:
+            sub = find_submission(s, cycle, code)
+            check_transition(sub.state, state, code)  # an impossible move is told before any question
+            name, now = sub.unit.name, STATE_VI[State(sub.state)]
+        target = STATE_VI[State(state)]
+        confirm_change(
+            [f"Kỳ {cycle}, {code} {name}: «{now}» → «{target}», không hoàn tác được ({state}: cannot be undone)"],
+            f"Chuyển hồ sơ {code} sang «{target}»",
+            f"Move {code} to '{state}'",
+            yes,
+        )
     with database(write=True) as s:
         sub = find_submission(s, cycle, code, for_update=True)
         info = transition(s, sub, state, actor(), reasons=reason, expected_version=seen)
@@ -357,9 +383,15 @@ def recognise_cmd(
     date: Annotated[str, typer.Option("--date", help="Ngày quyết định YYYY-MM-DD")],
     signer: Annotated[str, typer.Option("--signer", help="Người ký")],
     version: VersionOpt = None,
+    yes: YesFlag = False,
 ) -> None:
-    """Ghi quyết định công nhận, ở mức đơn vị đạt (record the recognition decision at the level each unit holds)."""
+    """Ghi quyết định công nhận, ở mức đơn vị đạt (record the recognition decision at the level each unit holds).
+
+    The units and the level each is recognised at are shown and confirmed first (--yes for scripts); a unit
+    that meets no level is refused."""
     from certify.store.editing import recognise_units
+    from certify.store.recognition import recognisable
+    from certify.store.submissions import find_submission
 
     try:
         day = dt.date.fromisoformat(date)
@@ -368,6 +400,21 @@ def recognise_cmd(
             "bad-date", "Ngày không hợp lệ", "Invalid date", expected="YYYY-MM-DD", found=date
         ) from None
     versions = unit_versions(units, version)
+    shown = []
+    with database() as s:
+        for code in versions:
+            sub = find_submission(s, cycle, code)
+            shown.append(f"  - {code} {sub.unit.name}: {recognisable(s, sub).level_name}")
+    confirm_change(
+        [
+            f"Kỳ {cycle}: quyết định {decision} ngày {day:%d/%m/%Y}, người ký {signer}: công nhận {len(versions)} "
+            f"đơn vị (recognise {len(versions)} units):",
+            *shown,
+        ],
+        f"Ghi quyết định công nhận {decision}",
+        f"Record recognition decision {decision}",
+        yes,
+    )
     with database(write=True) as s:
         recognise_units(s, cycle, versions, decision_number=decision, decision_date=day, signer=signer, actor=actor())
     console.print(f"Đã công nhận / recognised: {', '.join(versions)}")

@@ -11,15 +11,22 @@ from typing import Annotated
 
 import typer
 
-from certify.cli.common import actor, console, database
+from certify.cli.common import YesFlag, actor, confirm_change, console, database
 from certify.cli.store_cmd import user_app
 
 Username = Annotated[str, typer.Argument(help="Tên đăng nhập (username)")]
 
 
-def user_disable(username: Username) -> None:
+def user_disable(username: Username, yes: YesFlag = False) -> None:
     """Khóa tài khoản: không đăng nhập được, phiên đang mở kết thúc (disable an account; its sessions end)."""
     from certify.store.accounts import set_active
+
+    confirm_change(
+        [f"Tài khoản {username}: khóa, mọi phiên đang mở kết thúc (disable; its open sessions end)"],
+        f"Khóa tài khoản {username}",
+        f"Disable account {username}",
+        yes,
+    )
 
     with database(write=True) as s:
         set_active(s, username, False, actor=actor())
@@ -45,11 +52,18 @@ def user_reset_password(
             "(read the new password instead of generating one)",
         ),
     ] = False,
+    yes: YesFlag = False,
 ) -> None:
     """Đặt lại mật khẩu; in mật khẩu tạm thời một lần (reset the password; the temporary one is printed once)."""
     from certify.store.accounts import reset_password
 
     chosen = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    confirm_change(
+        [f"Tài khoản {username}: mật khẩu cũ hết hiệu lực, mọi phiên kết thúc (the old password stops working)"],
+        f"Đặt lại mật khẩu của {username}",
+        f"Reset the password of {username}",
+        yes,
+    )
     with database(write=True) as s:
         password = reset_password(s, username, actor=actor(), new_password=chosen)
     console.print(f"Đã đặt lại mật khẩu / password reset: {username}")

@@ -22,7 +22,7 @@ from certify.store.cycles import open_cycle
 from certify.store.dti_results import import_dti, publish_dti
 from certify.store.engine import transaction
 from certify.store.models import Cycle, Submission
-from certify.store.recognition import recognise
+from certify.store.recognition import current_certification, holds_level, recognise
 from certify.store.submissions import SELF, ensure_submission, set_values, transition, value_inputs
 from certify.store.units import get_unit, load_units
 from certify.store.workflow import State
@@ -59,6 +59,9 @@ def _publish_all(s: Session, cycle_id: int, actor: str, catalog: Catalog) -> Non
     certify_cycle(s, cycle_id, actor, catalog)
     number, day, signer = DECISION
     for sub in subs:
+        cert = current_certification(s, sub.id)
+        if cert is None or not holds_level(sub.state, cert.level):
+            continue  # a unit meeting no level is not recognised: it stays appraised
         recognise(
             s, sub, decision_number=number, decision_date=day, signer=signer, actor=actor, expected_version=sub.version
         )

@@ -172,23 +172,49 @@ def _input_hash(table: Table) -> str:
     return content_hash({"header": table.header, "rows": table.rows})
 
 
-def import_dti(
-    session: Session,
-    cycle_id: int,
-    path: Path,
-    *,
-    actor: str,
-    replace: bool = False,
-    index_level: bool | None = None,
-    catalog: Catalog | None = None,
-) -> DtiImport:
-    """Score `path` against the cycle's framework and store one row per unit."""
-    cycle = get_cycle(session, cycle_id, for_update=True)  # another re-scoring of the cycle waits for this one
+@dataclass(frozen=True)
+class DtiPreview:
+    """What `import_dti` with `replace` would do to the stored ranking, computed without writing anything."""
+
+    cycle_id: int
+    stored: int  # results held now
+    units: int  # units of the file
+    dropped: tuple[tuple[str, str], ...]  # (code, name) of stored units the file leaves out: they would vanish
+    added: int  # units of the file not stored yet
+    file: str
+
+    def refusal(self) -> CertifyError:
+        """The error `import_dti` raises for this replacement without `allow_shrink`."""
+        return shrink_error(self.cycle_id, self.file, self.dropped, self.stored)
+
+
+@dataclass
+class _Scored:
+    cycle: Cycle
+    resolved: Any
+    table: Table
+    results: Results
+    units: list[AdminUnit]
+    stored: dict[str, str]  # code → name of the units holding a result now
+
+
+def _scored(
+    session: Session, cycle_id: int, path: Path, index_level: bool | None, catalog: Catalog | None, lock: bool
+) -> _Scored:
+    cycle = get_cycle(session, cycle_id, for_update=lock)  # another re-scoring of the cycle waits for this one
     resolved, fw = frozen_dti(cycle, catalog)
     table = read_table(path)
     results = score_table(table, fw, index_level)
     units = _units(session, cycle, results, table)
-    old = session.scalar(select(func.count()).select_from(DtiResult).where(DtiResult.cycle_id == cycle.id)) or 0
+    if not units:  # a header-only file would replace a whole ranking with nothing
+        raise CertifyError.one(
+            "dti-no-units",
+            "Tệp không có dòng đơn vị nào: không chấm điểm, không thay kết quả đã lưu",
+            "The file holds no unit rows: nothing scored, the stored results are kept",
+            file=table.file,
+            expected="≥ 1 dòng đơn vị (unit row)",
+            found="0",
+        )
     if cycle.published_at is not None:
         raise CertifyError.one(
             "dti-published",
@@ -197,6 +223,74 @@ def import_dti(
             file=table.file,
             found=cycle.published_at.isoformat(),
         )
+    stored = dict(
+        session.execute(
+            select(AdminUnit.code, AdminUnit.name)
+            .join(DtiResult, DtiResult.unit_id == AdminUnit.id)
+            .where(DtiResult.cycle_id == cycle.id)
+        ).all()
+    )
+    return _Scored(cycle, resolved, table, results, units, stored)
+
+
+def _dropped(scored: _Scored) -> tuple[tuple[str, str], ...]:
+    kept = {u.code for u in scored.units}
+    return tuple(sorted((code, name) for code, name in scored.stored.items() if code not in kept))
+
+
+def preview_dti(
+    session: Session,
+    cycle_id: int,
+    path: Path,
+    *,
+    index_level: bool | None = None,
+    catalog: Catalog | None = None,
+) -> DtiPreview:
+    """What replacing the cycle's results with `path` would change (the file checked as `import_dti` does)."""
+    scored = _scored(session, cycle_id, path, index_level, catalog, lock=False)
+    added = sum(1 for u in scored.units if u.code not in scored.stored)
+    return DtiPreview(
+        scored.cycle.id, len(scored.stored), len(scored.units), _dropped(scored), added, scored.table.file
+    )
+
+
+def shrink_error(cycle_id: int, file: str, dropped: tuple[tuple[str, str], ...], stored: int) -> CertifyError:
+    """A replacement that would remove the results of `dropped` units: refused, naming them."""
+    shown = ", ".join(f"{code} {name}" for code, name in dropped[:MAX_UNIT_PROBLEMS])
+    more = f" … (+{len(dropped) - MAX_UNIT_PROBLEMS})" if len(dropped) > MAX_UNIT_PROBLEMS else ""
+    return CertifyError.one(
+        "dti-shrink",
+        f"Tệp mới thiếu {len(dropped)}/{stored} đơn vị đang có kết quả trong kỳ {cycle_id}; thay thế sẽ xóa kết quả "
+        "của các đơn vị này (dùng --allow-shrink nếu chắc chắn)",
+        f"The new file leaves out {len(dropped)} of the {stored} units holding results in cycle {cycle_id}; "
+        "replacing would remove their results (use --allow-shrink if you mean it)",
+        file=file,
+        expected="mọi đơn vị đã có kết quả (every unit already scored) hoặc/or --allow-shrink",
+        found=shown + more,
+    )
+
+
+def import_dti(
+    session: Session,
+    cycle_id: int,
+    path: Path,
+    *,
+    actor: str,
+    replace: bool = False,
+    allow_shrink: bool = False,
+    expected_dropped: frozenset[str] | None = None,
+    index_level: bool | None = None,
+    catalog: Catalog | None = None,
+) -> DtiImport:
+    """Score `path` against the cycle's framework and store one row per unit.
+
+    A replacement never empties or shrinks a stored ranking silently: a file with no unit is refused, and one
+    that leaves out units holding results is refused unless `allow_shrink`. `expected_dropped`, the codes a
+    person was shown (`preview_dti`) and agreed to lose, must be exactly those the file leaves out now.
+    """
+    scored = _scored(session, cycle_id, path, index_level, catalog, lock=True)
+    cycle, resolved, table, results, units = scored.cycle, scored.resolved, scored.table, scored.results, scored.units
+    old = len(scored.stored)
     if old and not replace:
         raise CertifyError.one(
             "dti-results-exist",
@@ -207,6 +301,18 @@ def import_dti(
             file=table.file,
             expected="--replace",
             found=f"{old}",
+        )
+    dropped = _dropped(scored)
+    if dropped and not allow_shrink:
+        raise shrink_error(cycle.id, table.file, dropped, old)
+    if expected_dropped is not None and {code for code, _ in dropped} != expected_dropped:
+        raise CertifyError.one(
+            "dti-changed",
+            f"Kết quả kỳ {cycle.id} đã thay đổi từ lúc bạn xác nhận; không ghi gì, hãy chạy lại lệnh",
+            f"The results of cycle {cycle.id} changed since you confirmed; nothing written, run the command again",
+            file=table.file,
+            expected=", ".join(sorted(expected_dropped)) or "—",
+            found=", ".join(code for code, _ in dropped) or "—",
         )
     input_hash = _input_hash(table)
     if old:
@@ -222,7 +328,7 @@ def import_dti(
             cycle.id,
             field="cohort",
             old={"units": old, "input_hash": previous},
-            new={"units": len(units), "input_hash": input_hash},
+            new={"units": len(units), "input_hash": input_hash, "dropped": [code for code, _ in dropped]},
         )
     for i, unit in enumerate(units):
         session.add(

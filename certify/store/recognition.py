@@ -1,8 +1,10 @@
 """Recognition: the provincial chair's decision, at a level the unit holds — one rule for CLI, API and web.
 
-A unit is recognised at the level of its current certification, and only when the cycle has certified it
-(`certify cycle certify`, or approval in the web app). `recognisable` answers with the certification or the
-bilingual reason why not; `recognise` records the decision.
+A unit is recognised at the level of its current certification, only when the cycle has certified it
+(`certify cycle certify`, or approval in the web app), only once appraised, and never at «Chưa đạt mức nào»
+(no level met). `holds_level` is the rule; `recognisable` answers with the certification or the bilingual
+reason why not; `recognise` records the decision. Pages ask `holds_level`, the decision draft
+(`reports/from_store.py`) lists the units it allows.
 """
 
 from __future__ import annotations
@@ -28,6 +30,14 @@ def current_certification(session: Session, submission_id: int) -> Certification
     ).first()
 
 
+RECOGNISABLE_STATES = frozenset({State.APPRAISED.value})  # the council has appraised it, no decision yet
+
+
+def holds_level(state: str, level: str | None) -> bool:
+    """The one rule: a decision may recognise a unit in `state` certified at `level` (None: no level met)."""
+    return state in RECOGNISABLE_STATES and level is not None
+
+
 def recognisable(session: Session, sub: Submission, catalog: Catalog | None = None) -> Certification:
     """The certification a recognition decision stands on, or the reason there can be none (CertifyError)."""
     code = sub.unit.code
@@ -38,6 +48,15 @@ def recognisable(session: Session, sub: Submission, catalog: Catalog | None = No
             f"{code}: chưa xác định mức (chạy chứng nhận trước)",
             f"{code}: no certification yet (certify the cycle first)",
             expected="certify cycle certify",
+        )
+    check_transition(sub.state, State.RECOGNISED.value, code)  # appraised, not yet recognised
+    if not holds_level(sub.state, cert.level):
+        raise CertifyError.one(
+            "no-level-held",
+            f"{code}: đơn vị «{cert.level_name}», không có mức nào để công nhận",
+            f"{code}: the unit meets no level ('{cert.level_name}'); there is no level to recognise",
+            expected="một mức đơn vị đạt (a level the unit holds)",
+            found=cert.level_name,
         )
     return cert
 

@@ -137,21 +137,21 @@ def test_cli_disable_enable_reset(people: Engine, db_url: str, monkeypatch: pyte
 
     monkeypatch.setenv("CERTIFY_DATABASE_URL", db_url)
     runner = CliRunner()
-    res = runner.invoke(app, ["user", "disable", "xa1"])
+    res = runner.invoke(app, ["user", "disable", "xa1", "--yes"])
     assert res.exit_code == 0, res.output
     with transaction(people) as s:
         assert authenticate(s, "xa1", PASSWORD) is None
     res = runner.invoke(app, ["user", "enable", "xa1"])
     assert res.exit_code == 0, res.output
 
-    res = runner.invoke(app, ["user", "reset-password", "xa1"])
+    res = runner.invoke(app, ["user", "reset-password", "xa1", "--yes"])
     assert res.exit_code == 0, res.output
     found = re.findall(r"temporary password: (\S+)", res.output)
     assert len(found) == 1 and TEMP.match(found[0]) and res.output.count(found[0]) == 1
     with transaction(people) as s:
         assert authenticate(s, "xa1", found[0]) is not None
 
-    res = runner.invoke(app, ["user", "reset-password", "xa1", "--password-stdin"], input="chon-mat-khau\n")
+    res = runner.invoke(app, ["user", "reset-password", "xa1", "--password-stdin", "--yes"], input="chon-mat-khau\n")
     assert res.exit_code == 0 and "chon-mat-khau" not in res.output
     with transaction(people) as s:
         assert authenticate(s, "xa1", "chon-mat-khau") is not None
@@ -165,7 +165,7 @@ def test_cli_refusal_is_bilingual_exit_2(
     monkeypatch.setenv("CERTIFY_DATABASE_URL", db_url)
     with transaction(people) as s:
         set_active(s, "admin2", False, actor="test")
-    monkeypatch.setattr("sys.argv", ["certify", "user", "disable", "admin"])
+    monkeypatch.setattr("sys.argv", ["certify", "user", "disable", "admin", "--yes"])
     with pytest.raises(SystemExit) as exc:
         main()
     assert exc.value.code == 2
