@@ -190,6 +190,7 @@ def province_cmd(
             districts=stored.districts,
             province=stored.province,
             formers=stored.formers if stored.formers is not None else {},
+            former_links=stored.former_links,
         )
     else:
         from reports.inputs import load_folder

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from certify.catalog import Catalog
 from certify.errors import CertifyError
@@ -25,7 +25,8 @@ from certify.levels.evaluate import Evaluation
 from certify.store.cycles import CycleInfo, get_cycle
 from certify.store.engine import transaction
 from certify.store.evaluations import cycle_submissions, evaluate_submissions
-from certify.store.models import AdminUnit, Cycle, Submission, UnitMerger
+from certify.store.merger_links import FormerLink, links_of
+from certify.store.models import AdminUnit, Cycle, Submission
 from certify.store.recognition import current_certification, holds_level
 from certify.store.submissions import effective_values
 from certify.store.unit_sources import PRE2025
@@ -64,8 +65,10 @@ class StoredCycle:
     evaluations: list[Evaluation]
     units: dict[str, StoredUnit]  # by unit code (unique within a cycle: one map, one tier)
     previous: list[Evaluation] = field(default_factory=list)  # the same tier one year earlier
-    # Across the merger (last year on the map before 1/7/2025): current unit code → its former units' codes.
+    # Across the merger (last year on the map before 1/7/2025): current unit code → its former units' codes,
+    # and the links themselves (weights, doubts a province has not confirmed: certify.store.merger_links).
     formers: dict[str, tuple[str, ...]] | None = None
+    former_links: dict[str, list[FormerLink]] | None = None
 
     @property
     def districts(self) -> dict[str, str]:
@@ -157,6 +160,7 @@ def read_cycle(
             provinces[bare_name(prov)] += 1
     earlier: list[Evaluation] = []
     formers: dict[str, tuple[str, ...]] | None = None
+    former_links: dict[str, list[FormerLink]] | None = None
     if previous:
         before = session.scalars(
             select(Cycle)
@@ -166,7 +170,10 @@ def read_cycle(
         if before is not None:
             earlier, _ = _evaluate(session, before, states, catalog)
             if before.unit_map != cycle.unit_map:
-                formers = _formers(session, [sub.unit_id for sub in subs])
+                former_links = {
+                    links[0].new_code: links for links in links_of(session, [sub.unit_id for sub in subs]).values()
+                }
+                formers = {code: tuple(link.old_code for link in links) for code, links in former_links.items()}
     return StoredCycle(
         CycleInfo.of(cycle),
         provinces.most_common(1)[0][0] if provinces else None,
@@ -174,23 +181,8 @@ def read_cycle(
         units,
         earlier,
         formers,
+        former_links,
     )
-
-
-def _formers(session: Session, unit_ids: list[int]) -> dict[str, tuple[str, ...]]:
-    """Current unit code → the codes of the former units merged (wholly or partly) into it (`unit_merger`)."""
-    new, old = aliased(AdminUnit), aliased(AdminUnit)
-    rows = session.execute(
-        select(new.code, old.code)
-        .select_from(UnitMerger)
-        .join(new, UnitMerger.new_unit_id == new.id)
-        .join(old, UnitMerger.old_unit_id == old.id)
-        .where(UnitMerger.new_unit_id.in_(unit_ids))
-    )
-    out: dict[str, list[str]] = {}
-    for new_code, old_code in rows:
-        out.setdefault(new_code, []).append(old_code)
-    return {code: tuple(sorted(olds)) for code, olds in out.items()}
 
 
 def load_cycle(

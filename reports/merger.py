@@ -25,6 +25,6 @@ def package_formers() -> Formers:
 
     out: dict[str, list[str]] = {}
     for m in read_sources().mergers:
-        if m.tier == "commune":
+        if m.tier == "commune" and m.old_tier is None:  # a special zone's island district is no commune
             out.setdefault(m.new_code, []).append(m.old_code)
     return {new: tuple(sorted(old)) for new, old in out.items()}

@@ -18,6 +18,7 @@ from certify.dti.results import Results
 from certify.framework_base import TIER_VI
 from certify.levels.evaluate import Evaluation, next_level_blockers
 from certify.numbers import fmt_percent
+from certify.store.merger_links import UNCONFIRMED_VI, Basis, FormerLink
 from reports.charts.palette import level_colours
 from reports.inputs import district_of, province_of
 from reports.merger import across_merger, package_formers
@@ -131,9 +132,12 @@ def summarise(
     districts: Mapping[str, str] | None = None,
     province: str | None = None,
     formers: Mapping[str, Sequence[str]] | None = None,
+    former_links: Mapping[str, Sequence[FormerLink]] | None = None,
 ) -> ProvinceSummary:
     """`formers`: current unit code → former unit codes, when last year's units are of the map before 1/7/2025
-    (a stored cycle passes the database's mapping; by default the packages' conversion table is read)."""
+    (a stored cycle passes the database's mapping; by default the packages' conversion table is read);
+    `former_links`: the database's links themselves, so that a doubtful unconfirmed link or a split former
+    commune is marked beside last year's level (`certify.store.merger_links`)."""
     years = sorted({e.unit.assessment.year for e in evaluations})
     year = year or years[-1]
     current = [e for e in evaluations if e.unit.assessment.year == year]
@@ -148,7 +152,7 @@ def summarise(
             mapping = formers if formers is not None else package_formers()
         summary = _tier(tier.value, TIER_VI[tier], evs, top, districts)
         if previous_year is not None:
-            _compare(summary, evs, prev, previous_year, mapping)
+            _compare(summary, evs, prev, previous_year, mapping, former_links if mapping is formers else None)
         tiers.append(summary)
     frameworks = {e.fw.ref: provenance_line(e.provenance()["framework"]) for e in evaluations}
     banners = {e.fw.banner for e in evaluations if e.fw.banner}
@@ -224,10 +228,13 @@ def _compare(
     prev: list[Evaluation],
     previous_year: int,
     formers: Mapping[str, Sequence[str]] | None,
+    former_links: Mapping[str, Sequence[FormerLink]] | None = None,
 ) -> None:
-    """Last year onto this year's units: the same unit, or (`formers` given) the former units merged into it."""
+    """Last year onto this year's units: the same unit, or (`formers` given) the former units merged into it;
+    a doubtful link no province confirmed and a split former commune are said beside the level."""
     earlier = {e.unit.assessment.unit: e for e in prev}
     t.previous = dict.fromkeys(t.levels, 0)
+    unconfirmed = approximate = 0
     for e in evs:
         code = e.unit.assessment.unit
         olds = [earlier[c] for c in (formers.get(code, ()) if formers is not None else (code,)) if c in earlier]
@@ -240,6 +247,12 @@ def _compare(
         if formers is not None:
             names = "; ".join((o.unit.assessment.unit_name or o.unit.assessment.unit).split(",")[0] for o in olds)
             before += f" (đơn vị cũ: {names})"
+            used = {o.unit.assessment.unit for o in olds}
+            basis = Basis.of(link for link in (former_links or {}).get(code, ()) if link.old_code in used)
+            if basis.marks:
+                before += " ⚠ " + "; ".join(basis.marks)
+            unconfirmed += bool(basis.unconfirmed)
+            approximate += bool(basis.approximate)
         t.changes.append(
             {
                 "name": e.unit.assessment.unit_name or e.unit.assessment.unit,
@@ -255,6 +268,10 @@ def _compare(
             "từ 01/7/2025: mức năm trước của một đơn vị mới là mức thấp nhất trong các đơn vị cũ hợp thành đã được "
             f"đánh giá năm {previous_year}; {compared}/{len(evs)} đơn vị có kết quả năm trước để so sánh."
         )
+        if unconfirmed:
+            t.previous_basis += f" {unconfirmed} đơn vị tính từ {UNCONFIRMED_VI} (⚠, xem certify units check)."
+        if approximate:
+            t.previous_basis += f" {approximate} đơn vị có xã cũ bị chia tách: mức năm trước là ước lượng."
     else:
         t.previous_basis = (
             f"So sánh cùng đơn vị: {compared}/{len(evs)} đơn vị {t.tier_vi} năm nay có kết quả năm {previous_year}."

@@ -44,9 +44,20 @@ MAX_ROWS = 20_000
 
 class DtiPrevious(BaseModel):
     year: int
-    value: float = Field(description="giá trị năm trước; đơn vị hợp nhất: trung bình các đơn vị cũ")
+    value: float = Field(
+        description="giá trị năm trước; đơn vị hợp nhất: trung bình các đơn vị cũ, theo phần chuyển sang (weighted)"
+    )
     rank: int | None = Field(description="hạng năm trước (null khi đơn vị đã hợp nhất: xếp hạng giữa đơn vị khác)")
     units: list[str] = Field(description="mã các đơn vị năm trước (former units)")
+    unconfirmed: list[str] = Field(
+        default_factory=list,
+        description="đơn vị cũ có liên kết đáng ngờ chưa được tỉnh xác nhận (doubtful links not yet confirmed)",
+    )
+    approximate: list[str] = Field(
+        default_factory=list,
+        description="xã cũ bị chia tách, chưa rõ phần chuyển sang: giá trị là ước lượng (split, share not known)",
+    )
+    marks: list[str] = Field(default_factory=list, description="lưu ý hiển thị cạnh giá trị năm trước")
 
 
 class DtiIndexScore(BaseModel):

@@ -153,7 +153,7 @@ def _ranking_table(title: str, rows: list[dict[str, Any]], *, reasons: bool) -> 
             escape(", ".join(r["districts"])),
             points,
             value,
-            value_text(p["value"]) if p else "—",
+            (value_text(p["value"]) + "".join(f"\n⚠ {escape(m)}" for m in p["marks"])) if p else "—",
             f"{value_text(r['change']):>8}" if p else "—",
         )
     return table

@@ -6,6 +6,7 @@ Thin wrappers: each opens a transaction and calls one service of certify.store o
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -68,18 +69,121 @@ def units_history(
 ) -> None:
     """Đơn vị cũ hợp thành và kết quả các kỳ trước (former units and their results)."""
     from certify.store.history import unit_history
+    from certify.store.units import get_unit, predecessors
 
     with database() as s:
         rows = unit_history(s, unit_map, code)
+        formers = [(u.code, u.name, u.tier, whole) for u, whole in predecessors(s, get_unit(s, unit_map, code))]
     if as_json:
         print_json([r.__dict__ for r in rows])
         return
+    if formers:
+        console.print(
+            "Đơn vị cũ / former units: "
+            + escape("; ".join(f"{c} {n}" + ("" if whole else " (một phần / part)") for c, n, _, whole in formers))
+        )
     table = Table(title=f"Lịch sử / history {code}")
     for col in ("Năm", "Mã", "Đơn vị", "Bản đồ", "Trạng thái", "Mức"):
         table.add_column(col)
     for r in rows:
         table.add_row(str(r.year), r.unit_code, r.unit_name, r.unit_map, r.state, r.level_name or "—")
     console.print(table)
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@units_app.command("check")
+def units_check(
+    province: Annotated[
+        str | None, typer.Option("--province", help="Mã tỉnh hiện nay (current province code), vd. 86")
+    ] = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Cả liên kết đã xác nhận, đã sửa (also confirmed and corrected links)")
+    ] = False,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table | json")] = ListFormat.table,
+) -> None:
+    """Liên kết sáp nhập đáng ngờ chưa được tỉnh xác nhận, kèm lý do (doubtful merger links, with reasons)."""
+    from certify.store.merger_links import doubtful_links
+
+    with database() as s:
+        links = doubtful_links(s, province=province, everything=everything)
+    if fmt is ListFormat.json:
+        print_json([link.to_dict() for link in links])
+        return
+    title = f"Liên kết đáng ngờ / doubtful merger links: {sum(1 for link in links if link.doubtful)}"
+    table = Table(title=title)
+    for col in ("Đơn vị mới / new", "Đơn vị cũ / former", "Huyện, tỉnh cũ", "Phần / share", "Lý do / reason"):
+        table.add_column(col)
+    for link in links:
+        share = "toàn bộ" if link.whole else (f"{link.share:g}" if link.share is not None else "chưa rõ / unknown")
+        reasons = "; ".join(r.vi for r in link.reasons) or "—"
+        if link.status:
+            reasons += f" [{link.status} — {link.status_by}]"
+        table.add_row(
+            escape(f"{link.new_code} {link.new_name}"),
+            escape(f"{link.old_code} {link.old_name}"),
+            escape(", ".join(x for x in (link.district, link.province) if x and x != link.old_name)),
+            share,
+            escape(reasons),
+        )
+    console.print(table)
+    console.print(
+        "Xác nhận / confirm: certify units confirm CŨ MỚI [--share 0.4]; sửa / correct: "
+        "certify units relink CŨ --from MỚI --to MỚI_ĐÚNG"
+    )
+
+
+ShareOpt = Annotated[
+    float | None,
+    typer.Option("--share", help="Phần của đơn vị cũ chuyển sang đơn vị mới, 0–1 (share moved, when known)"),
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Căn cứ, vd. số nghị quyết (the basis)")]
+DistrictOpt = Annotated[
+    bool, typer.Option("--district", help="Đơn vị cũ là huyện (đặc khu ← huyện đảo) / the former unit is a district")
+]
+
+
+@units_app.command("confirm")
+def units_confirm(
+    old: Annotated[str, typer.Argument(help="Mã đơn vị cũ (former code)")],
+    new: Annotated[str, typer.Argument(help="Mã đơn vị mới (current code)")],
+    share: ShareOpt = None,
+    note: NoteOpt = None,
+    district: DistrictOpt = False,
+) -> None:
+    """Tỉnh xác nhận một liên kết sáp nhập (the province confirms a merger link; audited)."""
+    from certify.store.merger_links import confirm
+
+    with database(write=True) as s:
+        m = confirm(s, old, new, actor=actor(), share=share, note=note, old_tier="district" if district else "commune")
+        share_text = "toàn bộ / whole" if m.whole else (f"{m.share:g}" if m.share is not None else "chưa rõ / unknown")
+    console.print(f"Đã xác nhận / confirmed: {old} → {new} (phần / share: {share_text})")
+
+
+@units_app.command("relink")
+def units_relink(
+    old: Annotated[str, typer.Argument(help="Mã đơn vị cũ (former code)")],
+    wrong: Annotated[str, typer.Option("--from", help="Đơn vị mới bị liên kết sai (the wrong current unit)")],
+    right: Annotated[
+        str | None, typer.Option("--to", help="Đơn vị mới đúng; bỏ trống: không sang đơn vị nào khác (the right one)")
+    ] = None,
+    share: ShareOpt = None,
+    note: NoteOpt = None,
+    district: DistrictOpt = False,
+) -> None:
+    """Tỉnh sửa một liên kết sáp nhập: liên kết sai được giữ lại, đánh dấu đã bỏ (corrected; kept, audited)."""
+    from certify.store.merger_links import relink
+
+    with database(write=True) as s:
+        relink(
+            s, old, wrong, right, actor=actor(), share=share, note=note, old_tier="district" if district else "commune"
+        )
+    console.print(f"Đã bỏ / removed: {old} → {wrong}")
+    if right is not None:
+        console.print(f"Đã liên kết / linked: {old} → {right}")
 
 
 @cycle_app.command("open")

@@ -36,6 +36,7 @@ def add_dti_sheet(wb: Workbook, session: Session, cycle: Cycle) -> None:
         "Giá trị năm trước",
         "Thay đổi",
         "Tính từ đơn vị (năm trước)",
+        "Lưu ý năm trước",
     ]
     ws.append(header)
     for cell in ws[1]:
@@ -61,6 +62,7 @@ def add_dti_sheet(wb: Workbook, session: Session, cycle: Cycle) -> None:
                     dti_value(prev["value"]) if prev else None,
                     dti_value(r["change"]),
                     ", ".join(prev["units"]) if prev else None,
+                    "; ".join(prev["marks"]) if prev and prev["marks"] else None,
                 )
             ]
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from certify.catalog import Catalog
@@ -25,6 +25,7 @@ from certify.framework_base import TIER_VI, Tier
 from certify.hashing import content_hash
 from certify.store import audit
 from certify.store.cycles import DTI, frozen_dti, get_cycle
+from certify.store.merger_links import NO_DOUBT, Basis, links_of
 from certify.store.models import AdminUnit, Cycle, DtiResult, UnitMerger
 from certify.store.unit_sources import CURRENT, PRE2025
 
@@ -58,15 +59,30 @@ class DtiRow:
 
 @dataclass(frozen=True)
 class DtiPrior:
-    """Last year's value of a unit; across the merger, the mean over the former units that were scored."""
+    """Last year's value of a unit; across the merger, the mean over the former units that were scored, each
+    weighted by the share of it that moved into the unit (`certify.store.merger_links`)."""
 
     year: int
     value: float
     rank: int | None  # only when it is the same unit (a rank among former units compares nothing now)
     units: tuple[str, ...]  # the codes the value comes from
+    basis: Basis = NO_DOUBT  # doubtful unconfirmed links and split shares not known, among `units`
+
+    @property
+    def marks(self) -> list[str]:
+        """What a view says beside the value: «liên kết chưa xác nhận: …», «ước lượng (…): …»."""
+        return self.basis.marks
 
     def to_dict(self) -> dict[str, Any]:
-        return {"year": self.year, "value": self.value, "rank": self.rank, "units": list(self.units)}
+        return {
+            "year": self.year,
+            "value": self.value,
+            "rank": self.rank,
+            "units": list(self.units),
+            "unconfirmed": list(self.basis.unconfirmed),
+            "approximate": list(self.basis.approximate),
+            "marks": self.marks,
+        }
 
 
 @dataclass(frozen=True)
@@ -422,19 +438,16 @@ def previous_year(session: Session, cycle: Cycle, *, published_only: bool = Fals
         return {uid: DtiPrior(before.year, r.value, r.rank, (r.unit_code,)) for uid, r in old.items()}
     if (before.unit_map, cycle.unit_map) != (PRE2025, CURRENT):
         return {}
-    former: dict[int, list[DtiRow]] = defaultdict(list)
-    for new_id, old_id in session.execute(
-        select(UnitMerger.new_unit_id, UnitMerger.old_unit_id)
-        .join(DtiResult, DtiResult.unit_id == UnitMerger.new_unit_id)
-        .where(DtiResult.cycle_id == cycle.id)
-        .order_by(UnitMerger.new_unit_id, UnitMerger.old_unit_id)
-    ):
-        if old_id in old:
-            former[new_id].append(old[old_id])
-    return {
-        uid: DtiPrior(before.year, sum(r.value for r in rows) / len(rows), None, tuple(r.unit_code for r in rows))
-        for uid, rows in former.items()
-    }
+    scored = list(session.scalars(select(DtiResult.unit_id).where(DtiResult.cycle_id == cycle.id)))
+    out: dict[int, DtiPrior] = {}
+    for uid, links in links_of(session, scored).items():
+        used = [link for link in links if link.old_id in old]
+        if not used:
+            continue
+        total = sum(link.weight for link in used)
+        value = sum(link.weight * old[link.old_id].value for link in used) / total
+        out[uid] = DtiPrior(before.year, value, None, tuple(link.old_code for link in used), Basis.of(used))
+    return out
 
 
 def former_districts(session: Session, units: list[int]) -> dict[int, list[str]]:
@@ -450,6 +463,7 @@ def former_districts(session: Session, units: list[int]) -> dict[int, list[str]]
         .join(old, UnitMerger.old_unit_id == old.id)
         .join(parent, old.parent_id == parent.id)
         .where(UnitMerger.new_unit_id.in_(units), parent.tier == "district")
+        .where(or_(UnitMerger.status.is_(None), UnitMerger.status != "removed"))
     )
     out: dict[int, set[str]] = defaultdict(set)
     for uid, name in [*session.execute(own), *session.execute(merged)]:

@@ -78,6 +78,17 @@ class UnitMerger(Base):
     new_unit_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"), index=True)
     whole: Mapped[bool] = mapped_column(Boolean, default=True)  # False: the old unit was split among several
     source: Mapped[str] = mapped_column(String(120))
+    # The share of a split old unit that went into this new one (0–1), when known; None: not known.
+    share: Mapped[float | None] = mapped_column(Float)
+    # What the sources could not settle when the link was loaded (comma-separated reason codes of
+    # certify.store.merger_links: name-only, packages-disagree), None when nothing.
+    flags: Mapped[str | None] = mapped_column(String(200))
+    # A province's word on the link: confirmed, corrected (a link it made), removed (a link it refused; kept,
+    # never deleted); None: as the sources gave it. Who and when, and why (`note`); every change is audited.
+    status: Mapped[str | None] = mapped_column(String(16))
+    status_by: Mapped[str | None] = mapped_column(String(120))
+    status_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class Cycle(Base):

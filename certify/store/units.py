@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from certify.errors import CertifyError
@@ -75,21 +75,42 @@ def load_units(session: Session, data: SourceData | None = None) -> LoadReport:
                 )
             report.inserted[f"{map_}/{tier}"] = len(rows)
             report.total[f"{map_}/{tier}"] = len(batch)
-    existing = {(o, n) for o, n in session.execute(select(UnitMerger.old_unit_id, UnitMerger.new_unit_id))}
+    existing = {
+        (o, n): (i, f)
+        for i, o, n, f in session.execute(
+            select(UnitMerger.id, UnitMerger.old_unit_id, UnitMerger.new_unit_id, UnitMerger.flags)
+        )
+    }
     merger_rows = []
+    reflagged = []  # rows loaded before the sources' doubts were kept (a database older than 0007)
     for m in data.mergers:
-        old = ids.get((PRE2025, m.tier, m.old_code))
+        old = ids.get((PRE2025, m.old_tier or m.tier, m.old_code))
         new = ids.get((CURRENT, m.tier, m.new_code))
         if old is None or new is None:
             report.unmatched.append(f"merger {m.old_code} → {m.new_code}: unit missing")
             continue
-        if (old, new) not in existing:
-            existing.add((old, new))
-            merger_rows.append(
-                {"old_unit_id": old, "new_unit_id": new, "whole": m.whole, "source": data.sources["mergers"]}
-            )
+        flags = ",".join(m.flags) or None
+        if (old, new) in existing:
+            row_id, stored = existing[(old, new)]
+            if flags and not stored:
+                reflagged.append({"row_id": row_id, "flags": flags})
+            continue
+        existing[(old, new)] = (0, flags)
+        source = data.sources["special_zones" if m.old_tier else "mergers"]
+        merger_rows.append(
+            {
+                "old_unit_id": old,
+                "new_unit_id": new,
+                "whole": m.whole,
+                "share": 1.0 if m.whole else None,
+                "flags": flags,
+                "source": source,
+            }
+        )
     if merger_rows:
         session.execute(insert(UnitMerger), merger_rows)
+    for r in reflagged:
+        session.execute(update(UnitMerger).where(UnitMerger.id == r["row_id"]).values(flags=r["flags"]))
     report.mergers_inserted = len(merger_rows)
     report.mergers_total = len(data.mergers)
     return report
@@ -130,6 +151,7 @@ def predecessors(session: Session, unit: AdminUnit) -> list[tuple[AdminUnit, boo
         select(AdminUnit, UnitMerger.whole)
         .join(UnitMerger, UnitMerger.old_unit_id == AdminUnit.id)
         .where(UnitMerger.new_unit_id == unit.id)
+        .where(or_(UnitMerger.status.is_(None), UnitMerger.status != "removed"))  # a link a province refused
         .order_by(AdminUnit.code)
     )
     return [(unit, whole) for unit, whole in rows]

@@ -96,3 +96,31 @@ def test_unpublished_rank_is_the_province_s_only(stored_app: FastAPI) -> None:
     appraiser = TestClient(stored_app)
     login(appraiser, "appraiser")
     assert appraiser.get(f"/cycles/1/units/{OWN}.json").json()["dti"]["published"] is False
+
+
+def _row_html(page: str, unit: str) -> str:
+    start = page.index(f'<tr data-unit="{unit}">')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_a_doubtful_merger_link_is_marked_until_the_province_corrects_it(stored_app: FastAPI) -> None:
+    """Xã Tân Thành Bình (28921, from Mỏ Cày Bắc's communes) is linked by the packages to Xã Hòa Lộc of Huyện Tam
+    Bình (29734), the only one of its «former units» in Vĩnh Long's 2024 ranking: the value shown as last year's
+    is that commune's, so it is marked, in the page, the page's JSON and the API, until the province acts."""
+    from certify.store.merger_links import relink
+
+    client = TestClient(stored_app)
+    login(client, "appraiser")
+    row = next(r for r in _dti(client)["rows"] if r["unit"] == "28921")
+    assert row["previous"]["units"] == ["29734"] and row["previous"]["unconfirmed"] == ["29734"]
+    cell = _row_html(client.get("/dashboard?year=2025").text, "28921")
+    assert "⚠ liên kết chưa xác nhận: 29734" in cell and "ước lượng (xã cũ bị chia tách): 29734" in cell
+    assert "liên kết chưa xác nhận" not in _row_html(client.get("/dashboard?year=2025").text, "29641")
+    english = client.get("/dashboard?year=2025&lang=en").text
+    assert "link not yet confirmed: 29734" in _row_html(english, "28921")
+
+    with transaction(stored_app.state.store.engine, write=True) as s:
+        relink(s, "29734", "28921", None, actor="so-khcn", note="trùng tên")
+    row = next(r for r in _dti(client)["rows"] if r["unit"] == "28921")
+    assert row["previous"] is None and row["change"] is None  # none of its true former communes was scored in 2024
+    assert "liên kết chưa xác nhận" not in _row_html(client.get("/dashboard?year=2025").text, "28921")

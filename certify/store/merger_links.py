@@ -1,0 +1,402 @@
+"""Links from the former units (before 1/7/2025) to the current ones: checked, weighted, confirmed by the province.
+
+The links come from the packages' conversion table (`certify.store.unit_sources`, table `unit_merger`). Some are
+doubtful — a former commune in another former district or province than most of the new unit's former communes
+(the name clash that linked Xã Hòa Lộc of Huyện Tam Bình to the new Xã Tân Thành Bình of Mỏ Cày Bắc), a new
+commune found by its name without diacritics only, a new commune the two packages give different codes to. A
+province confirms a link, or corrects it (`confirm`, `relink`: stored on the row, every change audited); until
+then every view that puts last year onto this year's units marks it.
+
+A split former commune (`whole` False) counts in each successor by the share that moved there when it is known
+(`share`), otherwise by an equal part among its successors, and the value is marked approximate.
+
+`links_of` is the one place that says which former units make a current unit and how much each counts: last
+year's DTI value (`certify.store.dti_results.previous_year`) and the province summary's last-year levels
+(`reports.from_store`) both read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from certify.errors import CertifyError
+from certify.store import audit
+from certify.store.models import AdminUnit, UnitMerger
+from certify.store.unit_sources import CURRENT, NAME_ONLY, PACKAGES_DISAGREE, PRE2025
+
+CONFIRMED = "confirmed"
+CORRECTED = "corrected"
+REMOVED = "removed"
+# What a page, a sheet or a summary says beside last year's value (English twins in the web app's catalogue).
+UNCONFIRMED_VI = "liên kết chưa xác nhận"
+APPROXIMATE_VI = "ước lượng (xã cũ bị chia tách)"
+
+OTHER_PROVINCE = "other-province"
+OTHER_DISTRICT = "other-district"
+REASON_ORDER = (OTHER_PROVINCE, OTHER_DISTRICT, NAME_ONLY, PACKAGES_DISAGREE)
+MAX_NOTE = 500
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    vi: str
+    en: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "vi": self.vi, "en": self.en}
+
+
+def _flag_reason(code: str) -> Reason:
+    if code == NAME_ONLY:
+        return Reason(
+            code,
+            "xã mới chỉ khớp giữa hai gói dữ liệu theo tên không dấu",
+            "the new commune matched between the two packages by its name without diacritics only",
+        )
+    return Reason(
+        code,
+        "hai gói dữ liệu cho xã mới hai mã khác nhau (mã của gói vietnamadminunits là của một xã khác)",
+        "the two packages give the new commune different codes (vietnamadminunits' code is another commune's)",
+    )
+
+
+@dataclass(frozen=True)
+class FormerLink:
+    """One former unit of a current unit, with how much of it counts there and why the link may be wrong."""
+
+    link_id: int
+    new_id: int
+    new_code: str
+    new_name: str
+    old_id: int
+    old_code: str
+    old_name: str
+    old_tier: str
+    district: str | None  # the former unit's district (pre-2025 map), None for a district itself
+    province: str  # the former unit's province name
+    whole: bool
+    share: float | None  # the share of a split former unit that moved here, when known
+    successors: int  # how many current units the former one went to
+    status: str | None
+    status_by: str | None
+    note: str | None
+    source: str
+    reasons: tuple[Reason, ...]
+
+    @property
+    def doubtful(self) -> bool:
+        """Doubtful and not yet confirmed or corrected by the province."""
+        return bool(self.reasons) and self.status not in (CONFIRMED, CORRECTED)
+
+    @property
+    def approximate(self) -> bool:
+        """A split former unit whose share here is not known: counted by an equal part among its successors."""
+        return not self.whole and self.share is None
+
+    @property
+    def weight(self) -> float:
+        if self.share is not None:
+            return self.share
+        return 1.0 if self.whole else 1.0 / max(self.successors, 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "new_unit": self.new_code,
+            "new_name": self.new_name,
+            "old_unit": self.old_code,
+            "old_name": self.old_name,
+            "old_tier": self.old_tier,
+            "district": self.district,
+            "province": self.province,
+            "whole": self.whole,
+            "share": self.share,
+            "weight": self.weight,
+            "approximate": self.approximate,
+            "status": self.status,
+            "status_by": self.status_by,
+            "note": self.note,
+            "doubtful": self.doubtful,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "source": self.source,
+        }
+
+
+def _active() -> Any:
+    return or_(UnitMerger.status.is_(None), UnitMerger.status != REMOVED)
+
+
+def _bulk(counts: Counter[str]) -> str | None:
+    """The value most of the former units share; None when two tie (no bulk to differ from)."""
+    top = counts.most_common(2)
+    if not top or (len(top) == 2 and top[0][1] == top[1][1]):
+        return None
+    return top[0][0]
+
+
+def links_of(
+    session: Session,
+    new_ids: Iterable[int] | None = None,
+    *,
+    province: str | None = None,
+    with_removed: bool = False,
+) -> dict[int, list[FormerLink]]:
+    """Current unit id → its former units (by code), each with its weight, status and doubts.
+
+    `new_ids` None: every current unit (of `province`, a current province code, when given)."""
+    new, old, parent, prov = aliased(AdminUnit), aliased(AdminUnit), aliased(AdminUnit), aliased(AdminUnit)
+    successors = (
+        select(UnitMerger.old_unit_id, func.count().label("n"))
+        .where(_active())
+        .group_by(UnitMerger.old_unit_id)
+        .subquery()
+    )
+    q = (
+        select(UnitMerger, new, old, parent.name, parent.tier, prov.name, successors.c.n)
+        .join(new, UnitMerger.new_unit_id == new.id)
+        .join(old, UnitMerger.old_unit_id == old.id)
+        .outerjoin(parent, old.parent_id == parent.id)
+        .outerjoin(prov, (prov.map == PRE2025) & (prov.tier == "province") & (prov.code == old.province_code))
+        .outerjoin(successors, successors.c.old_unit_id == old.id)
+        .where(new.map == CURRENT, old.map == PRE2025)
+    )
+    if new_ids is not None:
+        q = q.where(UnitMerger.new_unit_id.in_(list(new_ids)))
+    if province is not None:
+        q = q.where(new.province_code == province)
+    if not with_removed:
+        q = q.where(_active())
+    rows: dict[int, list[tuple[UnitMerger, AdminUnit, AdminUnit, str | None, str, int]]] = defaultdict(list)
+    for m, n, o, parent_name, parent_tier, prov_name, count in session.execute(q):
+        district = parent_name if parent_tier == "district" else (o.name if o.tier == "district" else None)
+        rows[n.id].append((m, n, o, district, prov_name or o.province_code, int(count or 1)))
+    out: dict[int, list[FormerLink]] = {}
+    for new_id, items in rows.items():
+        communes = [it for it in items if it[2].tier == "commune" and it[0].status != REMOVED]
+        bulk_province = _bulk(Counter(it[2].province_code for it in communes))
+        bulk_district = _bulk(Counter(it[3] or "" for it in communes))
+        district_counts = Counter(it[3] or "" for it in communes)
+        bulk_province_name = next((it[4] for it in communes if it[2].province_code == bulk_province), None)
+        links = []
+        for m, n, o, district, prov_name, count in items:
+            reasons: list[Reason] = []
+            if o.tier == "commune" and m.status != REMOVED:
+                if bulk_province is not None and o.province_code != bulk_province:
+                    reasons.append(
+                        Reason(
+                            OTHER_PROVINCE,
+                            f"đơn vị cũ thuộc {prov_name}, khác tỉnh của phần lớn các xã cũ hợp thành "
+                            f"({bulk_province_name})",
+                            f"the former unit was in {prov_name}, not in {bulk_province_name} like most of the "
+                            "new unit's former communes",
+                        )
+                    )
+                elif bulk_district is not None and (district or "") != bulk_district:
+                    reasons.append(
+                        Reason(
+                            OTHER_DISTRICT,
+                            f"đơn vị cũ thuộc {district}, khác huyện của phần lớn các xã cũ hợp thành "
+                            f"({bulk_district}: {district_counts[bulk_district]}/{len(communes)})",
+                            f"the former unit was in {district}, not in {bulk_district} like most of the new "
+                            f"unit's former communes ({district_counts[bulk_district]}/{len(communes)})",
+                        )
+                    )
+            reasons += [_flag_reason(f) for f in (m.flags or "").split(",") if f]
+            links.append(
+                FormerLink(
+                    m.id,
+                    n.id,
+                    n.code,
+                    n.name,
+                    o.id,
+                    o.code,
+                    o.name,
+                    o.tier,
+                    district,
+                    prov_name,
+                    m.whole,
+                    m.share,
+                    count,
+                    m.status,
+                    m.status_by,
+                    m.note,
+                    m.source,
+                    tuple(sorted(reasons, key=lambda r: REASON_ORDER.index(r.code))),
+                )
+            )
+        out[new_id] = sorted(links, key=lambda link: link.old_code)
+    return out
+
+
+def doubtful_links(session: Session, *, province: str | None = None, everything: bool = False) -> list[FormerLink]:
+    """The links a province should look at (`everything`: also those it confirmed or corrected, and removed)."""
+    found = [
+        link
+        for links in links_of(session, province=province, with_removed=everything).values()
+        for link in links
+        if link.doubtful or (everything and (link.reasons or link.status))
+    ]
+    return sorted(found, key=lambda link: (link.new_code, link.old_code))
+
+
+@dataclass(frozen=True)
+class Basis:
+    """How last year's figures of some former units were put onto one current unit, for the mark a view shows."""
+
+    unconfirmed: tuple[str, ...]  # codes of former units whose doubtful link no province confirmed
+    approximate: tuple[str, ...]  # codes of split former units whose share here is not known
+
+    @property
+    def marks(self) -> list[str]:
+        out = []
+        if self.unconfirmed:
+            out.append(f"{UNCONFIRMED_VI}: {', '.join(self.unconfirmed)}")
+        if self.approximate:
+            out.append(f"{APPROXIMATE_VI}: {', '.join(self.approximate)}")
+        return out
+
+    @classmethod
+    def of(cls, links: Iterable[FormerLink]) -> Basis:
+        links = list(links)
+        return cls(
+            tuple(link.old_code for link in links if link.doubtful),
+            tuple(link.old_code for link in links if link.approximate),
+        )
+
+
+NO_DOUBT = Basis((), ())
+
+
+# --- a province's word on a link ----------------------------------------------------------------------------------
+
+
+def _units(session: Session, old_code: str, new_code: str, old_tier: str) -> tuple[AdminUnit, AdminUnit]:
+    from certify.store.units import get_unit
+
+    return get_unit(session, PRE2025, old_code, old_tier), get_unit(session, CURRENT, new_code, "commune")
+
+
+def _link(session: Session, old: AdminUnit, new: AdminUnit) -> UnitMerger | None:
+    return session.scalars(
+        select(UnitMerger).where(UnitMerger.old_unit_id == old.id, UnitMerger.new_unit_id == new.id).with_for_update()
+    ).first()
+
+
+def _check_share(share: float | None, where: str) -> None:
+    if share is not None and not (0 < share <= 1):
+        raise CertifyError.one(
+            "bad-share",
+            f"Tỷ lệ chuyển sang đơn vị mới phải lớn hơn 0 và không quá 1 ({where})",
+            f"The share moved into the new unit must be above 0 and at most 1 ({where})",
+            expected="0 < share ≤ 1",
+            found=str(share),
+        )
+
+
+def _check_note(note: str | None) -> None:
+    if note is not None and len(note) > MAX_NOTE:
+        raise CertifyError.one(
+            "note-too-long",
+            f"Ghi chú dài {len(note)} ký tự, tối đa {MAX_NOTE}",
+            f"The note is {len(note)} characters long, at most {MAX_NOTE}",
+            expected=f"≤ {MAX_NOTE}",
+            found=str(len(note)),
+        )
+
+
+def _state(m: UnitMerger) -> dict[str, Any]:
+    return {"status": m.status, "share": m.share, "whole": m.whole, "note": m.note}
+
+
+def _set(m: UnitMerger, actor: str, status: str, note: str | None, share: float | None) -> None:
+    m.status, m.status_by, m.status_at = status, actor, dt.datetime.now(dt.UTC)
+    if note is not None:
+        m.note = note
+    if share is not None:
+        m.share = share
+        m.whole = share == 1
+
+
+def confirm(
+    session: Session,
+    old_code: str,
+    new_code: str,
+    *,
+    actor: str,
+    share: float | None = None,
+    note: str | None = None,
+    old_tier: str = "commune",
+) -> UnitMerger:
+    """The province says the link is right (and, for a split commune, which share moved here)."""
+    _check_share(share, f"{old_code} → {new_code}")
+    _check_note(note)
+    old, new = _units(session, old_code, new_code, old_tier)
+    m = _link(session, old, new)
+    if m is None or m.status == REMOVED:
+        raise CertifyError.one(
+            "no-link",
+            f"Không có liên kết {old.name} ({old_code}) → {new.name} ({new_code}) để xác nhận "
+            "(dùng certify units relink để tạo)",
+            f"No link {old.name} ({old_code}) → {new.name} ({new_code}) to confirm (use certify units relink)",
+            found=f"{old_code} → {new_code}",
+        )
+    before = _state(m)
+    _set(m, actor, CONFIRMED if m.status != CORRECTED else CORRECTED, note, share)
+    audit.record(session, actor, "confirm", "unit_merger", m.id, field="link", old=before, new=_state(m))
+    return m
+
+
+def relink(
+    session: Session,
+    old_code: str,
+    from_code: str,
+    to_code: str | None,
+    *,
+    actor: str,
+    share: float | None = None,
+    note: str | None = None,
+    old_tier: str = "commune",
+) -> tuple[UnitMerger, UnitMerger | None]:
+    """The province corrects a link: the former unit did not go to `from_code` (the row is kept, marked removed)
+    but to `to_code` (a link made or, when the sources had it too, confirmed); `to_code` None: nowhere else."""
+    _check_share(share, f"{old_code} → {to_code}")
+    _check_note(note)
+    old, wrong = _units(session, old_code, from_code, old_tier)
+    m = _link(session, old, wrong)
+    if m is None or m.status == REMOVED:
+        raise CertifyError.one(
+            "no-link",
+            f"Không có liên kết {old.name} ({old_code}) → {wrong.name} ({from_code}) để sửa",
+            f"No link {old.name} ({old_code}) → {wrong.name} ({from_code}) to correct",
+            found=f"{old_code} → {from_code}",
+        )
+    before = _state(m)
+    _set(m, actor, REMOVED, note, None)
+    audit.record(session, actor, "relink", "unit_merger", m.id, field="link", old=before, new=_state(m))
+    if to_code is None:
+        return m, None
+    _, right = _units(session, old_code, to_code, old_tier)
+    made = _link(session, old, right)
+    if made is None:
+        made = UnitMerger(
+            old_unit_id=old.id,
+            new_unit_id=right.id,
+            whole=share == 1 if share is not None else m.whole,
+            share=share if share is not None else (1.0 if m.whole else None),
+            source=f"tỉnh / province: {actor}"[:120],
+        )
+        session.add(made)
+        session.flush()
+        before_made: dict[str, Any] | None = None
+    else:
+        before_made = _state(made)
+    _set(made, actor, CORRECTED, note, share)
+    audit.record(session, actor, "relink", "unit_merger", made.id, field="link", old=before_made, new=_state(made))
+    return m, made
