@@ -444,7 +444,15 @@ class Rule:
         if value is None:
             return None
         if not isinstance(value, str):
-            value = str(value)  # a number written as a document number or note: kept as written
+            # YAML reads `1.10` as 1.1, `010` as 8, `yes` as true: a text must come as written, so in quotes.
+            raise Bad(
+                "not-text",
+                f'«{key}» phải là chữ: hãy đặt trong dấu nháy, vd. «{key}: "15/BC-UBND"»',
+                f"'{key}' must be a text: put it in quotes, e.g. '{key}: \"15/BC-UBND\"'",
+                "chữ/text",
+                value,
+                (*sub, key),
+            )
         most = self.lengths[key]
         if len(value) > most:
             raise Bad(
