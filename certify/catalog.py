@@ -20,6 +20,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from certify import plugins
+from certify.catalog_cache import DiskCache
 from certify.errors import CertifyError, KeyPath, Problem, errors_only
 from certify.framework_base import FrameworkBase, version_key
 from certify.hashing import content_hash
@@ -275,10 +276,12 @@ class Entry:
 class Catalog:
     """All frameworks under some roots, loaded on demand and cached."""
 
-    def __init__(self, roots: Sequence[Path] | None = None) -> None:
+    def __init__(self, roots: Sequence[Path] | None = None, cache_dir: Path | None = None) -> None:
+        """`cache_dir`: where resolved frameworks are kept between runs (`certify.catalog_cache`); none when None."""
         self.roots = list(roots) if roots is not None else default_roots()
         self._cache: dict[Path, tuple[tuple[int, ...], Resolved]] = {}
         self._entries: tuple[Any, list[Entry]] | None = None
+        self._disk = DiskCache(cache_dir) if cache_dir is not None else None
 
     def _folders_stamp(self) -> Any:
         """Changes whenever a framework folder or file is added or removed (folder mtimes)."""
@@ -348,12 +351,22 @@ class Catalog:
         cached = self._cache.get(path)
         if cached is not None and cached[0] == _mtimes(cached[1].layers):
             return cached[1]
+        kept = self._disk.get(path, *self._disk_key()) if self._disk is not None else None
+        if isinstance(kept, Resolved):
+            self._cache[path] = (_mtimes(kept.layers), kept)
+            return kept
         resolved, problems = self._resolve(read_file(path), path)
         errors = errors_only(problems)
         if errors or resolved is None:
             raise CertifyError(errors)
         self._cache[path] = (_mtimes(resolved.layers), resolved)
+        if self._disk is not None:
+            self._disk.put(path, *self._disk_key(), resolved)
         return resolved
+
+    def _disk_key(self) -> tuple[list[str], Any]:
+        """What besides its own files decides how a framework resolves: the roots and what they hold."""
+        return [str(r) for r in self.roots], self._folders_stamp()
 
     def check_path(self, path: Path) -> tuple[Resolved | None, list[Problem]]:
         """Validate without raising: the framework (if usable) and every problem and warning."""
@@ -550,7 +563,12 @@ _default: Catalog | None = None
 
 
 def default_catalog() -> Catalog:
+    """The frameworks of the settings in force (`CERTIFY_FRAMEWORKS`, then the bundled ones), kept between
+    runs in `CERTIFY_CACHE_DIR`."""
     global _default
     if _default is None:
-        _default = Catalog()
+        from certify.settings import get_settings
+
+        cache_dir = get_settings().cache_dir
+        _default = Catalog(cache_dir=Path(cache_dir) if cache_dir else None)
     return _default

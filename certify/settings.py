@@ -24,7 +24,7 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from certify.errors import CertifyError, Problem
-from certify.paths import bundled_root
+from certify.paths import bundled_root, default_cache_dir
 
 ENV_PREFIX = "CERTIFY_"
 DEFAULT_DATABASE_URL = "sqlite:///./data/certify.sqlite"
@@ -74,6 +74,13 @@ class Settings(BaseSettings):
         default="",
         description="more folders holding frameworks (one folder per framework id), separated by ':', "
         "searched before the bundled ones",
+    )
+
+    cache_dir: str = Field(
+        default_factory=lambda: str(default_cache_dir() or ""),
+        description="folder where checked frameworks are kept between runs, so a command does not read and "
+        "check them again while their files are unchanged; empty: no cache",
+        **shown_default("the user's cache folder: ~/.cache/certify (Windows: %LOCALAPPDATA%\\certify\\cache)"),
     )
 
     # --- intake (files people upload or import) ----------------------------------------------

@@ -29,12 +29,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="session")
+def _framework_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("framework-cache")
+
+
 @pytest.fixture(autouse=True)
-def _test_frameworks_visible(monkeypatch: pytest.MonkeyPatch) -> None:
-    """CLI commands and the default catalog also see the test frameworks."""
+def _test_frameworks_visible(monkeypatch: pytest.MonkeyPatch, _framework_cache: Path) -> None:
+    """CLI commands and the default catalog also see the test frameworks; they keep checked frameworks in a
+    cache folder of the test run, not the user's."""
     import certify.catalog
 
     monkeypatch.setenv("CERTIFY_FRAMEWORKS", str(FIXTURES / "frameworks"))
+    monkeypatch.setenv("CERTIFY_CACHE_DIR", str(_framework_cache))
     # A bug of ours raises in tests (with its traceback) instead of becoming the one-line message users see.
     monkeypatch.setenv("CERTIFY_DEBUG", "1")
     monkeypatch.setattr(certify.catalog, "_default", None)

@@ -119,6 +119,8 @@ def test_a_command_loads_only_what_it_uses(args: list[str]) -> None:
     assert sorted(loaded & set(HEAVY)) == []
     if args == ["--help"]:
         assert not loaded & {"numpy", "networkx", "pydantic", "yaml", "babel", "jinja2"}
+    if args[0] == "evaluate":  # once its framework is kept (certify.catalog_cache), no graph library either
+        assert "networkx" not in loaded_after(*args)
 
 
 def test_the_architecture_page_names_only_paths_that_exist() -> None:

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-import networkx as nx
-
 from certify.derived import cached_on
 from certify.errors import CertifyError
 from certify.levels.assessment import Measurement
@@ -342,6 +340,8 @@ def _ancestors(fw: LevelFramework, order: dict[str, int]) -> dict[str, tuple[str
     """Every criterion's direct and indirect prerequisites, in plan order."""
 
     def make() -> dict[str, tuple[str, ...]]:
+        import networkx as nx
+
         graph = criterion_graph(fw)
         return {code: tuple(sorted(nx.ancestors(graph, code), key=order.__getitem__)) for code in graph}
 

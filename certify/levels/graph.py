@@ -10,15 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import pairwise
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from certify.levels.model import LevelFramework
+
+# networkx is imported where a graph is built: certifying a unit (`certify evaluate`) never needs one.
+if TYPE_CHECKING:
+    import networkx as nx
 
 Node = tuple[str, str]  # (criterion code, level id)
 
 
 def requirement_graph(fw: LevelFramework) -> nx.DiGraph:
+    import networkx as nx
+
     graph = nx.DiGraph()
     levels = fw.level_ids
     for crit in fw.criteria:
@@ -36,6 +41,8 @@ def requirement_graph(fw: LevelFramework) -> nx.DiGraph:
 
 
 def criterion_graph(fw: LevelFramework) -> nx.DiGraph:
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(c.code for c in fw.criteria)
     for crit in fw.criteria:
@@ -46,6 +53,8 @@ def criterion_graph(fw: LevelFramework) -> nx.DiGraph:
 
 
 def find_cycle(fw: LevelFramework) -> list[str] | None:
+    import networkx as nx
+
     graph = criterion_graph(fw)
     try:
         edges = nx.find_cycle(graph)
@@ -59,6 +68,8 @@ def plan_order(fw: LevelFramework) -> dict[str, int]:
 
     Deterministic (a lexicographic topological sort), so two runs print the same plan.
     """
+    import networkx as nx
+
     pillar_rank = {p.id: i for i, p in enumerate(fw.pillars)}
     declared = {c.code: i for i, c in enumerate(fw.criteria)}
     graph = criterion_graph(fw)
@@ -70,6 +81,8 @@ def plan_order(fw: LevelFramework) -> dict[str, int]:
 
 def unmet_prerequisites(fw: LevelFramework, code: str, unmet: Iterable[str]) -> list[str]:
     """Prerequisites of `code` (direct or through other criteria) that are also unmet."""
+    import networkx as nx
+
     unmet_set = set(unmet)
     graph = criterion_graph(fw)
     return sorted(a for a in nx.ancestors(graph, code) if a in unmet_set)
