@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from certify.store.engine import transaction
 from certify.store.models import Cycle
@@ -113,14 +113,32 @@ def test_a_doubtful_merger_link_is_marked_until_the_province_corrects_it(stored_
     login(client, "appraiser")
     row = next(r for r in _dti(client)["rows"] if r["unit"] == "28921")
     assert row["previous"]["units"] == ["29734"] and row["previous"]["unconfirmed"] == ["29734"]
-    cell = _row_html(client.get("/dashboard?year=2025").text, "28921")
+    cell = _row_html(client.get("/dashboard?year=2025&lang=vi").text, "28921")
     assert "⚠ liên kết chưa xác nhận: 29734" in cell and "ước lượng (xã cũ bị chia tách): 29734" in cell
-    assert "liên kết chưa xác nhận" not in _row_html(client.get("/dashboard?year=2025").text, "29641")
+    assert "liên kết chưa xác nhận" not in _row_html(client.get("/dashboard?year=2025&lang=vi").text, "29641")
+    api = client.get("/api/dti/rankings?year=2025&tier=commune").json()
+    api_row = next(r for t in api["tables"] for r in t["rows"] if r["unit"] == "28921")
+    assert api_row["previous"]["unconfirmed"] == ["29734"]
+    assert api_row["previous"]["marks"][0] == "liên kết chưa xác nhận: 29734"
     english = client.get("/dashboard?year=2025&lang=en").text
     assert "link not yet confirmed: 29734" in _row_html(english, "28921")
+    # The unit's own page, once it has a form in the 2025 cycle, says it beside «năm trước» too.
+    from certify.store.cycles import get_cycle
+    from certify.store.submissions import ensure_submission
+    from certify.store.units import get_unit
+
+    with transaction(stored_app.state.store.engine, write=True) as s:
+        levels = s.scalars(select(Cycle).where(Cycle.year == 2025, Cycle.kind == "levels")).first()
+        assert levels is not None
+        ensure_submission(s, get_cycle(s, levels.id), get_unit(s, "current", "28921", "commune"), "so")
+        cycle_id = levels.id
+    page = client.get(f"/cycles/{cycle_id}/units/28921?lang=vi").text
+    total = page[page.index('<p id="dti-total">') :]
+    total = total[: total.index("</p>")]
+    assert "năm trước" in total and "⚠ liên kết chưa xác nhận: 29734" in total
 
     with transaction(stored_app.state.store.engine, write=True) as s:
         relink(s, "29734", "28921", None, actor="so-khcn", note="trùng tên")
     row = next(r for r in _dti(client)["rows"] if r["unit"] == "28921")
     assert row["previous"] is None and row["change"] is None  # none of its true former communes was scored in 2024
-    assert "liên kết chưa xác nhận" not in _row_html(client.get("/dashboard?year=2025").text, "28921")
+    assert "liên kết chưa xác nhận" not in _row_html(client.get("/dashboard?year=2025&lang=vi").text, "28921")

@@ -182,3 +182,40 @@ def test_special_zones_come_from_their_island_districts(
     assert code == 0 and "755 Huyện Côn Đảo" in out
     code, out, _ = _run(monkeypatch, capsys, "units", "history", "31105")  # Đặc khu Thổ Châu
     assert code == 0 and "31105 Xã Thổ Châu" in out and "911 Thành phố Phú Quốc (một phần / part)" in out
+
+
+def test_the_province_summary_marks_last_year_s_level_from_a_doubtful_link(loaded: Engine) -> None:
+    """The province summary's «last year» column (PDF, XLSX) reads the same links: a level carried over from
+    the Hòa Lộc of the name clash is marked, and the basis line counts it."""
+    import io
+
+    import openpyxl
+
+    from certify.store.cycles import get_cycle
+    from certify.store.submissions import ValueInput, ensure_submission, set_values, transition
+    from reports.from_store import read_cycle
+    from reports.province import summarise
+    from reports.province_xlsx import render_province_xlsx
+
+    cycles = {}
+    with transaction(loaded) as s:
+        for year, unit_map, code in ((2024, "pre2025", HOA_LOC_TAM_BINH), (2025, "current", TAN_THANH_BINH)):
+            cycle = get_cycle(s, open_cycle(s, year=year, framework="sample-2361-commune", actor="so").id)
+            sub = ensure_submission(s, cycle, get_unit(s, unit_map, code, "commune"), "xa")
+            set_values(s, sub, "self", {"CQS-08": ValueInput(150)}, "xa", expected_version=sub.version)
+            transition(s, sub, "submitted", "xa", expected_version=sub.version)
+            cycles[year] = cycle.id
+    with transaction(loaded) as s:
+        stored = read_cycle(s, cycles[2025])
+    summary = summarise(
+        stored.evaluations + stored.previous, 2025, formers=stored.formers, former_links=stored.former_links
+    )
+    [tier] = summary.tiers
+    [change] = tier.changes
+    assert change["name"] == "Xã Tân Thành Bình" and "(đơn vị cũ: Xã Hòa Lộc)" in change["before"]
+    assert f"⚠ liên kết chưa xác nhận: {HOA_LOC_TAM_BINH}" in change["before"]
+    assert "1 đơn vị tính từ liên kết chưa xác nhận" in tier.previous_basis
+    assert "1 đơn vị có xã cũ bị chia tách: mức năm trước là ước lượng" in tier.previous_basis
+    wb = openpyxl.load_workbook(io.BytesIO(render_province_xlsx(summary)))
+    cells = [str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert any(f"liên kết chưa xác nhận: {HOA_LOC_TAM_BINH}" in c for c in cells)
