@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from certify.provenance import FrameworkStatus, Inherited, Source, banner_for
 
 SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("Không được để trống hay chỉ có khoảng trắng | Must not be empty or blank")
+    return value
+
+
+# A name or title people read in every output: never empty or blank.
+Name = Annotated[str, Field(min_length=1, json_schema_extra={"pattern": r"\S"}), AfterValidator(_not_blank)]
 VERSION = r"^\d+(?:\.\d+)*$"
 
 
@@ -54,7 +72,7 @@ class FrameworkBase(AddedLater):
     kind: str
     id: str = Field(pattern=SLUG)
     version: str = Field(pattern=VERSION)
-    title: str
+    title: Name
     title_en: str | None = None
     tier: Tier
     status: FrameworkStatus

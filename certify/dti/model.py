@@ -25,7 +25,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from certify.dti.plan import Plan, compile_plan
-from certify.framework_base import SLUG, AddedLater, FrameworkBase
+from certify.framework_base import SLUG, AddedLater, FrameworkBase, Name
 from certify.provenance import PARTIAL_DTI_BANNER_EN, PARTIAL_DTI_BANNER_VI, Evidence, FrameworkStatus, Source
 
 CRITERION_CODE = r"^[0-9]+(?:\.[0-9]+){1,2}$"
@@ -69,7 +69,7 @@ class IndexRole(StrEnum):
 
 class Pillar(_Strict):
     id: str = Field(pattern=SLUG)
-    name: str
+    name: Name
     name_en: str | None = None
 
 
@@ -77,7 +77,7 @@ class MainIndex(_Strict, AddedLater):
     added_later: ClassVar[frozenset[str]] = frozenset({"role"})
 
     code: str = Field(pattern=INDEX_CODE)
-    name: str
+    name: Name
     name_en: str | None = None
     max_points: float = Field(ge=0, description="points of the index; for a bonus or penalty group, its cap")
     weight: float | None = Field(default=None, ge=0, description="aggregation weight; default max_points")
@@ -101,7 +101,7 @@ class MainIndex(_Strict, AddedLater):
 
 class Criterion(_Strict):
     code: str = Field(pattern=CRITERION_CODE)
-    name: str
+    name: Name
     name_en: str | None = None
     max_points: float = Field(ge=0)
     method: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -128,7 +128,7 @@ class PeerMaximum(_Strict):
     """A unit with `condition` gets, on `criteria`, the highest points reached by its peers."""
 
     condition: str = Field(pattern=CONDITION)
-    name: str
+    name: Name
     criteria: list[str] = Field(min_length=1)
     status: Evidence = Evidence.VERIFIED
     source: Source | None = None
@@ -173,7 +173,7 @@ class Band(_Strict):
     """A classification (xếp loại) reached from `min` (a 0–1 value) upward; `min: null` = unknown."""
 
     id: str = Field(pattern=SLUG)
-    name: str
+    name: Name
     name_en: str | None = None
     min: float | None = Field(default=None, ge=0, le=1)
     status: Evidence = Evidence.VERIFIED
@@ -181,7 +181,7 @@ class Band(_Strict):
 
 class RankingGroup(_Strict):
     id: str
-    name: str
+    name: Name
 
 
 class DtiFramework(FrameworkBase):

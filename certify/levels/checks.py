@@ -7,6 +7,7 @@ any other status must be complete enough to certify a unit.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Any
 
@@ -14,6 +15,7 @@ from certify.errors import Problem
 from certify.kinds import Locate
 from certify.levels.graph import find_cycle
 from certify.levels.model import Criterion, IndicatorType, LevelFramework, LevelRule, Requirement
+from certify.limits import current
 from certify.provenance import FrameworkStatus
 from certify.suggest import hint
 
@@ -210,6 +212,11 @@ def _threshold_type_problem(kind: IndicatorType, value: float | bool | None) -> 
     if isinstance(value, bool):
         return "ngưỡng phải là số", "the threshold must be a number"
     assert value is not None
+    if not math.isfinite(value):
+        return "ngưỡng phải là số hữu hạn", "the threshold must be a finite number"
+    most = current().value_max
+    if value > most:
+        return f"ngưỡng lớn hơn mức có thể có ({most:g})", f"the threshold is beyond what is possible ({most:g})"
     if kind is IndicatorType.RATIO and not 0 <= value <= 1:
         return "ngưỡng tỷ lệ phải từ 0 đến 1", "a ratio threshold must be between 0 and 1"
     if value < 0:

@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from certify.framework_base import SLUG, Direction, FrameworkBase
+from certify.framework_base import SLUG, Direction, FrameworkBase, Name
 from certify.levels.mapping import VersionMapping
 from certify.numbers import NumberTextError, parse_number
 from certify.provenance import Evidence, Source
@@ -86,7 +86,7 @@ class TargetYear(_Strict):
 
 class Level(_Strict):
     id: str = Field(pattern=SLUG)
-    name: str
+    name: Name
     name_en: str | None = None
     description: str | None = None
     status: Evidence = Evidence.UNSPECIFIED
@@ -97,7 +97,7 @@ class Level(_Strict):
 
 class Pillar(_Strict):
     id: str = Field(pattern=SLUG)
-    name: str
+    name: Name
     name_en: str | None = None
     count: int | None = Field(default=None, ge=0, description="number of criteria the framework declares")
 
@@ -179,7 +179,7 @@ class Requirement(_Strict):
 class Criterion(_Strict):
     code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
     pillar: str
-    name: str | None = None
+    name: Name | None = None
     name_en: str | None = None
     description: str | None = None
     indicator: Indicator | None = None
