@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -30,6 +30,9 @@ from certify.paths import bundled_root as bundled_root  # re-exported: tests and
 from certify.provenance import Evidence, default_evidence
 from certify.sourcefile import SourceDoc, problems_from_validation, read_file
 from certify.suggest import allowed_keys, hint, item_type, models_in
+
+if TYPE_CHECKING:
+    from certify.settings import Settings
 
 ITEM_KEYS = ("code", "id")
 # What describes the file itself is never inherited: a province's decision must not be cited
@@ -51,10 +54,10 @@ OWN_KEYS = {
 }
 
 
-def default_roots() -> list[Path]:
+def default_roots(settings: Settings | None = None) -> list[Path]:
     from certify.settings import get_settings
 
-    return [*get_settings().framework_roots(), bundled_root("frameworks")]
+    return [*(settings or get_settings()).framework_roots(), bundled_root("frameworks")]
 
 
 def split_ref(ref: str) -> tuple[str, str | None]:
@@ -569,6 +572,6 @@ def default_catalog() -> Catalog:
     if _default is None:
         from certify.settings import get_settings
 
-        cache_dir = get_settings().cache_dir
-        _default = Catalog(cache_dir=Path(cache_dir) if cache_dir else None)
+        settings = get_settings()
+        _default = Catalog(default_roots(settings), Path(settings.cache_dir) if settings.cache_dir else None)
     return _default

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from certify.cli.common import ForceFlag, console, ensure_writable
 from certify.errors import CertifyError
@@ -121,6 +120,8 @@ def gap_cmd(
 
 
 def _batch(folder: Path, fmt: str, outdir: Path, jobs: int | None) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     from reports.batch import Outcome, run_batch
     from reports.inputs import assessment_files
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -110,7 +111,7 @@ def run_guarded(app: typer.Typer, err: Console, args: list[str] | None = None) -
     the error line, the same with every click version. An unexpected failure of ours prints one
     line too, with the way to see the traceback (`CERTIFY_DEBUG=1`), and exits 70.
     """
-    command = typer.main.get_command(app)
+    command = _click_command(app, sys.argv[1:] if args is None else args)
     _no_help_instead_of_errors(command)
     try:
         # Without standalone mode click returns the code of an exit instead of raising it.
@@ -177,6 +178,21 @@ def _handled(exc: Exception, err: Console) -> int:
         err,
     )
     return EXIT_INTERNAL
+
+
+def _click_command(app: typer.Typer, args: list[str]) -> Any:
+    """The click command of `app`. When the first argument names one of its commands or groups exactly, only
+    that one is built (typer reads the signature of every command it builds): `certify evaluate FILE` does not
+    pay for the forty others. Anything else (`--help`, a typo to suggest a name for) gets the whole tree."""
+    name = args[0] if args else ""
+    if name and not name.startswith("-"):
+        commands = [c for c in app.registered_commands if c.name == name]
+        groups = [g for g in app.registered_groups if g.name == name]
+        if len(commands) + len(groups) == 1:
+            only = copy.copy(app)
+            only.registered_commands, only.registered_groups = commands, groups
+            return typer.main.get_group(only)  # a group even with one command, as the whole app is
+    return typer.main.get_command(app)
 
 
 def debug_enabled() -> bool:

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from certify.cli.common import (
@@ -353,6 +352,8 @@ def import_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Nhập phiếu đã điền: kiểm tra tất cả trước, lỗi ở đâu thì không ghi gì (import filled forms)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from certify.intake.importer import import_files, infer_cycle
 
     with Progress(
