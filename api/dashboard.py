@@ -7,8 +7,9 @@ year's DTI value is the mean over the former units (see `certify.store.dti_resul
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from certify.dti.numbers import dti_value, published
@@ -106,3 +107,135 @@ def dti_section(
             "mean_change": dti_value(sum(r["change"] for r in with_prior) / len(with_prior)) if with_prior else None,
         },
     }
+
+
+# --- the ranking as a table a person sorts, pages through and downloads ---------------------------------------------
+
+RANKING_SORTS = ("rank", "name", "district", "level", "points", "value", "change")
+# The way each column sorts when first chosen: ranks and names upwards, levels and figures from the top.
+DESCENDING_FIRST = frozenset({"level", "points", "value", "change"})
+PER_PAGE = 50
+PER_PAGE_MAX = 200
+
+
+def _plain(text: str) -> str:
+    """A name as Vietnamese readers sort it: letters before their accented forms, đ after d."""
+    base = unicodedata.normalize("NFD", text.replace("Đ", "D~").replace("đ", "d~"))
+    return "".join(ch for ch in base if not unicodedata.combining(ch)).casefold()
+
+
+def _sort_key(sort: str, level_ids: Sequence[str]) -> Callable[[dict[str, Any]], Any]:
+    def key(r: dict[str, Any]) -> Any:
+        if sort == "name":
+            return (_plain(r["name"] or r["unit"]), r["unit"])
+        if sort == "district":
+            return (_plain(", ".join(r["districts"])), _plain(r["name"] or r["unit"]))
+        if sort == "level":  # a unit not assessed this year has no level to sort by
+            return None if not r["assessed"] else (level_ids.index(r["level"]) if r["level"] in level_ids else -1)
+        return r[sort]  # rank, points, value, change: None when the unit has none
+
+    return key
+
+
+def ranking_page(
+    section: dict[str, Any] | None,
+    level_ids: Sequence[str],
+    *,
+    sort: str = "rank",
+    order: str | None = None,
+    page: int = 1,
+    per: int = PER_PAGE,
+) -> dict[str, Any] | None:
+    """The filtered ranking sorted by a column (rows without a figure last, whichever way) and cut to one page;
+    `paging` says which rows of how many are shown. What the page shows is what its downloads hold."""
+    if section is None:
+        return None
+    sort = sort if sort in RANKING_SORTS else "rank"
+    descending = order == "desc" if order in ("asc", "desc") else sort in DESCENDING_FIRST
+    key = _sort_key(sort, level_ids)
+    rows = section["rows"]
+    present = [r for r in rows if key(r) is not None]
+    absent = [r for r in rows if key(r) is None]
+    # ties keep the ranking's order (rank, then unit) whichever way the column sorts
+    present.sort(key=key, reverse=descending)
+    ordered = present + absent
+    per = max(1, min(per, PER_PAGE_MAX))
+    pages = max(1, -(-len(ordered) // per))
+    page = max(1, min(page, pages))
+    start = (page - 1) * per
+    shown = ordered[start : start + per]
+    return section | {
+        "rows": shown,
+        "sort": sort,
+        "order": "desc" if descending else "asc",
+        "paging": {
+            "page": page,
+            "pages": pages,
+            "per": per,
+            "first": start + 1 if shown else 0,
+            "last": start + len(shown),
+            "total": len(ordered),
+        },
+    }
+
+
+RANKING_COLUMNS = (
+    "Hạng",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Huyện (trước 01/7/2025)",
+    "Mức",
+    "Điểm",
+    "Giá trị DTI",
+    "Năm trước",
+    "Hạng năm trước",
+    "Thay đổi",
+)
+
+
+def ranking_cells(rows: Sequence[dict[str, Any]], level_text: Callable[[str | None], str]) -> list[list[Any]]:
+    """The rows of a ranking page as the downloads hold them, in the columns of RANKING_COLUMNS: figures as
+    published (values 4 decimals, points 2), a missing figure empty, the level's name in the page's language."""
+    out = []
+    for r in rows:
+        prev = r["previous"] or {}
+        out.append(
+            [
+                r["rank"],
+                r["unit"],
+                r["name"],
+                ", ".join(r["districts"]),
+                level_text(r["level"]) if r["assessed"] else None,
+                r["points"],
+                r["value"],
+                prev.get("value"),
+                prev.get("rank"),
+                r["change"],
+            ]
+        )
+    return out
+
+
+# --- year on year -------------------------------------------------------------------------------------------------
+
+
+def level_trend(by_year: Mapping[int, Sequence[UnitView]]) -> dict[str, Any]:
+    """Units per level in each year that has any (one tier's views per year), oldest first, and the levels in
+    order («no level» first, then the latest framework's levels, then any other year's), each with its colour
+    slot (certify.labels) so that a level wears the same colour in every year."""
+    years = sorted(y for y, views in by_year.items() if views)
+    order: list[str | None] = [None]
+    slots: dict[str | None, int | None] = {None: None}
+    for y in reversed(years):
+        for v in by_year[y]:
+            for lv in v.fw.level_ids:
+                if lv not in order:
+                    order.append(lv)
+                    slots[lv] = level_slot(v.fw.level_ids, lv)
+    rows = []
+    for y in years:
+        counts = Counter(v.level for v in by_year[y])
+        rows.append(
+            {"year": y, "units": len(by_year[y]), "by_level": [{"level": lv, "units": counts[lv]} for lv in order]}
+        )
+    return {"years": rows, "levels": [{"level": lv, "slot": slots[lv]} for lv in order]}

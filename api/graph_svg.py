@@ -120,3 +120,58 @@ def bar_chart(
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def stacked_bars(
+    rows: Sequence[tuple[str, Sequence[float]]],
+    series: Sequence[tuple[str, str]],
+    title: str,
+) -> Markup:
+    """One horizontal bar per row (a year), cut into one segment per series (a level) in the series' colour,
+    the count written inside a segment wide enough to hold it, and a legend below. `series`: (name, colour)."""
+    if not rows or not series:
+        return Markup("")
+    label_w, bar_w, row_h, legend_h = 90, 420, 30, 22
+    top = max(sum(values) for _, values in rows) or 1
+    legend_rows = -(-len(series) // 3)
+    width = PAD * 2 + label_w + bar_w + 50
+    height = PAD * 2 + len(rows) * row_h + 8 + legend_rows * legend_h
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="barchart trend" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for i, (label, values) in enumerate(rows):
+        y = PAD + i * row_h
+        parts.append(
+            f'<text x="{PAD + label_w - 6}" y="{y + 19}" text-anchor="end" font-size="13" '
+            f'font-family="sans-serif">{escape(label)}</text>'
+        )
+        x = float(PAD + label_w)
+        for (name, colour), n in zip(series, values, strict=True):
+            if n <= 0:
+                continue
+            w = bar_w * n / top
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{colour}">'
+                f"<title>{escape(label)} — {escape(name)}: {n:g}</title></rect>"
+            )
+            if w >= 8 * len(f"{n:g}") + 6:
+                parts.append(
+                    f'<text x="{x + w / 2:.1f}" y="{y + 19}" text-anchor="middle" font-size="12" fill="#fff" '
+                    f'font-family="sans-serif">{n:g}</text>'
+                )
+            x += w
+        parts.append(
+            f'<text x="{x + 6:.1f}" y="{y + 19}" font-size="13" font-family="sans-serif">{sum(values):g}</text>'
+        )
+    base = PAD + len(rows) * row_h + 8
+    col_w = (width - 2 * PAD) // 3
+    for k, (name, colour) in enumerate(series):
+        lx, ly = PAD + (k % 3) * col_w, base + (k // 3) * legend_h
+        parts.append(
+            f'<rect x="{lx}" y="{ly + 3}" width="14" height="14" rx="2" fill="{colour}"/>'
+            f'<text x="{lx + 20}" y="{ly + 15}" font-size="12" font-family="sans-serif">{escape(name)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

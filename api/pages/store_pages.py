@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 
@@ -20,12 +21,13 @@ from api.auth import UserDep, guard
 from api.authz import Action, can
 from api.confirm import Confirm
 from api.csrf import require_csrf
-from api.dashboard import dti_section, level_section, pick_tier
+from api.dashboard import PER_PAGE, PER_PAGE_MAX, dti_section, level_section, level_trend, pick_tier, ranking_page
 from api.deps import CatalogDep, get_lang, get_translator, wants_json
+from api.downloads import ranking_file
 from api.evidence_store import by_criterion, get_evidence
 from api.flash import flash
 from api.form_values import assessment_data, fields, form_values
-from api.graph_svg import bar_chart
+from api.graph_svg import bar_chart, stacked_bars
 from api.problems import NotFoundError
 from api.rendering import page
 from api.store import StoreDep
@@ -33,7 +35,7 @@ from certify.errors import CertifyError, Problem
 from certify.labels import LEVEL_COLOURS, NO_LEVEL_COLOUR
 from certify.levels.assessment import Assessment, bind
 from certify.levels.gap import gap_report
-from certify.levels.model import IndicatorType
+from certify.levels.model import IndicatorType, LevelFramework
 from certify.sourcefile import validate_model
 from certify.store.accounts import Account
 from certify.store.evaluations import bind_values
@@ -81,49 +83,158 @@ def _dashboard_views(store: StoreDep, user: Account | None, year: int, public_on
     return store.submissions(year, public_only=public_only)
 
 
+Sort = Annotated[str, Query(pattern="^(rank|name|district|level|points|value|change)$")]
+Order = Annotated[str | None, Query(pattern="^(asc|desc)$")]
+PerPage = Annotated[int, Query(ge=1, le=PER_PAGE_MAX)]
+Tier = Annotated[str | None, Query(pattern="^(commune|district|province)$")]
+District = Annotated[str | None, Query(max_length=200)]
+LevelFilter = Annotated[str | None, Query(max_length=60)]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Dashboard:
+    data: dict[str, Any]
+    fw: LevelFramework | None
+    fws: dict[str, LevelFramework]
+    levels: list[dict[str, Any]]
+
+
+def _dashboard(
+    request: Request,
+    store: StoreDep,
+    user: Account | None,
+    year: int | None,
+    tier: str | None,
+    district: str | None,
+    level: str | None,
+    sort: str,
+    order: str | None,
+    page_no: int,
+    per: int,
+) -> _Dashboard:
+    """What the dashboard shows — and its downloads hold — for these filters, sort and page."""
+    years = store.years()
+    public_only = not _province_view(user)
+    by_year = {y: _dashboard_views(store, user, y, public_only) for y in years}
+    if public_only:  # the public sees the years that have published results, the latest by default
+        years = [y for y in years if by_year[y] or store.dti_tables(y, public_only=True)]
+    chosen = year if year is not None else (years[0] if years else dt.date.today().year)
+    views = by_year.get(chosen) or _dashboard_views(store, user, chosen, public_only)
+    dti = store.dti_tables(chosen, public_only=public_only)
+    tier, tiers = pick_tier(tier, views, dti)
+    views = [v for v in views if v.fw.tier.value == tier]
+    before = [v for v in by_year.get(chosen - 1, []) if v.fw.tier.value == tier]
+    table = next((t for t in reversed(dti) if t.tier == tier), None)
+    levels = level_section(views, before)
+    fw = views[0].fw if views else None
+    section = dti_section(table, views, district=district, level=level)
+    ranking = ranking_page(section, fw.level_ids if fw else [], sort=sort, order=order, page=page_no, per=per)
+    shown_years = [y for y in years if y <= chosen]
+    trend = level_trend({y: [v for v in by_year.get(y, []) if v.fw.tier.value == tier] for y in shown_years})
+    data = (
+        {"year": chosen, "years": years, "tier": tier, "tiers": tiers, "public_only": public_only}
+        | levels
+        | {"dti": ranking, "trend": trend}
+    )
+    fws = {v.fw.ref: v.fw for y in shown_years for v in by_year.get(y, [])} | {v.fw.ref: v.fw for v in views}
+    return _Dashboard(data, fw, fws, levels["by_level"])
+
+
 @router.get("/dashboard")
 def dashboard(
     request: Request,
     store: StoreDep,
     user: UserDep,
     year: Year = None,
-    tier: Annotated[str | None, Query(pattern="^(commune|district|province)$")] = None,
-    district: Annotated[str | None, Query(max_length=200)] = None,
-    level: Annotated[str | None, Query(max_length=60)] = None,
+    tier: Tier = None,
+    district: District = None,
+    level: LevelFilter = None,
+    sort: Sort = "rank",
+    order: Order = None,
+    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    per: PerPage = PER_PAGE,
 ) -> Response:
-    years = store.years()
-    public_only = not _province_view(user)
-    if public_only:  # the public sees the years that have published results, the latest by default
-        years = [y for y in years if store.submissions(y, public_only=True) or store.dti_tables(y, public_only=True)]
-    chosen = year if year is not None else (years[0] if years else dt.date.today().year)
-    views = _dashboard_views(store, user, chosen, public_only)
-    dti = store.dti_tables(chosen, public_only=public_only)
-    tier, tiers = pick_tier(tier, views, dti)
-    views = [v for v in views if v.fw.tier.value == tier]
-    before = [v for v in _dashboard_views(store, user, chosen - 1, public_only) if v.fw.tier.value == tier]
-    table = next((t for t in reversed(dti) if t.tier == tier), None)
-    levels = level_section(views, before)
-    data = (
-        {"year": chosen, "years": years, "tier": tier, "tiers": tiers, "public_only": public_only}
-        | levels
-        | {"dti": dti_section(table, views, district=district, level=level)}
-    )
+    d = _dashboard(request, store, user, year, tier, district, level, sort, order, page_no, per)
     tr = get_translator(request)
-    fw = views[0].fw if views else None
+    fw = d.fw
     chart = (
         bar_chart(
-            [(tr.level(fw, c["level"]), c["units"]) for c in levels["by_level"]],
+            [(tr.level(fw, c["level"]), c["units"]) for c in d.levels],
             tr("Số đơn vị theo mức"),
-            colours=[
-                (NO_LEVEL_COLOUR if c["slot"] is None else LEVEL_COLOURS[c["slot"]]).background
-                for c in levels["by_level"]
-            ],
+            colours=[_colour(c["slot"]) for c in d.levels],
         )
         if fw is not None
         else ""
     )
-    fws = {v.fw.ref: v.fw for v in [*views, *before]}
-    return page(request, "dashboard.html", data, user=user, chart=chart, fw=fw, fws=fws)
+    return page(
+        request,
+        "dashboard.html",
+        d.data,
+        user=user,
+        chart=chart,
+        trend_chart=_trend_chart(tr, d.data["trend"], fw),
+        fw=fw,
+        fws=d.fws,
+        query=_query(request),
+    )
+
+
+def _colour(slot: int | None) -> str:
+    return (NO_LEVEL_COLOUR if slot is None else LEVEL_COLOURS[slot]).background
+
+
+def _trend_chart(tr: Any, trend: dict[str, Any], fw: LevelFramework | None) -> Markup:
+    """Units per level in each year, the same colour for a level in every year (certify.labels)."""
+    if fw is None or len(trend["years"]) < 1:
+        return Markup("")
+    series = [(tr.level(fw, lv["level"]), _colour(lv["slot"])) for lv in trend["levels"]]
+    rows = [(str(y["year"]), [c["units"] for c in y["by_level"]]) for y in trend["years"]]
+    return stacked_bars(rows, series, tr("Số đơn vị theo mức qua các năm"))
+
+
+def _query(request: Request) -> Callable[..., str]:
+    """The page's own query with some parameters changed (None removes one): links that keep the filters."""
+
+    def change(**changes: Any) -> str:
+        params = {k: v for k, v in request.query_params.items() if k not in changes}
+        params |= {k: str(v) for k, v in changes.items() if v is not None}
+        return urlencode(params)
+
+    return change
+
+
+@router.get("/dashboard/ranking.{fmt}")
+def ranking_download(
+    request: Request,
+    store: StoreDep,
+    user: UserDep,
+    fmt: Annotated[str, Path(pattern="^(csv|xlsx)$")],
+    year: Year = None,
+    tier: Tier = None,
+    district: District = None,
+    level: LevelFilter = None,
+    sort: Sort = "rank",
+    order: Order = None,
+    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    per: PerPage = PER_PAGE,
+) -> Response:
+    """The DTI ranking exactly as the dashboard shows it with the same query: filters, sort and page."""
+    d = _dashboard(request, store, user, year, tier, district, level, sort, order, page_no, per)
+    ranking = d.data["dti"]
+    if ranking is None:
+        raise NotFoundError(
+            [
+                Problem(
+                    "no-ranking",
+                    "Chưa có kết quả DTI cho năm và cấp này",
+                    "No DTI results for this year and tier",
+                    path=("year",),
+                    found=str(d.data["year"]),
+                )
+            ]
+        )
+    tr = get_translator(request)
+    return ranking_file(ranking, d.data, fmt, tr, lambda lv: tr.level(d.fw, lv) if d.fw else (lv or ""))
 
 
 # --- unit page --------------------------------------------------------------------------------------
