@@ -32,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
 from certify.catalog import ITEM_KEYS, OWN_KEYS, Catalog, Resolved, item_key, keyed
+from certify.cellsafe import append_row
 from certify.errors import CertifyError, KeyPath, Problem, errors_only
 from certify.kinds import get_kind, kind_names
 from certify.sourcefile import SourceDoc
@@ -199,14 +200,14 @@ def export_workbook(resolved: Resolved) -> bytes:
     assert info is not None
     info.title = INFO
     lists = dict(_list_fields(model))
-    info.append(["khóa / key", "giá trị / value", "ý nghĩa / meaning"])
-    info.append(["", "", f"Bộ tiêu chí {fw.ref} — content hash {resolved.content_hash}"])
+    append_row(info, ["khóa / key", "giá trị / value", "ý nghĩa / meaning"])
+    append_row(info, ["", "", f"Bộ tiêu chí {fw.ref} — content hash {resolved.content_hash}"])
     rows: list[tuple[Column, Any]] = []
     top_model_cols = [c for c in _columns(model, [data]) if c.key.split(".")[0] not in lists]
     for col in top_model_cols:
         rows.append((col, _get(data, col.key)))
     for col, value in rows:
-        info.append([col.key, _cell_text(value, col.shape), TOP_LEVEL_LABEL.get(col.key, col.label)])
+        append_row(info, [col.key, _cell_text(value, col.shape), TOP_LEVEL_LABEL.get(col.key, col.label)])
         _validate(info, col, f"B{info.max_row}")
     _style(info, header_rows=1)
     levels = [lv["id"] for lv in data.get("levels", [])] if isinstance(data.get("levels"), list) else []
@@ -215,10 +216,10 @@ def export_workbook(resolved: Resolved) -> bytes:
         ws = wb.create_sheet(name)
         cols = _columns(item_model, items, keys=levels if name == "criteria" else None)
         cols = [c for c in cols if _keep(c, items, levels)]
-        ws.append([c.key for c in cols])
-        ws.append([c.label for c in cols])
+        append_row(ws, [c.key for c in cols])
+        append_row(ws, [c.label for c in cols])
         for item in items:
-            ws.append([_cell_text(_get(item, c.key), c.shape) for c in cols])
+            append_row(ws, [_cell_text(_get(item, c.key), c.shape) for c in cols])
         for i, c in enumerate(cols, 1):
             letter = get_column_letter(i)
             _validate(ws, c, f"{letter}{FIRST_ROW}:{letter}{MAX_ROWS}")

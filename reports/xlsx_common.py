@@ -1,8 +1,7 @@
 """Excel building blocks: formula-safe cells, the banner row and print header on every sheet.
 
-Unit names and notes are typed by people; a cell text starting with = + - @ would be read by
-Excel as a formula (CSV/formula injection). Such texts are stored as strings with Excel's
-«quote prefix», so they show as typed, stay text when edited, and are never evaluated.
+Unit names and notes are typed by people; every cell goes through `certify.cellsafe.set_cell`, the one rule
+of every CSV and XLSX output, so a text starting with = + - @ is never evaluated.
 """
 
 from __future__ import annotations
@@ -15,20 +14,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from certify.cellsafe import set_cell
+
 BANNER_FILL = PatternFill("solid", fgColor="FFF3CD")
 HEAD_FILL = PatternFill("solid", fgColor="E8E8E8")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def put(ws: Worksheet, row: int, col: int, value: Any) -> None:
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        cell.value = value
-        cell.data_type = "s"  # openpyxl typed it as a formula on assignment
-        cell.quotePrefix = True
-    else:
-        cell.value = value
+    set_cell(ws.cell(row=row, column=col), value)
 
 
 def new_sheet(wb: Workbook, title: str, banner: str | None, provenance: str, first: bool = False) -> Worksheet:

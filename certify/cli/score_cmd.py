@@ -45,6 +45,8 @@ def _value(x: float) -> str:
 
 def write_csv(results: Results) -> None:
     """One row per unit, ranked units first; the unit's own entries only, so the output is linear in the cohort."""
+    from certify.cellsafe import neutralise_row
+
     fw = results.fw
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(
@@ -70,18 +72,20 @@ def write_csv(results: Results) -> None:
     )
     for i in results.order():
         out.writerow(
-            [
-                results.units[i],
-                results.names[i] if results.names else "",
-                results.groups[i] if results.groups else "",
-                int(ranks[i]) or "",
-                _points(float(total[i])),
-                _points(float(top[i])),
-                _value(float(value[i])),
-                results.bands[i] or "",
-                *[_points(float(p)) for p in index_points[i]],
-                results.reason(i) or "",
-            ]
+            neutralise_row(
+                [
+                    results.units[i],
+                    results.names[i] if results.names else "",
+                    results.groups[i] if results.groups else "",
+                    int(ranks[i]) or "",
+                    _points(float(total[i])),
+                    _points(float(top[i])),
+                    _value(float(value[i])),
+                    results.bands[i] or "",
+                    *[_points(float(p)) for p in index_points[i]],
+                    results.reason(i) or "",
+                ]
+            )
         )
 
 

@@ -16,12 +16,14 @@ from rich.table import Table
 
 from certify.cli.common import (
     EXIT_INVALID,
+    ForceFlag,
     YesFlag,
     actor,
     confirm_change,
     console,
     console_err,
     database,
+    ensure_writable,
     print_json,
     print_problems,
 )
@@ -399,10 +401,15 @@ def import_cmd(
         )
 
 
-def export_cmd(cycle: CycleOpt, output: Annotated[Path, typer.Option("--output", "-o")]) -> None:
-    """Xuất kết quả kỳ đánh giá ra Excel (export results as XLSX)."""
+def export_cmd(
+    cycle: CycleOpt,
+    output: Annotated[Path, typer.Option("--output", "-o")],
+    force: ForceFlag = False,
+) -> None:
+    """Xuất kết quả kỳ đánh giá ra Excel (export results as XLSX); không ghi đè tệp đã có nếu thiếu --force."""
     from certify.intake.export import export_cycle
 
+    ensure_writable(output, force)
     with database() as s:
         export_cycle(s, cycle, output)
     console.print(f"Đã ghi / written: {output}")

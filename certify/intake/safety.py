@@ -1,22 +1,13 @@
-"""Checks made before openpyxl sees a file (type, size, zip bomb), and neutralising of cells that would run."""
+"""Checks made before openpyxl sees a file (type, size, zip bomb)."""
 
 from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from typing import Any
 
 from certify.errors import Problem
 
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_REQUIRED = ("[Content_Types].xml", "xl/workbook.xml")
-
-
-def safe_cell(value: Any) -> Any:
-    """A text that a spreadsheet would read as a formula (=, +, -, @) gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_START):
-        return "'" + value
-    return value
 
 
 def check_xlsx_file(path: Path, max_bytes: int, max_unzipped: int) -> list[Problem]:

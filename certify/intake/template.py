@@ -12,9 +12,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from certify.catalog import Resolved
+from certify.cellsafe import append_row, set_cell
 from certify.errors import CertifyError
 from certify.intake import layout as L
-from certify.intake.safety import safe_cell
 from certify.levels.display import show_requirement
 from certify.levels.model import Criterion, IndicatorType, LevelFramework
 
@@ -47,7 +47,7 @@ def _meta(wb: Workbook, resolved: Resolved, form: str, year: int | None, unit_ma
         ("unit_map", unit_map),
         ("template_version", L.TEMPLATE_VERSION),
     ):
-        ws.append(list(row))
+        append_row(ws, row)
     ws.sheet_state = "hidden"  # a form of another version is recognised by these cells
     ws.protection.sheet = True
 
@@ -71,7 +71,7 @@ def _guide(wb: Workbook, fw: LevelFramework, form: str) -> None:
     if form == "province":
         lines.insert(2, "Mỗi dòng là một đơn vị; mỗi cột là một tiêu chí (chỉ ghi giá trị).")
     for text in lines:
-        ws.append([text])
+        append_row(ws, [text])
     ws.column_dimensions["A"].width = 120
 
 
@@ -110,7 +110,7 @@ def write_unit_form(
     ws = wb.active
     assert ws is not None
     ws.title = L.UNIT_SHEET
-    ws["A1"] = safe_cell(f"PHIẾU TỰ ĐÁNH GIÁ MỨC ĐỘ CHUYỂN ĐỔI SỐ — {fw.title}")
+    set_cell(ws["A1"], f"PHIẾU TỰ ĐÁNH GIÁ MỨC ĐỘ CHUYỂN ĐỔI SỐ — {fw.title}")
     ws["A1"].font = Font(bold=True, size=13)
     for cell, label, value in (
         (L.UNIT_CODE_CELL, "Mã đơn vị (mã thống kê)", unit_code),
@@ -118,7 +118,7 @@ def write_unit_form(
         (L.YEAR_CELL, "Năm đánh giá", year),
     ):
         ws.cell(row=ws[cell].row, column=1, value=label).font = HEAD
-        ws[cell] = safe_cell(value)
+        set_cell(ws[cell], value)
         ws[cell].fill = INPUT_FILL
         ws[cell].number_format = "@" if cell == L.UNIT_CODE_CELL else "General"
     headers = L.unit_headers(fw)
@@ -141,13 +141,13 @@ def write_unit_form(
         ind = crit.indicator
         unit = ind.unit or ind.count_unit or ("tỷ lệ" if ind.type is IndicatorType.RATIO else "")
         ws.cell(row=row, column=1, value=crit.code)
-        ws.cell(row=row, column=2, value=safe_cell(crit.name or ""))
+        set_cell(ws.cell(row=row, column=2), crit.name or "")
         ws.cell(row=row, column=3, value=L.TYPE_VI[ind.type.value])
-        ws.cell(row=row, column=4, value=safe_cell(unit))
+        set_cell(ws.cell(row=row, column=4), unit)
         for li, lv in enumerate(fw.levels):
             req = crit.requirements.get(lv.id)
             text = show_requirement(crit, req.threshold) if req is not None else "—"
-            ws.cell(row=row, column=len(L.FIXED_HEADERS) + 1 + li, value=safe_cell(text))
+            set_cell(ws.cell(row=row, column=len(L.FIXED_HEADERS) + 1 + li), text)
         for col in cols.values():
             ws.cell(row=row, column=col).fill = INPUT_FILL
         value_ref = f"{get_column_letter(cols['value'])}{row}"
@@ -182,24 +182,21 @@ def write_province_sheet(
     ws = wb.active
     assert ws is not None
     ws.title = L.PROVINCE_SHEET
-    ws["A1"] = safe_cell(f"TỔNG HỢP SỐ LIỆU ĐÁNH GIÁ — {fw.title}" + (f" — năm {year}" if year else ""))
+    set_cell(ws["A1"], f"TỔNG HỢP SỐ LIỆU ĐÁNH GIÁ — {fw.title}" + (f" — năm {year}" if year else ""))
     ws["A1"].font = Font(bold=True, size=13)
     crits = [c for c in fw.criteria if c.indicator is not None]
     for col, text in enumerate([*L.PROVINCE_FIXED, *(c.code for c in crits)], start=1):
         ws.cell(row=L.PROVINCE_HEADER_ROW, column=col, value=text).font = HEAD
     for col, crit in enumerate(crits, start=len(L.PROVINCE_FIXED) + 1):
         assert crit.indicator is not None
-        info = ws.cell(
-            row=L.PROVINCE_HEADER_ROW + 1,
-            column=col,
-            value=safe_cell(f"{crit.name or ''} [{L.TYPE_VI[crit.indicator.type.value]}]"),
-        )
+        info = ws.cell(row=L.PROVINCE_HEADER_ROW + 1, column=col)
+        set_cell(info, f"{crit.name or ''} [{L.TYPE_VI[crit.indicator.type.value]}]")
         info.alignment = Alignment(wrap_text=True, vertical="top")
     dvs: dict[str, DataValidation] = {}
     last = L.PROVINCE_FIRST_ROW + max(len(units), 1) - 1
     for r, (code, name) in enumerate(units, start=L.PROVINCE_FIRST_ROW):
         ws.cell(row=r, column=1, value=code).number_format = "@"
-        ws.cell(row=r, column=2, value=safe_cell(name))
+        set_cell(ws.cell(row=r, column=2), name)
     for col, crit in enumerate(crits, start=len(L.PROVINCE_FIXED) + 1):
         letter = get_column_letter(col)
         _validation(ws, crit, f"{letter}{L.PROVINCE_FIRST_ROW}:{letter}{last}", dvs)

@@ -141,7 +141,9 @@ def test_export_lists_the_files(sclient: TestClient, tmp_path: object) -> None:
         export_cycle(s, 1, out)
     ws = openpyxl.load_workbook(out)["Kiểm chứng"]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:4] == ("Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Tệp")
-    [row] = rows[1:]
-    assert row[0] == OWN and row[2] == "CQS-02" and row[3] == "'=cmd.pdf"  # never a formula
+    assert rows[0][0].startswith("⚠ ")  # the sample framework's banner
+    assert rows[1][:4] == ("Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Tệp")
+    [row] = rows[2:]
+    assert row[0] == OWN and row[2] == "CQS-02" and row[3] == "=cmd.pdf" and ws.cell(3, 4).quotePrefix  # text
+    assert ws.cell(3, 4).data_type == "s"  # never a formula
     assert row[6] == hashlib.sha256(PDF).hexdigest() and row[7] == "11/KH-UBND"

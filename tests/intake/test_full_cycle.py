@@ -118,12 +118,13 @@ def test_full_yearly_cycle(loaded: Engine, tmp_path: Path) -> None:
     out = export_cycle_file(loaded, cycle.id, tmp_path / "ket-qua.xlsx")
     wb = load_workbook(out)
     rows = list(wb["Kết quả"].iter_rows(values_only=True))
-    assert rows[0][0] == "Mã đơn vị" and len(rows) == len(chosen) + 1
-    by_code = {row[0]: row for row in rows[1:]}
-    assert by_code[first][2] == "đã công bố" and by_code[first][7] == "2554/QĐ-UBND"
-    assert by_code[first][4] == certs[first].level
+    assert rows[0][0].startswith("⚠ Bộ tiêu chí mẫu — không phải ngưỡng chính thức")  # the sample banner first
+    assert rows[1][0] == "Mã đơn vị" and len(rows) == len(chosen) + 2
+    by_code = {row[0]: row for row in rows[2:]}
+    assert by_code[first][2] == "đã công bố" and by_code[first][6] == "2554/QĐ-UBND"
+    assert by_code[first][3] == certs[first].level_name  # the level as people read it, not its id
     gaps = list(wb["Khoảng cách"].iter_rows(values_only=True))
-    assert any(g[0] == first and g[3] == "CQS-08" for g in gaps[1:])
+    assert any(g[0] == first and g[3] == "CQS-08" for g in gaps[2:])
     assert counts(loaded) == before  # export reads only
 
 

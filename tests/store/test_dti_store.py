@@ -185,7 +185,8 @@ def test_export_has_the_dti_sheet_beside_the_levels(engine: Engine, tmp_path: Pa
     assert wb.sheetnames == ["Kết quả", "Khoảng cách", "Kiểm chứng", "DTI", "Thông tin"]
     assert load_workbook(tmp_path / "dti.xlsx").sheetnames == ["DTI", "Thông tin"]
     ws = wb["DTI"]
-    header = [c.value for c in ws[1]]
+    assert ws["A1"].value.startswith("⚠ Bộ chỉ số chưa đầy đủ")  # the partial framework's banner, row 1
+    header = [c.value for c in ws[2]]
     assert header[:8] == [
         "Hạng",
         "Mã đơn vị",
@@ -197,7 +198,7 @@ def test_export_has_the_dti_sheet_beside_the_levels(engine: Engine, tmp_path: Pa
         "Giá trị DTI",
     ]
     assert "5. An toàn, an ninh mạng (tối đa 100)" in header
-    rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True) if r and r[1] in expected}
+    rows = {r[1]: r for r in ws.iter_rows(min_row=3, values_only=True) if r and r[1] in expected}
     assert len(rows) == 124
     cai_nhum = rows["29641"]  # Xã Cái Nhum: formed from Thị trấn Cái Nhum and neighbours, scored in 2024
     e = expected["29641"]

@@ -1,0 +1,146 @@
+"""A unit named `=HYPERLINK(…)` never becomes a formula in any CSV or XLSX the project writes (one rule,
+`certify.cellsafe`), numbers stay numbers; `certify export` carries the sample banner, names levels as people read
+them and refuses to overwrite a file without --force."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from certify.catalog import bundled_root
+from certify.cellsafe import formula_like, neutralise, neutralise_row
+from certify.store.engine import transaction
+from certify.store.migrate import ready_engine
+from certify.store.models import AdminUnit, Cycle, Submission
+
+NASTY = '=HYPERLINK("http://x","y")'
+OWN = "29602"  # a commune of the demo's 2025 cycle (cycle 1)
+
+
+def test_the_rule() -> None:
+    for text in ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1", NASTY):
+        assert formula_like(text) and neutralise(text) == "'" + text
+    for value in ("Xã An", "", "12,5", "-0,0310", "+84", "-3", "85%", 5, -2.5, None):
+        assert not formula_like(value) and neutralise(value) == value  # plain numbers, as text or not, stay
+    assert neutralise_row([NASTY, -1.5, "-1,5"]) == ["'" + NASTY, -1.5, "-1,5"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from tests.api.demo_site import build
+
+    path = build(tmp_path_factory.mktemp("demo") / "certify.sqlite")
+    url = f"sqlite:///{path}"
+    with transaction(ready_engine(url), write=True) as s:
+        s.execute(update(AdminUnit).where(AdminUnit.map == "current", AdminUnit.code == OWN).values(name=NASTY))
+        one_2024 = s.scalars(
+            select(Submission.unit_id).join(Cycle).where(Cycle.id == _certified(s)).order_by(Submission.id)
+        ).first()
+        s.execute(update(AdminUnit).where(AdminUnit.id == one_2024).values(name=NASTY))
+    return url
+
+
+def _certified(s: Session) -> int:
+    """The demo's 2024 commune cycle: recognised and published."""
+    return int(s.scalars(select(Cycle.id).where(Cycle.year == 2024, Cycle.framework_id == "sample-2361-commune")).one())
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from certify.cli.app import main
+
+    monkeypatch.setattr("sys.argv", ["certify", *args])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    out = capsys.readouterr()
+    return int(exc.value.code or 0), out.out, out.err
+
+
+def _nasty_cells(path: Path) -> list[object]:
+    book = load_workbook(path)
+    found = [c for ws in book for row in ws.iter_rows() for c in row if c.value == NASTY]
+    assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)  # no formula anywhere
+    return found
+
+
+def test_export_banner_level_names_force_and_text_cells(
+    demo: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from certify.store.cycles import frozen_framework, get_cycle
+
+    monkeypatch.setenv("CERTIFY_DATABASE_URL", demo)
+    out = tmp_path / "ky-1.xlsx"
+    code, _, err = _run(monkeypatch, capsys, "export", "--cycle", "1", "-o", str(out))
+    assert code == 0, err
+    cells = _nasty_cells(out)
+    assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)  # shown as typed, stays text
+    book = load_workbook(out)
+    with transaction(ready_engine(demo)) as s:
+        fw = frozen_framework(get_cycle(s, 1))[1]
+    for name in ("Kết quả", "Khoảng cách", "Kiểm chứng", "Thông tin"):
+        assert (
+            book[name]["A1"].value
+            == "⚠ Bộ tiêu chí mẫu — không phải ngưỡng chính thức (Sample criteria — not official thresholds)"
+        )
+        assert "Bộ tiêu chí mẫu" in book[name].oddHeader.center.text  # printed on every page too
+    with transaction(ready_engine(demo)) as s:  # the 2024 cycle of the demo is certified: levels and gaps
+        certified = _certified(s)
+    code, _, err = _run(monkeypatch, capsys, "export", "--cycle", str(certified), "-o", str(tmp_path / "2024.xlsx"))
+    assert code == 0, err
+    book = load_workbook(tmp_path / "2024.xlsx")
+    rows = list(book["Kết quả"].iter_rows(min_row=3, values_only=True))
+    ids, names = set(fw.level_by_id), {fw.level_name(i) for i in fw.level_by_id} | {fw.level_name(None)}
+    assert rows and all(r[3] in names for r in rows) and all(r[4] in names for r in rows if r[4])
+    assert {r[3] for r in rows} - {fw.level_name(None)}  # some unit holds a level, named
+    assert not {v for r in rows for v in r if isinstance(v, str)} & ids  # no level id anywhere
+    gaps = list(book["Khoảng cách"].iter_rows(min_row=3, values_only=True))
+    assert gaps and all(g[2] in names for g in gaps)
+    info = {r[0]: r[1] for r in book["Thông tin"].iter_rows(min_row=2, values_only=True)}
+    assert info["Cấp"] == "cấp xã" and info["Tình trạng bộ tiêu chí"] == "mẫu, không chính thức"
+
+    before = out.read_bytes()
+    code, _, err = _run(monkeypatch, capsys, "export", "--cycle", "1", "-o", str(out))
+    assert code == 2 and "--force" in err and "đã tồn tại" in err and out.read_bytes() == before
+    code, _, err = _run(monkeypatch, capsys, "export", "--cycle", "1", "-o", str(out), "--force")
+    assert code == 0, err
+
+
+def test_province_report_xlsx_keeps_the_name_as_text(
+    demo: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CERTIFY_DATABASE_URL", demo)
+    out = tmp_path / "tinh.xlsx"
+    with transaction(ready_engine(demo)) as s:
+        certified = _certified(s)
+    code, _, err = _run(monkeypatch, capsys, "report", "province", "--cycle", str(certified), "-o", str(out))
+    assert code == 0, err
+    cells = _nasty_cells(out)
+    assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+def test_score_csv_neutralises_the_name_and_keeps_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+    import io
+
+    source = bundled_root("samples") / "dti" / "vinh-long-2025-communes.csv"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    header = next(csv.reader([lines[0]]))
+    first = next(csv.reader([lines[1]]))
+    first[header.index("name")] = NASTY
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(first)
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("\n".join([lines[0], buf.getvalue().rstrip("\n"), *lines[2:]]) + "\n", encoding="utf-8")
+    code, out, err = _run(
+        monkeypatch, capsys, "score", str(cohort), "--framework", "vinh-long-2554-commune", "--index-level", "--csv"
+    )
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    [row] = [r for r in rows if r["unit"] == first[header.index("unit")]]
+    assert row["name"] == "'" + NASTY and not any(formula_like(v) for r in rows for v in r.values())
+    assert float(row["value"]) >= 0 and float(row["points"]) >= 0  # numbers stay numbers
