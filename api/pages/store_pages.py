@@ -843,6 +843,25 @@ async def recognition(request: Request, store: StoreDep, user: UserDep) -> Respo
         kept = {k: str(v) for k, v in form.items() if k != "unit"} | {"unit": [str(v) for v in form.getlist("unit")]}
         return _recognition_response(request, store, user, chosen, years, kept, problems, 422)
     views = {(v.cycle_id, v.unit_code): v for c in by_cycle for v in [store.unit(c, code) for code in by_cycle[c]]}
+    kept = {k: str(v) for k, v in form.items() if k not in ("unit", "confirm", "acknowledge")} | {
+        "unit": [str(v) for v in form.getlist("unit")]
+    }
+    if not json:
+        # A person is told before any confirmation: a unit at no level (another tab, an old page) is named at the
+        # list, by the store's one rule (certify.store.recognition.holds_level); the API gets the store's refusal.
+        refused = [v for v in views.values() if action == "recognise" and not holds_level(v.state, v.level)]
+        if refused:
+            names = ", ".join(v.unit_name for v in refused)
+            problem = Problem(
+                "no-level-held",
+                f"Không công nhận được {names}: đơn vị chưa đạt mức nào, hoặc hồ sơ không còn chờ công nhận",
+                f"{names} cannot be recognised: the unit meets no level, or no longer awaits recognition",
+                path=(f"unit-{action}",),
+            )
+            kept["unit"] = [u for u in kept["unit"] if u not in {f"{v.cycle_id}:{v.unit_code}" for v in refused}]
+            return _recognition_response(
+                request, store, user, year or refused[0].year, store.years(), kept, [problem], 422
+            )
     if not json and form.get("confirm") != "yes":
         return confirm.show(request, _recognition_confirm(request, action, form, list(views.values())), user)
     banners = [v for v in views.values() if v.fw.banner]
@@ -857,19 +876,29 @@ async def recognition(request: Request, store: StoreDep, user: UserDep) -> Respo
             request, _recognition_confirm(request, action, form, list(views.values())), user, [problem], 422
         )
     done = 0
-    for cycle_id, codes in by_cycle.items():
-        if action == "publish":
-            done += store.publish(cycle_id, codes, user.username)
-        else:
-            assert day is not None
-            done += store.recognise(
-                cycle_id,
-                codes,
-                str(form.get("decision_number") or "").strip(),
-                day,
-                str(form.get("signer") or "").strip(),
-                user.username,
-            )
+    try:
+        for cycle_id, codes in by_cycle.items():
+            if action == "publish":
+                done += store.publish(cycle_id, codes, user.username)
+            else:
+                assert day is not None
+                done += store.recognise(
+                    cycle_id,
+                    codes,
+                    str(form.get("decision_number") or "").strip(),
+                    day,
+                    str(form.get("signer") or "").strip(),
+                    user.username,
+                )
+    except CertifyError as exc:
+        if json:
+            raise
+        # Changed meanwhile, or refused by the store: the page again, with what was typed and why.
+        status = 409 if exc.problems and exc.problems[0].code == "conflict" else 422
+        problems = [p if p.path else dataclasses.replace(p, path=(f"unit-{action}",)) for p in exc.problems]
+        return _recognition_response(
+            request, store, user, year or dt.date.today().year, store.years(), kept, problems, status
+        )
     if json:
         return JSONResponse({"done": done, "action": action})
     names = ", ".join(v.unit_name for v in views.values())
