@@ -47,6 +47,56 @@ def db_upgrade() -> None:
     console.print(f"Cơ sở dữ liệu ở phiên bản / database at revision {rev}")
 
 
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="Tệp sao lưu ghi ra, ví dụ certify-2025-06-30.certify-backup")],
+    force: ForceFlag = False,
+) -> None:
+    """Sao lưu toàn bộ cơ sở dữ liệu ra một tệp (back up every table to one file; SQLite or PostgreSQL)."""
+    from certify.store.backup import backup
+    from certify.store.engine import make_engine
+
+    ensure_writable(file, force)
+    info = backup(make_engine(), file)
+    rows = sum(info.counts.values())
+    console.print(
+        f"Đã sao lưu {rows} dòng của {len(info.counts)} bảng vào {file} (lược đồ {info.revision}) — "
+        f"backed up {rows} rows of {len(info.counts)} tables"
+    )
+    console.print(
+        "Tệp kiểm chứng nằm ngoài cơ sở dữ liệu: sao lưu cả thư mục CERTIFY_EVIDENCE_DIR "
+        "(evidence files live outside the database: back up that folder too)"
+    )
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="Tệp do «certify db backup» tạo ra")],
+    yes: YesFlag = False,
+) -> None:
+    """Khôi phục cơ sở dữ liệu từ tệp sao lưu: thay TOÀN BỘ dữ liệu hiện có (replace every row by the backup's)."""
+    from certify.store.backup import current_counts, read_info, restore
+    from certify.store.migrate import ready_engine
+
+    info = read_info(file)  # a file that is not a backup is refused before any question
+    engine = ready_engine()
+    with database() as s:
+        now = current_counts(s)
+    changes = [
+        f"Tệp {file}: sao lưu lúc {info.created} ({info.dialect}, lược đồ {info.revision}) — taken {info.created}",
+        "Bảng: hiện có → sau khi khôi phục (table: now → after restore)",
+    ]
+    changes += [f"  {name}: {now.get(name, 0)} → {n}" for name, n in info.counts.items() if now.get(name, 0) or n]
+    confirm_change(
+        changes,
+        "Thay toàn bộ dữ liệu hiện có bằng tệp sao lưu",
+        "Replace all current data with the backup",
+        yes,
+    )
+    restore(engine, file, expected=info)
+    console.print(f"Đã khôi phục {sum(info.counts.values())} dòng từ {file} (restored)")
+
+
 @units_app.command("load")
 def units_load(as_json: JsonOpt = False) -> None:
     """Nạp danh mục đơn vị hành chính trước và sau 01/7/2025 (load both maps; idempotent)."""
