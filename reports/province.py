@@ -21,7 +21,7 @@ from certify.numbers import fmt_percent
 from certify.store.merger_links import UNCONFIRMED_VI, Basis, FormerLink
 from reports.charts.palette import level_colours
 from reports.inputs import district_of, province_of
-from reports.merger import across_merger, package_formers
+from reports.merger import across_merger, package_formers, package_links
 from reports.provenance import provenance_line
 
 NONE_LEVEL = "Chưa đạt mức nào"
@@ -148,11 +148,13 @@ def summarise(
         evs = [e for e in current if e.unit.assessment.tier is tier]
         prev = [e for e in before if e.unit.assessment.tier is tier]
         mapping: Mapping[str, Sequence[str]] | None = None
+        links = former_links
         if previous_year is not None and across_merger(previous_year, year):
             mapping = formers if formers is not None else package_formers()
+            links = former_links if formers is not None else package_links()
         summary = _tier(tier.value, TIER_VI[tier], evs, top, districts)
         if previous_year is not None:
-            _compare(summary, evs, prev, previous_year, mapping, former_links if mapping is formers else None)
+            _compare(summary, evs, prev, previous_year, mapping, links)
         tiers.append(summary)
     frameworks = {e.fw.ref: provenance_line(e.provenance()["framework"]) for e in evaluations}
     banners = {e.fw.banner for e in evaluations if e.fw.banner}

@@ -97,6 +97,9 @@ class HistoryRowOut(BaseModel):
     level: str | None = Field(description="mức được chứng nhận (null: chưa chứng nhận)")
     level_name: str | None
     whole: bool = Field(description="false: đơn vị cũ bị chia, chỉ một phần thuộc đơn vị này")
+    unconfirmed: bool = Field(
+        default=False, description="true: liên kết sáp nhập đáng ngờ chưa được tỉnh xác nhận (certify units check)"
+    )
 
 
 class UnitDtiOut(BaseModel):
@@ -239,6 +242,7 @@ def unit_history(store: StoreDep, user: UserDep, unit_map: UnitMap, unit_code: U
             "level": r.level,
             "level_name": r.level_name,
             "whole": r.whole,
+            "unconfirmed": r.unconfirmed,
         }
         for r in rows
         if allowed or r.state == State.PUBLISHED.value

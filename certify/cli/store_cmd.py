@@ -120,6 +120,7 @@ def units_history(
 ) -> None:
     """Đơn vị cũ hợp thành và kết quả các kỳ trước (former units and their results)."""
     from certify.store.history import unit_history
+    from certify.store.merger_links import UNCONFIRMED_VI
     from certify.store.units import get_unit, predecessors
 
     with database() as s:
@@ -137,7 +138,8 @@ def units_history(
     for col in ("Năm", "Mã", "Đơn vị", "Bản đồ", "Trạng thái", "Mức"):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r.year), r.unit_code, r.unit_name, r.unit_map, r.state, r.level_name or "—")
+        name = r.unit_name + ("" if r.whole else " (một phần)") + (f" ⚠ {UNCONFIRMED_VI}" if r.unconfirmed else "")
+        table.add_row(str(r.year), r.unit_code, escape(name), r.unit_map, r.state, r.level_name or "—")
     console.print(table)
 
 

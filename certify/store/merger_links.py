@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,6 +129,10 @@ class FormerLink:
         }
 
 
+def _flags(m: UnitMerger) -> tuple[str, ...]:
+    return tuple(f for f in (m.flags or "").split(",") if f)
+
+
 def _active() -> Any:
     return or_(UnitMerger.status.is_(None), UnitMerger.status != REMOVED)
 
@@ -139,6 +143,56 @@ def _bulk(counts: Counter[str]) -> str | None:
     if not top or (len(top) == 2 and top[0][1] == top[1][1]):
         return None
     return top[0][0]
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the doubt rules read of one former unit of a new unit."""
+
+    tier: str
+    province_code: str
+    province: str
+    district: str | None
+    flags: tuple[str, ...] = ()
+
+
+def judge(sources: Sequence[Source]) -> list[tuple[Reason, ...]]:
+    """Why each former unit of one new unit may be linked wrongly (empty: no doubt), in the order given.
+
+    A former commune in another former province, or else another former district, than most of the new unit's
+    former communes (when most share one); the doubts the sources left open (`flags`)."""
+    communes = [x for x in sources if x.tier == "commune"]
+    bulk_province = _bulk(Counter(x.province_code for x in communes))
+    district_counts = Counter(x.district or "" for x in communes)
+    bulk_district = _bulk(district_counts)
+    bulk_province_name = next((x.province for x in communes if x.province_code == bulk_province), None)
+    out = []
+    for x in sources:
+        reasons: list[Reason] = []
+        if x.tier == "commune":
+            if bulk_province is not None and x.province_code != bulk_province:
+                reasons.append(
+                    Reason(
+                        OTHER_PROVINCE,
+                        f"đơn vị cũ thuộc {x.province}, khác tỉnh của phần lớn các xã cũ hợp thành "
+                        f"({bulk_province_name})",
+                        f"the former unit was in {x.province}, not in {bulk_province_name} like most of the "
+                        "new unit's former communes",
+                    )
+                )
+            elif bulk_district is not None and (x.district or "") != bulk_district:
+                reasons.append(
+                    Reason(
+                        OTHER_DISTRICT,
+                        f"đơn vị cũ thuộc {x.district}, khác huyện của phần lớn các xã cũ hợp thành "
+                        f"({bulk_district}: {district_counts[bulk_district]}/{len(communes)})",
+                        f"the former unit was in {x.district}, not in {bulk_district} like most of the new "
+                        f"unit's former communes ({district_counts[bulk_district]}/{len(communes)})",
+                    )
+                )
+        reasons += [_flag_reason(f) for f in x.flags]
+        out.append(tuple(sorted(reasons, key=lambda r: REASON_ORDER.index(r.code))))
+    return out
 
 
 def links_of(
@@ -179,36 +233,17 @@ def links_of(
         rows[n.id].append((m, n, o, district, prov_name or o.province_code, int(count or 1)))
     out: dict[int, list[FormerLink]] = {}
     for new_id, items in rows.items():
-        communes = [it for it in items if it[2].tier == "commune" and it[0].status != REMOVED]
-        bulk_province = _bulk(Counter(it[2].province_code for it in communes))
-        bulk_district = _bulk(Counter(it[3] or "" for it in communes))
-        district_counts = Counter(it[3] or "" for it in communes)
-        bulk_province_name = next((it[4] for it in communes if it[2].province_code == bulk_province), None)
+        active = [it for it in items if it[0].status != REMOVED]
+        judged = dict(
+            zip(
+                (it[0].id for it in active),
+                judge([Source(o.tier, o.province_code, p, d, _flags(m)) for m, _, o, d, p, _ in active]),
+                strict=True,
+            )
+        )
         links = []
         for m, n, o, district, prov_name, count in items:
-            reasons: list[Reason] = []
-            if o.tier == "commune" and m.status != REMOVED:
-                if bulk_province is not None and o.province_code != bulk_province:
-                    reasons.append(
-                        Reason(
-                            OTHER_PROVINCE,
-                            f"đơn vị cũ thuộc {prov_name}, khác tỉnh của phần lớn các xã cũ hợp thành "
-                            f"({bulk_province_name})",
-                            f"the former unit was in {prov_name}, not in {bulk_province_name} like most of the "
-                            "new unit's former communes",
-                        )
-                    )
-                elif bulk_district is not None and (district or "") != bulk_district:
-                    reasons.append(
-                        Reason(
-                            OTHER_DISTRICT,
-                            f"đơn vị cũ thuộc {district}, khác huyện của phần lớn các xã cũ hợp thành "
-                            f"({bulk_district}: {district_counts[bulk_district]}/{len(communes)})",
-                            f"the former unit was in {district}, not in {bulk_district} like most of the new "
-                            f"unit's former communes ({district_counts[bulk_district]}/{len(communes)})",
-                        )
-                    )
-            reasons += [_flag_reason(f) for f in (m.flags or "").split(",") if f]
+            reasons = judged.get(m.id, tuple(_flag_reason(f) for f in _flags(m)))
             links.append(
                 FormerLink(
                     m.id,
@@ -228,7 +263,7 @@ def links_of(
                     m.status_by,
                     m.note,
                     m.source,
-                    tuple(sorted(reasons, key=lambda r: REASON_ORDER.index(r.code))),
+                    reasons,
                 )
             )
         out[new_id] = sorted(links, key=lambda link: link.old_code)

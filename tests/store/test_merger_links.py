@@ -192,6 +192,7 @@ def test_the_province_summary_marks_last_year_s_level_from_a_doubtful_link(loade
     import openpyxl
 
     from certify.store.cycles import get_cycle
+    from certify.store.history import unit_history
     from certify.store.submissions import ValueInput, ensure_submission, set_values, transition
     from reports.from_store import read_cycle
     from reports.province import summarise
@@ -216,6 +217,28 @@ def test_the_province_summary_marks_last_year_s_level_from_a_doubtful_link(loade
     assert f"⚠ liên kết chưa xác nhận: {HOA_LOC_TAM_BINH}" in change["before"]
     assert "1 đơn vị tính từ liên kết chưa xác nhận" in tier.previous_basis
     assert "1 đơn vị có xã cũ bị chia tách: mức năm trước là ước lượng" in tier.previous_basis
+    with transaction(loaded) as s:
+        history = unit_history(s, "current", TAN_THANH_BINH)  # the unit page's and the API's history table
+    assert [(r.year, r.unit_code, r.whole, r.unconfirmed) for r in history] == [
+        (2024, HOA_LOC_TAM_BINH, False, True),
+        (2025, TAN_THANH_BINH, True, False),
+    ]
     wb = openpyxl.load_workbook(io.BytesIO(render_province_xlsx(summary)))
     cells = [str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c]
     assert any(f"liên kết chưa xác nhận: {HOA_LOC_TAM_BINH}" in c for c in cells)
+
+
+def test_a_folder_of_files_judges_the_packages_links_by_the_same_rules() -> None:
+    """Without a database (the province summary of a folder), the packages' links are judged by the same rules
+    and, with nobody to confirm them, stay marked."""
+    from certify.store.merger_links import Basis
+    from reports.merger import package_formers, package_links
+
+    links = {link.old_code: link for link in package_links()[TAN_THANH_BINH]}
+    assert tuple(links) == package_formers()[TAN_THANH_BINH] == ("28918", "28921", "28924", "28933", "29734")
+    assert [r.code for r in links[HOA_LOC_TAM_BINH].reasons] == ["other-province"]
+    assert Basis.of(links.values()).marks == [
+        f"liên kết chưa xác nhận: {HOA_LOC_TAM_BINH}",
+        f"ước lượng (xã cũ bị chia tách): {HOA_LOC_MO_CAY_BAC}, {HOA_LOC_TAM_BINH}",
+    ]
+    assert all(link.old_tier == "commune" for links in package_links().values() for link in links)
