@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.sessions import SessionMiddleware
 
 from api import auth, handlers
 from api.edge import Edge
@@ -24,6 +24,7 @@ from api.pages import (
 )
 from api.routes import dti_api, evaluate_api, frameworks_api, plan_api, reports_api, samples_api, store_api
 from api.samples import Samples
+from api.sessions import Sessions
 from api.sql_store import SqlStore
 from api.store import Store
 from certify.catalog import Catalog, default_catalog
@@ -68,6 +69,7 @@ def create_app(
     if isinstance(store, FromSettings):
         store = open_store(settings.database_url, app.state.catalog)
     app.state.store = store
+    app.state.secret_key = secret_key(settings, store)
     app.state.login_limiter = auth.LoginLimiter.from_settings(settings)
     handlers.install(app)
     for api_router in (
@@ -95,23 +97,27 @@ def create_app(
     ):
         app.include_router(page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    # Signed (itsdangerous), HttpOnly, SameSite=Lax session cookie; it carries the username and password stamp.
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=settings.secret_key,
-        session_cookie="certify_session",
-        max_age=8 * 3600,
-        same_site="lax",
-        https_only=settings.secure_cookies,
-    )
-    app.add_middleware(
+    # Sessions in the database (api.sessions): the cookie holds a random token only.
+    app.add_middleware(Sessions, seconds=settings.session_seconds, force_secure=settings.secure_cookies)
+    app.add_middleware(  # outermost: trusted proxies and security headers for everything inside
         Edge,
         default_lang=settings.default_lang,
         max_body=settings.max_body_bytes,
         secure=settings.secure_cookies,
         max_upload=settings.max_evidence_bytes + 1024 * 1024,  # the file and the form around it
+        proxies=settings.proxy_networks(),
     )
     return app
+
+
+def secret_key(settings: Settings, store: Store | None) -> str:
+    """The key that signs form tokens: the setting, else the one kept in the database (created on first run,
+    shared by every worker); the stateless app, which has no accounts, makes one for its process."""
+    if settings.secret_key:
+        return settings.secret_key
+    if store is not None:
+        return store.secret_key()
+    return secrets.token_urlsafe(32)
 
 
 def open_store(url: str, catalog: Catalog) -> SqlStore:

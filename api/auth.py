@@ -1,26 +1,26 @@
 """Sessions and the logged-in user: login and logout pages, `current_user`, and the authorisation guard.
 
-The session cookie is Starlette's SessionMiddleware: signed with the app's secret (itsdangerous), HttpOnly,
-SameSite=Lax, `Secure` when the settings say so. It holds the username and the account's password stamp; the
-account (role, unit, active, stamp) is read from the store on every request, so a disabled account is out at
-once and a password reset ends the sessions opened with the old password.
+Sessions are rows in the database (`api.sessions`, `certify.store.web_sessions`): the cookie holds a random
+token; the session and its account (role, unit, active) are read on every request, so a logout, a disabled
+account or a password reset ends it at once, in every worker, and a cookie copied before no longer works.
 
-Failed logins are limited per username and per client address (`LoginLimiter`).
+Failed logins are limited per username and per client address (`LoginLimiter`), counted in the database so
+that every worker sees every attempt. The client address is the connection's, or the one a trusted proxy
+forwarded (`CERTIFY_TRUSTED_PROXIES`, see `api.edge`): a client cannot choose it with X-Forwarded-For.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from api import csrf, sessions
 from api.authz import require
 from api.csrf import require_csrf
 from api.deps import wants_json
@@ -30,9 +30,10 @@ from certify.errors import CertifyError
 from certify.settings import Settings
 from certify.store.accounts import Account
 
+if TYPE_CHECKING:
+    from api.store import Store
+
 router = APIRouter(include_in_schema=False)
-SESSION_USER = "user"
-SESSION_STAMP = "stamp"
 BAD_LOGIN = CertifyError.one(
     "bad-login", "Sai tên đăng nhập hoặc mật khẩu", "Wrong username or password", path=("password",)
 )
@@ -40,17 +41,8 @@ BAD_LOGIN = CertifyError.one(
 
 def current_user(request: Request) -> Account | None:
     """The logged-in account, or None (anonymous = public viewer)."""
-    if "session" not in request.scope:
-        return None
-    username = request.session.get(SESSION_USER)
-    store = request.app.state.store
-    if not username or store is None:
-        return None
-    account: Account | None = store.account(username)
-    # A store without stamps (a test fake) leaves the check out; a real account's stamp changes with its password.
-    if account is not None and account.stamp and request.session.get(SESSION_STAMP) != account.stamp:
-        return None
-    return account
+    found = sessions.open_session(request)
+    return found.account if found is not None else None
 
 
 UserDep = Annotated[Account | None, Depends(current_user)]
@@ -61,62 +53,46 @@ def guard(user: Account | None, action: str, unit_code: str | None = None) -> No
 
 
 class LoginLimiter:
-    """Failed logins per username and per client address over a sliding window; thread-safe.
+    """Failed logins per username and per client address over a sliding window, kept in the database
+    (`Store.recent_failures`…): every worker counts the same failures, and a restart forgets none."""
 
-    In memory, in the process: `certify serve` runs one uvicorn process for the whole province office (it
-    passes the app object to uvicorn, which then cannot fork workers), so that process sees every attempt.
-    Several workers would each keep their own counts and let N times the limit through: they would need
-    the counts in the database. A restart forgets the counts, which gives a guesser one more window at most.
-    """
-
-    # Past this many tracked names and addresses, forget the ones with no failure left in the window, so
-    # that a spray of invented usernames cannot grow the memory without bound.
-    SWEEP_AT = 10_000
+    USER, IP = "user", "ip"
 
     def __init__(
-        self, max_per_user: int, max_per_ip: int, window: float, clock: Callable[[], float] = time.monotonic
+        self, max_per_user: int, max_per_ip: int, window: float, clock: Callable[[], float] = time.time
     ) -> None:
         self.max_per_user = max_per_user
         self.max_per_ip = max_per_ip
         self.window = window
         self.clock = clock
-        self._lock = threading.Lock()
-        # Only the last `max` failures of each key matter: the oldest of them says when the block ends.
-        self._users: dict[str, deque[float]] = {}
-        self._ips: dict[str, deque[float]] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LoginLimiter:
         return cls(settings.login_max_failures, settings.login_max_failures_per_ip, settings.login_window_seconds)
 
-    def _wait(self, failures: deque[float] | None, limit: int, now: float) -> float:
-        if failures is None or len(failures) < limit:
+    def _wait(self, store: Store, kind: str, key: str, limit: int, now: float) -> float:
+        # Only the last `limit` failures matter: the oldest of them says when the block ends.
+        failures = store.recent_failures(kind, key, now - self.window, limit)
+        if len(failures) < limit:
             return 0.0
-        return max(0.0, failures[0] + self.window - now)
+        return max(0.0, failures[-1] + self.window - now)
 
-    def retry_after(self, username: str, ip: str) -> float:
+    def retry_after(self, store: Store, username: str, ip: str) -> float:
         """Seconds until `username` may try again from `ip`; 0 when it may now."""
-        with self._lock:
-            now = self.clock()
-            return max(
-                self._wait(self._users.get(username), self.max_per_user, now),
-                self._wait(self._ips.get(ip), self.max_per_ip, now),
-            )
+        now = self.clock()
+        return max(
+            self._wait(store, self.USER, username, self.max_per_user, now),
+            self._wait(store, self.IP, ip, self.max_per_ip, now),
+        )
 
-    def failed(self, username: str, ip: str) -> None:
-        with self._lock:
-            now = self.clock()
-            self._users.setdefault(username, deque(maxlen=self.max_per_user)).append(now)
-            self._ips.setdefault(ip, deque(maxlen=self.max_per_ip)).append(now)
-            if len(self._users) + len(self._ips) > self.SWEEP_AT:
-                for table in (self._users, self._ips):
-                    for key in [k for k, q in table.items() if q[-1] + self.window <= now]:
-                        del table[key]
+    def failed(self, store: Store, username: str, ip: str) -> None:
+        now = self.clock()
+        store.add_failure(self.USER, username, now, now - self.window)
+        store.add_failure(self.IP, ip, now, now - self.window)
 
-    def succeeded(self, username: str) -> None:
+    def succeeded(self, store: Store, username: str) -> None:
         # The address keeps its count: one valid account must not reset the count of a guesser's address.
-        with self._lock:
-            self._users.pop(username, None)
+        store.clear_failures(self.USER, username)
 
 
 def limiter(request: Request) -> LoginLimiter:
@@ -125,8 +101,8 @@ def limiter(request: Request) -> LoginLimiter:
 
 
 def _client_ip(request: Request) -> str:
-    # Behind a reverse proxy this is the proxy's address unless uvicorn trusts its X-Forwarded-For
-    # (--proxy-headers, --forwarded-allow-ips); the per-username limit holds either way.
+    # The connection's address, or the client's as forwarded by a trusted proxy (api.edge): never a header
+    # an untrusted client sent.
     return request.client.host if request.client else "unknown"
 
 
@@ -171,25 +147,26 @@ def login(
 
     store = get_store(request)
     limits, ip = limiter(request), _client_ip(request)
-    wait = limits.retry_after(username, ip)
+    wait = limits.retry_after(store, username, ip)
     if wait > 0:  # blocked: the password is not even checked, so guessing on gains nothing
         return _too_many(request, wait)
     account = store.authenticate(username, password)
     if account is None:
-        limits.failed(username, ip)
+        limits.failed(store, username, ip)
         if wants_json(request):
             return JSONResponse(body(BAD_LOGIN.problems), status_code=401)
         return html(request, "login.html", 401, user=None, next=_safe_next(next), failed=True, username=username)
-    limits.succeeded(username)
-    request.session.clear()  # a fresh session at login (no fixation)
-    request.session[SESSION_USER] = account.username
-    request.session[SESSION_STAMP] = account.stamp
+    limits.succeeded(store, username)
+    sessions.start(request, account.username)  # a new session at every login (no fixation)
     if wants_json(request):
-        return JSONResponse({"user": account.username, "role": account.role.value, "unit": account.unit_code})
+        token = csrf.token_for(request)  # the form token of the new session, for the next POSTs
+        return JSONResponse(
+            {"user": account.username, "role": account.role.value, "unit": account.unit_code, "csrf_token": token}
+        )
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(require_csrf)])
 def logout(request: Request) -> Response:
-    request.session.clear()
+    sessions.end(request)  # revoked in the database: a copy of the cookie is refused from now on
     return RedirectResponse("/", status_code=303)

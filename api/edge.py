@@ -1,4 +1,10 @@
-"""ASGI middleware at the edge: security headers, JSON twins (`/page.json`), language choice, body size limit.
+"""ASGI middleware at the edge: trusted proxies, security headers, JSON twins (`/page.json`), language choice,
+body size limit.
+
+X-Forwarded-For and X-Forwarded-Proto are believed only when the connection comes from a trusted proxy
+(`CERTIFY_TRUSTED_PROXIES`): then the client is the last address of X-Forwarded-For that is not itself a
+trusted proxy, and the scheme the proxy saw (https makes cookies Secure). From anyone else they are ignored,
+so a client can neither pick the address the login limit counts nor pretend to be on HTTPS.
 
 Plain ASGI rather than `BaseHTTPMiddleware`, which would add a task hop to every request
 (measured by bench/api_bench.py).
@@ -6,6 +12,8 @@ Plain ASGI rather than `BaseHTTPMiddleware`, which would add a task hop to every
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Sequence
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
@@ -16,6 +24,7 @@ from api.headers import add_security_headers
 from api.i18n import LANG_COOKIE, LANGS, pick_lang
 from api.problems import body, http_problem
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 JSON_FLAG = "certify.json"
 LANG_KEY = "certify.lang"
 UPLOAD_SUFFIX = "/evidence"
@@ -24,9 +33,16 @@ _NOT_TWINS = ("/api/", "/static/", "/openapi.json")
 
 class Edge:
     def __init__(
-        self, app: ASGIApp, default_lang: str, max_body: int, secure: bool, max_upload: int | None = None
+        self,
+        app: ASGIApp,
+        default_lang: str,
+        max_body: int,
+        secure: bool,
+        max_upload: int | None = None,
+        proxies: Sequence[Network] = (),
     ) -> None:
         self.app = app
+        self.proxies = tuple(proxies)
         self.max_upload = max_upload or max_body  # evidence uploads (POST …/evidence) may be larger
         self.default_lang = default_lang
         self.max_body = max_body
@@ -39,6 +55,8 @@ class Edge:
         scope = dict(scope)
         path: str = scope["path"]
         send = _secured(send, path)
+        if self.proxies:
+            _apply_forwarded(scope, self.proxies)
         if path.endswith(".json") and not path.startswith(_NOT_TWINS):
             scope["path"] = path[: -len(".json")] or "/"
             scope["raw_path"] = scope["path"].encode()
@@ -56,7 +74,8 @@ class Edge:
         if query not in LANGS or query == cookie_lang:
             await self.app(scope, receive, send)
             return
-        cookie = f"{LANG_COOKIE}={query}; Path=/; Max-Age=31536000; SameSite=Lax" + ("; Secure" if self.secure else "")
+        secure = self.secure or scope.get("scheme") == "https"
+        cookie = f"{LANG_COOKIE}={query}; Path=/; Max-Age=31536000; SameSite=Lax" + ("; Secure" if secure else "")
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -86,3 +105,30 @@ def _secured(send: Send, path: str) -> Send:
         await send(message)
 
     return send_secured
+
+
+def _trusted(host: str, proxies: Sequence[Network]) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in proxies)
+
+
+def _apply_forwarded(scope: Scope, proxies: Sequence[Network]) -> None:
+    """Client address and scheme from a trusted proxy's X-Forwarded-For / -Proto (`scope` is the edge's copy)."""
+    client = scope.get("client")
+    if not client or not _trusted(client[0], proxies):
+        return
+    headers = [(k.lower(), v.decode("latin-1")) for k, v in scope["headers"]]
+    hops = [h.strip() for k, v in headers if k == b"x-forwarded-for" for h in v.split(",") if h.strip()]
+    for hop in reversed(hops):  # the nearest proxy appended last; the first untrusted address is the client
+        if not _trusted(hop, proxies):
+            scope["client"] = (hop, 0)
+            break
+    else:
+        if hops:
+            scope["client"] = (hops[0], 0)
+    protos = [p.strip().lower() for k, v in headers if k == b"x-forwarded-proto" for p in v.split(",")]
+    if protos and protos[-1] in ("http", "https"):
+        scope["scheme"] = protos[-1]

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from api import csrf
 from api.deps import get_translator, wants_json
 from api.flash import take
+from api.sessions import is_https
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -52,10 +53,10 @@ def html(request: Request, template: str, status_code: int = 200, **context: Any
         )
     )
     response = HTMLResponse(text, status_code=status_code)
-    if request.cookies.get(csrf.COOKIE) != token:
-        response.set_cookie(
-            csrf.COOKIE, token, httponly=True, samesite="strict", secure=request.app.state.settings.secure_cookies
-        )
+    anonymous = request.scope.get(csrf.COOKIE_KEY)
+    if anonymous is not None and request.cookies.get(csrf.COOKIE) != anonymous:
+        secure = is_https(request.scope, request.app.state.settings.secure_cookies)
+        response.set_cookie(csrf.COOKIE, anonymous, httponly=True, samesite="strict", secure=secure)
     return response
 
 

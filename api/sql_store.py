@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select
 
 from certify.catalog import Catalog
 from certify.errors import CertifyError
-from certify.store import editing
+from certify.store import editing, web_sessions
 from certify.store.accounts import Account, add_user, authenticate, find_user, list_users, reset_password, set_active
 from certify.store.cycles import LEVELS, CycleInfo, frozen_dti, list_cycles, open_cycle
 from certify.store.dti_results import dti_cycles, ranked, unit_dti
@@ -28,6 +28,7 @@ from certify.store.queue import with_queue_facts
 from certify.store.submissions import SubmissionInfo, find_submission
 from certify.store.units import find_unit
 from certify.store.views import CycleRow, DtiHeading, DtiTable, UnitDti, UnitView
+from certify.store.web_sessions import OpenSession
 from certify.store.workflow import State
 
 if TYPE_CHECKING:
@@ -72,6 +73,40 @@ class SqlStore:
     def reset_password(self, username: str, by: str) -> str:
         with transaction(self.engine, write=True) as s:
             return reset_password(s, username, actor=by)
+
+    # --- sessions, failed logins, the secret key (shared by every worker) -----------------------------
+    def open_session(self, username: str, seconds: int) -> str:
+        with transaction(self.engine, write=True) as s:
+            web_sessions.sweep_sessions(s)
+            return web_sessions.open_session(s, username, dt.timedelta(seconds=seconds))
+
+    def find_session(self, token: str) -> OpenSession | None:
+        with transaction(self.engine) as s:
+            return web_sessions.find_session(s, token)
+
+    def save_session(self, session_id: str, data: dict[str, Any]) -> None:
+        with transaction(self.engine, write=True) as s:
+            web_sessions.save_data(s, session_id, data)
+
+    def end_session(self, session_id: str) -> None:
+        with transaction(self.engine, write=True) as s:
+            web_sessions.revoke(s, session_id)
+
+    def recent_failures(self, kind: str, key: str, since: float, limit: int) -> list[float]:
+        with transaction(self.engine) as s:
+            return web_sessions.recent_failures(s, kind, key, since, limit)
+
+    def add_failure(self, kind: str, key: str, at: float, forget_before: float) -> None:
+        with transaction(self.engine, write=True) as s:
+            web_sessions.add_failure(s, kind, key, at, forget_before=forget_before)
+
+    def clear_failures(self, kind: str, key: str) -> None:
+        with transaction(self.engine, write=True) as s:
+            web_sessions.clear_failures(s, kind, key)
+
+    def secret_key(self) -> str:
+        with transaction(self.engine, write=True) as s:
+            return web_sessions.shared_secret(s)
 
     # --- cycles (province admin) -----------------------------------------------------------------
     def cycle_rows(self) -> list[CycleRow]:

@@ -13,14 +13,14 @@ Read settings with `get_settings()` where they are used, not at import time.
 from __future__ import annotations
 
 import getpass
+import ipaddress
 import os
 import re
-import secrets
 import sys
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from certify.errors import CertifyError, Problem
@@ -91,10 +91,10 @@ class Settings(BaseSettings):
 
     # --- web application ---------------------------------------------------------------------
     secret_key: str = Field(
-        default_factory=lambda: secrets.token_urlsafe(32),
-        description="signs session cookies and form tokens; set it when running several workers or when "
-        "sessions must survive a restart",
-        **shown_default("random for each process"),
+        default="",
+        description="signs form tokens; empty: a key created on first run and kept in the database (every "
+        "worker shares it, it survives restarts and is backed up with the database)",
+        **shown_default("created on first run, kept in the database"),
     )
     default_lang: str = Field(default="vi", pattern="^(vi|en)$", description="language of pages: vi or en")
     samples_dir: Path = Field(
@@ -103,7 +103,17 @@ class Settings(BaseSettings):
         **shown_default("the bundled samples/assessments"),
     )
     secure_cookies: bool = Field(
-        default=False, description="cookies only over HTTPS (turn on behind HTTPS; plain HTTP in a LAN needs off)"
+        default=False,
+        description="mark cookies HTTPS-only even when the app cannot see HTTPS (cookies are marked anyway on a "
+        "request that came over HTTPS, directly or through a trusted proxy)",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="addresses or networks of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto "
+        "are believed, separated by ',' (e.g. 127.0.0.1,10.0.0.0/8); empty: those headers are ignored",
+    )
+    session_seconds: int = Field(
+        default=8 * 3600, ge=60, le=30 * 24 * 3600, description="how long a login lasts before it must be repeated"
     )
     max_body_bytes: int = Field(default=1_000_000, ge=1, description="largest request body the web app accepts")
     login_max_failures: int = Field(
@@ -126,8 +136,25 @@ class Settings(BaseSettings):
         default=False, description="show the Python traceback of an unexpected error instead of one line"
     )
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for part in _split(value):
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"not an address or network: {part!r}") from None
+        return value
+
+    def proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(p, strict=False) for p in _split(self.trusted_proxies))
+
     def framework_roots(self) -> list[Path]:
         return [Path(p) for p in self.frameworks.split(os.pathsep) if p]
+
+
+def _split(value: str) -> list[str]:
+    return [p.strip() for p in value.split(",") if p.strip()]
 
 
 def get_settings() -> Settings:

@@ -239,6 +239,10 @@ def set_active(session: Session, username: str, active: bool, *, actor: str) -> 
                     found=username,
                 )
     user.active = active
+    if not active:
+        from certify.store.web_sessions import revoke_user  # web_sessions reads accounts
+
+        revoke_user(session, user.id)
     audit.record(
         session, actor, "enable" if active else "disable", "user", user.id, field="active", old=not active, new=active
     )
@@ -261,6 +265,9 @@ def reset_password(session: Session, username: str, *, actor: str, new_password:
     password = new_password if new_password is not None else temporary_password()
     _check_password(password)
     user.password_hash = hash_password(password)
+    from certify.store.web_sessions import revoke_user  # web_sessions reads accounts
+
+    revoke_user(session, user.id)  # whoever was logged in with the old password is out
     # The audit row says that it happened and who did it, never the password or its hash.
     audit.record(
         session, actor, "reset-password", "user", user.id, field="password", new={"generated": new_password is None}

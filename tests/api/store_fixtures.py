@@ -70,7 +70,7 @@ def token(client: TestClient, url: str = "/login") -> str:
 
 
 def login(client: TestClient, username: str | None) -> str:
-    """Log in (None: stay anonymous); returns a valid CSRF token for the next POSTs."""
+    """Log in (None: stay anonymous); returns a valid CSRF token for the next POSTs (bound to the new session)."""
     client.cookies.clear()
     tok = token(client)
     if username is not None:
@@ -78,6 +78,7 @@ def login(client: TestClient, username: str | None) -> str:
             "/login", data={"username": username, "password": PASSWORD, "csrf_token": tok}, follow_redirects=False
         )
         assert r.status_code == 303, r.text
+        tok = token(client, "/")  # every page of a logged-in user carries the session's token (the logout form)
     return tok
 
 

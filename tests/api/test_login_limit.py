@@ -1,18 +1,24 @@
 """Failed logins are limited per username and per client address: 429 with Retry-After, the password not even
-checked while blocked, a success clearing the username's count; a fake clock instead of sleeping."""
+checked while blocked, a success clearing the username's count; counted in the database (shared by every
+worker); a fake clock instead of sleeping."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from api.auth import LoginLimiter
+from api.store import Store
 from certify.settings import Settings
-from tests.api.store_fixtures import PASSWORD, token
+from certify.store.engine import transaction
+from certify.store.web_sessions import LoginFailure
+from tests.api.store_fixtures import PASSWORD, make_app, token
 
 WINDOW = 900.0
 
@@ -34,50 +40,67 @@ def test_defaults_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (limiter.max_per_user, limiter.max_per_ip, limiter.window) == (3, 20, 60)
 
 
-def test_user_limit_and_window() -> None:
+@pytest.fixture
+def store(stored_app: FastAPI) -> Store:
+    found: Store = stored_app.state.store
+    return found
+
+
+def test_user_limit_and_window(store: Store) -> None:
     clock = Clock()
     lim = LoginLimiter(3, 100, WINDOW, clock=clock)
     for _ in range(2):
-        lim.failed("a", "1.1.1.1")
+        lim.failed(store, "a", "1.1.1.1")
         clock.now += 10
-    assert lim.retry_after("a", "1.1.1.1") == 0
-    lim.failed("a", "1.1.1.1")  # third failure at t=1020; the first was at t=1000
-    assert lim.retry_after("a", "9.9.9.9") == pytest.approx(WINDOW - 20)  # from any address
-    assert lim.retry_after("b", "1.1.1.1") == 0  # another name from the same address is not blocked
+    assert lim.retry_after(store, "a", "1.1.1.1") == 0
+    lim.failed(store, "a", "1.1.1.1")  # third failure at t=1020; the first was at t=1000
+    assert lim.retry_after(store, "a", "9.9.9.9") == pytest.approx(WINDOW - 20)  # from any address
+    assert lim.retry_after(store, "b", "1.1.1.1") == 0  # another name from the same address is not blocked
     clock.now = 1000 + WINDOW  # the oldest failure leaves the window: one attempt more
-    assert lim.retry_after("a", "1.1.1.1") == 0
-    lim.failed("a", "1.1.1.1")
-    assert lim.retry_after("a", "1.1.1.1") == pytest.approx(10)
+    assert lim.retry_after(store, "a", "1.1.1.1") == 0
+    lim.failed(store, "a", "1.1.1.1")
+    assert lim.retry_after(store, "a", "1.1.1.1") == pytest.approx(10)
 
 
-def test_success_clears_the_user_but_not_the_address() -> None:
+def test_success_clears_the_user_but_not_the_address(store: Store) -> None:
     lim = LoginLimiter(3, 4, WINDOW, clock=Clock())
-    lim.failed("a", "ip")
-    lim.failed("a", "ip")
-    lim.succeeded("a")
-    lim.failed("a", "ip")
-    lim.failed("a", "ip")
-    assert lim.retry_after("a", "other") == 0  # 2 since the success, not 4
-    assert lim.retry_after("z", "ip") > 0  # the address has 4 failures: blocked for every name
+    lim.failed(store, "a", "ip")
+    lim.failed(store, "a", "ip")
+    lim.succeeded(store, "a")
+    lim.failed(store, "a", "ip")
+    lim.failed(store, "a", "ip")
+    assert lim.retry_after(store, "a", "other") == 0  # 2 since the success, not 4
+    assert lim.retry_after(store, "z", "ip") > 0  # the address has 4 failures: blocked for every name
 
 
-def test_address_limit_across_names() -> None:
+def test_address_limit_across_names(store: Store) -> None:
     lim = LoginLimiter(5, 3, WINDOW, clock=Clock())
     for name in ("a", "b", "c"):
-        lim.failed(name, "ip")
-    assert lim.retry_after("fresh", "ip") == pytest.approx(WINDOW)
-    assert lim.retry_after("fresh", "other-ip") == 0
+        lim.failed(store, name, "ip")
+    assert lim.retry_after(store, "fresh", "ip") == pytest.approx(WINDOW)
+    assert lim.retry_after(store, "fresh", "other-ip") == 0
 
 
-def test_memory_is_swept() -> None:
+def test_old_failures_are_forgotten(store: Store) -> None:
+    """A spray of invented usernames cannot grow the table without bound: failures past the window go."""
     clock = Clock()
     lim = LoginLimiter(5, 5, WINDOW, clock=clock)
-    lim.SWEEP_AT = 10
     for i in range(10):
-        lim.failed(f"user{i}", f"ip{i}")
+        lim.failed(store, f"user{i}", f"ip{i}")
     clock.now += WINDOW
-    lim.failed("late", "ip-late")
-    assert set(lim._users) == {"late"} and set(lim._ips) == {"ip-late"}
+    lim.failed(store, "late", "ip-late")
+    with transaction(store.engine) as s:  # type: ignore[attr-defined]
+        assert sorted(s.scalars(select(LoginFailure.key))) == ["ip-late", "late"]
+
+
+def test_the_count_is_shared_by_every_worker(stored_app: FastAPI) -> None:
+    """Two app instances on one database (two worker processes) count the same failures."""
+    other = make_app(Path(stored_app.state.store.engine.url.database))
+    lim = LoginLimiter(3, 100, WINDOW, clock=Clock())
+    lim.failed(stored_app.state.store, "a", "ip1")
+    lim.failed(other.state.store, "a", "ip2")
+    lim.failed(stored_app.state.store, "a", "ip3")
+    assert lim.retry_after(other.state.store, "a", "ip4") > 0
 
 
 # --- over HTTP -------------------------------------------------------------------------------------------

@@ -1,20 +1,30 @@
 """What a person, or an attacker, sees of the web app's defences: security headers on every kind of response,
-framing refused, the API reference from this site only (see also test_e2e_api_docs.py in Chromium)."""
+framing refused, the API reference from this site only (see also test_e2e_api_docs.py in Chromium); sessions
+that end at logout, disable and reset (a copied cookie included); cookies Secure over HTTPS; X-Forwarded-*
+believed from configured proxies only; form tokens bound to the session."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from api import csrf
 from api.app import create_app
+from api.auth import LoginLimiter
+from api.sessions import COOKIE
 from certify.catalog import Catalog, bundled_root
 from certify.settings import Settings
-from tests.api.store_fixtures import login
+from certify.store.engine import transaction
+from certify.store.web_sessions import WebSession
+from tests.api.store_fixtures import OWN, PASSWORD, login, token
 
 
 def _csp(r: httpx.Response) -> dict[str, str]:
@@ -109,3 +119,158 @@ def test_api_reference_uses_only_this_sites_files(plain: TestClient) -> None:
     assert plain.get("/redoc", follow_redirects=False).headers["location"] == "/api/redoc"
     icon = plain.get("/favicon.ico")
     assert icon.headers["content-type"] == "image/x-icon" and icon.content[:4] == b"\x00\x00\x01\x00"
+
+
+# --- sessions ----------------------------------------------------------------------------------------------
+
+UNIT_JSON = f"/cycles/1/units/{OWN}.json"  # the editor's own unit file: 403 to anyone not logged in
+
+
+def _session_cookie(r: httpx.Response) -> str:
+    found = [c for c in r.headers.get_list("set-cookie") if c.startswith(f"{COOKIE}=")]
+    assert found, r.headers
+    return found[-1]
+
+
+def _as(app: FastAPI, cookie_value: str) -> int:
+    """What someone holding a copy of the cookie gets on the editor's unit file, from another browser."""
+    with TestClient(app) as other:
+        other.cookies.set(COOKIE, cookie_value)
+        status: int = other.get(UNIT_JSON).status_code
+        return status
+
+
+def test_a_cookie_copied_before_logout_is_refused_after(stored_app: FastAPI) -> None:
+    with TestClient(stored_app) as client:
+        tok = login(client, "editor")
+        copied = client.cookies[COOKIE]
+        assert _as(stored_app, copied) == 200  # the copy works while the session lives
+        r = client.post("/logout", data={"csrf_token": tok}, follow_redirects=False)
+        assert r.status_code == 303 and "Max-Age=0" in _session_cookie(r)
+    assert _as(stored_app, copied) == 403
+    with TestClient(stored_app) as other:  # a page shows the holder of the copy as anonymous
+        other.cookies.set(COOKIE, copied)
+        home = other.get("/")
+        assert 'id="whoami"' not in home.text and "Đăng nhập" in home.text
+
+
+def test_disabling_and_resetting_end_every_session(stored_app: FastAPI) -> None:
+    with TestClient(stored_app) as editor, TestClient(stored_app) as editor2, TestClient(stored_app) as admin:
+        login(editor, "editor")
+        login(editor2, "editor2")
+        tok = login(admin, "admin")
+        copied, copied2 = editor.cookies[COOKIE], editor2.cookies[COOKIE]
+        r = admin.post("/admin/users/editor/disable", data={"csrf_token": tok, "confirm": "yes"})
+        assert r.status_code == 200
+        r = admin.post("/admin/users/editor2/reset-password", data={"csrf_token": tok, "confirm": "yes"})
+        assert r.status_code == 200
+        assert editor.get(UNIT_JSON).status_code == 403 and _as(stored_app, copied) == 403
+        assert _as(stored_app, copied2) == 403
+        assert editor2.get("/cycles/1/units/29836.json").status_code == 403
+
+
+def test_the_cookie_holds_a_random_token_only(stored_app: FastAPI) -> None:
+    """Nothing readable in the cookie (no username); the database keeps the token's hash, not the token."""
+    with TestClient(stored_app) as client:
+        login(client, "editor")
+        value = client.cookies[COOKIE]
+    assert "editor" not in value and len(value) >= 40
+    with transaction(stored_app.state.store.engine) as s:
+        ids = list(s.scalars(select(WebSession.id)))
+    assert value not in ids and hashlib.sha256(value.encode()).hexdigest() in ids
+
+
+def _login_response(client: TestClient, **headers: str) -> httpx.Response:
+    return client.post(
+        "/login",
+        data={"username": "editor", "password": PASSWORD, "csrf_token": token(client)},
+        headers=headers,
+        follow_redirects=False,
+    )
+
+
+def test_cookies_are_secure_over_https_only(stored_app: FastAPI) -> None:
+    with TestClient(stored_app, base_url="https://certify.example") as client:
+        cookie = _session_cookie(_login_response(client))
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    with TestClient(stored_app) as client:  # plain HTTP in an office LAN: a Secure cookie would never come back
+        assert "Secure" not in _session_cookie(_login_response(client))
+
+
+def test_a_client_cannot_claim_https_or_an_address(stored_app: FastAPI) -> None:
+    """X-Forwarded-* from a client that is not a configured proxy changes nothing."""
+    with TestClient(stored_app, client=("203.0.113.7", 40000)) as client:
+        r = _login_response(client, **{"x-forwarded-proto": "https", "x-forwarded-for": "198.51.100.1"})
+        assert "Secure" not in _session_cookie(r)
+
+
+def _app_behind_proxy(stored_app: FastAPI) -> FastAPI:
+    db = Path(stored_app.state.store.engine.url.database)
+    settings = Settings(
+        secret_key="test-secret",
+        database_url=f"sqlite:///{db}",
+        evidence_dir=db.parent / "evidence",
+        trusted_proxies="10.0.0.5, 192.168.1.0/24",
+    )
+    return create_app(settings, catalog=Catalog([bundled_root("frameworks")]))
+
+
+def test_a_trusted_proxy_is_believed(stored_app: FastAPI) -> None:
+    app = _app_behind_proxy(stored_app)
+    with TestClient(app, client=("10.0.0.5", 40000)) as client:  # the configured proxy
+        r = _login_response(client, **{"x-forwarded-proto": "https", "x-forwarded-for": "198.51.100.1"})
+        assert "Secure" in _session_cookie(r)
+    with TestClient(app, client=("203.0.113.7", 40000)) as client:  # anyone else, same headers
+        r = _login_response(client, **{"x-forwarded-proto": "https", "x-forwarded-for": "198.51.100.1"})
+        assert "Secure" not in _session_cookie(r)
+
+
+def _failures(app: FastAPI, client_address: str, forwarded: list[str]) -> list[int]:
+    """Failed logins for invented names, each claiming another X-Forwarded-For: the answers' statuses."""
+    statuses = []
+    with TestClient(app, client=(client_address, 40000)) as client:
+        for i, claimed in enumerate(forwarded):
+            r = client.post(
+                "/login",
+                data={"username": f"guess{i}", "password": "wrong-password", "csrf_token": token(client)},
+                headers={"x-forwarded-for": claimed},
+            )
+            statuses.append(r.status_code)
+    return statuses
+
+
+def test_the_login_limit_counts_the_real_address(stored_app: FastAPI) -> None:
+    stored_app.state.login_limiter = LoginLimiter(100, 3, 900)
+    # A guesser inventing a new X-Forwarded-For for each try is still one address: blocked after 3.
+    assert _failures(stored_app, "127.0.0.1", ["1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4"]) == [401, 401, 401, 429]
+    # Behind a trusted proxy, the clients it forwards are counted apart (the proxy itself is not blocked).
+    app = _app_behind_proxy(stored_app)
+    app.state.login_limiter = LoginLimiter(100, 3, 900)
+    claimed = ["198.51.100.1", "198.51.100.2", "198.51.100.1", "198.51.100.2", "198.51.100.1", "198.51.100.1"]
+    assert _failures(app, "192.168.1.20", claimed) == [401, 401, 401, 401, 401, 429]
+
+
+# --- CSRF bound to the session ------------------------------------------------------------------------------
+
+
+def test_a_form_token_of_another_session_is_refused(stored_app: FastAPI) -> None:
+    with TestClient(stored_app) as victim, TestClient(stored_app) as attacker:
+        login(victim, "admin")
+        stolen = login(attacker, "appraiser")  # a token the attacker can read: their own session's
+        r = victim.post("/logout", data={"csrf_token": stolen}, headers={"accept": "application/json"})
+        assert r.status_code == 403 and r.json()["errors"][0]["code"] == "csrf"
+        # An anonymous cookie-and-field pair (valid before login, or planted by a sibling site) is refused too.
+        anon = csrf.issue(stored_app.state.secret_key, None)
+        victim.cookies.set(csrf.COOKIE, anon)
+        r = victim.post("/logout", data={"csrf_token": anon}, headers={"accept": "application/json"})
+        assert r.status_code == 403
+        assert victim.get("/").text.count('id="whoami"') == 1  # still logged in: nothing happened
+
+
+def test_the_json_login_hands_the_sessions_token(stored_app: FastAPI) -> None:
+    with TestClient(stored_app) as client:
+        r = client.post("/login.json", data={"username": "editor", "password": PASSWORD, "csrf_token": token(client)})
+        assert r.status_code == 200
+        tok = r.json()["csrf_token"]
+        assert tok == token(client, "/")  # the same token the pages carry
+        assert client.post("/logout", headers={"x-csrf-token": tok}, follow_redirects=False).status_code == 303

@@ -43,8 +43,8 @@ def test_login_needs_csrf(sclient: TestClient) -> None:
 
 
 def test_no_open_redirect_after_login(sclient: TestClient) -> None:
-    tok = token(sclient)
     for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+        tok = token(sclient)  # logged in after the first round: the login form carries the session's token
         r = sclient.post(
             "/login",
             data={"username": "editor", "password": PASSWORD, "csrf_token": tok, "next": target},
