@@ -1,7 +1,7 @@
 """web sessions, failed logins and the secret key shared by every web worker (certify.store.web_sessions)
 
-Revision ID: 0007_web_sessions
-Revises: 0006_evidence_files
+Revision ID: 0009_web_sessions
+Revises: 0008_merger_links
 Create Date: 2026-12-02 09:40:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_web_sessions"
-down_revision: str | Sequence[str] | None = "0006_evidence_files"
+revision: str = "0009_web_sessions"
+down_revision: str | Sequence[str] | None = "0008_merger_links"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
