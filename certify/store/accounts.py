@@ -15,7 +15,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Boolean, DateTime, String, select
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from certify.errors import CertifyError
@@ -74,6 +74,26 @@ class User(Base):
     full_name: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class WebSession(Base):
+    """A login session (`certify.store.web_sessions`): the browser holds a token, this row the token's SHA-256."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    data: Mapped[str] = mapped_column(Text, default="{}")
+
+
+def revoke_user(session: Session, user_id: int) -> int:
+    """End every open session of an account (disabled, password reset); returns how many."""
+    open_ones = (WebSession.user_id == user_id) & WebSession.revoked_at.is_(None)
+    result = session.execute(update(WebSession).where(open_ones).values(revoked_at=_now()))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -240,8 +260,6 @@ def set_active(session: Session, username: str, active: bool, *, actor: str) -> 
                 )
     user.active = active
     if not active:
-        from certify.store.web_sessions import revoke_user  # web_sessions reads accounts
-
         revoke_user(session, user.id)
     audit.record(
         session, actor, "enable" if active else "disable", "user", user.id, field="active", old=not active, new=active
@@ -265,8 +283,6 @@ def reset_password(session: Session, username: str, *, actor: str, new_password:
     password = new_password if new_password is not None else temporary_password()
     _check_password(password)
     user.password_hash = hash_password(password)
-    from certify.store.web_sessions import revoke_user  # web_sessions reads accounts
-
     revoke_user(session, user.id)  # whoever was logged in with the old password is out
     # The audit row says that it happened and who did it, never the password or its hash.
     audit.record(

@@ -2,7 +2,7 @@
 
 A session is a row: the browser holds a random token (256 bits) in its cookie, the database only the token's
 SHA-256, so a copy of the database gives no usable cookie. A session ends when it expires, at logout, when
-its account is disabled and when its password is reset (`certify.store.accounts` calls `revoke_user`); a
+its account is disabled and when its password is reset (`certify.store.accounts.revoke_user`); a
 revoked session stays refused even if someone copied the cookie before. Several processes (`certify serve
 --workers N` on PostgreSQL) read the same rows, so a logout in one is a logout in all.
 
@@ -20,12 +20,14 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, delete, select, update
+from sqlalchemy import DateTime, Float, Index, Integer, String, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from certify.store.accounts import Account, User
+from certify.store.accounts import Account, User, WebSession
 from certify.store.models import Base
+
+__all__ = ["WebSession"]  # the session row lives beside the account it belongs to (certify.store.accounts)
 
 SECRET_NAME = "secret_key"
 MAX_DATA = 16_000  # bytes of JSON a session keeps (a few one-time messages)
@@ -33,17 +35,6 @@ MAX_DATA = 16_000  # bytes of JSON a session keeps (a few one-time messages)
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-class WebSession(Base):
-    __tablename__ = "web_session"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's token
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    data: Mapped[str] = mapped_column(Text, default="{}")
 
 
 class LoginFailure(Base):
@@ -117,16 +108,6 @@ def revoke(session: Session, sid: str) -> None:
     session.execute(
         update(WebSession).where(WebSession.id == sid, WebSession.revoked_at.is_(None)).values(revoked_at=_now())
     )
-
-
-def revoke_user(session: Session, user_id: int) -> int:
-    """End every open session of an account (disabled, password reset); returns how many."""
-    result = session.execute(
-        update(WebSession)
-        .where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
-        .values(revoked_at=_now())
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def sweep_sessions(session: Session) -> None:

@@ -22,8 +22,8 @@ from api.auth import LoginLimiter
 from api.sessions import COOKIE
 from certify.catalog import Catalog, bundled_root
 from certify.settings import Settings
+from certify.store.accounts import WebSession
 from certify.store.engine import transaction
-from certify.store.web_sessions import WebSession
 from tests.api.store_fixtures import OWN, PASSWORD, login, token
 
 
