@@ -1,7 +1,8 @@
 """The dashboard's DTI ranking as a file: exactly the rows the page shows for the same query (filters, sort,
 page), the columns of its table, the levels named in the page's language, figures as published (DTI values
 4 decimals, points 2). CSV (UTF-8 with a byte-order mark, so that Excel reads the accents) or XLSX (a heading with
-the year, tier, filters, sort and the framework's warnings above the table)."""
+the year, tier, filters, sort and the framework's warnings above the table). Every cell through `certify.cellsafe`:
+a unit name never runs as a formula."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from fastapi.responses import Response
 
 from api.dashboard import NO_LEVEL, RANKING_COLUMNS, ranking_cells
 from api.i18n import Translator
+from certify.cellsafe import append_row, neutralise_row
 from certify.dti.numbers import POINT_DECIMALS, VALUE_DECIMALS, points_text, value_text
 
 MEDIA = {
@@ -89,13 +91,13 @@ def _csv(header: list[str], cells: list[list[Any]], ranking: dict[str, Any], tr:
     caveats = " | ".join(str(tr.pick(vi, en)) for vi, en in ranking.get("caveats") or [])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header + ([tr("Lưu ý")] if caveats else []))
+    writer.writerow(neutralise_row(header + ([tr("Lưu ý")] if caveats else [])))
     texts = {i: value_text for i, c in enumerate(RANKING_COLUMNS) if c in VALUE_COLUMNS} | {
         i: points_text for i, c in enumerate(RANKING_COLUMNS) if c in POINT_COLUMNS
     }
     for row in cells:  # figures with their published decimals, as the page shows them: 0.4490, 359.36
         shown = ["" if c is None else (texts[i](c) if i in texts else c) for i, c in enumerate(row)]
-        writer.writerow(shown + ([caveats] if caveats else []))
+        writer.writerow(neutralise_row(shown + ([caveats] if caveats else [])))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -108,9 +110,9 @@ def _xlsx(header: list[str], cells: list[list[Any]], heading: list[str]) -> byte
     assert ws is not None
     ws.title = "DTI"
     for line in heading:
-        ws.append([line])
+        append_row(ws, [line])
     ws.append([])
-    ws.append(header)
+    append_row(ws, header)
     top = ws.max_row
     for cell in ws[top]:
         cell.font = Font(bold=True)
@@ -119,7 +121,7 @@ def _xlsx(header: list[str], cells: list[list[Any]], heading: list[str]) -> byte
         i + 1: "0." + "0" * POINT_DECIMALS for i, c in enumerate(RANKING_COLUMNS) if c in POINT_COLUMNS
     }
     for row in cells:
-        ws.append(row)
+        append_row(ws, row)
         for col, number_format in formats.items():
             ws.cell(ws.max_row, col).number_format = number_format
     ws.freeze_panes = f"A{top + 1}"

@@ -88,7 +88,22 @@ def _decoder(table: Table, columns: list[str]) -> list[Any]:
     return out
 
 
+def _check_tables(engine: Engine) -> None:
+    """Every table of the database is one this module knows: a backup never leaves one out silently."""
+    from sqlalchemy import inspect
+
+    unknown = set(inspect(engine).get_table_names()) - {t.name for t in tables()} - {"alembic_version"}
+    if unknown:
+        raise CertifyError.one(
+            "unknown-tables",
+            "Cơ sở dữ liệu có bảng mà bản sao lưu không biết; không sao lưu thiếu — báo cho nhóm phát triển",
+            "The database holds tables the backup does not know; no partial backup is made — report it",
+            found=", ".join(sorted(unknown)),
+        )
+
+
 def _check_revision(engine: Engine) -> str:
+    _check_tables(engine)
     revision, head = current_revision(engine), head_revision()
     if revision != head or revision is None:
         raise CertifyError.one(

@@ -144,3 +144,26 @@ def test_score_csv_neutralises_the_name_and_keeps_numbers(
     [row] = [r for r in rows if r["unit"] == first[header.index("unit")]]
     assert row["name"] == "'" + NASTY and not any(formula_like(v) for r in rows for v in r.values())
     assert float(row["value"]) >= 0 and float(row["points"]) >= 0  # numbers stay numbers
+
+
+def test_dashboard_downloads_keep_the_name_as_text(demo: str, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from fastapi.testclient import TestClient
+
+    from tests.api.store_fixtures import login, make_app
+
+    app = make_app(Path(demo.removeprefix("sqlite:///")))
+    with TestClient(app) as client:
+        login(client, "appraiser")
+        query = "year=2025&tier=commune&per=200&page=1"
+        text = client.get(f"/dashboard/ranking.csv?{query}").content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text)))
+        [row] = [r for r in rows if r[1] == OWN]
+        assert row[2] == "'" + NASTY and not any(formula_like(v) for r in rows for v in r)
+        change = rows[0].index("Thay đổi")
+        assert any(r[change].startswith("-") for r in rows[1:])  # a fall stays a plain number
+        book = load_workbook(io.BytesIO(client.get(f"/dashboard/ranking.xlsx?{query}").content))
+    cells = [c for row in book.active.iter_rows() for c in row if c.value == NASTY]  # type: ignore[union-attr]
+    assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
