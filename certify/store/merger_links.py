@@ -382,6 +382,17 @@ def confirm(
             f"No link {old.name} ({old_code}) → {new.name} ({new_code}) to confirm (use certify units relink)",
             found=f"{old_code} → {new_code}",
         )
+    if m.status in (CONFIRMED, CORRECTED) and m.share is not None and share is not None and m.share != share:
+        # Someone confirmed it meanwhile with another share: told, never overwritten silently.
+        raise CertifyError.one(
+            "link-already-confirmed",
+            f"Liên kết {old_code} → {new_code} đã được {m.status_by} xác nhận với phần {m.share:g}; "
+            "xem lại rồi sửa bằng certify units relink nếu cần",
+            f"The link {old_code} → {new_code} was already confirmed by {m.status_by} with share {m.share:g}; "
+            "check it, then correct it with certify units relink if needed",
+            expected=f"{m.share:g}",
+            found=f"{share:g}",
+        )
     before = _state(m)
     _set(m, actor, CONFIRMED if m.status != CORRECTED else CORRECTED, note, share)
     audit.record(session, actor, "confirm", "unit_merger", m.id, field="link", old=before, new=_state(m))
@@ -405,7 +416,14 @@ def relink(
     _check_note(note)
     old, wrong = _units(session, old_code, from_code, old_tier)
     m = _link(session, old, wrong)
-    if m is None or m.status == REMOVED:
+    if m is not None and m.status == REMOVED:
+        raise CertifyError.one(
+            "link-already-removed",
+            f"Liên kết {old_code} → {from_code} đã được {m.status_by} bỏ; không có gì để sửa",
+            f"The link {old_code} → {from_code} was already removed by {m.status_by}; nothing to correct",
+            found=f"{old_code} → {from_code}",
+        )
+    if m is None:
         raise CertifyError.one(
             "no-link",
             f"Không có liên kết {old.name} ({old_code}) → {wrong.name} ({from_code}) để sửa",

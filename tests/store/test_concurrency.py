@@ -6,7 +6,9 @@ silently, and when one cannot wait any longer it says so in one bilingual line.
 - an import while a web save of one of its units happens: the save waits, then is refused (409) because the
   import changed the unit meanwhile;
 - two appraisers on two server processes saving the same unit with the version they both read: one is stored,
-  the other gets 409; without the version field (or with a malformed one) nothing is stored (422).
+  the other gets 409; without the version field (or with a malformed one) nothing is stored (422);
+- two officials confirming one merger link with different shares at once: one is stored, the other told in one
+  line who confirmed it with which share.
 """
 
 from __future__ import annotations
@@ -240,3 +242,38 @@ def test_two_appraisers_on_two_server_processes(loaded: Engine, tmp_path: Path) 
         assert _appraised(loaded, "CQS-08") == [100 + winner]  # the winner's figure, the loser's not mixed in
         for client in clients:
             client.close()
+
+
+def test_two_provinces_officials_confirm_one_merger_link_at_once(loaded: Engine) -> None:
+    """Two `certify units confirm` of one split commune's link with different shares, started together: one is
+    stored, the other is told in one line who confirmed it with which share; nothing overwritten silently."""
+    from certify.store.merger_links import links_of
+    from certify.store.units import get_unit
+
+    url = _url(loaded)
+    old, new = "28924", "28921"  # Xã Hòa Lộc (Mỏ Cày Bắc), split; Xã Tân Thành Bình
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "certify", "units", "confirm", old, new, "--share", share],
+            cwd=ROOT,
+            env=_env(url, WAIT) | {"CERTIFY_USER": user},
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for user, share in (("so-khcn-1", "0.3"), ("so-khcn-2", "0.4"))
+    ]
+    answers = [p.communicate(timeout=WAIT) for p in procs]
+    codes = [p.returncode for p in procs]
+    assert sorted(codes) == [0, 2], answers
+    winner = codes.index(0)
+    _, err = answers[1 - winner]
+    lines = [line for line in err.splitlines() if line.strip()]
+    share = ("0.3", "0.4")[winner]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    assert f"so-khcn-{winner + 1} xác nhận với phần {share}" in lines[0] and "already confirmed" in lines[0]
+    with transaction(loaded) as s:
+        unit = get_unit(s, "current", new, "commune")
+        link = next(x for x in links_of(s, [unit.id])[unit.id] if x.old_code == old)
+        confirms = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.entity == "unit_merger"))
+    assert link.share == float(share) and link.status_by == f"so-khcn-{winner + 1}" and confirms == 1

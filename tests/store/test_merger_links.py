@@ -242,3 +242,19 @@ def test_a_folder_of_files_judges_the_packages_links_by_the_same_rules() -> None
         f"ước lượng (xã cũ bị chia tách): {HOA_LOC_MO_CAY_BAC}, {HOA_LOC_TAM_BINH}",
     ]
     assert all(link.old_tier == "commune" for links in package_links().values() for link in links)
+
+
+def test_a_link_already_removed_or_confirmed_otherwise_is_told_not_overwritten(
+    loaded: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CERTIFY_DATABASE_URL", db_url)
+    monkeypatch.setenv("CERTIFY_USER", "so-1")
+    assert _run(monkeypatch, capsys, "units", "relink", HOA_LOC_TAM_BINH, "--from", TAN_THANH_BINH)[0] == 0
+    assert _run(monkeypatch, capsys, "units", "confirm", HOA_LOC_MO_CAY_BAC, TAN_THANH_BINH, "--share", "0.3")[0] == 0
+    monkeypatch.setenv("CERTIFY_USER", "so-2")
+    code, _, err = _run(monkeypatch, capsys, "units", "relink", HOA_LOC_TAM_BINH, "--from", TAN_THANH_BINH)
+    assert code == 2 and "đã được so-1 bỏ" in err and "already removed by so-1" in err
+    code, _, err = _run(monkeypatch, capsys, "units", "confirm", HOA_LOC_MO_CAY_BAC, TAN_THANH_BINH, "--share", "0.5")
+    assert code == 2 and "đã được so-1 xác nhận với phần 0.3" in err
+    code, out, _ = _run(monkeypatch, capsys, "units", "confirm", HOA_LOC_MO_CAY_BAC, TAN_THANH_BINH, "--share", "0.3")
+    assert code == 0 and "0.3" in out  # the same word again: agreed, not a conflict
