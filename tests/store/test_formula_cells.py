@@ -167,3 +167,19 @@ def test_dashboard_downloads_keep_the_name_as_text(demo: str, tmp_path: Path) ->
         book = load_workbook(io.BytesIO(client.get(f"/dashboard/ranking.xlsx?{query}").content))
     cells = [c for row in book.active.iter_rows() for c in row if c.value == NASTY]  # type: ignore[union-attr]
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+def test_every_csv_and_xlsx_writer_uses_the_one_rule() -> None:
+    """A new writer (csv.writer, an openpyxl Workbook) must go through certify.cellsafe or reports.xlsx_common."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    writers = re.compile(r"csv\.writer\(|csv\.DictWriter\(|\bWorkbook\(\)")
+    safe = re.compile(r"from certify\.cellsafe import|from reports\.xlsx_common import")
+    unsafe = [
+        str(path.relative_to(root))
+        for folder in ("certify", "reports", "api")
+        for path in sorted((root / folder).rglob("*.py"))
+        if writers.search(text := path.read_text(encoding="utf-8")) and not safe.search(text)
+    ]
+    assert unsafe == []
