@@ -12,6 +12,7 @@ cells, the same row numbers and the same errors.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Sequence
 from functools import cached_property
@@ -88,8 +89,8 @@ def _problem(code: str, vi: str, en: str, file: str, **extra: Any) -> CertifyErr
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
+    if isinstance(value, bool):  # Excel's TRUE/FALSE: yes/no where the column is yes/no, «not a number» elsewhere
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -160,7 +161,8 @@ def _within_limits(file: str, sheet: str | None, row: int, cells: list[str], lim
 
 
 def _csv_records(name: str, text: str, delimiter: str) -> Table:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote left open swallows every later row into one cell; refused instead of read so
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     # Rows are numbered by record, as a spreadsheet shows them (a quoted cell may span lines).
     raw: list[tuple[int, list[str]]] = []
     lim = current()
@@ -169,6 +171,14 @@ def _csv_records(name: str, text: str, delimiter: str) -> Table:
             raw.append((len(raw) + 1, cells))
             _within_limits(name, None, len(raw), cells, lim)
     except csv.Error as exc:
+        if "end of data" in str(exc):
+            raise _problem(
+                "unclosed-quote",
+                'Dấu nháy kép (") mở ở dòng này không được đóng: mọi dòng sau sẽ bị gộp vào một ô',
+                'A double quote (") opened on this row is never closed: every later row would merge into one cell',
+                name,
+                row=len(raw) + 1,
+            ) from None
         raise _problem("bad-csv", f"Tệp CSV lỗi: {exc}", f"Malformed CSV: {exc}", name, row=len(raw) + 1) from None
     return _from_rows(name, None, raw)
 
@@ -260,26 +270,84 @@ def _read_csv(path: Path) -> Table:
 
 
 def _read_xlsx(path: Path) -> Table:
-    # openpyxl is imported only here: CSV users need nothing beyond the standard library.
-    import openpyxl
+    """The first sheet, streamed by the project's one workbook reader (certify.xlsx_read): a sheet past the row or
+    column limit stops at its first cell beyond, however the file was written."""
+    from certify.xlsx_read import Book, SheetTooLarge
 
     name = str(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
+        book = Book(path)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, ParseError …
         raise _problem(
             "bad-xlsx", f"Không đọc được tệp XLSX: {exc}", f"Cannot read the XLSX file: {exc}", name
         ) from None
+    lim = current()
     try:
-        sheet = book.worksheets[0]
-        raw: list[tuple[int, list[str]]] = []
-        lim = current()
-        for k, row in enumerate(sheet.iter_rows(values_only=True)):
-            raw.append((k + 1, [_cell_text(v) for v in row]))
-            _within_limits(name, sheet.title, k + 1, raw[-1][1], lim)
-        return _from_rows(name, sheet.title, raw)
+        sheet = book.sheetnames[0] if book.sheetnames else None
+        if sheet is None:
+            raise _problem("empty-table", "Tệp không có dòng tiêu đề", "The file has no header row", name, row=1)
+        try:
+            rows = book.rows(sheet, max_rows=lim.sheet_max_rows + 1)  # + the header
+        except SheetTooLarge as big:
+            _within_limits(name, sheet, big.row, [""] * big.column, lim)
+            raise
+    except Exception as exc:
+        if isinstance(exc, CertifyError):
+            raise
+        raise _problem(
+            "bad-xlsx", f"Không đọc được tệp XLSX: {exc}", f"Cannot read the XLSX file: {exc}", name
+        ) from None
     finally:
         book.close()
+    raw: list[tuple[int, list[str]]] = []
+    problems: list[Problem] = []
+    header: list[str] = []
+    for k, row in enumerate(rows):
+        cells = []
+        for j, cell in enumerate(row):
+            if cell is not None and cell.data_type == "f" and cell.result is None:
+                problems.append(_formula_without_value(name, sheet, k + 1, _column_name(header, j), cell.value))
+            cells.append(_xlsx_text(cell))
+        raw.append((k + 1, cells))
+        _within_limits(name, sheet, k + 1, cells, lim)
+        if k == 0:
+            header = cells
+    if problems:
+        raise CertifyError(problems)
+    return _from_rows(name, sheet, raw)
+
+
+def _column_name(header: list[str], j: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return header[j] if j < len(header) and header[j] else get_column_letter(j + 1)
+
+
+def _xlsx_text(cell: Any) -> str:
+    """A cell as the text a CSV of it would hold: a formula by its saved result, a number shown as a date as that
+    date (so a number column says «not a number: 2024-05-01» instead of reading the date's serial 45413)."""
+    if cell is None:
+        return ""
+    if cell.data_type == "f":
+        return _xlsx_text(cell.result)
+    if cell.data_type == "d":
+        day = dt.datetime(1899, 12, 30) + dt.timedelta(days=float(cell.value))
+        return day.date().isoformat() if day.time() == dt.time() else day.isoformat(sep=" ")
+    return _cell_text(cell.value)
+
+
+def _formula_without_value(name: str, sheet: str, row: int, column: str, formula: str) -> Problem:
+    return Problem(
+        code="formula-without-value",
+        vi="Ô chứa công thức chưa có kết quả: hãy mở bằng Excel và lưu lại, hoặc dán giá trị",
+        en="The cell holds a formula without a result: open and save it in Excel, or paste values",
+        file=name,
+        sheet=sheet,
+        row=row,
+        column=column,
+        expected="giá trị (a value)",
+        found=formula[:80],
+    )
 
 
 def read_table(path: Path) -> Table:

@@ -50,7 +50,6 @@ def test_every_file_is_indexed() -> None:
         assert indexed == files(kind), f"{kind}: every file has one index entry and every entry one file"
 
 
-@pytest.mark.xfail(strict=True, reason="the corpus grows batch by batch to 250 (issue 10); strict: remove when met")
 def test_the_corpus_has_enough_cases() -> None:
     per_kind = {kind: sum(c.kind == kind for c in ALL) for kind in KINDS}
     assert sum(per_kind.values()) >= MINIMUM, per_kind

@@ -36,7 +36,7 @@ def main(argv: list[str]) -> None:
         for name in files(kind):
             if names and name not in names:
                 continue
-            if new and name in known:
+            if new and "where" in (known[name].spec if name in known else {}):
                 continue
             todo.append(known.get(name) or Case(kind, name, {}, list(index(kind).get("command", []))))
     store = None

@@ -5,8 +5,10 @@ openpyxl spends most of an import building objects (styles, descriptors) that a 
 cell values, keeping what the checks need (formulas are reported as formulas, never evaluated; a number
 formatted as a date is marked as a date, so a date typed in a number cell is told, not read as its serial).
 
-Sizes were checked before (safety.py). Sheets are streamed: a sheet past the row or column limit
-(certify.limits) stops reading at the first cell beyond it, so a 1,000,000-row file costs nothing.
+Used for Excel forms (certify.intake) and DTI workbooks (certify.dti.table). Sheets are streamed: a sheet past the
+row or column limit (certify.limits) stops reading at the first cell beyond it, so a 1,000,000-row file costs
+nothing; rows and cells written without their optional `r` reference are numbered as the format says (one after
+the other), never skipped. A formula keeps the result the spreadsheet last saved (`Cell.result`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 class Cell:
     value: Any
     data_type: str  # "f" formula, "s" text, "n" number, "d" number shown as a date, "b" boolean, "e" error
+    result: Cell | None = None  # a formula's result as last saved by the spreadsheet (None: never calculated)
 
 
 class SheetTooLarge(Exception):
@@ -123,25 +126,27 @@ class Book:
         max_rows = lim.sheet_max_rows if max_rows is None else max_rows
         max_columns = lim.sheet_max_columns if max_columns is None else max_columns
         cells: dict[tuple[int, int], Cell] = {}
-        row_no = 0
+        row_no = col_no = 0  # the row open now and its last cell: `r` is optional in the format
         with self.zf.open(self.sheets[name]) as fh:
-            for _, el in ET.iterparse(fh):
+            for event, el in ET.iterparse(fh, events=("start", "end")):
                 tag = el.tag
+                if event == "start":
+                    if tag == f"{M}row":
+                        row_no = _row_index(el.get("r", "")) or row_no + 1
+                        col_no = 0
+                        if row_no > max_rows:
+                            raise SheetTooLarge(name, row_no, 1, max_rows, max_columns)
+                    continue
                 if tag == f"{M}row":
                     el.clear()  # its cells are read: keep memory flat however long the sheet
-                    r = _row_index(el.get("r", ""))
-                    if r > max_rows:
-                        raise SheetTooLarge(name, r, 1, max_rows, max_columns)
                     continue
                 if tag != f"{M}c":
                     continue
                 ref = el.get("r")
-                r, col = (_row_index(ref), _col_index(ref)) if ref else (row_no, 0)
-                row_no = max(row_no, r)
+                r, col = (_row_index(ref), _col_index(ref)) if ref else (row_no, col_no + 1)
+                col_no = col
                 if r > max_rows or col > max_columns:
                     raise SheetTooLarge(name, r, col, max_rows, max_columns)
-                if not ref:
-                    continue
                 cell = self._cell(el)
                 if cell is not None:
                     cells[(r, col)] = cell
@@ -160,7 +165,11 @@ class Book:
         v = c.find(f"{M}v")
         raw = v.text if v is not None else None
         if f is not None:
-            return Cell("=" + (f.text or ""), "f")
+            result = self._value(c, t, raw) if raw is not None else None
+            return Cell("=" + (f.text or ""), "f", result)
+        return self._value(c, t, raw)
+
+    def _value(self, c: ET.Element, t: str, raw: str | None) -> Cell | None:
         if t == "s" and raw is not None:
             index = int(raw) if raw.isdigit() else -1
             return Cell(self.shared[index] if 0 <= index < len(self.shared) else "", "s")
