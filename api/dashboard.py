@@ -15,6 +15,7 @@ from typing import Any
 from certify.dti.numbers import dti_value, published
 from certify.labels import level_slot
 from certify.levels.evaluate import next_level_blockers
+from certify.store.merger_links import APPROXIMATE_VI, UNCONFIRMED_VI
 from certify.store.views import DtiTable, UnitView
 from certify.store.workflow import STATE_VI, State
 
@@ -190,10 +191,24 @@ RANKING_COLUMNS = (
     "Năm trước",
     "Hạng năm trước",
     "Thay đổi",
+    "Lưu ý năm trước",
 )
 
 
-def ranking_cells(rows: Sequence[dict[str, Any]], level_text: Callable[[str | None], str]) -> list[list[Any]]:
+def prior_note(prev: dict[str, Any], tr: Callable[[str], str]) -> str | None:
+    """Beside last year's value: the former units reached through a doubtful link no province confirmed, and
+    the split ones whose share is not known (certify.store.merger_links), in the page's language."""
+    parts = []
+    if prev.get("unconfirmed"):
+        parts.append(f"{tr(UNCONFIRMED_VI)}: {', '.join(prev['unconfirmed'])}")
+    if prev.get("approximate"):
+        parts.append(f"{tr(APPROXIMATE_VI)}: {', '.join(prev['approximate'])}")
+    return "; ".join(parts) or None
+
+
+def ranking_cells(
+    rows: Sequence[dict[str, Any]], level_text: Callable[[str | None], str], tr: Callable[[str], str] = str
+) -> list[list[Any]]:
     """The rows of a ranking page as the downloads hold them, in the columns of RANKING_COLUMNS: figures as
     published (values 4 decimals, points 2), a missing figure empty, the level's name in the page's language."""
     out = []
@@ -211,6 +226,7 @@ def ranking_cells(rows: Sequence[dict[str, Any]], level_text: Callable[[str | No
                 prev.get("value"),
                 prev.get("rank"),
                 r["change"],
+                prior_note(prev, tr),
             ]
         )
     return out

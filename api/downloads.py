@@ -73,7 +73,7 @@ def ranking_file(
     ranking: dict[str, Any], data: dict[str, Any], fmt: str, tr: Translator, level_text: Callable[[str | None], str]
 ) -> Response:
     header = [tr(c) for c in RANKING_COLUMNS]
-    cells = ranking_cells(ranking["rows"], level_text)
+    cells = ranking_cells(ranking["rows"], level_text, tr)
     name = f"xep-hang-dti-{data['year']}-{data['tier']}-trang-{ranking['paging']['page']}.{fmt}"
     if fmt == "csv":
         body = _csv(header, cells, ranking, tr)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
@@ -122,6 +125,12 @@ def test_a_doubtful_merger_link_is_marked_until_the_province_corrects_it(stored_
     assert api_row["previous"]["marks"][0] == "liên kết chưa xác nhận: 29734"
     english = client.get("/dashboard?year=2025&lang=en").text
     assert "link not yet confirmed: 29734" in _row_html(english, "28921")
+    # The page's downloads say it in their own column, in the page's language.
+    for lang, note in (("vi", "liên kết chưa xác nhận: 29734"), ("en", "link not yet confirmed: 29734")):
+        rows = list(csv.reader(io.StringIO(client.get(f"/dashboard/ranking.csv?year=2025&per=200&lang={lang}").text)))
+        column = rows[0].index({"vi": "Lưu ý năm trước", "en": "Note on last year"}[lang])
+        found = {row[1]: row[column] for row in rows[1:]}
+        assert found["28921"].startswith(note) and found["29641"] == ""
     # The unit's own page, once it has a form in the 2025 cycle, says it beside «năm trước» too.
     from certify.store.cycles import get_cycle
     from certify.store.submissions import ensure_submission
