@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from certify.cli.common import ForceFlag, console, ensure_writable, print_json
+from certify.cli.common import ForceFlag, console, console_err, database, ensure_writable, print_json
 from certify.errors import CertifyError
 
 # The levels engine (numpy, pydantic, the catalog) is imported inside each command: `certify --help` and the
@@ -30,11 +31,48 @@ FrameworkOpt = Annotated[
 
 
 def evaluate_cmd(
-    assessment: AssessmentArg,
+    assessment: Annotated[
+        Path | None,
+        typer.Argument(help="Tệp đánh giá YAML/JSON (assessment file)", show_default=False),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In JSON (print JSON).")] = False,
     framework: FrameworkOpt = None,
+    batch: Annotated[
+        Path | None,
+        typer.Option(
+            "--batch",
+            help="Đánh giá cả thư mục tệp đánh giá hoặc một phiếu .xlsx đã điền "
+            "(certify a folder of assessment files or a filled .xlsx form)",
+            show_default=False,
+        ),
+    ] = None,
+    cycle: Annotated[
+        int | None, typer.Option("--cycle", help="Đánh giá một kỳ đã lưu (certify a stored cycle)", show_default=False)
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Ghi mức độ và khoảng cách ra tệp (write to a file)")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="csv | xlsx | json (mặc định: theo đuôi tệp / by suffix)")
+    ] = None,
+    force: ForceFlag = False,
 ) -> None:
-    """Xác định mức độ chuyển đổi số đạt được (certify one unit)."""
+    """Xác định mức độ chuyển đổi số đạt được (certify one unit, or many with --batch / --cycle)."""
+    if batch is not None or cycle is not None:
+        if assessment is not None or as_json or (batch is not None and cycle is not None):
+            raise CertifyError.one(
+                "batch-usage",
+                "Dùng một trong: TỆP, --batch THƯ_MỤC|PHIẾU.xlsx, --cycle SỐ (kèm --output, --format)",
+                "Use one of: FILE, --batch FOLDER|FORM.xlsx, --cycle ID (with --output, --format)",
+            )
+        _evaluate_batch(batch, cycle, framework, output, fmt, force)
+        return
+    if assessment is None:
+        raise CertifyError.one(
+            "missing-input",
+            "Cần tệp đánh giá, --batch THƯ_MỤC|PHIẾU.xlsx hoặc --cycle SỐ",
+            "Give an assessment file, --batch FOLDER|FORM.xlsx or --cycle ID",
+        )
     from certify.catalog import default_catalog
     from certify.cli.render_text import evaluation_view
     from certify.levels.evaluate import evaluate
@@ -47,6 +85,61 @@ def evaluate_cmd(
         return
     for r in evaluation_view(ev):
         console.print(r)
+
+
+def _evaluate_batch(
+    source: Path | None, cycle: int | None, framework: str | None, output: Path | None, fmt: str | None, force: bool
+) -> None:
+    """`certify evaluate --batch …` / `--cycle N`: every unit checked, then certified and its gaps built together."""
+    import sys
+
+    from certify import batch as B
+    from certify.catalog import default_catalog
+
+    chosen = B.format_for(output, fmt)
+    if output is not None:
+        ensure_writable(output, force)
+    catalog = default_catalog()
+    if cycle is not None:
+        with database() as session:
+            result = B.from_cycle(session, cycle, catalog)
+    else:
+        assert source is not None
+        if source.is_dir():
+            result = B.from_folder(source, catalog, framework, progress=_progress())
+        elif source.suffix.lower() == ".xlsx":
+            result = B.from_workbook(source, catalog)
+        else:
+            raise CertifyError.one(
+                "bad-batch-source",
+                "--batch cần một thư mục tệp đánh giá hoặc một phiếu .xlsx",
+                "--batch takes a folder of assessment files or a filled .xlsx form",
+                file=str(source),
+                expected="THƯ_MỤC/FOLDER | PHIẾU/FORM.xlsx",
+                found=source.name if source.exists() else "không có/missing",
+            )
+    if chosen == "xlsx":
+        assert output is not None
+        B.write_xlsx(result, output)
+    else:
+        text = B.to_csv(result) if chosen == "csv" else B.to_json(result)
+        if output is None:
+            sys.stdout.write(text)
+            return
+        output.write_text(text, encoding="utf-8")
+    console_err.print(f"Đã đánh giá {result.units:,} đơn vị / certified {result.units:,} units → {output}")
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    """A progress line on the terminal while files are read (nothing when stderr is not a terminal)."""
+    if not console_err.is_terminal:
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done == total else "\r"
+        console_err.print(f"Đọc tệp / reading files: {done:,}/{total:,}", end=end, highlight=False)
+
+    return show
 
 
 def gap_cmd(

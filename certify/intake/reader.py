@@ -247,6 +247,24 @@ def read_form(path: Path, exp: Expect) -> ParsedFile:
         wb.close()
 
 
+def form_meta(path: Path, max_bytes: int, max_unzipped: int) -> tuple[dict[str, Any], list[Problem]]:
+    """What a filled form says of itself (its `_meta` sheet: framework, version, content hash, year), read
+    before its framework is known; the file's size and content are checked first, as for `read_form`."""
+    problems = check_xlsx_file(path, max_bytes, max_unzipped)
+    if problems:
+        return {}, problems
+    try:
+        wb = Book(path)
+    except Exception as exc:  # a damaged zip or XML can fail in many ways
+        return {}, _unreadable(path, exc).problems
+    try:
+        return _meta(wb, str(path))
+    except (ET.ParseError, KeyError, ValueError, zipfile.BadZipFile, SheetTooLarge) as exc:
+        return {}, _unreadable(path, exc).problems
+    finally:
+        wb.close()
+
+
 def _read_book(path: Path, wb: Book, exp: Expect) -> ParsedFile:
     file = str(path)
     meta, problems = _meta(wb, file)
@@ -542,11 +560,10 @@ def _entry(v: ValueInput) -> Any:
     return entry
 
 
-def _bind_check(unit: ParsedUnit, exp: Expect) -> list[Problem]:
-    """The assessment-file checks (numerator ≤ denominator, value beside counts, not applicable with a reason,
-    evidence dates, text lengths …), reported at the form's cells."""
+def unit_assessment(unit: ParsedUnit, exp: Expect) -> Assessment:
+    """A form's unit as the assessment file that would hold it (evidence and explanations included)."""
     fw = exp.fw
-    a = Assessment(
+    return Assessment(
         unit=unit.code or "?",
         unit_name=unit.name,
         tier=fw.tier,
@@ -554,6 +571,13 @@ def _bind_check(unit: ParsedUnit, exp: Expect) -> list[Problem]:
         framework=FrameworkRef(id=fw.id, version=fw.version),
         values={k: _entry(v) for k, v in unit.values.items()},
     )
+
+
+def _bind_check(unit: ParsedUnit, exp: Expect) -> list[Problem]:
+    """The assessment-file checks (numerator ≤ denominator, value beside counts, not applicable with a reason,
+    evidence dates, text lengths …), reported at the form's cells."""
+    fw = exp.fw
+    a = unit_assessment(unit, exp)
     try:
         bind(fw, a, name=unit.file)
     except CertifyError as exc:

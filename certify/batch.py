@@ -1,0 +1,296 @@
+"""Certifying many units at once — `certify evaluate --batch FOLDER|WORKBOOK` and `certify evaluate --cycle N`.
+
+The units come from a folder of assessment files (YAML/JSON, as `certify evaluate FILE` reads them), from a
+filled workbook made by `certify template` (a province sheet with one row per unit, or a unit form), or from a
+stored cycle (`certify.store.evaluations`, the one path from the database). Every unit is checked first; when
+any is refused, every problem is reported (file, line or sheet/row/column) and nothing is written. Then each
+framework's units are evaluated together (`evaluate_many`, one pass of the level arrays) and their gap reports
+built together (`certify.levels.gap_table.GapTable`), so a province or the whole country takes seconds.
+
+Written: CSV (one row per unit: level, next level, what is missing for it), XLSX (that sheet, plus one row per
+criterion to reach for the next level) or JSON (per unit, the full `certify gap --format json` content).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from certify.catalog import Catalog, Resolved
+from certify.errors import CertifyError, Problem
+from certify.levels.evaluate import Evaluation, evaluate_many
+from certify.levels.gap_table import GapTable
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from certify.levels.assessment import BoundAssessment
+
+ASSESSMENT_SUFFIXES = (".yaml", ".yml", ".json")
+FORMATS = ("csv", "xlsx", "json")
+LEVEL_COLUMNS = (
+    "source",
+    "unit",
+    "unit_name",
+    "tier",
+    "year",
+    "framework",
+    "level",
+    "level_name",
+    "next_level",
+    "next_level_name",
+    "items_to_next",
+    "criteria_to_next",
+)
+GAP_COLUMNS = (
+    "source",
+    "unit",
+    "unit_name",
+    "level",
+    "level_name",
+    "criterion",
+    "name",
+    "mandatory",
+    "current_text",
+    "requirement_text",
+    "gap_text",
+    "blocked_by",
+    "quarter_text",
+)
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass
+class Cohort:
+    """The units of one framework, each with where it came from, evaluated together."""
+
+    resolved: Resolved
+    sources: list[str]
+    evaluations: list[Evaluation]
+
+    @cached_property
+    def gaps(self) -> GapTable:
+        return GapTable.of(self.evaluations)
+
+
+@dataclass
+class Batch:
+    cohorts: list[Cohort]
+
+    @property
+    def units(self) -> int:
+        return sum(len(c.evaluations) for c in self.cohorts)
+
+    def level_rows(self) -> Iterator[dict[str, Any]]:
+        """One row per unit: its level, the next one and the criteria still missing for it."""
+        for cohort in self.cohorts:
+            table = cohort.gaps
+            codes = table.compiled.codes
+            level_of, crit_of = table.level_list, table.crit_list
+            offsets = table.offsets.tolist()
+            for u, (source, ev) in enumerate(zip(cohort.sources, cohort.evaluations, strict=True)):
+                fw, a = ev.fw, ev.unit.assessment
+                nxt = ev.level_index + 1
+                missing = [codes[crit_of[i]] for i in range(offsets[u], offsets[u + 1]) if level_of[i] == nxt]
+                yield {
+                    "source": source,
+                    "unit": a.unit,
+                    "unit_name": a.unit_name or "",
+                    "tier": a.tier.value,
+                    "year": a.year,
+                    "framework": fw.ref,
+                    "level": ev.level or "",
+                    "level_name": fw.level_name(ev.level),
+                    "next_level": ev.next_level or "",
+                    "next_level_name": fw.level_name(ev.next_level) if ev.next_level else "",
+                    "items_to_next": len(missing),
+                    "criteria_to_next": " ".join(missing),
+                }
+
+    def reports(self) -> Iterator[dict[str, Any]]:
+        """Per unit, where it came from and its full gap report (`certify gap --format json`)."""
+        for cohort in self.cohorts:
+            for u, source in enumerate(cohort.sources):
+                yield {"source": source, **cohort.gaps.report(u)}
+
+    def gap_rows(self) -> Iterator[dict[str, Any]]:
+        """One row per criterion a unit must reach for its next level."""
+        for report in self.reports():
+            for item in report["items"]:
+                yield {
+                    "source": report["source"],
+                    "unit": report["unit"],
+                    "unit_name": report["unit_name"] or "",
+                    "level": item["level"],
+                    "level_name": report["roadmap"][0]["level_name"] if report["roadmap"] else "",
+                    "criterion": item["criterion"],
+                    "name": item["name"],
+                    "mandatory": item["mandatory"],
+                    "current_text": item["current_text"],
+                    "requirement_text": item["requirement_text"],
+                    "gap_text": item["gap_text"],
+                    "blocked_by": " ".join(item["blocked_by"]),
+                    "quarter_text": item["quarter_text"],
+                }
+
+
+def _evaluate(units: Sequence[tuple[str, Resolved, BoundAssessment]]) -> Batch:
+    groups: dict[int, tuple[Resolved, list[str], list[BoundAssessment]]] = {}
+    for source, resolved, bound in units:
+        group = groups.setdefault(id(resolved), (resolved, [], []))
+        group[1].append(source)
+        group[2].append(bound)
+    return Batch([Cohort(r, sources, evaluate_many(r, bound)) for r, sources, bound in groups.values()])
+
+
+def _nothing(path: Path) -> CertifyError:
+    return CertifyError.one(
+        "no-units",
+        "Không có đơn vị nào để đánh giá",
+        "No unit to certify",
+        file=str(path),
+        expected="tệp .yaml/.yml/.json, phiếu .xlsx hoặc kỳ đánh giá có số liệu "
+        "(assessment files, a filled .xlsx form or a cycle with submissions)",
+    )
+
+
+# --- where the units come from -----------------------------------------------------------------------------
+
+
+def from_folder(
+    folder: Path, catalog: Catalog, framework: str | None = None, progress: Progress | None = None
+) -> Batch:
+    """Every assessment file of `folder` (not its subfolders), checked like `certify evaluate FILE`."""
+    from certify.levels.intake import load_unit
+
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in ASSESSMENT_SUFFIXES and p.is_file())
+    if not files:
+        raise _nothing(folder)
+    units: list[tuple[str, Resolved, BoundAssessment]] = []
+    problems: list[Problem] = []
+    for i, path in enumerate(files, 1):
+        try:
+            resolved, bound = load_unit(path, catalog, framework)
+        except CertifyError as exc:
+            problems += exc.problems
+        else:
+            units.append((str(path), resolved, bound))
+        if progress is not None and (i % 200 == 0 or i == len(files)):
+            progress(i, len(files))
+    if problems:
+        raise CertifyError(problems)
+    return _evaluate(units)
+
+
+def from_workbook(path: Path, catalog: Catalog) -> Batch:
+    """A filled form made by `certify template` (a province sheet or a unit form), against the framework
+    version its `_meta` sheet names; every cell checked as `certify import` checks it."""
+    from certify.intake.reader import Expect, form_meta, read_form, unit_assessment
+    from certify.levels.assessment import bind
+    from certify.levels.intake import level_framework
+    from certify.levels.model import LevelFramework
+    from certify.settings import get_settings
+
+    settings = get_settings()
+    meta, problems = form_meta(path, settings.max_upload_bytes, settings.max_unzipped_bytes)
+    if problems:
+        raise CertifyError(problems)
+    try:
+        resolved = level_framework(catalog, str(meta.get("framework_id")), str(meta.get("framework_version")))
+    except CertifyError as exc:
+        raise CertifyError([Problem(p.code, p.vi, p.en, file=str(path), sheet="_meta") for p in exc.problems]) from None
+    fw = resolved.framework
+    assert isinstance(fw, LevelFramework)
+    year = meta.get("year")
+    exp = Expect(
+        fw,
+        resolved.content_hash,
+        int(year) if isinstance(year, int | float) else None,
+        settings.max_upload_bytes,
+        settings.max_unzipped_bytes,
+    )
+    parsed = read_form(path, exp)
+    if parsed.problems:
+        raise CertifyError(parsed.problems)
+    if not parsed.units:
+        raise _nothing(path)
+    units = [
+        (f"{path}:{u.sheet}!{u.row}" if u.row else str(path), resolved, bind(fw, unit_assessment(u, exp), name=u.file))
+        for u in parsed.units
+    ]
+    return _evaluate(units)
+
+
+def from_cycle(session: Session, cycle_id: int, catalog: Catalog | None = None) -> Batch:
+    """The submissions of a stored cycle, on their effective values (appraised over self-assessed)."""
+    from certify.store.cycles import get_cycle
+    from certify.store.evaluations import evaluate_cycle
+
+    cycle = get_cycle(session, cycle_id)
+    cohort = evaluate_cycle(session, cycle, catalog)
+    cohort.raise_problems()
+    done = [u for u in cohort.units if u.evaluation is not None]
+    if not done:
+        raise _nothing(Path(f"cycle {cycle_id}"))
+    evaluations = [u.evaluation for u in done if u.evaluation is not None]
+    return Batch([Cohort(cohort.resolved, [f"cycle {cycle_id}"] * len(done), evaluations)])
+
+
+# --- what is written ---------------------------------------------------------------------------------------
+
+
+def format_for(output: Path | None, fmt: str | None) -> str:
+    """The format asked for, else the output file's suffix, else CSV."""
+    chosen = fmt or (output.suffix.lower().lstrip(".") if output is not None else "") or "csv"
+    if chosen not in FORMATS:
+        raise CertifyError.one(
+            "unknown-format",
+            f"Không có định dạng «{chosen}» cho --batch",
+            f"No format '{chosen}' for --batch",
+            expected=" | ".join(FORMATS),
+            found=chosen,
+        )
+    if chosen == "xlsx" and output is None:
+        raise CertifyError.one(
+            "binary-needs-output",
+            "Định dạng xlsx là tệp nhị phân: cần --output TỆP",
+            "The xlsx format is a binary file: add --output FILE",
+            expected="--output levels.xlsx",
+        )
+    return chosen
+
+
+def to_csv(batch: Batch) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=LEVEL_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(batch.level_rows())
+    return buffer.getvalue()
+
+
+def to_json(batch: Batch) -> str:
+    return json.dumps(list(batch.reports()), ensure_ascii=False, indent=1, default=str) + "\n"
+
+
+def write_xlsx(batch: Batch, path: Path) -> None:
+    """Two sheets: «Mức độ» (one row per unit) and «Khoảng cách» (one row per criterion to reach next)."""
+    from openpyxl import Workbook
+
+    from certify.intake.safety import safe_cell
+
+    wb = Workbook(write_only=True)
+    for title, columns, rows in (
+        ("Mức độ", LEVEL_COLUMNS, batch.level_rows()),
+        ("Khoảng cách", GAP_COLUMNS, batch.gap_rows()),
+    ):
+        ws = wb.create_sheet(title)
+        ws.append(list(columns))
+        for row in rows:
+            ws.append([safe_cell(row[c]) for c in columns])
+    wb.save(path)
