@@ -267,10 +267,12 @@ def format_for(output: Path | None, fmt: str | None) -> str:
 
 
 def to_csv(batch: Batch) -> str:
+    from certify.cellsafe import neutralise_row
+
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=LEVEL_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(batch.level_rows())
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(LEVEL_COLUMNS)
+    writer.writerows(neutralise_row(row[c] for c in LEVEL_COLUMNS) for row in batch.level_rows())
     return buffer.getvalue()
 
 
@@ -281,10 +283,11 @@ def to_json(batch: Batch) -> str:
 def write_xlsx(batch: Batch, path: Path) -> None:
     """Two sheets: «Mức độ» (one row per unit) and «Khoảng cách» (one row per criterion to reach next)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
-    from certify.intake.safety import safe_cell
+    from certify.cellsafe import formula_like, set_cell
 
-    wb = Workbook(write_only=True)
+    wb = Workbook(write_only=True)  # rows streamed to the file: a whole country's gaps fit in memory
     for title, columns, rows in (
         ("Mức độ", LEVEL_COLUMNS, batch.level_rows()),
         ("Khoảng cách", GAP_COLUMNS, batch.gap_rows()),
@@ -292,5 +295,13 @@ def write_xlsx(batch: Batch, path: Path) -> None:
         ws = wb.create_sheet(title)
         ws.append(list(columns))
         for row in rows:
-            ws.append([safe_cell(row[c]) for c in columns])
+            cells: list[Any] = []
+            for c in columns:
+                value = row[c]
+                if formula_like(value):  # typed text kept exact, stored as text (certify.cellsafe)
+                    cell = WriteOnlyCell(ws)
+                    set_cell(cell, value)
+                    value = cell
+                cells.append(value)
+            ws.append(cells)
     wb.save(path)
