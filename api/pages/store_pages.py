@@ -38,6 +38,7 @@ from certify.levels.gap import gap_report
 from certify.levels.model import IndicatorType, LevelFramework
 from certify.sourcefile import validate_model
 from certify.store.accounts import Account
+from certify.store.editing import changed_values
 from certify.store.evaluations import bind_values
 from certify.store.recognition import holds_level
 from certify.store.submissions import parse_version
@@ -426,10 +427,16 @@ async def stored_live(
     if not (can(user, Action.EDIT, code) or can(user, Action.APPRAISE, code)):
         guard(user, Action.EDIT, code)
     view = _load(store, cycle_id, code)
-    result = _live_result(view, catalog, await _form(request))
-    # The appraisal page also gets each criterion's verdict, swapped in place beside its row (htmx out-of-band).
-    oob = verdicts(result.get("evaluation")) if request.query_params.get("appraise") else None
-    return page(request, "_result.html", {"result": result}, result=result, fw=view.fw, oob_verdicts=oob)
+    form = await _form(request)
+    result = _live_result(view, catalog, form)
+    # The appraisal page also gets each criterion's verdict and whether its value now differs from the unit's
+    # (a comment is then required), swapped in place beside its row (htmx out-of-band).
+    appraising = bool(request.query_params.get("appraise"))
+    oob = verdicts(result.get("evaluation")) if appraising else None
+    notes = _change_notes(view, form) if appraising else None
+    return page(
+        request, "_result.html", {"result": result}, result=result, fw=view.fw, oob_verdicts=oob, oob_changes=notes
+    )
 
 
 @router.post("/cycles/{cycle_id}/units/{code}/save", dependencies=[Depends(require_csrf)])
@@ -537,9 +544,12 @@ def verdicts(evaluation: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     if not evaluation:
         return {}
     out: dict[str, dict[str, Any]] = {}
-    for lv in evaluation["levels"]:
+    nxt = evaluation["next_level"]
+    for lv in evaluation["levels"]:  # lowest first: a higher level's threshold replaces a lower one's
         for c in lv.get("criteria", []):
-            if lv["id"] == evaluation["next_level"] or out.get(c["code"], {}).get("level") != evaluation["next_level"]:
+            held = out.get(c["code"])
+            # once at the next level, a criterion stays there; with every level held (no next), the highest wins
+            if held is None or nxt is None or held["level"] != nxt:
                 out[c["code"]] = {
                     "level": lv["id"],
                     "verdict": c["verdict"],
@@ -547,6 +557,21 @@ def verdicts(evaluation: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
                     "value_text": c["value_text"],
                 }
     return out
+
+
+def _change_notes(view: UnitView, form: Mapping[str, str]) -> dict[str, str] | None:
+    """Per criterion: `needs` (value changed, no comment yet), `commented` (changed, with a comment) or ``
+    (the unit's own figure) — by the store's rule (`certify.store.editing.changed_values`); None while the values do
+    not read (the live result names the problems)."""
+    try:
+        values = _values_from_form(view, dict(form))
+        changed = changed_values(view.fw, view.year, view.unit_code, values, dict(view.self_values))
+    except CertifyError:
+        return None
+    commented = {k[2:] for k, v in form.items() if k.startswith("c:") and v.strip()}
+    return {
+        c.code: ("commented" if c.code in commented else "needs") if c.code in changed else "" for c in view.fw.criteria
+    }
 
 
 def _appraise_response(
@@ -592,6 +617,7 @@ def _appraise_response(
         evidence=evidence,
         problems=problems or [],
         reasons=reasons,
+        changes=_change_notes(view, values | {f"c:{k}": v for k, v in comments.items()}) or {},
     )
 
 
@@ -674,7 +700,7 @@ async def appraise(
         if json:
             raise
         status = 409 if exc.problems and exc.problems[0].code == "conflict" else 422
-        kept = {k: v for k, v in form.items() if k[:2] in ("v:", "n:", "d:", "na", "e:")}
+        kept = {k: v for k, v in form.items() if k[:2] in ("v:", "n:", "d:", "na", "e:", "r:")}
         return _appraise_response(request, view, user, catalog, kept, comments, exc.problems, status, reasons)
     if json:
         return JSONResponse({"unit": info.unit_code, "state": info.state, "version": info.version})

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from certify.catalog import Catalog
 from certify.errors import CertifyError
+from certify.levels.model import LevelFramework
 from certify.store.certification import certify_cycle
 from certify.store.cycles import frozen_framework
 from certify.store.evaluations import bind_values
@@ -74,11 +75,19 @@ def _row(sub: Submission, criterion: str, kind: str) -> EntryValue | None:
     return next((r for r in sub.values if r.criterion == criterion and r.kind == kind), None)
 
 
-def _measures(sub: Submission, values: dict[str, Any], catalog: Catalog | None) -> dict[str, tuple[Any, ...]]:
+def _measures(fw: LevelFramework, year: int, unit: str, values: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
     """Values as the evaluator reads them, to tell an appraiser's change from a copy of the unit's figure."""
-    _, fw = frozen_framework(sub.cycle, catalog)
-    bound = bind_values(fw, sub.cycle.year, sub.unit.code, values)
+    bound = bind_values(fw, year, unit, values)
     return {code: (m.value, m.numerator, m.denominator, m.na) for code, m in bound.measurements.items()}
+
+
+def changed_values(
+    fw: LevelFramework, year: int, unit: str, values: dict[str, Any], own: dict[str, Any]
+) -> dict[str, Any]:
+    """The appraiser's values that differ from the unit's own figures as the evaluator reads them (85,5 % and
+    855/1000 are the same figure): each needs a comment. The one rule for the store and the live appraisal page."""
+    mine, theirs = _measures(fw, year, unit, values), _measures(fw, year, unit, own)
+    return {k: v for k, v in values.items() if mine.get(k) != theirs.get(k)}
 
 
 def appraise(
@@ -105,8 +114,8 @@ def appraise(
     if sub.state == State.SUBMITTED.value:
         transition(session, sub, State.UNDER_APPRAISAL.value, actor, expected_version=sub.version)
     own, _ = entries(sub, SELF)
-    mine, theirs = _measures(sub, values, catalog), _measures(sub, own, catalog)
-    changed = {k: v for k, v in values.items() if mine.get(k) != theirs.get(k)}
+    _, fw = frozen_framework(sub.cycle, catalog)
+    changed = changed_values(fw, sub.cycle.year, sub.unit.code, values, own)
     missing = [k for k in changed if not (comments.get(k) or "").strip()]
     if missing:
         raise CertifyError(
