@@ -258,3 +258,32 @@ def test_a_link_already_removed_or_confirmed_otherwise_is_told_not_overwritten(
     assert code == 2 and "đã được so-1 xác nhận với phần 0.3" in err
     code, out, _ = _run(monkeypatch, capsys, "units", "confirm", HOA_LOC_MO_CAY_BAC, TAN_THANH_BINH, "--share", "0.3")
     assert code == 0 and "0.3" in out  # the same word again: agreed, not a conflict
+
+
+def test_loading_again_after_the_upgrade_adds_what_an_older_database_lacks(
+    loaded: Engine, unit_data: SourceData
+) -> None:
+    """A database loaded before 0008 has the links without their flags and without the special zones: loading
+    the units again adds those and changes nothing else (a province's word is kept)."""
+    from sqlalchemy import delete, update
+
+    from certify.store.merger_links import confirm
+    from certify.store.models import AdminUnit, UnitMerger
+    from certify.store.units import load_units
+
+    with transaction(loaded) as s:
+        districts = select(AdminUnit.id).where(AdminUnit.tier == "district")
+        s.execute(delete(UnitMerger).where(UnitMerger.old_unit_id.in_(districts)))
+        s.execute(update(UnitMerger).values(flags=None))
+        confirm(s, HOA_LOC_MO_CAY_BAC, TAN_THANH_BINH, actor="so", share=0.3)
+        before = {(m.old_unit_id, m.new_unit_id): (m.status, m.share) for m in s.scalars(select(UnitMerger))}
+    with transaction(loaded) as s:
+        report = load_units(s, unit_data)
+        after = {(m.old_unit_id, m.new_unit_id): (m.status, m.share, m.flags) for m in s.scalars(select(UnitMerger))}
+        zone = get_unit(s, "current", "26732", "commune")
+        assert [u.name for u, _ in predecessors(s, zone)] == ["Huyện Côn Đảo"]
+    assert report.mergers_inserted == len(SPECIAL_ZONES) and not report.unmatched
+    assert all(after[k][:2] == v for k, v in before.items())  # the province's confirmation is kept
+    flagged = {f for _, _, f in after.values() if f}
+    assert flagged == {"name-only", "packages-disagree"}
+    assert sum(1 for _, _, f in after.values() if f) == sum(1 for m in unit_data.mergers if m.flags)
