@@ -27,6 +27,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from certify.errors import CertifyError
+from certify.limits import current
 from certify.store import audit
 from certify.store.models import AdminUnit, UnitMerger
 from certify.store.unit_sources import CURRENT, NAME_ONLY, PACKAGES_DISAGREE, PRE2025
@@ -41,7 +42,6 @@ APPROXIMATE_VI = "ước lượng (xã cũ bị chia tách)"
 OTHER_PROVINCE = "other-province"
 OTHER_DISTRICT = "other-district"
 REASON_ORDER = (OTHER_PROVINCE, OTHER_DISTRICT, NAME_ONLY, PACKAGES_DISAGREE)
-MAX_NOTE = 500
 
 
 @dataclass(frozen=True)
@@ -336,12 +336,13 @@ def _check_share(share: float | None, where: str) -> None:
 
 
 def _check_note(note: str | None) -> None:
-    if note is not None and len(note) > MAX_NOTE:
+    most = current().prose_max_chars  # a note is prose, as everywhere (docs/limits.md)
+    if note is not None and len(note) > most:
         raise CertifyError.one(
-            "note-too-long",
-            f"Ghi chú dài {len(note)} ký tự, tối đa {MAX_NOTE}",
-            f"The note is {len(note)} characters long, at most {MAX_NOTE}",
-            expected=f"≤ {MAX_NOTE}",
+            "text-too-long",
+            f"Ghi chú (--note) dài {len(note)} ký tự, tối đa {most}",
+            f"The note (--note) is {len(note)} characters long, at most {most}",
+            expected=f"≤ {most}",
             found=str(len(note)),
         )
 

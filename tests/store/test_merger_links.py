@@ -287,3 +287,15 @@ def test_loading_again_after_the_upgrade_adds_what_an_older_database_lacks(
     flagged = {f for _, _, f in after.values() if f}
     assert flagged == {"name-only", "packages-disagree"}
     assert sum(1 for _, _, f in after.values() if f) == sum(1 for m in unit_data.mergers if m.flags)
+
+
+def test_a_note_longer_than_prose_is_refused(
+    loaded: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CERTIFY_DATABASE_URL", db_url)
+    monkeypatch.setenv("CERTIFY_PROSE_MAX_CHARS", "20")
+    args = ("units", "confirm", HOA_LOC_MO_CAY_BAC, TAN_THANH_BINH, "--note", "x" * 21)
+    code, _, err = _run(monkeypatch, capsys, *args)
+    assert code == 2 and "dài 21 ký tự, tối đa 20" in err and "at most 20" in err
+    with transaction(loaded) as s:
+        assert s.scalar(select(AuditEvent.id).where(AuditEvent.entity == "unit_merger")) is None
