@@ -174,9 +174,10 @@ def from_folder(
         raise _nothing(folder)
     units: list[tuple[str, Resolved, BoundAssessment]] = []
     problems: list[Problem] = []
+    seen: dict[tuple[str, str | None], Resolved] = {}
     for i, path in enumerate(files, 1):
         try:
-            resolved, bound = load_unit(path, catalog, framework)
+            resolved, bound = load_unit(path, catalog, framework, seen)
         except CertifyError as exc:
             problems += exc.problems
         else:

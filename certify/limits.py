@@ -64,15 +64,27 @@ class Limits:
 DEFAULT = Limits()
 
 
+_VARIABLES = {ENV_PREFIX + f.name.upper(): (f.name, f.type == "float") for f in fields(Limits)}
+_made: dict[tuple[tuple[str, str], ...], Limits] = {}
+
+
 def current() -> Limits:
-    """The limits in force: defaults, changed by `CERTIFY_<NAME>` environment variables (read on each call:
-    cheap, and tests change the environment)."""
+    """The limits in force: defaults, changed by `CERTIFY_<NAME>` environment variables (read on each call, as
+    tests change the environment; the same values give the same object without building it again — a batch of
+    ten thousand files asks several times per file)."""
+    raws = tuple(sorted((variable, os.environ[variable]) for variable in _VARIABLES.keys() & os.environ.keys()))
+    made = _made.get(raws)
+    if made is not None:
+        return made
     changed: dict[str, Any] = {}
-    for f in fields(Limits):
-        raw = os.environ.get(ENV_PREFIX + f.name.upper())
+    for variable, raw in raws:
+        name, is_float = _VARIABLES[variable]
         if raw:
-            changed[f.name] = float(raw) if f.type == "float" else int(raw)
-    return Limits(**changed) if changed else DEFAULT
+            changed[name] = float(raw) if is_float else int(raw)
+    limits = Limits(**changed) if changed else DEFAULT
+    if len(_made) < 64:
+        _made[raws] = limits
+    return limits
 
 
 def thousands(n: int) -> tuple[str, str]:

@@ -32,16 +32,27 @@ def level_framework(catalog: Catalog, ident: str, version: str | None) -> Resolv
     return resolved
 
 
-def load_unit(path: Path, catalog: Catalog, framework: str | None = None) -> tuple[Resolved, BoundAssessment]:
+def load_unit(
+    path: Path,
+    catalog: Catalog,
+    framework: str | None = None,
+    seen: dict[tuple[str, str | None], Resolved] | None = None,
+) -> tuple[Resolved, BoundAssessment]:
     """`framework` (id[@version]) re-evaluates the same values against another version or a
-    province's localisation, without editing the file."""
+    province's localisation, without editing the file. `seen`: frameworks already found for earlier
+    files of a batch (filled here), so that ten thousand files look their framework up once."""
     assessment, doc = load_assessment(path)
     entered_for = assessment.framework
     if framework is not None:
         ident, version = split_ref(framework)
         assessment = assessment.model_copy(update={"framework": FrameworkRef(id=ident, version=version)})
+    key = (assessment.framework.id, assessment.framework.version)
     try:
-        resolved = level_framework(catalog, assessment.framework.id, assessment.framework.version)
+        resolved = seen.get(key) if seen is not None else None
+        if resolved is None:
+            resolved = level_framework(catalog, *key)
+            if seen is not None:
+                seen[key] = resolved
     except CertifyError as exc:
         raise CertifyError(
             [doc.problem(p.code, p.vi, p.en, p.path, expected=p.expected, found=p.found) for p in exc.problems]
