@@ -93,3 +93,7 @@ def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     for module in added:
         sys.modules.pop(module, None)
     plugins.refresh()
+
+
+# The one Chromium of a run, shared by every browser test (tests/api/live_server.py).
+from tests.api.live_server import chromium  # noqa: E402, F401

@@ -1,4 +1,7 @@
-"""A real uvicorn server on a free loopback port, and the Chromium settings, for the browser tests."""
+"""A real uvicorn server on a free loopback port, and the one Chromium of a test run, for the browser tests.
+
+Playwright's synchronous API runs one event loop per thread and cannot be started twice: every browser test takes
+the session's `chromium` fixture (tests/conftest.py) and opens its own contexts in it, never its own Playwright."""
 
 from __future__ import annotations
 
@@ -81,3 +84,53 @@ def live_server(ready_path: str, env: dict[str, str] | None = None) -> Iterator[
 def launch_chromium(pw: Any) -> Any:
     """Debian's Chromium through Playwright (no downloaded browser)."""
     return pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, chromium_sandbox=False)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One Chromium for the whole run (a context per page or person is cheap; a browser is not)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed (apt-get install chromium)")
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)  # what a page may take to change on two shared cores (not a speed test)
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        yield browser
+        browser.close()
+
+
+def open_page(browser: Any, base: str, username: str | None = None, width: int = 1366, height: int = 900) -> Any:
+    """A new person at a screen `width` px wide, in Vietnamese, logged in as `username` (None: the public)."""
+    from playwright.sync_api import expect
+
+    page = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN").new_page()
+    page.set_default_timeout(WAIT_MS)
+    if username is not None:
+        from tests.api.store_fixtures import PASSWORD
+
+        page.goto(f"{base}/login")
+        page.fill("#username", username)
+        page.fill("#password", PASSWORD)
+        page.click("form.login button[type=submit]")
+        expect(page.locator("#whoami")).to_contain_text(username, timeout=WAIT_MS)
+    return page
+
+
+@pytest.fixture(scope="session")
+def demo_server(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One live server on a copy of the demo province for every browser test of the run that uses it: the pages of
+    every role (layout, accessibility) and the year's walk, which moves units through the workflow — so a test that
+    reads the pages holds in every state a unit can be in, whichever ran first."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("demo-site")
+    db = folder / "certify.sqlite"
+    shutil.copy(template_db, db)
+    env = {
+        "CERTIFY_DATABASE_URL": f"sqlite:///{db}",
+        "CERTIFY_SECRET_KEY": "browser-tests",
+        "CERTIFY_EVIDENCE_DIR": str(folder / "evidence"),
+    }
+    with live_server("/dashboard.json", env) as base:
+        yield base

@@ -7,46 +7,37 @@ of the unit page and the form land in $CERTIFY_SCREENSHOTS when set, for a perso
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import pytest
-
-from tests.api.live_server import WAIT_MS, launch_chromium, live_server, needs_chromium
+from tests.api.live_server import WAIT_MS, needs_chromium, open_page
 
 pytestmark = needs_chromium
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with live_server("/api/frameworks") as base:
-        yield base
-
-
-def test_level_badge_follows_typing(server: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_level_badge_follows_typing(demo_server: str, chromium: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
 
     shots = Path(os.environ.get("CERTIFY_SCREENSHOTS", tmp_path))
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="vi-VN")
-        page.goto(f"{server}/units/2024-xa-my-loc")
-        expect(page.locator("#level-badge")).to_be_visible()
-        page.screenshot(path=str(shots / "unit.png"), full_page=False)
+    server = demo_server
+    page = open_page(chromium, server)
+    page.goto(f"{server}/units/2024-xa-my-loc")
+    expect(page.locator("#level-badge")).to_be_visible()
+    page.screenshot(path=str(shots / "unit.png"), full_page=False)
 
-        page.goto(f"{server}/assess/sample-2361-commune")
-        badge = page.locator("#result [data-level]").first
-        expect(badge).to_have_attribute("data-level", "")
-        page.goto(f"{server}/assess/sample-2361-commune?from=2024-xa-my-loc")
-        before = page.locator("#level-badge").get_attribute("data-level")
-        page.locator('select[name="v:CQS-04"]').select_option("không")  # steering committee: no
-        expect(page.locator("#level-badge")).not_to_have_attribute("data-level", before or "", timeout=WAIT_MS)
-        page.locator('select[name="v:CQS-04"]').select_option("có")
-        expect(page.locator("#level-badge")).to_have_attribute("data-level", before or "", timeout=WAIT_MS)
-        page.screenshot(path=str(shots / "form.png"), full_page=False)
-        page.locator('input[name="n:CQS-01"]').fill("")  # the percentage alone, without counts beside it
-        page.locator('input[name="d:CQS-01"]').fill("")
-        page.locator("#field-CQS-01").fill("150")  # a ratio above 100%: shown in place, the field marked
-        expect(page.locator("#result")).to_contain_text("CQS-01: tỷ lệ phần trăm phải từ 0% đến 100%", timeout=WAIT_MS)
-        expect(page.locator("#crit-CQS-01")).to_have_class("crit bad")
-        browser.close()
+    page.goto(f"{server}/assess/sample-2361-commune")
+    badge = page.locator("#result [data-level]").first
+    expect(badge).to_have_attribute("data-level", "")
+    page.goto(f"{server}/assess/sample-2361-commune?from=2024-xa-my-loc")
+    before = page.locator("#level-badge").get_attribute("data-level")
+    page.locator('select[name="v:CQS-04"]').select_option("không")  # steering committee: no
+    expect(page.locator("#level-badge")).not_to_have_attribute("data-level", before or "", timeout=WAIT_MS)
+    page.locator('select[name="v:CQS-04"]').select_option("có")
+    expect(page.locator("#level-badge")).to_have_attribute("data-level", before or "", timeout=WAIT_MS)
+    page.screenshot(path=str(shots / "form.png"), full_page=False)
+    page.locator('input[name="n:CQS-01"]').fill("")  # the percentage alone, without counts beside it
+    page.locator('input[name="d:CQS-01"]').fill("")
+    page.locator("#field-CQS-01").fill("150")  # a ratio above 100%: shown in place, the field marked
+    expect(page.locator("#result")).to_contain_text("CQS-01: tỷ lệ phần trăm phải từ 0% đến 100%", timeout=WAIT_MS)
+    expect(page.locator("#crit-CQS-01")).to_have_class("crit bad")
+    page.context.close()

@@ -1,98 +1,407 @@
-"""End to end in headless Chromium on a stored app: a commune editor fills and submits, an appraiser changes a
-value and approves, the admin recognises and publishes, and the public page shows the result."""
+"""The year's work in Chromium, as each role does it on the demo province, asserting what the person sees.
+
+A commune editor types «85,5» and «72%» in the self-assessment form and watches the level beside the form change,
+mistypes a number and keeps everything typed (the message at the field), uploads a PDF as evidence and submits after
+a confirmation; a second commune submits at «Chưa đạt mức nào». The appraiser opens the queue, sees the evidence and
+the verdicts, changes one value (a comment is required) and watches the level recompute, then approves both. The
+province officer cannot recognise the unit without a level, recognises the other (acknowledging the sample
+framework) and publishes it; the public pages show it. axe-core checks the states only typing reaches (a form with
+errors, the live result, a confirmation page).
+
+The walk runs once per session (a module fixture on the session's live server and browser); each test reads its
+outcome. A step whose feature is still being built is a check of its own, marked xfail(strict=False) with the
+missing feature as reason: it passes (XPASS) as soon as the feature lands, without holding up the rest of the walk.
+"""
 
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.api.live_server import WAIT_MS, launch_chromium, live_server, needs_chromium
-from tests.api.store_fixtures import OWN, PASSWORD
+from tests.api.live_server import needs_chromium, open_page
+from tests.api.site_survey import axe_violations
+from tests.api.store_fixtures import OTHER, OWN
 
 pytestmark = needs_chromium
 
+CYCLE = 1  # the demo province's 2025 cycle of communes (certify.store.demo): its units start as drafts
+LONG_HO, TRA_CON = "Xã Long Hồ", "Xã Trà Côn"  # OWN (user "editor") and OTHER (user "editor2")
+# A PDF as small as a PDF can be: the upload reads the type from the content, not from the name.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@dataclass
+class Walk:
+    failure: BaseException | None = None  # the first failed step of the walk: the walk stopped there
+    pending: dict[str, BaseException | None] = field(default_factory=dict)  # check → its failure (None: passed)
+    axe: dict[str, list[str]] = field(default_factory=dict)  # state → serious or critical violations
+
+    def later(self, name: str, check: Callable[[], None]) -> None:
+        """A check of a feature still being built: its outcome is read by its own (xfail) test."""
+        try:
+            check()
+            self.pending[name] = None
+        except (AssertionError, Exception) as exc:  # a missing element is a Playwright error, not an assertion
+            self.pending[name] = exc
+
+    def outcome(self, name: str) -> None:
+        if name not in self.pending:
+            pytest.fail(f"the walk stopped before «{name}»: {self.failure!r}")
+        exc = self.pending[name]
+        if exc is not None:
+            raise exc
+
+    def check_axe(self, state: str, page: Any) -> None:
+        found = axe_violations(page)
+        if found:
+            self.axe[state] = found
+
+
+def _unit(base: str, code: str, tail: str = "") -> str:
+    return f"{base}/cycles/{CYCLE}/units/{code}{tail}"
+
+
+def _editor(w: Walk, browser: Any, base: str, shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(browser, base, "editor")
+    # the home of a commune: its unit's cycle, the state, the live level and a button to continue
+    expect(page.locator("#my-unit")).to_contain_text("bản nháp")
+    expect(page.locator("#level-badge")).to_have_text("Toàn diện")
+    # keyboard first: the first Tab shows the skip link, which leads into the page's content
+    page.keyboard.press("Tab")
+    expect(page.locator("a.skip")).to_be_focused()
+    expect(page.locator("a.skip")).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+    page.locator("#continue").click()
+    expect(page.locator("h1")).to_have_text(f"Tự đánh giá: {LONG_HO} — 2025")
+
+    live, badge = page.locator("#live"), page.locator("#level-badge")
+    expect(badge).to_have_text("Toàn diện")
+    # «85,5» in the percentage of CQS-02 (its counts cleared): 85.5 %, not 855, and the level follows the typing
+    page.fill('input[name="n:CQS-02"]', "")
+    page.fill('input[name="d:CQS-02"]', "")
+    page.locator("#field-CQS-02").press_sequentially("85,5")
+    expect(badge).to_have_text("Nâng cao")
+    expect(live).to_contain_text("Vì sao chưa đạt mức Toàn diện: 1 tiêu chí")
+    expect(live).to_contain_text("CQS-02 85,5% → ≥ 90% (+4,5 điểm phần trăm)")
+    page.fill('input[name="n:CQS-03"]', "")
+    page.fill('input[name="d:CQS-03"]', "")
+    page.locator("#field-CQS-03").press_sequentially("72%")
+    expect(live).to_contain_text("CQS-03 72% → ≥ 80% (+8 điểm phần trăm)")
+    expect(live).to_contain_text("Vì sao chưa đạt mức Toàn diện: 2 tiêu chí")
+    # the level stays in sight beside the form while typing far down it
+    form_box, live_box = page.locator("#assess-form").bounding_box(), live.bounding_box()
+    assert form_box and live_box and live_box["x"] >= form_box["x"] + form_box["width"], (form_box, live_box)
+    page.locator("#field-CQS-17").scroll_into_view_if_needed()
+    expect(live.locator("#level-badge")).to_be_in_viewport()
+    page.screenshot(path=str(shots / "walk-editor-form.png"))
+
+    # a mistyped number: said at once in the live result, then at the field on saving; nothing typed is lost
+    page.locator("#field-CQS-08").fill("abc")
+    expect(live).to_contain_text("Tiêu chí CQS-08: không phải là số — bạn đã nhập «abc»")
+    expect(page.locator("#crit-CQS-08")).to_have_class(re.compile(r"\bbad\b"))
+    w.check_axe("editor: the live result with an error", page)
+    page.locator("#save-draft").click()
+    expect(page.locator("#error-summary")).to_contain_text("Cần sửa trước khi lưu")
+    expect(page.locator("#error-summary")).to_contain_text("CQS-08: không phải là số — bạn đã nhập «abc»")
+    at_field = page.locator("#crit-CQS-08 .field-error")
+    expect(at_field).to_have_text("Tiêu chí CQS-08: không phải là số — bạn đã nhập «abc»")
+    expect(page.locator("#field-CQS-08")).to_have_value("abc")
+    expect(page.locator("#field-CQS-08")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#field-CQS-02")).to_have_value("85,5")
+    expect(page.locator("#field-CQS-03")).to_have_value("72%")
+    w.check_axe("editor: the form with an error", page)
+    page.locator("#error-summary a").first.click()  # the message leads to its field
+    expect(page.locator("#field-CQS-08")).to_be_in_viewport()
+    page.locator("#field-CQS-08").fill("300")
+    page.locator("#save-draft").click()
+    expect(page.locator(".flash")).to_contain_text(f"Đã lưu bản nháp của {LONG_HO}")
+    expect(page.locator("#field-CQS-02")).to_have_value("85,5")  # stored as typed, shown as typed
+    expect(page.locator("#level-badge")).to_have_text("Nâng cao")
+
+    # evidence: a PDF for CQS-02, reached from the criterion's own link
+    page.locator('#crit-CQS-02 a[href$="/evidence#ev-CQS-02"]').click()
+    expect(page.locator("h1")).to_have_text(f"Tệp kiểm chứng: {LONG_HO} — 2025")
+    page.select_option("#field-criterion", "CQS-02")
+    page.set_input_files(
+        "#field-file", files=[{"name": "bao-cao-dvc-2025.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.fill("#field-document_number", "210/BC-UBND")
+    page.fill("#field-document_date", "2025-11-20")
+    page.locator("#upload").click()
+    expect(page.locator(".flash")).to_contain_text(
+        f"Đã tải lên tệp bao-cao-dvc-2025.pdf cho tiêu chí CQS-02 của {LONG_HO}"
+    )
+    expect(page.locator("#ev-CQS-02")).to_contain_text("bao-cao-dvc-2025.pdf")
+    expect(page.locator("#ev-CQS-02")).to_contain_text("số 210/BC-UBND")
+    w.check_axe("editor: evidence after an upload", page)
+
+    # submit: a confirmation naming the unit, the level and the consequence, answered from the keyboard
+    page.goto(_unit(base, OWN, "/edit"))
+    expect(page.locator("#crit-CQS-02")).to_contain_text("Tệp kiểm chứng (1)")
+    page.locator("#submit").click()
+    expect(page.locator("#confirm-question")).to_contain_text(f"{LONG_HO}, năm 2025, với mức tự đánh giá «Nâng cao»")
+    expect(page.locator("#confirm-consequence")).to_contain_text("không sửa được số liệu nữa")
+    w.check_axe("editor: the submission's confirmation", page)
+    page.locator("#confirm").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash")).to_contain_text(f"Đã nộp hồ sơ của {LONG_HO}, năm 2025")
+    expect(page.locator("#state")).to_have_text("đã gửi")
+    expect(page.locator("#edit-link")).to_have_count(0)  # nothing to edit any more
+    page.context.close()
+
+    # a second commune submits at «Chưa đạt mức nào» (no steering committee)
+    other = open_page(browser, base, "editor2")
+    other.goto(_unit(base, OTHER, "/edit"))
+    other.select_option('select[name="v:CQS-04"]', "không")
+    expect(other.locator("#level-badge")).to_have_text("Chưa đạt mức nào")
+    other.locator("#submit").click()
+    expect(other.locator("#confirm-question")).to_contain_text("«Chưa đạt mức nào»")
+    other.locator("#confirm").click()
+    expect(other.locator("#state")).to_have_text("đã gửi")
+    other.context.close()
+
+
+def _appraiser(w: Walk, browser: Any, base: str, shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(browser, base, "appraiser")
+    # the queue: both submissions with their self-assessed level
+    expect(page.locator("h1")).to_have_text("Hồ sơ chờ thẩm định")
+    expect(page.locator("#waiting")).to_have_text("2")
+    expect(page.locator(f'#queue tr[data-unit="{OWN}"]')).to_contain_text("Nâng cao")
+    expect(page.locator(f'#queue tr[data-unit="{OTHER}"]')).to_contain_text("Chưa đạt mức nào")
+
+    def queue_by_date() -> None:
+        link = page.get_by_role("link", name=re.compile("ngày nộp"))
+        assert link.count(), "no link to sort the queue by date"
+        link.first.click()
+        expect(page.locator("#queue thead")).to_contain_text("Ngày nộp")
+        assert page.locator("#queue tbody tr").count() == 2
+
+    w.later("queue sorted by date", queue_by_date)
+    w.check_axe("appraiser: the queue", page)
+
+    page.goto(base + "/")
+    page.get_by_role("link", name=f"Thẩm định {LONG_HO}").click()
+    expect(page.locator("h1")).to_have_text(f"Thẩm định: {LONG_HO} — 2025")
+    expect(page.locator("#appraise-banner")).to_contain_text("không phải ngưỡng chính thức")
+    expect(page.locator("#self-level")).to_have_text("Nâng cao")
+    # each criterion: the unit's value, its evidence (document number and file) and its verdict
+    crit = page.locator("#crit-CQS-02")
+    expect(crit).to_contain_text("Đơn vị tự đánh giá: 85,5 %")
+    expect(crit).to_contain_text("210/BC-UBND")
+    expect(crit.get_by_role("link", name="bao-cao-dvc-2025.pdf")).to_be_visible()
+    expect(page.locator("#verdict-CQS-02")).to_contain_text("Chưa đạt ≥ 90% (Toàn diện)")
+    expect(page.locator("#crit-CQS-03")).to_contain_text("Đơn vị tự đánh giá: 72 %")
+    expect(page.locator("#verdict-CQS-08")).to_contain_text("Đạt ≥ 200 Mbps (Toàn diện)")
+    live = page.locator("#live")
+    expect(live.locator("#level-badge")).to_have_text("Nâng cao")
+
+    # the bandwidth measured on site is 40 Mbps: the level recomputes as the appraiser types
+    page.locator("#field-CQS-08").fill("40")
+    expect(live.locator("#level-badge")).to_have_text("Khởi động")
+    expect(live).to_contain_text("CQS-08 40 Mbps → ≥ 50 Mbps (+10 Mbps)")
+    expect(page.locator("#verdict-CQS-08")).to_contain_text("Chưa đạt ≥ 50 Mbps (Kết nối)")
+    page.screenshot(path=str(shots / "walk-appraisal.png"))
+    w.check_axe("appraiser: the live result after a change", page)
+    # approving a changed value without a comment: refused at the field, the value kept
+    page.locator("#approve").click()
+    expect(page.locator("#error-summary")).to_contain_text("CQS-08: cần ghi nhận xét cho giá trị đã sửa")
+    expect(page.locator("#field-CQS-08")).to_have_value("40")
+    w.check_axe("appraiser: the appraisal with an error", page)
+    page.fill("#comment-CQS-08", "Đo thực tế tại trụ sở ngày 20/11/2025: 40 Mbps")
+    page.locator("#approve").click()
+    expect(page.locator("#confirm-question")).to_contain_text(LONG_HO)
+    expect(page.locator("#confirm-question")).to_contain_text("Khởi động")
+    page.locator("#confirm").click()
+    expect(page.locator(".flash")).to_contain_text(f"Đã thông qua hồ sơ của {LONG_HO} ở mức «Khởi động»")
+    expect(page.locator("#state")).to_have_attribute("data-state", "appraised")
+    expect(page.locator("#level-badge")).to_have_text("Khởi động")
+
+    page.goto(_unit(base, OTHER, "/appraise"))
+    expect(page.locator("#self-level")).to_have_text("Chưa đạt mức nào")
+    page.locator("#approve").click()
+    page.locator("#confirm").click()
+    expect(page.locator(".flash")).to_contain_text(f"Đã thông qua hồ sơ của {TRA_CON}")
+    page.goto(base + "/")
+    expect(page.locator("#queue-empty")).to_have_text("Không có hồ sơ nào chờ thẩm định.")
+    page.context.close()
+
+
+def _province(w: Walk, browser: Any, base: str, shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(browser, base, "admin")
+    expect(page.locator("#to-recognise")).to_have_text("2")
+    page.get_by_role("link", name="Ghi quyết định công nhận").click()
+    expect(page.locator("h1")).to_have_text("Công nhận và công bố — 2025")
+    expect(page.locator("#recognition-banner")).to_contain_text("không phải ngưỡng chính thức")
+    # the unit without a level cannot be ticked, and the page says why
+    row = page.locator("#recognition tr", has_text=TRA_CON)
+    expect(row).to_contain_text("Không công nhận được: chưa đạt mức nào")
+    expect(row.locator('input[type="checkbox"]')).to_have_count(0)
+    expect(page.locator("#recognition tr", has_text=LONG_HO)).to_contain_text("Khởi động")
+    w.check_axe("admin: recognition", page)
+
+    def refused_when_forged() -> None:
+        # a form forged to tick it anyway (an old page, a crafted request) is refused by the server, in words
+        version = page.request.get(f"{base}/api/cycles/{CYCLE}/assessments/{OTHER}").json()["version"]
+        page.evaluate(
+            """([key, version]) => {
+                const form = document.getElementById('recognise-form');
+                form.insertAdjacentHTML('beforeend', `<input type="hidden" name="unit" value="${key}">`);
+                form.insertAdjacentHTML('beforeend', `<input type="hidden" name="version:${key}" value="${version}">`);
+            }""",
+            [f"{CYCLE}:{OTHER}", version],
+        )
+        page.fill("#field-decision_number", "14/QĐ-UBND")
+        page.fill("#field-signer", "Chủ tịch UBND tỉnh")
+        page.locator("#recognise").click()
+        if page.locator("#field-acknowledge").count():
+            page.check("#field-acknowledge")
+            page.locator("#confirm").click()
+        expect(page.locator("#error-summary")).to_contain_text("chưa đạt mức nào")
+        page.goto(base + "/recognition")
+        expect(page.locator("#recognition tr", has_text=TRA_CON)).to_contain_text("Không công nhận được")
+
+    w.later("recognition refused by the server", refused_when_forged)
+
+    # recognise the other: a decision, a confirmation that names the sample framework and wants it acknowledged
+    page.goto(base + "/recognition")
+    page.check(f"#pick-{CYCLE}-{OWN}")
+    page.fill("#field-decision_number", "15/QĐ-UBND")
+    page.fill("#field-signer", "Chủ tịch UBND tỉnh")
+    page.locator("#recognise").click()
+    expect(page.locator("#confirm-banner")).to_contain_text("không phải ngưỡng chính thức")
+    expect(page.locator("#confirm-question")).to_contain_text("Ghi quyết định công nhận số 15/QĐ-UBND")
+    expect(page.locator("#confirm-items")).to_contain_text(LONG_HO)
+    page.locator("#confirm").click()  # not acknowledged: refused, the box marked
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page.locator("#field-acknowledge")).not_to_be_checked()
+    w.check_axe("admin: a confirmation refused for want of the acknowledgement", page)
+    page.check("#field-acknowledge")
+    page.locator("#confirm").click()
+    expect(page.locator(".flash")).to_contain_text("15/QĐ-UBND")
+    expect(page.locator("#publishing tr", has_text=LONG_HO)).to_contain_text("15/QĐ-UBND")
+    # publish
+    page.check(f"#pub-{CYCLE}-{OWN}")
+    page.locator("#publish").click()
+    expect(page.locator("#confirm-items")).to_contain_text(LONG_HO)
+    page.locator("#confirm").click()
+    expect(page.locator(".flash")).to_contain_text("Đã công bố")
+    expect(page.locator("#published tr", has_text=LONG_HO)).to_contain_text("Khởi động")
+    page.screenshot(path=str(shots / "walk-recognition.png"))
+    page.context.close()
+
+
+def _public(w: Walk, browser: Any, base: str, shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(browser, base)
+    page.goto(_unit(base, OWN))
+    expect(page.locator("#state")).to_have_text("đã công bố")
+    expect(page.locator("#level-badge")).to_have_text("Khởi động")
+    expect(page.locator("main")).to_contain_text("quyết định công nhận số 15/QĐ-UBND")
+    page.goto(_unit(base, OTHER))  # approved, not recognised: not public
+    expect(page.locator("#level-badge")).to_have_count(0)
+    # the province's results default to the latest year with a published result: now 2025, with this unit only
+    page.goto(base + "/dashboard")
+    units = page.locator("#units")
+    expect(units.locator("tr", has_text=LONG_HO)).to_contain_text("Khởi động")
+    expect(units).not_to_contain_text(TRA_CON)
+    page.screenshot(path=str(shots / "walk-public.png"))
+
+    # a filter applied by HTMX keeps the focus on the control that changed it
+    district = page.locator("#filter-district")
+    if district.count() and district.locator("option").count() > 1:
+        choice = district.locator("option").nth(1).text_content() or ""
+        district.focus()
+        district.select_option(label=choice)
+        expect(page).to_have_url(re.compile("district="))
+        expect(page.locator("#dti-summary")).to_be_visible()
+        expect(page.locator("#filter-district")).to_be_focused()
+        expect(page.locator("#filter-district")).to_have_value(choice)
+
+    def download_what_is_shown() -> None:
+        page.goto(base + "/dashboard")
+        shown = page.locator("#dti-ranking tbody tr").evaluate_all("rows => rows.map(r => r.dataset.unit)")
+        link = page.get_by_role("link", name=re.compile("CSV"))
+        assert link.count(), "no CSV download on the dashboard"
+        with page.expect_download() as got:
+            link.first.click()
+        text = Path(got.value.path()).read_text(encoding="utf-8-sig")
+        assert shown and [code for code in shown if code in text] == shown
+
+    w.later("dashboard download", download_what_is_shown)
+
+    def sorted_by_value() -> None:
+        page.goto(base + "/dashboard")
+        values = page.locator("#dti-ranking tbody tr td:nth-child(6)")
+        head = page.locator("#dti-ranking thead")
+        control = head.get_by_role("link", name=re.compile("Giá trị DTI")).or_(
+            head.get_by_role("button", name=re.compile("Giá trị DTI"))
+        )
+        assert control.count(), "no control to sort the ranking by value"
+        control.first.click()
+        expect(page.locator("#dti-ranking thead th[aria-sort]")).to_have_count(1)
+        texts = [float(t.replace(",", ".")) for t in values.all_inner_texts()]
+        assert texts in (sorted(texts), sorted(texts, reverse=True))
+
+    w.later("dashboard sorting", sorted_by_value)
+    page.context.close()
+
 
 @pytest.fixture(scope="module")
-def stored_server(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("e2e") / "certify.sqlite"
-    shutil.copy(template_db, db)
-    env = {"CERTIFY_DATABASE_URL": f"sqlite:///{db}", "CERTIFY_SECRET_KEY": "e2e-secret"}
-    with live_server("/dashboard.json", env) as base:
-        yield base
+def walk(chromium: Any, demo_server: str, tmp_path_factory: pytest.TempPathFactory) -> Walk:
+    shots = Path(os.environ.get("CERTIFY_SCREENSHOTS") or tmp_path_factory.mktemp("walk"))
+    w = Walk()
+    try:
+        for step in (_editor, _appraiser, _province, _public):
+            step(w, chromium, demo_server, shots)
+    except Exception as exc:  # kept for test_the_year_as_each_role, which raises it with its traceback
+        w.failure = exc
+    return w
 
 
-def test_submit_appraise_recognise_publish(stored_server: str, tmp_path: Path) -> None:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+def test_the_year_as_each_role(walk: Walk) -> None:
+    if walk.failure is not None:
+        raise walk.failure
 
-    shots = Path(os.environ.get("CERTIFY_SCREENSHOTS", tmp_path))
-    unit_url = f"{stored_server}/cycles/1/units/{OWN}"
 
-    def session(browser: Browser, username: str) -> Page:
-        page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN").new_page()
-        page.goto(f"{stored_server}/login")
-        page.fill('input[name="username"]', username)
-        page.fill('input[name="password"]', PASSWORD)
-        page.click("form.login button[type=submit]")
-        expect(page.locator("#whoami")).to_contain_text(username)
-        return page
+def test_no_serious_accessibility_violation_in_the_states_typing_reaches(walk: Walk) -> None:
+    if walk.failure is not None:
+        pytest.fail(f"the walk stopped early: {walk.failure!r}")
+    report = "\n".join(f"{state}\n    " + "\n    ".join(found) for state, found in walk.axe.items())
+    assert walk.axe == {}, f"axe-core, serious or critical:\n{report}"
 
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
 
-        # a commune editor: the level follows the typing, then the submission goes in
-        editor = session(browser, "editor")
-        editor.goto(f"{unit_url}/edit")
-        badge = editor.locator("#level-badge")
-        before = badge.get_attribute("data-level") or ""
-        editor.locator('select[name="v:CQS-04"]').select_option("không")
-        expect(badge).not_to_have_attribute("data-level", before, timeout=WAIT_MS)
-        editor.locator('select[name="v:CQS-04"]').select_option("có")
-        expect(badge).to_have_attribute("data-level", before, timeout=WAIT_MS)
-        editor.screenshot(path=str(shots / "stored-form.png"))
-        editor.click("#submit")
-        expect(editor.locator("#confirm-question")).to_contain_text("Xã Long Hồ")
-        editor.click("#confirm")
-        expect(editor.locator("#state")).to_have_attribute("data-state", "submitted")
+@pytest.mark.xfail(strict=False, reason="missing: the appraiser's queue sorted by submission date (webfeat)")
+def test_queue_sorted_by_submission_date(walk: Walk) -> None:
+    walk.outcome("queue sorted by date")
 
-        # the appraiser changes a value (with a comment) and approves
-        appraiser = session(browser, "appraiser")
-        appraiser.goto(f"{unit_url}/appraise")
-        appraiser.fill('input[name="v:CQS-08"]', "250")
-        appraiser.fill('input[name="c:CQS-08"]', "Theo biên bản kiểm tra thực tế")
-        appraiser.screenshot(path=str(shots / "appraisal.png"))
-        appraiser.click("#approve")
-        expect(appraiser.locator("#confirm-question")).to_contain_text("Xã Long Hồ")
-        appraiser.click("#confirm")
-        expect(appraiser.locator("#state")).to_have_attribute("data-state", "appraised")
 
-        # the admin records the decision and publishes
-        admin = session(browser, "admin")
-        admin.goto(f"{stored_server}/recognition")
-        admin.check(f'input[name="unit"][value="1:{OWN}"]')
-        admin.fill('input[name="decision_number"]', "15/QĐ-UBND")
-        admin.fill('input[name="signer"]', "Chủ tịch UBND tỉnh")
-        admin.click("#recognise")
-        expect(admin.locator("#confirm-banner")).to_contain_text("không phải ngưỡng chính thức")
-        admin.click("#confirm")  # not acknowledged: refused, the box marked
-        expect(admin.locator("#error-summary")).to_be_visible()
-        admin.check("#field-acknowledge")
-        admin.click("#confirm")
-        expect(admin.locator(".flash")).to_contain_text("15/QĐ-UBND")
-        admin.check(f'input[name="unit"][value="1:{OWN}"]')
-        admin.click("#publish")
-        admin.click("#confirm")
-        expect(admin.locator(".flash")).to_contain_text("Đã công bố")
+@pytest.mark.xfail(strict=False, reason="missing: the server refusing a forged recognition of a unit without a level")
+def test_recognition_of_a_unit_without_level_refused_by_the_server(walk: Walk) -> None:
+    walk.outcome("recognition refused by the server")
 
-        # anyone: the public page shows the result
-        public = browser.new_context(locale="vi-VN").new_page()
-        public.goto(unit_url)
-        expect(public.locator("#state")).to_have_attribute("data-state", "published")
-        expect(public.locator("#level-badge")).to_have_attribute("data-level", before)
-        public.goto(f"{stored_server}/dashboard")
-        expect(public.locator("#units")).to_contain_text(OWN)
-        public.screenshot(path=str(shots / "public.png"))
-        browser.close()
+
+@pytest.mark.xfail(strict=False, reason="missing: CSV download of the dashboard's ranking as shown (webfeat)")
+def test_dashboard_downloads_what_it_shows(walk: Walk) -> None:
+    walk.outcome("dashboard download")
+
+
+@pytest.mark.xfail(strict=False, reason="missing: sortable ranking table on the dashboard (webfeat)")
+def test_dashboard_ranking_sorts(walk: Walk) -> None:
+    walk.outcome("dashboard sorting")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,8 +16,8 @@ from certify.cli.app import app
 from certify.cli.common import console, run_guarded
 from certify.levels.evaluate import evaluate_many
 from reports.from_store import ALL_STATES, StoredCycle, load_cycle
-from tests.api.live_server import launch_chromium, live_server, needs_chromium
-from tests.api.store_fixtures import PASSWORD, login
+from tests.api.live_server import needs_chromium, open_page
+from tests.api.store_fixtures import login
 from tests.levels.test_properties import level_framework
 from tests.plan.test_whatif import check_first_step_against_brute_force, edited, next_threshold
 
@@ -114,40 +114,27 @@ def test_cli_plan_from_a_stored_cycle(demo_db: Path, tmp_path: Path, monkeypatch
     assert "gồm 3 đơn vị chưa gửi số liệu (bản nháp)" in " ".join(text.split())
 
 
-@pytest.fixture(scope="module")
-def plan_server(demo_db: Path) -> Iterator[str]:
-    env = {"CERTIFY_DATABASE_URL": f"sqlite:///{demo_db}", "CERTIFY_SECRET_KEY": "plan-secret"}
-    with live_server("/dashboard.json", env) as base:
-        yield base
-
-
 @needs_chromium
-def test_planning_page_in_chromium_at_1366_and_390(plan_server: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_planning_page_in_chromium_at_1366_and_390(demo_server: str, chromium: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
 
     shots = Path(os.environ.get("CERTIFY_SCREENSHOTS", tmp_path))
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        for width in (1366, 390):
-            page = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN").new_page()
-            page.goto(f"{plan_server}/login")
-            page.fill('input[name="username"]', "admin")
-            page.fill('input[name="password"]', PASSWORD)
-            page.click("form.login button[type=submit]")
-            page.goto(f"{plan_server}/plan/province/{COMMUNES_2024}")
-            expect(page.locator("h1")).to_contain_text("Kế hoạch nâng mức chuyển đổi số")
-            page.select_option("#criterion", "CQS-02")
-            page.fill("#threshold", "80%")
-            page.click("#scenario button[type=submit]")
-            expect(page.locator("#scenario-result")).to_contain_text("đơn vị lên mức")
-            # sorting the effects table by units moved up (a static script, no inline code)
-            header = page.locator("#effects th").nth(3)
-            header.locator("button").click()
-            expect(header).to_have_attribute("aria-sort", "ascending")
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 1, f"the page scrolls sideways at {width} px"
-            page.screenshot(path=str(shots / f"plan-province-{width}.png"), full_page=True)
-        browser.close()
+    for width in (1366, 390):
+        page = open_page(chromium, demo_server, "admin", width)
+        page.goto(f"{demo_server}/plan/province/{COMMUNES_2024}")
+        expect(page.locator("h1")).to_contain_text("Kế hoạch nâng mức chuyển đổi số")
+        page.select_option("#criterion", "CQS-02")
+        page.fill("#threshold", "80%")
+        page.click("#scenario button[type=submit]")
+        expect(page.locator("#scenario-result")).to_contain_text("đơn vị lên mức")
+        # sorting the effects table by units moved up (a static script, no inline code)
+        header = page.locator("#effects th").nth(3)
+        header.locator("button").click()
+        expect(header).to_have_attribute("aria-sort", "ascending")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, f"the page scrolls sideways at {width} px"
+        page.screenshot(path=str(shots / f"plan-province-{width}.png"), full_page=True)
+        page.context.close()
 
 
 def test_stored_summary_compares_across_the_merger(demo_db: Path) -> None:

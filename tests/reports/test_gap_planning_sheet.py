@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import docx
 import openpyxl
 
 from certify.formats import gap_formats
 from certify.levels.gap import GapReport
-from tests.api.live_server import launch_chromium, needs_chromium
+from tests.api.live_server import needs_chromium
 
 
 def test_html_gap_table_is_grouped_by_agency_with_labelled_bars(tan_my: GapReport) -> None:
@@ -30,35 +31,31 @@ def test_html_gap_table_is_grouped_by_agency_with_labelled_bars(tan_my: GapRepor
 
 
 @needs_chromium
-def test_html_table_sorts_in_chromium_within_each_agency(tan_my: GapReport, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_html_table_sorts_in_chromium_within_each_agency(tan_my: GapReport, chromium: Any, tmp_path: Path) -> None:
     path = tmp_path / "gap.html"
     rendered = gap_formats()["html"].render(tan_my)
     assert isinstance(rendered, str)
     path.write_text(rendered, encoding="utf-8")
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.goto(path.as_uri())
-        body = page.locator("table.gaps tbody").nth(1)  # Văn phòng HĐND và UBND xã: 9 tasks
-        before = body.locator("tr:not(.group) td:nth-child(2)").all_inner_texts()
-        page.get_by_role("button", name="Khoảng cách").click()
-        header = page.locator("table.gaps thead th").nth(5)
-        assert header.get_attribute("aria-sort") == "ascending"
-        after = body.locator("tr:not(.group) td:nth-child(2)").all_inner_texts()
-        assert sorted(after) == sorted(before) and after != before  # same tasks, same group, new order
-        # the gap column sorts by the share of the way still to go (1 − progress), smallest first
-        keys = [
-            float(v or 0)
-            for v in body.locator("tr:not(.group) td:nth-child(6)").evaluate_all(
-                "cells => cells.map(c => c.getAttribute('data-value'))"
-            )
-        ]
-        assert keys == sorted(keys)
-        page.get_by_role("button", name="Khoảng cách").click()
-        assert header.get_attribute("aria-sort") == "descending"
-        browser.close()
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(path.as_uri())
+    body = page.locator("table.gaps tbody").nth(1)  # Văn phòng HĐND và UBND xã: 9 tasks
+    before = body.locator("tr:not(.group) td:nth-child(2)").all_inner_texts()
+    page.get_by_role("button", name="Khoảng cách").click()
+    header = page.locator("table.gaps thead th").nth(5)
+    assert header.get_attribute("aria-sort") == "ascending"
+    after = body.locator("tr:not(.group) td:nth-child(2)").all_inner_texts()
+    assert sorted(after) == sorted(before) and after != before  # same tasks, same group, new order
+    # the gap column sorts by the share of the way still to go (1 − progress), smallest first
+    keys = [
+        float(v or 0)
+        for v in body.locator("tr:not(.group) td:nth-child(6)").evaluate_all(
+            "cells => cells.map(c => c.getAttribute('data-value'))"
+        )
+    ]
+    assert keys == sorted(keys)
+    page.get_by_role("button", name="Khoảng cách").click()
+    assert header.get_attribute("aria-sort") == "descending"
+    page.close()
 
 
 def test_docx_and_xlsx_carry_the_groups_quarters_and_signature(tan_my: GapReport) -> None:

@@ -1,0 +1,72 @@
+"""Every page of every role (tests/api/site_pages.py) opened once in Chromium at 390 px and once at 1366 px, with
+what the layout and accessibility tests check read during that one visit: the page's width, the header's height and
+axe-core's serious and critical violations. One survey per test run (a session fixture), so the two tests together
+cost one walk through the site.
+
+axe-core is the copy packaged by axe-playwright-python (its version and licence travel with the package)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from tests.api.live_server import open_page
+from tests.api.site_pages import ROLES, crawl
+
+WIDTHS = (390, 1366)
+SEVERE = ("serious", "critical")
+
+
+@dataclass
+class Survey:
+    pages: dict[str, list[str]] = field(default_factory=dict)  # role → the pages it reaches
+    too_wide: dict[str, int] = field(default_factory=dict)  # "role url" → its width in px at 390
+    header: dict[str, float] = field(default_factory=dict)  # "role url" → the header's height in px at 1366
+    violations: dict[str, list[str]] = field(default_factory=dict)  # "role width url" → what axe found
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each: rule, element, fix."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {' '.join(map(str, n['target']))} — {v['help']}"
+        for v in found
+        if v["impact"] in SEVERE
+        for n in v["nodes"]
+    ]
+
+
+def survey_site(browser: Any, base: str) -> Survey:
+    out = Survey()
+    for role in ROLES:
+        user = None if role == "anonymous" else role
+        for width in WIDTHS:
+            page = open_page(browser, base, user, width, height=844)
+            if role not in out.pages:
+                # the links of each page, read without drawing it (the context's cookies: the person's session)
+                out.pages[role] = crawl(lambda url, page=page: page.request.get(base + url).text(), role)
+            for url in out.pages[role]:
+                page.goto(base + url)
+                if width == 390:
+                    scroll = page.evaluate("document.documentElement.scrollWidth")
+                    if scroll > width:
+                        out.too_wide[f"{role} {url}"] = scroll
+                else:
+                    out.header[f"{role} {url}"] = page.evaluate(
+                        "document.querySelector('header.top').getBoundingClientRect().height"
+                    )
+                found = axe_violations(page)
+                if found:
+                    out.violations[f"{role} {width} {url}"] = found
+            page.context.close()
+    return out
+
+
+@pytest.fixture(scope="session")
+def survey(chromium: Any, demo_server: str) -> Iterator[Survey]:
+    yield survey_site(chromium, demo_server)
