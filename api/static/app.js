@@ -33,8 +33,33 @@
     });
   }
 
+  // A table too wide for the screen scrolls inside its box: the box then takes the keyboard focus (arrow keys
+  // scroll it) and is named after the table's caption or the heading above it, so no content is out of reach.
+  function nameOf(box) {
+    var caption = box.querySelector("caption");
+    if (caption && caption.textContent.trim()) { return caption.textContent.trim(); }
+    for (var el = box; el && el.tagName !== "MAIN"; el = el.parentElement) {
+      for (var prev = el.previousElementSibling; prev; prev = prev.previousElementSibling) {
+        if (/^H[1-6]$/.test(prev.tagName)) { return prev.textContent.trim(); }
+      }
+    }
+    return "";
+  }
+  function scrollingBoxes() {
+    document.querySelectorAll(".table-wrap, .table-scroll").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth + 1 || box.hasAttribute("tabindex")) { return; }
+      box.setAttribute("tabindex", "0");
+      var name = nameOf(box);
+      if (name && !box.hasAttribute("role")) { box.setAttribute("role", "region"); box.setAttribute("aria-label", name); }
+    });
+  }
+  scrollingBoxes();  // this script is deferred: the page is parsed
+  var resizing = null;
+  window.addEventListener("resize", function () { clearTimeout(resizing); resizing = setTimeout(scrollingBoxes, 200); });
+
   document.addEventListener("htmx:afterSettle", function () {
     markFields();
+    scrollingBoxes();
     if (!focusedId) { return; }
     var again = document.getElementById(focusedId);
     if (again && document.activeElement !== again) { again.focus(); }
