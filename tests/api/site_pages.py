@@ -19,8 +19,9 @@ MAX_PAGES = 60
 # Pages a person reaches through a form or a button rather than a link.
 EXTRA: dict[str, list[str]] = {
     "anonymous": ["/login", "/nope", f"/cycles/1/units/{OWN}"],  # a missing page, a refused one
-    "editor": [f"/cycles/1/units/{OWN}/submit"],
-    "appraiser": ["/dashboard?year=2024"],
+    # the form, evidence and appraisal pages in whatever state the unit is (the year's walk moves it on)
+    "editor": [f"/cycles/1/units/{OWN}/edit", f"/cycles/1/units/{OWN}/evidence", f"/cycles/1/units/{OWN}/submit"],
+    "appraiser": ["/dashboard?year=2024", f"/cycles/1/units/{OWN}/appraise"],
     "admin": ["/recognition?year=2024", "/admin/users/editor/disable", "/admin/users/editor/reset-password"],
 }
 

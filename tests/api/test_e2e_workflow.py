@@ -8,16 +8,13 @@ province officer cannot recognise the unit without a level, recognises the other
 framework) and publishes it; the public pages show it. axe-core checks the states only typing reaches (a form with
 errors, the live result, a confirmation page).
 
-The walk runs once per session (a module fixture on the session's live server and browser); each test reads its
-outcome. A step whose feature is still being built is a check of its own, marked xfail(strict=False) with the
-missing feature as reason: it passes (XPASS) as soon as the feature lands, without holding up the rest of the walk.
+The walk runs once (a module fixture on the session's live server and browser); each test reads its outcome.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,23 +39,7 @@ PDF = (
 @dataclass
 class Walk:
     failure: BaseException | None = None  # the first failed step of the walk: the walk stopped there
-    pending: dict[str, BaseException | None] = field(default_factory=dict)  # check → its failure (None: passed)
     axe: dict[str, list[str]] = field(default_factory=dict)  # state → serious or critical violations
-
-    def later(self, name: str, check: Callable[[], None]) -> None:
-        """A check of a feature still being built: its outcome is read by its own (xfail) test."""
-        try:
-            check()
-            self.pending[name] = None
-        except (AssertionError, Exception) as exc:  # a missing element is a Playwright error, not an assertion
-            self.pending[name] = exc
-
-    def outcome(self, name: str) -> None:
-        if name not in self.pending:
-            pytest.fail(f"the walk stopped before «{name}»: {self.failure!r}")
-        exc = self.pending[name]
-        if exc is not None:
-            raise exc
 
     def check_axe(self, state: str, page: Any) -> None:
         found = axe_violations(page)
@@ -183,14 +164,11 @@ def _appraiser(w: Walk, browser: Any, base: str, shots: Path) -> None:
     expect(page.locator(f'#queue tr[data-unit="{OWN}"]')).to_contain_text("Nâng cao")
     expect(page.locator(f'#queue tr[data-unit="{OTHER}"]')).to_contain_text("Chưa đạt mức nào")
 
-    def queue_by_date() -> None:
-        link = page.get_by_role("link", name=re.compile("ngày nộp"))
-        assert link.count(), "no link to sort the queue by date"
-        link.first.click()
-        expect(page.locator("#queue thead")).to_contain_text("Ngày nộp")
-        assert page.locator("#queue tbody tr").count() == 2
-
-    w.later("queue sorted by date", queue_by_date)
+    # sorted by the date of submission
+    page.get_by_role("link", name=re.compile("^ngày nộp")).click()
+    expect(page.locator("#sort-date")).to_have_attribute("aria-current", "true")
+    expect(page.locator("#queue thead")).to_contain_text("Ngày nộp")
+    expect(page.locator("#queue tbody tr")).to_have_count(2)
     w.check_axe("appraiser: the queue", page)
 
     page.goto(base + "/")
@@ -255,31 +233,24 @@ def _province(w: Walk, browser: Any, base: str, shots: Path) -> None:
     expect(page.locator("#recognition tr", has_text=LONG_HO)).to_contain_text("Khởi động")
     w.check_axe("admin: recognition", page)
 
-    def refused_when_forged() -> None:
-        # a form forged to tick it anyway (an old page, a crafted request) is refused by the server, in words
-        version = page.request.get(f"{base}/api/cycles/{CYCLE}/assessments/{OTHER}").json()["version"]
-        page.evaluate(
-            """([key, version]) => {
-                const form = document.getElementById('recognise-form');
-                form.insertAdjacentHTML('beforeend', `<input type="hidden" name="unit" value="${key}">`);
-                form.insertAdjacentHTML('beforeend', `<input type="hidden" name="version:${key}" value="${version}">`);
-            }""",
-            [f"{CYCLE}:{OTHER}", version],
-        )
-        page.fill("#field-decision_number", "14/QĐ-UBND")
-        page.fill("#field-signer", "Chủ tịch UBND tỉnh")
-        page.locator("#recognise").click()
-        if page.locator("#field-acknowledge").count():
-            page.check("#field-acknowledge")
-            page.locator("#confirm").click()
-        expect(page.locator("#error-summary")).to_contain_text("chưa đạt mức nào")
-        page.goto(base + "/recognition")
-        expect(page.locator("#recognition tr", has_text=TRA_CON)).to_contain_text("Không công nhận được")
-
-    w.later("recognition refused by the server", refused_when_forged)
+    # a form forged to tick it anyway (an old page, a crafted request) is refused by the server, in words
+    version = page.request.get(f"{base}/api/cycles/{CYCLE}/assessments/{OTHER}").json()["version"]
+    page.evaluate(
+        """([key, version]) => {
+            const form = document.getElementById('recognise-form');
+            form.insertAdjacentHTML('beforeend', `<input type="hidden" name="unit" value="${key}">`);
+            form.insertAdjacentHTML('beforeend', `<input type="hidden" name="version:${key}" value="${version}">`);
+        }""",
+        [f"{CYCLE}:{OTHER}", version],
+    )
+    page.fill("#field-decision_number", "14/QĐ-UBND")
+    page.fill("#field-signer", "Chủ tịch UBND tỉnh")
+    page.locator("#recognise").click()
+    expect(page.locator("#error-summary")).to_contain_text(f"Không công nhận được {TRA_CON}: đơn vị chưa đạt mức nào")
+    page.goto(base + "/recognition")
+    expect(page.locator("#recognition tr", has_text=TRA_CON)).to_contain_text("Không công nhận được")
 
     # recognise the other: a decision, a confirmation that names the sample framework and wants it acknowledged
-    page.goto(base + "/recognition")
     page.check(f"#pick-{CYCLE}-{OWN}")
     page.fill("#field-decision_number", "15/QĐ-UBND")
     page.fill("#field-signer", "Chủ tịch UBND tỉnh")
@@ -323,43 +294,28 @@ def _public(w: Walk, browser: Any, base: str, shots: Path) -> None:
     expect(units).not_to_contain_text(TRA_CON)
     page.screenshot(path=str(shots / "walk-public.png"))
 
-    # a filter applied by HTMX keeps the focus on the control that changed it
+    # the DTI ranking sorted from the keyboard: the table is replaced (HTMX), the focus stays on the control
+    page.locator("#sort-value").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#dti-ranking thead th[aria-sort]")).to_contain_text("Giá trị DTI")
+    expect(page.locator("#sort-value")).to_be_focused()
+    values = [float(t.replace(",", ".")) for t in page.locator("#dti-ranking tbody td:nth-child(6)").all_inner_texts()]
+    assert len(values) > 1 and values in (sorted(values), sorted(values, reverse=True)), values
+    # a filter likewise keeps the focus on the select that changed it
     district = page.locator("#filter-district")
-    if district.count() and district.locator("option").count() > 1:
-        choice = district.locator("option").nth(1).text_content() or ""
-        district.focus()
-        district.select_option(label=choice)
-        expect(page).to_have_url(re.compile("district="))
-        expect(page.locator("#dti-summary")).to_be_visible()
-        expect(page.locator("#filter-district")).to_be_focused()
-        expect(page.locator("#filter-district")).to_have_value(choice)
-
-    def download_what_is_shown() -> None:
-        page.goto(base + "/dashboard")
-        shown = page.locator("#dti-ranking tbody tr").evaluate_all("rows => rows.map(r => r.dataset.unit)")
-        link = page.get_by_role("link", name=re.compile("CSV"))
-        assert link.count(), "no CSV download on the dashboard"
-        with page.expect_download() as got:
-            link.first.click()
-        text = Path(got.value.path()).read_text(encoding="utf-8-sig")
-        assert shown and [code for code in shown if code in text] == shown
-
-    w.later("dashboard download", download_what_is_shown)
-
-    def sorted_by_value() -> None:
-        page.goto(base + "/dashboard")
-        values = page.locator("#dti-ranking tbody tr td:nth-child(6)")
-        head = page.locator("#dti-ranking thead")
-        control = head.get_by_role("link", name=re.compile("Giá trị DTI")).or_(
-            head.get_by_role("button", name=re.compile("Giá trị DTI"))
-        )
-        assert control.count(), "no control to sort the ranking by value"
-        control.first.click()
-        expect(page.locator("#dti-ranking thead th[aria-sort]")).to_contain_text("Giá trị DTI")
-        texts = [float(t.replace(",", ".")) for t in values.all_inner_texts()]
-        assert texts in (sorted(texts), sorted(texts, reverse=True))
-
-    w.later("dashboard sorting", sorted_by_value)
+    choice = district.locator("option").nth(1).text_content() or ""
+    district.focus()
+    district.select_option(label=choice)
+    expect(page).to_have_url(re.compile("district="))
+    expect(page.locator("#filter-district")).to_have_value(choice)
+    expect(page.locator("#filter-district")).to_be_focused()
+    # the CSV download holds exactly the rows shown
+    shown = page.locator("#dti-ranking tbody tr").evaluate_all("rows => rows.map(r => r.dataset.unit)")
+    with page.expect_download() as got:
+        page.locator("#download-csv").click()
+    text = Path(got.value.path()).read_text(encoding="utf-8-sig")
+    assert shown and [code for code in shown if code in text] == shown
+    assert len([line for line in text.splitlines() if line.strip()]) == len(shown) + 1, text  # a header, the rows
     page.context.close()
 
 
@@ -385,23 +341,3 @@ def test_no_serious_accessibility_violation_in_the_states_typing_reaches(walk: W
         pytest.fail(f"the walk stopped early: {walk.failure!r}")
     report = "\n".join(f"{state}\n    " + "\n    ".join(found) for state, found in walk.axe.items())
     assert walk.axe == {}, f"axe-core, serious or critical:\n{report}"
-
-
-@pytest.mark.xfail(strict=False, reason="missing: the appraiser's queue sorted by submission date (webfeat)")
-def test_queue_sorted_by_submission_date(walk: Walk) -> None:
-    walk.outcome("queue sorted by date")
-
-
-@pytest.mark.xfail(strict=False, reason="missing: the server refusing a forged recognition of a unit without a level")
-def test_recognition_of_a_unit_without_level_refused_by_the_server(walk: Walk) -> None:
-    walk.outcome("recognition refused by the server")
-
-
-@pytest.mark.xfail(strict=False, reason="missing: CSV download of the dashboard's ranking as shown (webfeat)")
-def test_dashboard_downloads_what_it_shows(walk: Walk) -> None:
-    walk.outcome("dashboard download")
-
-
-@pytest.mark.xfail(strict=False, reason="missing: sortable ranking table on the dashboard (webfeat)")
-def test_dashboard_ranking_sorts(walk: Walk) -> None:
-    walk.outcome("dashboard sorting")
