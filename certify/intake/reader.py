@@ -21,6 +21,7 @@ from certify.intake import layout as L
 from certify.intake.safety import check_xlsx_file, merged_ranges
 from certify.levels.assessment import Assessment, Bad, FrameworkRef, Rule, bind, yes_no
 from certify.levels.model import Criterion, IndicatorType, LevelFramework
+from certify.limits import thousands
 from certify.store.submissions import ValueInput
 from certify.xlsx_read import Book, Cell, SheetTooLarge
 
@@ -230,7 +231,7 @@ def read_form(path: Path, exp: Expect) -> ParsedFile:
             [
                 Problem(
                     code="sheet-too-large",
-                    vi=f"Trang tính quá lớn (tối đa {lim_rows:,} dòng, {lim_cols:,} cột)".replace(",", "."),
+                    vi=f"Trang tính quá lớn (tối đa {thousands(lim_rows)[0]} dòng, {thousands(lim_cols)[0]} cột)",
                     en=f"The sheet is too large (at most {lim_rows:,} rows, {lim_cols:,} columns)",
                     file=file,
                     sheet=big.sheet,

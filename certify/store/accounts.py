@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from certify.errors import CertifyError
 from certify.store import audit
-from certify.store.models import Base
+from certify.store.models import AdminUnit, Base
 
 
 def _now() -> dt.datetime:
@@ -181,6 +181,18 @@ def add_user(
             "Only unit editors are bound to a unit",
             path=("unit",),
             found=unit_code,
+        )
+    if (
+        unit_code is not None
+        and session.execute(select(AdminUnit.id).where(AdminUnit.code == unit_code).limit(1)).first() is None
+    ):
+        raise CertifyError.one(
+            "unknown-unit",
+            f"Không có đơn vị hành chính mã {unit_code}",
+            f"No administrative unit with code {unit_code}",
+            path=("unit",),
+            expected="mã đơn vị đã nạp / a loaded unit code (certify units load)",
+            found=unit_code[:80],
         )
     _check_password(password)
     if find_user(session, username) is not None:

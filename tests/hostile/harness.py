@@ -40,7 +40,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parent / "corpus"
-KINDS = ("assessment", "framework", "dti", "form", "api")
+KINDS = ("assessment", "framework", "dti", "form", "api", "command")
 NOT_CASES = {"index.yaml", "make.py", "README.md"}
 CLI = [sys.executable, "-c", "from certify.cli.app import main; main()"]
 MEMORY_GOAL_MB = 200
@@ -75,15 +75,25 @@ class Case:
     def env(self) -> dict[str, str]:
         return {k: str(v) for k, v in (self.spec.get("env") or {}).items()}
 
+    def _template(self) -> list[str]:
+        if self.kind == "command":  # the case file is the command line itself, one argument a line
+            return self.path.read_text(encoding="utf-8").splitlines()
+        return list(self.spec.get("command", self.command))
+
     def args(self, store: Store | None = None) -> list[str]:
-        values = {"case": str(self.path)}
+        values = {"case": str(self.path), "corpus": str(CORPUS)}
         if store is not None:
             values |= {"cycle": str(store.cycle), "dti_cycle": str(store.dti_cycle)}
-        return [a.format(**values) for a in self.spec.get("command", self.command)]
+        return [a.format(**values) for a in self._template()]
+
+    @property
+    def stdin(self) -> str | None:
+        value = self.spec.get("stdin")
+        return None if value is None else str(value)
 
     @property
     def uses_store(self) -> bool:
-        return any("cycle}" in a for a in self.spec.get("command", self.command)) or self.kind == "form"
+        return any("cycle}" in a for a in self._template()) or self.kind in ("form", "command")
 
 
 def index(kind: str) -> dict[str, Any]:
@@ -132,7 +142,7 @@ class Outcome:
     seconds: float | None = None
 
 
-def run_cli(args: list[str]) -> Outcome:
+def run_cli(args: list[str], stdin: str | None = None) -> Outcome:
     """The command line in this process, through the same guard `certify` runs under (exit code, bilingual
     messages, never a traceback), its standard output and error captured; every problem printed (by the guard
     or by a command that lists problems itself) is recorded for its code."""
@@ -151,7 +161,7 @@ def run_cli(args: list[str]) -> Outcome:
     for module in patched:
         module.print_problems = recording  # type: ignore[attr-defined]
     try:
-        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer), _stdin(stdin):
             code = common.run_guarded(app, common.console_err, args)
     finally:
         for module in patched:
@@ -159,17 +169,30 @@ def run_cli(args: list[str]) -> Outcome:
     return Outcome(code, buffer.getvalue(), seen)
 
 
+@contextmanager
+def _stdin(text: str | None) -> Iterator[None]:
+    saved = sys.stdin
+    sys.stdin = io.StringIO(text or "")
+    try:
+        yield
+    finally:
+        sys.stdin = saved
+
+
 def _limit_memory() -> None:  # pragma: no cover - runs in the child
     # A regression must fail the test, not exhaust the shared machine: the child may not map more than 2 GB.
     resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
 
-def run_process(args: list[str], env: dict[str, str] | None = None) -> Outcome:
+def run_process(args: list[str], env: dict[str, str] | None = None, stdin: str | None = None) -> Outcome:
     """`certify ARGS` as a whole process: exit code, output, peak resident memory (MB) and wall time."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as inp:
+        inp.write((stdin or "").encode())
+        inp.seek(0)
         start = time.perf_counter()
         proc = subprocess.Popen(
             [*CLI, *args],
+            stdin=inp,
             stdout=out,
             stderr=err,
             env={**os.environ, "COLUMNS": "1000", **(env or {})},
@@ -239,9 +262,9 @@ def run(case: Case, store: Store | None = None) -> Outcome:
     if store is not None:
         env = {"CERTIFY_DATABASE_URL": store.url, **env}
     if case.exhaust:
-        return run_process(case.args(store), env)
+        return run_process(case.args(store), env, case.stdin)
     with environment(env):
-        return run_cli(case.args(store))
+        return run_cli(case.args(store), case.stdin)
 
 
 def codes(outcome: Outcome) -> list[str]:

@@ -16,7 +16,8 @@ def test_users_table_created_by_migration(engine: Engine) -> None:
     assert {"username", "password_hash", "role", "unit_code", "active"} <= cols
 
 
-def test_add_and_authenticate(engine: Engine) -> None:
+def test_add_and_authenticate(loaded: Engine) -> None:
+    engine = loaded  # the unit list is loaded: a unit editor's code must be a unit of it
     with transaction(engine) as s:
         acc = add_user(s, "xa.longho", "unit_editor", "mat-khau-dai", unit_code="29602", actor="test")
         assert acc.role is Role.UNIT_EDITOR and acc.unit_code == "29602"
@@ -36,6 +37,7 @@ def test_add_and_authenticate(engine: Engine) -> None:
     [
         ("a.b", "wizard", None, "long-enough", "unknown-role"),
         ("a.b", "unit_editor", None, "long-enough", "unit-required"),
+        ("a.b", "unit_editor", "99999", "long-enough", "unknown-unit"),
         ("a.b", "province_admin", "29602", "long-enough", "unit-not-allowed"),
         ("a.b", "province_admin", None, "short", "weak-password"),
         ("bad name!", "province_admin", None, "long-enough", "bad-username"),
@@ -55,7 +57,7 @@ def test_duplicate_username_refused(engine: Engine) -> None:
     assert exc.value.problems[0].code == "user-exists"
 
 
-def test_cli_user_add(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_user_add(loaded: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from certify.cli.app import app
 
     monkeypatch.setenv("CERTIFY_DATABASE_URL", db_url)
@@ -71,7 +73,7 @@ def test_cli_user_add(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPat
         app, ["user", "add", "xa2", "--role", "unit_editor", "--password-stdin"], input="mot-mat-khau\n"
     )
     assert bad.exit_code != 0
-    with transaction(engine) as s:
+    with transaction(loaded) as s:
         user = s.query(User).filter_by(username="xa1").one()
         assert user.unit_code == "29602"
         assert authenticate(s, "xa1", "mot-mat-khau") is not None

@@ -27,7 +27,8 @@ TEMP = re.compile(r"^[a-z2-9]{4}(-[a-z2-9]{4}){3}$")
 
 
 @pytest.fixture
-def people(engine: Engine) -> Engine:
+def people(loaded: Engine) -> Engine:
+    engine = loaded  # the unit list is loaded: a unit editor's code must be a unit of it
     with transaction(engine) as s:
         add_user(s, "admin", "province_admin", PASSWORD, actor="test")
         add_user(s, "admin2", "province_admin", PASSWORD, actor="test")

@@ -6,6 +6,7 @@ database. All forms are for sample-2361-commune, year 2024, pre-2025 units (Th�
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sys
 import tempfile
@@ -129,9 +130,66 @@ def make(out: Path = HERE) -> list[Path]:
             for _ in range(100):
                 fh.write(block)
     made.append(out / "zip_bomb.xlsx")
+    # --- more cells, each wrong in one way (issue 10) ------------------------------------------------------------
+    cell_case("date_in_number.xlsx", "CQS-17", "value", dt.date(2024, 5, 1))
+    cell_case("number_1e300.xlsx", "CQS-17", "value", 1e300)
+    cell_case("number_text_1e300.xlsx", "CQS-17", "value", "1e300")
+    cell_case("number_too_long.xlsx", "CQS-17", "value", "1" * 45)
+    cell_case("count_fraction.xlsx", "CQS-17", "value", 2.5)
+    cell_case("count_boolean.xlsx", "CQS-17", "value", True)
+    cell_case("count_error_cell.xlsx", "CQS-17", "value", "#DIV/0!")
+    cell_case("ratio_negative_percent.xlsx", "CQS-01", "value", "-5%")
+    cell_case("ratio_two_percents.xlsx", "CQS-01", "value", "50%%")
+    cell_case("boolean_unclear.xlsx", "CQS-04", "value", "có lẽ")
+    cell_case("evidence_date_1900.xlsx", "CQS-17", "date", dt.date(1900, 1, 1))
+    cell_case("evidence_date_2099.xlsx", "CQS-17", "date", dt.date(2099, 12, 31))
+    cell_case("evidence_date_2024_02_30.xlsx", "CQS-17", "date", "2024-02-30")
+    cell_case("evidence_date_text.xlsx", "CQS-17", "date", "cuối năm")
+    cell_case("evidence_document_100kb.xlsx", "CQS-17", "document", "Q" * 100_000)
+    cell_case("evidence_document_121.xlsx", "CQS-17", "document", "1" * 60 + "/BC-" + "U" * 57)
+    cell_case("evidence_summary_too_long.xlsx", "CQS-17", "summary", "tóm tắt " * 600)
+
+    def cells(name: str, code: str, values: dict[str, object]) -> None:
+        def fn(wb: object) -> None:
+            ws = wb[L.UNIT_SHEET]  # type: ignore[index]
+            for key, value in values.items():
+                ws.cell(row=_row_of(ws, code), column=cols[key]).value = value  # None empties the cell
+
+        _edit(good, out / name, fn)
+        made.append(out / name)
+
+    cells("na_with_value.xlsx", "CQS-17", {"na": L.YES, "explanation": "Không có trang tin", "value": 12})
+    cells("na_without_reason.xlsx", "CQS-17", {"na": L.YES, "value": None})
+    cells("value_and_counts_disagree.xlsx", "CQS-02", {"value": "90%", "numerator": 5, "denominator": 10})
+    cells("numerator_without_denominator.xlsx", "CQS-02", {"numerator": 5, "denominator": None, "value": None})
+    _edit(good, out / "unit_code_blank.xlsx", code(None))  # type: ignore[arg-type]
+    made.append(out / "unit_code_blank.xlsx")
+
+    # A form of 2023 brought to the 2024 cycle.
+    shutil.copy(filled_form(tmp, UNIT, year=2023, name="form-2023.xlsx"), out / "form_year_2023.xlsx")
+    made.append(out / "form_year_2023.xlsx")
+
+    # 1,000,000 rows appended to the unit sheet (rows without their optional `r`, so the file stays small).
+    made.append(_million_rows(good, out / "million_rows.xlsx"))
+    made.append(_million_rows(good, out / "rows_60000.xlsx", 60_000))
     shutil.rmtree(tmp)
     _ = sample_values
     return made
+
+
+def _million_rows(good: Path, dst: Path, rows: int = 1_000_000) -> Path:
+    from certify.xlsx_read import Book
+
+    book = Book(good)
+    sheet_xml = book.sheets[L.UNIT_SHEET]
+    book.close()
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == sheet_xml:
+                data = data.replace(b"</sheetData>", b"<row><c><v>1</v></c></row>" * rows + b"</sheetData>", 1)
+            zf.writestr(info, data)
+    return dst
 
 
 if __name__ == "__main__":
