@@ -82,7 +82,10 @@ def round_half_up_scaled(values: npt.NDArray[np.float64], digits: int) -> npt.ND
     whole = np.floor(scaled)
     out = np.where(scaled - whole >= 0.5, whole + 1, whole)
     frac = scaled - whole
-    unsure = np.flatnonzero((np.abs(frac - 0.5) < _TIE_SLACK + scaled * 1e-15) | (scaled >= _FLOAT_EXACT))
+    # Near a tie, `round_half_up` decides after snapping to 9 decimals: at `digits` decimals that snap moves the
+    # scaled value by up to 10**(digits - 9), so everything that close to a half goes through it.
+    slack = max(_TIE_SLACK, 2 * 10.0 ** (digits - 9))
+    unsure = np.flatnonzero((np.abs(frac - 0.5) < slack + scaled * 1e-15) | (scaled >= _FLOAT_EXACT))
     for i in unsure.tolist():
         out[i] = float(abs(round_half_up(float(values[i]), digits)).scaleb(digits))
     signed: npt.NDArray[np.int64] = (np.sign(values) * out).astype(np.int64)

@@ -63,27 +63,30 @@ def write_csv(results: Results) -> None:
             "not_ranked_reason",
         ]
     )
-    total, top, value, ranks, index_points = (
-        results.total,
-        results.max_total,
-        results.value,
-        results.ranks,
-        results.index_points,
-    )
-    for i in results.order():
+    from certify.dti.numbers import points_texts, value_texts
+
+    order = results.order()
+    ranks, reason = results.ranks, results.reason
+    # Each column rounded and written as text at once (the same texts as points_text/value_text, one by one).
+    total = points_texts(results.total[order])
+    top = points_texts(results.max_total[order])
+    value = value_texts(results.value[order])
+    index_points = [points_texts(column) for column in results.index_points[order].T]
+    names, groups, bands, units = results.names, results.groups, results.bands, results.units
+    for row, i in enumerate(order):
         out.writerow(
             neutralise_row(
                 [
-                    results.units[i],
-                    results.names[i] if results.names else "",
-                    results.groups[i] if results.groups else "",
+                    units[i],
+                    names[i] if names else "",
+                    groups[i] if groups else "",
                     int(ranks[i]) or "",
-                    _points(float(total[i])),
-                    _points(float(top[i])),
-                    _value(float(value[i])),
-                    results.bands[i] or "",
-                    *[_points(float(p)) for p in index_points[i]],
-                    results.reason(i) or "",
+                    total[row],
+                    top[row],
+                    value[row],
+                    bands[i] or "",
+                    *[column[row] for column in index_points],
+                    reason(i) or "",
                 ]
             )
         )

@@ -11,9 +11,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BeforeValidator
 
-from certify.numbers import round_half_up
+from certify.numbers import round_half_up, round_half_up_scaled
 
 VALUE_DECIMALS = 4  # published DTI values: 0.7163
 POINT_DECIMALS = 2  # published point totals: 326.85
@@ -52,6 +54,33 @@ def value_text(x: float) -> str:
 def points_text(x: float) -> str:
     """Points as text with their 2 decimals (CSV, terminal): 7.5 → «7.50»."""
     return str(half_up(x, POINT_DECIMALS))
+
+
+def value_texts(values: npt.ArrayLike) -> list[str]:
+    """`[value_text(x) for x in values]` for a whole column at once."""
+    return _texts(values, VALUE_DECIMALS)
+
+
+def points_texts(values: npt.ArrayLike) -> list[str]:
+    """`[points_text(x) for x in values]` for a whole column at once."""
+    return _texts(values, POINT_DECIMALS)
+
+
+def _texts(values: npt.ArrayLike, places: int) -> list[str]:
+    """`str(half_up(x, places))` of every value, the rounding done on the array (`round_half_up_scaled` is exact,
+    ties and huge values going through `round_half_up` itself); text «-0.00» kept where Decimal gives it."""
+    array = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(array)
+    scaled = round_half_up_scaled(np.where(finite, array, 0.0), places).tolist()
+    out: list[str] = []
+    for x, k, negative, ok in zip(array.tolist(), scaled, np.signbit(array).tolist(), finite.tolist(), strict=True):
+        if not ok:
+            out.append(str(half_up(x, places)))  # what the one-value function does with it
+            continue
+        digits = str(abs(k)).rjust(places + 1, "0")
+        sign = "-" if k < 0 or (k == 0 and negative) else ""
+        out.append(f"{sign}{digits[:-places]}.{digits[-places:]}")
+    return out
 
 
 _VALUES = frozenset({"value", "change", "mean_value", "mean_change"})

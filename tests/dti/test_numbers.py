@@ -46,3 +46,20 @@ def test_ratio_trace_ends_with_the_points(vl: DtiFramework, a: int, extra: int) 
     pts = float(r.detail.points["6.12"][0])
     assert 0 <= pts <= 20
     assert r.detail.explain(0, "6.12").endswith(fmt(pts))
+
+
+def test_a_column_of_points_or_values_reads_as_each_one_alone() -> None:
+    """`points_texts`/`value_texts` (the CSV writes whole columns) give exactly `points_text`/`value_text`, ties
+    and the 9-decimal snap included (49.54604999952492 is 49.5461 at four decimals)."""
+    import numpy as np
+
+    from certify.dti.numbers import points_text, points_texts, value_text, value_texts
+
+    rng = np.random.default_rng(7)
+    ties = rng.integers(-(10**6), 10**6, 20_000) / 2000  # x.xxx5 at 2 decimals
+    near = rng.integers(-(10**8), 10**8, 20_000) / 10**8 * 60 + rng.normal(0, 1e-10, 20_000)
+    special = np.array([0.0, -0.0, -0.001, 0.005, -0.005, 2.675, -2.675, 0.125, 49.54604999952492, 1e13, -1e-12])
+    values = np.concatenate([rng.normal(0, 300, 20_000), ties, near, special])
+    assert points_texts(values) == [points_text(float(v)) for v in values]
+    assert value_texts(values) == [value_text(float(v)) for v in values]
+    assert points_texts(np.array([-0.001, 7.5])) == ["-0.00", "7.50"]
