@@ -79,46 +79,8 @@ def test_samples_are_listed_and_evaluated(client: TestClient) -> None:
     assert one["unit"] == "29746" and "gap" in one and one["banner"]
 
 
-BASE = {"unit": "1", "tier": "commune", "year": 2024, "framework": COMMUNE, "values": {"CQS-04": True}}
-
-BAD: dict[str, tuple[dict[str, Any], str, str]] = {
-    "unknown criterion": (BASE | {"values": {"XYZ-99": 1}}, "values.XYZ-99", "unknown-criterion"),
-    "ratio above one": (BASE | {"values": {"CQS-01": 1.5}}, "values.CQS-01", "ratio-above-one"),
-    "percent above 100": (BASE | {"values": {"CQS-01": "120%"}}, "values.CQS-01", "percent-above-100"),
-    "numerator above denominator": (
-        BASE | {"values": {"CQS-01": {"numerator": 9, "denominator": 5}}},
-        "values.CQS-01.numerator",
-        "ratio-above-one",
-    ),
-    "wrong tier": (BASE | {"tier": "district"}, "tier", "wrong-tier"),
-    "tier not in list": (BASE | {"tier": "planet"}, "tier", "schema:enum"),
-    "unknown framework": (BASE | {"framework": "khong-co"}, "framework", "unknown-framework"),
-    "partial framework": (BASE | {"framework": "mic-2361-commune"}, "framework", "incomplete-framework"),
-    "dti framework": (BASE | {"framework": "vinh-long-2554-province", "tier": "province"}, "framework", "wrong-kind"),
-    "missing field": ({k: v for k, v in BASE.items() if k != "year"}, "year", "schema:missing"),
-    "unknown field": (BASE | {"colour": "red"}, "colour", "schema:extra_forbidden"),
-    "year out of range": (BASE | {"year": 1900}, "year", "schema:greater_than_equal"),
-    "boolean as text": (BASE | {"values": {"CQS-04": "maybe"}}, "values.CQS-04", "wrong-type"),
-    "huge integer": (BASE | {"values": {"CQS-08": 10**400}}, "values.CQS-08", "too-large"),
-    "values not a mapping": (BASE | {"values": [1, 2]}, "values", "schema:dict_type"),
-}
-
-
-@pytest.mark.parametrize("case", BAD)
-def test_bad_input_is_422_with_the_field_path(client: TestClient, case: str) -> None:
-    body, path, code = BAD[case]
-    r = client.post("/api/evaluate", json=body)
-    assert r.status_code == 422, r.text
-    errors = r.json()["errors"]
-    assert (path, code) in {(e["path"], e["code"]) for e in errors}
-    for e in errors:
-        assert e["message_vi"] and e["message_en"] and e["severity"] == "error"
-
-
-def test_malformed_json_is_422(client: TestClient) -> None:
-    r = client.post("/api/evaluate", content=b'{"unit": ', headers={"content-type": "application/json"})
-    assert r.status_code == 422
-    assert r.json()["errors"][0]["code"] == "schema:json_invalid"
+# Bad bodies (unknown criterion, ratio above one, malformed JSON, …): the corpus tests/hostile/corpus/api, run by
+# tests/hostile/test_corpus.py.
 
 
 def test_not_found_has_the_same_shape(client: TestClient) -> None:

@@ -48,6 +48,8 @@ def test_every_file_is_indexed() -> None:
     for kind in KINDS:
         indexed = sorted(c.name for c in ALL if c.kind == kind)
         assert indexed == files(kind), f"{kind}: every file has one index entry and every entry one file"
+    for case in ALL:  # what a person must be told, in both languages (a web page: in the reader's)
+        assert case.spec.get("vi") and (case.spec.get("en") or case.spec.get("content_type") == "form"), case.id
 
 
 def test_the_corpus_has_enough_cases() -> None:
@@ -112,9 +114,12 @@ def _api_case(case: Case, client: TestClient) -> None:
             and case.spec["en"] in e["message_en"]
         ]
         assert found, f"expected {case.spec} among {errors}"
-    else:  # a web page: what the person reads
-        for fragment in (*case.where, case.spec["vi"], case.spec["en"]):
-            assert fragment in text, f"{fragment!r} not on the page"
+    else:  # a web page, in the reader's language (Vietnamese by default): what the person reads
+        import html
+
+        shown = html.unescape(text)
+        for fragment in (*case.where, case.spec["vi"], case.spec.get("en", "")):
+            assert fragment in shown, f"{fragment!r} not on the page"
 
 
 def test_a_case_that_is_accepted_fails_here(tmp_path: Path) -> None:
