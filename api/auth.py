@@ -170,3 +170,74 @@ def login(
 def logout(request: Request) -> Response:
     sessions.end(request)  # revoked in the database: a copy of the cookie is refused from now on
     return RedirectResponse("/", status_code=303)
+
+
+# --- a user's own password ------------------------------------------------------------------------------------
+
+WRONG_CURRENT = CertifyError.one(
+    "wrong-password", "Mật khẩu hiện tại không đúng", "The current password is wrong", path=("current",)
+)
+NOT_SAME = CertifyError.one(
+    "password-mismatch",
+    "Hai lần nhập mật khẩu mới không giống nhau",
+    "The two new passwords differ",
+    path=("confirm",),
+)
+
+
+@router.get("/account/password")
+def password_page(request: Request, user: UserDep) -> Response:
+    guard_logged_in(user)
+    return html(request, "password.html", user=user, problems=[])
+
+
+@router.post("/account/password", dependencies=[Depends(require_csrf)])
+def change_password(
+    request: Request,
+    user: UserDep,
+    current: Annotated[str, Form(max_length=200)],
+    new: Annotated[str, Form(max_length=200)],
+    confirm: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """Change one's own password: the current one is asked (a wrong one counts as a failed login), the new
+    one passes the policy; every other session of the account ends, this browser gets a new one."""
+    from api.flash import flash
+    from api.store import get_store
+
+    account = guard_logged_in(user)
+    store = get_store(request)
+    limits, ip = limiter(request), _client_ip(request)
+    wait = limits.retry_after(store, account.username, ip)
+    if wait > 0:
+        return _too_many(request, wait)
+    try:
+        if new != confirm:
+            raise NOT_SAME
+        changed = store.change_password(account.username, current, new)
+        if changed is None:
+            limits.failed(store, account.username, ip)
+            raise WRONG_CURRENT
+    except CertifyError as exc:
+        if wants_json(request):
+            return JSONResponse(body(exc.problems), status_code=422)
+        return html(request, "password.html", 422, user=user, problems=exc.problems)
+    sessions.start(request, changed.username)
+    if wants_json(request):
+        return JSONResponse({"user": changed.username, "csrf_token": csrf.token_for(request)})
+    flash(request, "Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.")
+    return RedirectResponse("/", status_code=303)
+
+
+def guard_logged_in(user: Account | None) -> Account:
+    if user is None:
+        from api.authz import Forbidden
+
+        raise Forbidden.one(
+            "forbidden",
+            "Bạn không có quyền thực hiện thao tác này (hãy đăng nhập)",
+            "You are not allowed to do this (log in first)",
+            path=("action",),
+            expected="change-password",
+            found="anonymous",
+        )
+    return user

@@ -17,7 +17,16 @@ from sqlalchemy import Engine, func, select
 from certify.catalog import Catalog
 from certify.errors import CertifyError
 from certify.store import editing, web_sessions
-from certify.store.accounts import Account, add_user, authenticate, find_user, list_users, reset_password, set_active
+from certify.store.accounts import (
+    Account,
+    add_user,
+    authenticate,
+    change_password,
+    find_user,
+    list_users,
+    reset_password,
+    set_active,
+)
 from certify.store.cycles import LEVELS, CycleInfo, frozen_dti, list_cycles, open_cycle
 from certify.store.dti_results import dti_cycles, ranked, unit_dti
 from certify.store.engine import transaction
@@ -73,6 +82,10 @@ class SqlStore:
     def reset_password(self, username: str, by: str) -> str:
         with transaction(self.engine, write=True) as s:
             return reset_password(s, username, actor=by)
+
+    def change_password(self, username: str, current: str, new: str) -> Account | None:
+        with transaction(self.engine, write=True) as s:
+            return change_password(s, username, current, new)
 
     # --- sessions, failed logins, the secret key (shared by every worker) -----------------------------
     def open_session(self, username: str, seconds: int) -> str:

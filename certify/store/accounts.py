@@ -6,12 +6,14 @@ Passwords are hashed with argon2id here; the web app imports these helpers (one 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import re
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -28,7 +30,7 @@ def _now() -> dt.datetime:
 
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults follow RFC 9106's recommended profile
-MIN_PASSWORD = 8
+MIN_PASSWORD = 12
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,79}$")
 
 
@@ -133,16 +135,65 @@ def _role(role: str) -> Role:
         ) from None
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str, username: str) -> None:
+    """The password policy of every path that sets a password (CLI add and reset, the admin's page, a user's
+    own change): at least `MIN_PASSWORD` characters, not containing the username, not only digits and signs,
+    not a common password (the bundled list, also with digits or signs added around it). Refused with the
+    reason, in both languages."""
     if len(password) < MIN_PASSWORD:
-        raise CertifyError.one(
-            "weak-password",
-            f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự",
-            f"The password needs at least {MIN_PASSWORD} characters",
-            path=("password",),
-            expected=f">= {MIN_PASSWORD}",
-            found=str(len(password)),
+        raise _weak(
+            f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự (đang có {len(password)})",
+            f"The password needs at least {MIN_PASSWORD} characters (it has {len(password)})",
+            f">= {MIN_PASSWORD}",
+            str(len(password)),
         )
+    lowered = password.casefold()
+    if username and len(username) >= 3 and username.casefold() in lowered:
+        raise _weak(
+            "Mật khẩu không được chứa tên đăng nhập",
+            "The password must not contain the username",
+            "no username inside",
+            None,  # never the password, nor part of it
+        )
+    core = lowered.strip(_AROUND)
+    if not core:
+        raise _weak(
+            "Mật khẩu không được chỉ gồm chữ số và ký hiệu (dễ đoán như số điện thoại, ngày sinh)",
+            "The password must not be only digits and signs (as guessable as a phone number or a birthday)",
+            "letters",
+            None,
+        )
+    if lowered in common_passwords() or (len(core) >= 4 and core in common_passwords()):
+        raise _weak(
+            "Mật khẩu này quá phổ biến (có trong danh sách mật khẩu hay bị dò): hãy chọn một cụm từ dài, khó đoán",
+            "This password is too common (it is on the list of passwords tried first): choose a long phrase "
+            "nobody would guess",
+            "not a common password",
+            None,
+        )
+
+
+_AROUND = "0123456789 !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+COMMON_PASSWORDS = Path(__file__).parent / "data" / "common-passwords.txt.gz"
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The bundled list of common passwords (certify/store/data/README.md says where it comes from)."""
+    with gzip.open(COMMON_PASSWORDS, "rt", encoding="utf-8") as fh:
+        return frozenset(line.strip() for line in fh if line.strip())
+
+
+def _refused(password: str, username: str) -> bool:
+    try:
+        check_password(password, username)
+    except CertifyError:
+        return True
+    return False
+
+
+def _weak(vi: str, en: str, expected: str, found: str | None) -> CertifyError:
+    return CertifyError.one("weak-password", vi, en, path=("password",), expected=expected, found=found)
 
 
 def add_user(
@@ -194,7 +245,7 @@ def add_user(
             expected="mã đơn vị đã nạp / a loaded unit code (certify units load)",
             found=unit_code[:80],
         )
-    _check_password(password)
+    check_password(password, username)
     if find_user(session, username) is not None:
         raise CertifyError.one(
             "user-exists",
@@ -293,7 +344,9 @@ def reset_password(session: Session, username: str, *, actor: str, new_password:
     """Set a new password (a generated temporary one unless given) and return it, to be shown once."""
     user = _existing(session, username)
     password = new_password if new_password is not None else temporary_password()
-    _check_password(password)
+    while new_password is None and _refused(password, username):  # a generated one that happens to hold the name
+        password = temporary_password()
+    check_password(password, username)
     user.password_hash = hash_password(password)
     revoke_user(session, user.id)  # whoever was logged in with the old password is out
     # The audit row says that it happened and who did it, never the password or its hash.
@@ -301,6 +354,19 @@ def reset_password(session: Session, username: str, *, actor: str, new_password:
         session, actor, "reset-password", "user", user.id, field="password", new={"generated": new_password is None}
     )
     return password
+
+
+def change_password(session: Session, username: str, current: str, new: str) -> Account | None:
+    """A user's own change: None when `current` is not their password (nothing changes); otherwise the new
+    one must pass the policy, and every session of the account ends (the caller opens a new one)."""
+    user = find_user(session, username)
+    if user is None or not user.active or not verify_password(user.password_hash, current):
+        return None
+    check_password(new, username)
+    user.password_hash = hash_password(new)
+    revoke_user(session, user.id)
+    audit.record(session, username, "change-password", "user", user.id, field="password", new={"by": "self"})
+    return Account.of(user)
 
 
 def list_users(session: Session) -> list[Account]:

@@ -77,7 +77,7 @@ REQUESTS: dict[Action, tuple[str, str, dict[str, str]]] = {
     Action.MANAGE_USERS: (
         "POST",
         "/admin/users",
-        {"username": "intruder", "role": "province_admin", "password": "long-enough"},
+        {"username": "intruder", "role": "province_admin", "password": "long-enough-phrase"},
     ),
     Action.OPEN_CYCLE: ("POST", "/admin/cycles", {"year": "2031", "framework": "sample-2361-commune@1.0"}),
 }

@@ -274,3 +274,86 @@ def test_the_json_login_hands_the_sessions_token(stored_app: FastAPI) -> None:
         tok = r.json()["csrf_token"]
         assert tok == token(client, "/")  # the same token the pages carry
         assert client.post("/logout", headers={"x-csrf-token": tok}, follow_redirects=False).status_code == 303
+
+
+# --- password policy -------------------------------------------------------------------------------------------
+
+WEAK = [
+    ("password", "ít nhất 12 ký tự", "at least 12 characters"),
+    ("12345678", "ít nhất 12 ký tự", "at least 12 characters"),
+    ("123456789012", "chỉ gồm chữ số", "only digits"),
+    ("qwerty123456", "quá phổ biến", "too common"),  # on the bundled list as it is
+    ("Password2025!", "quá phổ biến", "too common"),  # a listed one with digits and signs around it
+    ("xa.tracon-2025-ok", "chứa tên đăng nhập", "contain the username"),
+    ("XA.TRACON.mua-thu", "chứa tên đăng nhập", "contain the username"),  # whatever the case
+]
+
+
+@pytest.mark.parametrize(("password", "vi", "en"), WEAK)
+def test_the_admin_page_refuses_weak_passwords(stored_app: FastAPI, password: str, vi: str, en: str) -> None:
+    with TestClient(stored_app) as client:
+        tok = login(client, "admin")
+        form = {"csrf_token": tok, "username": "xa.tracon", "role": "province_admin", "password": password}
+        page = client.post("/admin/users", data=form)
+        assert page.status_code == 422 and vi in page.text and f'value="{password}"' not in page.text  # not echoed
+        r = client.post("/admin/users", data=form, headers={"accept": "application/json"})
+        err = r.json()["errors"][0]
+        assert r.status_code == 422 and err["code"] == "weak-password" and err["path"] == "password"
+        assert vi in err["message_vi"] and en in err["message_en"]
+        assert "xa.tracon" not in {u["username"] for u in client.get("/admin/users.json").json()["users"]}
+
+
+def test_the_command_line_refuses_weak_passwords(stored_app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from rich.console import Console
+
+    from certify.cli.app import app
+    from certify.cli.common import EXIT_INVALID, run_guarded
+
+    monkeypatch.setenv("CERTIFY_DATABASE_URL", str(stored_app.state.store.engine.url))
+
+    def run(args: list[str], password: str) -> tuple[int, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(password + "\n"))
+        err = Console(record=True, width=400)
+        return run_guarded(app, err, args), err.export_text()
+
+    add = ["user", "add", "xa.moi", "--role", "province_admin", "--password-stdin"]
+    code, err = run(add, "qwerty123456")
+    assert code == EXIT_INVALID and "quá phổ biến" in err and "too common" in err and "qwerty" not in err
+    assert "found" not in err  # nothing of the password is shown
+    code, err = run(add, "0912-345-678-1990")  # a phone number and a year
+    assert code == EXIT_INVALID and "chỉ gồm chữ số và ký hiệu" in err
+    code, err = run(["user", "reset-password", "editor", "--password-stdin", "--yes"], "editor-mua-he-2025")
+    assert code == EXIT_INVALID and "chứa tên đăng nhập" in err and "contain the username" in err
+    assert run(add, "ba con meo tren mai nha")[0] == 0  # a long phrase passes
+
+
+def test_a_user_changes_their_own_password(stored_app: FastAPI) -> None:
+    with TestClient(stored_app) as client, TestClient(stored_app) as elsewhere:
+        login(elsewhere, "editor")  # the same account logged in on another computer
+        tok = login(client, "editor")
+        page = client.get("/account/password")
+        assert page.status_code == 200 and "Đổi mật khẩu" in page.text
+        form = {"csrf_token": tok, "current": PASSWORD, "new": "editor2026abc", "confirm": "editor2026abc"}
+        r = client.post("/account/password", data=form)
+        assert r.status_code == 422 and "không được chứa tên đăng nhập" in r.text
+        wrong = {"current": "not-my-password", "new": "trang-len-den-giua-troi", "confirm": "trang-len-den-giua-troi"}
+        r = client.post("/account/password", data=form | wrong)
+        assert r.status_code == 422 and "Mật khẩu hiện tại không đúng" in r.text
+        new = "trang-len-den-giua-troi"
+        r = client.post("/account/password", data=form | {"new": new, "confirm": new + "!"})
+        assert r.status_code == 422 and "không giống nhau" in r.text
+        r = client.post("/account/password", data=form | {"new": new, "confirm": new})
+        assert r.status_code == 200 and "Đã đổi mật khẩu" in r.text and 'id="whoami"' in r.text  # still in
+        assert client.get(UNIT_JSON).status_code == 200
+        assert elsewhere.get(UNIT_JSON).status_code == 403  # the other computer's session ended
+    with TestClient(stored_app) as fresh:
+        r = fresh.post("/login", data={"username": "editor", "password": new, "csrf_token": token(fresh)})
+        assert r.status_code == 200 and 'id="whoami"' in r.text
+
+
+def test_changing_a_password_needs_a_login(stored_app: FastAPI) -> None:
+    with TestClient(stored_app) as client:
+        assert client.get("/account/password").status_code == 403

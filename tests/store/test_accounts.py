@@ -35,12 +35,12 @@ def test_add_and_authenticate(loaded: Engine) -> None:
 @pytest.mark.parametrize(
     ("username", "role", "unit", "password", "code"),
     [
-        ("a.b", "wizard", None, "long-enough", "unknown-role"),
-        ("a.b", "unit_editor", None, "long-enough", "unit-required"),
-        ("a.b", "unit_editor", "99999", "long-enough", "unknown-unit"),
-        ("a.b", "province_admin", "29602", "long-enough", "unit-not-allowed"),
+        ("a.b", "wizard", None, "long-enough-phrase", "unknown-role"),
+        ("a.b", "unit_editor", None, "long-enough-phrase", "unit-required"),
+        ("a.b", "unit_editor", "99999", "long-enough-phrase", "unknown-unit"),
+        ("a.b", "province_admin", "29602", "long-enough-phrase", "unit-not-allowed"),
         ("a.b", "province_admin", None, "short", "weak-password"),
-        ("bad name!", "province_admin", None, "long-enough", "bad-username"),
+        ("bad name!", "province_admin", None, "long-enough-phrase", "bad-username"),
     ],
 )
 def test_refused_accounts(engine: Engine, username: str, role: str, unit: str | None, password: str, code: str) -> None:
@@ -51,9 +51,9 @@ def test_refused_accounts(engine: Engine, username: str, role: str, unit: str | 
 
 def test_duplicate_username_refused(engine: Engine) -> None:
     with transaction(engine) as s:
-        add_user(s, "admin", "province_admin", "long-enough", actor="test")
+        add_user(s, "admin", "province_admin", "long-enough-phrase", actor="test")
     with transaction(engine) as s, pytest.raises(CertifyError) as exc:
-        add_user(s, "admin", "public_viewer", "long-enough", actor="test")
+        add_user(s, "admin", "public_viewer", "long-enough-phrase", actor="test")
     assert exc.value.problems[0].code == "user-exists"
 
 
