@@ -24,6 +24,7 @@ COOKIE = "certify_session"
 OPEN_KEY = "certify.open_session"
 _NEW = "certify.new_session"  # token of the session the login just opened
 _ENDED = "certify.session_ended"
+_NO_SESSION = ("/static/", "/assets/", "/favicon.ico")
 
 
 def open_session(request: Request) -> OpenSession | None:
@@ -76,6 +77,10 @@ class Sessions:
             await self.app(scope, receive, send)
             return
         store = scope["app"].state.store
+        if scope["path"].startswith(_NO_SESSION):  # files: no database read for them
+            scope[OPEN_KEY], scope["session"] = None, {}
+            await self.app(scope, receive, send)
+            return
         token = _cookie_token(scope)
         found: OpenSession | None = None
         if token and store is not None:
@@ -118,6 +123,6 @@ def _cookie_token(scope: Scope) -> str | None:
         text: str = value.decode("latin-1")
         for part in text.split(";"):
             key, _, token = part.strip().partition("=")
-            if key == COOKIE and token and len(token) <= 100:
-                return token
+            if key == COOKIE and token:
+                return token[:200]  # an unknown value is simply not found (and the cookie removed)
     return None
