@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from api.auth import UserDep, guard
 from api.authz import Action
+from api.deps import get_translator
 from api.problems import NotFoundError
 from api.rendering import page
 from api.store import StoreDep
@@ -78,20 +79,31 @@ def province_page(
         "errors": [{"message": p.message(), "field": _field(p)} for p in errors],
     }
     fw = plan.cohort.compiled.fw
+    tr = get_translator(request)
+    names = [tr.level(fw, None), *(tr.level(fw, lv) for lv in fw.level_ids)]  # as data["levels"], in the language
     before, after = data["before"], data["after_plan"]
     chart = levels_before_after_svg(
-        data["levels"], fw.level_ids, [("Hiện nay", before), (f"Sau {steps} bước", after)], "Số đơn vị theo mức"
+        names,
+        fw.level_ids,
+        [(tr("Hiện nay"), before), (tr("Sau {steps} bước").format(steps=steps), after)],
+        tr("Số đơn vị theo mức"),
     )
     steps_chart = steps_svg(
-        [f"Bước {s['step']}: {s['criterion']}" for s in data["greedy"]["steps"]],
+        [
+            tr("Bước {step}: {criterion}").format(step=s["step"], criterion=s["criterion"])
+            for s in data["greedy"]["steps"]
+        ],
         [s["lifted"] for s in data["greedy"]["steps"]],
-        "Số đơn vị lên mức ở mỗi bước",
+        tr("Số đơn vị lên mức ở mỗi bước"),
     )
     return page(
         request,
         "plan_province.html",
         data,
         colours=level_colours(fw.level_ids),
+        level_names=names,
+        level_text=dict(zip(data["levels"], names, strict=True)),  # a level's name in the data → in the language
+        fw=fw,
         criteria=[(c.code, c.name or c.code) for c in fw.criteria],
         areas=sorted({g for g in plan.cohort.groups if g}),
         chart=Markup(chart or ""),

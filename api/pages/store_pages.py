@@ -127,11 +127,14 @@ def _dashboard(
     before = [v for v in by_year.get(chosen - 1, []) if v.fw.tier.value == tier]
     table = next((t for t in reversed(dti) if t.tier == tier), None)
     levels = level_section(views, before)
-    fw = views[0].fw if views else None
+    shown_years = [y for y in years if y <= chosen]
+    by_tier = {y: [v for v in by_year.get(y, []) if v.fw.tier.value == tier] for y in shown_years}
+    # Levels are named by this year's framework, or by the latest year's that had units of the tier.
+    named = views or before or next((by_tier[y] for y in reversed(shown_years) if by_tier[y]), [])
+    fw = named[0].fw if named else None
     section = dti_section(table, views, district=district, level=level)
     ranking = ranking_page(section, fw.level_ids if fw else [], sort=sort, order=order, page=page_no, per=per)
-    shown_years = [y for y in years if y <= chosen]
-    trend = level_trend({y: [v for v in by_year.get(y, []) if v.fw.tier.value == tier] for y in shown_years})
+    trend = level_trend(by_tier)
     data = (
         {"year": chosen, "years": years, "tier": tier, "tiers": tiers, "public_only": public_only}
         | levels
