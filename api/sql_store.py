@@ -32,6 +32,7 @@ from certify.store.dti_results import dti_cycles, ranked, unit_dti
 from certify.store.engine import transaction
 from certify.store.evaluations import cycle_submissions, evaluate_grouped
 from certify.store.history import HistoryRow, unit_history
+from certify.store.merger_links import FormerLink, doubtful_links
 from certify.store.models import Cycle, DtiResult, Submission
 from certify.store.queue import with_queue_facts
 from certify.store.submissions import SubmissionInfo, find_submission
@@ -223,6 +224,10 @@ class SqlStore:
     def history(self, unit_map: str, code: str) -> list[HistoryRow]:
         with transaction(self.engine) as s:
             return unit_history(s, unit_map, code)
+
+    def merger_links(self, province: str | None, *, everything: bool) -> list[FormerLink]:
+        with transaction(self.engine) as s:
+            return doubtful_links(s, province=province, everything=everything)
 
     def planning_cycle(self, cycle_id: int) -> StoredCycle:
         from reports.from_store import ALL_STATES, read_cycle

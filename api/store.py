@@ -19,6 +19,7 @@ from certify.store.accounts import Account
 if TYPE_CHECKING:
     from certify.store.cycles import CycleInfo
     from certify.store.history import HistoryRow
+    from certify.store.merger_links import FormerLink
     from certify.store.submissions import SubmissionInfo
     from certify.store.views import CycleRow, DtiTable, UnitDti, UnitView
     from certify.store.web_sessions import OpenSession
@@ -57,6 +58,8 @@ class Store(Protocol):
     def unit(self, cycle_id: int, code: str) -> UnitView: ...
     def queue(self, states: Collection[str]) -> list[UnitView]: ...  # with submitted_at and districts
     def history(self, unit_map: str, code: str) -> list[HistoryRow]: ...
+    # merger links a province should look at (certify.store.merger_links; `everything`: also those it settled)
+    def merger_links(self, province: str | None, *, everything: bool) -> list[FormerLink]: ...
     # planning (province what-if): every unit of a cycle with figures, drafts included, with areas and states
     def planning_cycle(self, cycle_id: int) -> StoredCycle: ...
     # DTI rankings stored per cycle (see certify.store.dti_results)

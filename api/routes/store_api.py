@@ -218,6 +218,52 @@ def get_assessment(store: StoreDep, user: UserDep, cycle_id: CycleId, unit_code:
     }
 
 
+class ReasonOut(BaseModel):
+    code: Literal["other-province", "other-district", "name-only", "packages-disagree"]
+    vi: str
+    en: str
+
+
+class MergerLinkOut(BaseModel):
+    new_unit: str = Field(description="mã đơn vị hiện nay (current unit)")
+    new_name: str
+    old_unit: str = Field(description="mã đơn vị cũ, trước 01/7/2025 (former unit)")
+    old_name: str
+    old_tier: Literal["commune", "district"] = Field(description="district: huyện đảo của một đặc khu")
+    district: str | None
+    province: str
+    whole: bool = Field(description="false: đơn vị cũ bị chia cho nhiều đơn vị mới")
+    share: float | None = Field(description="phần chuyển sang, khi tỉnh đã cho biết (share moved, when known)")
+    weight: float = Field(description="trọng số khi tính giá trị năm trước (weight in last year's value)")
+    approximate: bool = Field(description="true: chưa rõ phần chuyển sang, trọng số là phần chia đều")
+    status: Literal["confirmed", "corrected", "removed"] | None = Field(
+        description="lời của tỉnh: đã xác nhận, đã sửa, đã bỏ; null: như nguồn dữ liệu"
+    )
+    status_by: str | None
+    note: str | None
+    doubtful: bool = Field(description="true: đáng ngờ và chưa được tỉnh xác nhận hay sửa")
+    reasons: list[ReasonOut]
+    source: str
+
+
+@router.get(
+    "/units/merger-links",
+    response_model=list[MergerLinkOut],
+    tags=["units"],
+    summary="Liên kết sáp nhập đáng ngờ, kèm lý do (doubtful merger links; certify units check)",
+)
+def merger_links(
+    store: StoreDep,
+    user: UserDep,
+    province: Annotated[
+        str | None, Query(pattern=r"^\d{2}$", description="mã tỉnh hiện nay (current province code)")
+    ] = None,
+    everything: Annotated[bool, Query(alias="all", description="cả liên kết tỉnh đã xác nhận, đã sửa, đã bỏ")] = False,
+) -> list[dict[str, Any]]:
+    guard(user, Action.VIEW)  # the province's people: the names of who confirmed are not public
+    return [link.to_dict() for link in store.merger_links(province, everything=everything)]
+
+
 @router.get(
     "/units/{unit_map}/{unit_code}/history",
     response_model=HistoryOut,

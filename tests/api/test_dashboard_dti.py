@@ -146,8 +146,21 @@ def test_a_doubtful_merger_link_is_marked_until_the_province_corrects_it(stored_
     total = total[: total.index("</p>")]
     assert "năm trước" in total and "⚠ liên kết chưa xác nhận: 29734" in total
 
+    # The list a province official works from, as the API gives it (the province's people only).
+    links = {(x["old_unit"], x["new_unit"]): x for x in client.get("/api/units/merger-links?province=86").json()}
+    clash = links[("29734", "28921")]
+    assert clash["doubtful"] and clash["reasons"][0]["code"] == "other-province" and clash["weight"] == 0.5
+    assert TestClient(stored_app).get("/api/units/merger-links").status_code in (401, 403)
+
     with transaction(stored_app.state.store.engine, write=True) as s:
         relink(s, "29734", "28921", None, actor="so-khcn", note="trùng tên")
+    settled = client.get("/api/units/merger-links?province=86&all=true").json()
+    assert {(x["old_unit"], x["new_unit"], x["status"], x["note"]) for x in settled} >= {
+        ("29734", "28921", "removed", "trùng tên")
+    }
+    assert ("29734", "28921") not in {
+        (x["old_unit"], x["new_unit"]) for x in client.get("/api/units/merger-links?province=86").json()
+    }
     row = next(r for r in _dti(client)["rows"] if r["unit"] == "28921")
     assert row["previous"] is None and row["change"] is None  # none of its true former communes was scored in 2024
     assert "liên kết chưa xác nhận" not in _row_html(client.get("/dashboard?year=2025&lang=vi").text, "28921")
