@@ -87,6 +87,13 @@ def _editor(w: Walk, browser: Any, base: str, shots: Path) -> None:
     page.locator("#field-CQS-17").scroll_into_view_if_needed()
     expect(live.locator("#level-badge")).to_be_in_viewport()
     page.screenshot(path=str(shots / "walk-editor-form.png"))
+    # on a phone the same result stands directly above the fields, with the level typed so far (nothing saved yet)
+    phone = open_page(browser, base, "editor", width=390, height=844)
+    phone.goto(_unit(base, OWN, "/edit"))
+    expect(phone.locator("#level-badge")).to_have_text("Toàn diện")
+    above, fields = phone.locator("#live").bounding_box(), phone.locator("#assess-form").bounding_box()
+    assert above and fields and above["y"] + above["height"] <= fields["y"], (above, fields)
+    phone.context.close()
 
     # a mistyped number: said at once in the live result, then at the field on saving; nothing typed is lost
     page.locator("#field-CQS-08").fill("abc")
