@@ -206,12 +206,17 @@ def links_of(
 
     `new_ids` None: every current unit (of `province`, a current province code, when given)."""
     new, old, parent, prov = aliased(AdminUnit), aliased(AdminUnit), aliased(AdminUnit), aliased(AdminUnit)
-    successors = (
-        select(UnitMerger.old_unit_id, func.count().label("n"))
-        .where(_active())
-        .group_by(UnitMerger.old_unit_id)
-        .subquery()
-    )
+    counted = select(UnitMerger.old_unit_id, func.count().label("n")).where(_active())
+    chosen: list[int] | None = None
+    if new_ids is not None:
+        # The links of these units first, by their index: joined as one query, the database would walk every
+        # former unit of the country (and count every unit's successors) to find the few asked for.
+        found = session.execute(
+            select(UnitMerger.id, UnitMerger.old_unit_id).where(UnitMerger.new_unit_id.in_(list(new_ids)))
+        ).all()
+        chosen = [merger_id for merger_id, _ in found]
+        counted = counted.where(UnitMerger.old_unit_id.in_(sorted({old_id for _, old_id in found})))
+    successors = counted.group_by(UnitMerger.old_unit_id).subquery()
     q = (
         select(UnitMerger, new, old, parent.name, parent.tier, prov.name, successors.c.n)
         .join(new, UnitMerger.new_unit_id == new.id)
@@ -219,16 +224,21 @@ def links_of(
         .outerjoin(parent, old.parent_id == parent.id)
         .outerjoin(prov, (prov.map == PRE2025) & (prov.tier == "province") & (prov.code == old.province_code))
         .outerjoin(successors, successors.c.old_unit_id == old.id)
-        .where(new.map == CURRENT, old.map == PRE2025)
     )
-    if new_ids is not None:
-        q = q.where(UnitMerger.new_unit_id.in_(list(new_ids)))
+    if chosen is not None:
+        # In the order the one-query plan gave (former unit code, then new unit), now stated. The maps are checked
+        # below, not here: on `map` the database would again start from every former unit.
+        q = q.where(UnitMerger.id.in_(chosen)).order_by(old.code, UnitMerger.new_unit_id)
+    else:
+        q = q.where(new.map == CURRENT, old.map == PRE2025)
     if province is not None:
         q = q.where(new.province_code == province)
     if not with_removed:
         q = q.where(_active())
     rows: dict[int, list[tuple[UnitMerger, AdminUnit, AdminUnit, str | None, str, int]]] = defaultdict(list)
     for m, n, o, parent_name, parent_tier, prov_name, count in session.execute(q):
+        if n.map != CURRENT or o.map != PRE2025:
+            continue
         district = parent_name if parent_tier == "district" else (o.name if o.tier == "district" else None)
         rows[n.id].append((m, n, o, district, prov_name or o.province_code, int(count or 1)))
     out: dict[int, list[FormerLink]] = {}
