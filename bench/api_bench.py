@@ -1,6 +1,11 @@
 """Single-unit evaluation requests against uvicorn on loopback: requests/s and p50/p99 latency.
 
     python bench/api_bench.py [--requests 3000] [--concurrency 4] [--workers 1]
+    python bench/api_bench.py --load [--seconds 60] [--editors 25] [--appraisers 25] [--workers 2]
+
+The second form is the load mode on PostgreSQL (bench/api_load.py: editors and appraisers saving at once,
+lost updates and server errors counted, p99); its database is made anew beside the one of --postgres
+(default: CERTIFY_TEST_POSTGRES_URL).
 
 Starts `uvicorn` with the stateless app (`stateless_app` below: no database) on 127.0.0.1
 (a free port) in a subprocess, waits
@@ -123,7 +128,21 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--load", action="store_true", help="editors and appraisers saving on PostgreSQL")
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--editors", type=int, default=25)
+    parser.add_argument("--appraisers", type=int, default=25)
+    parser.add_argument("--units", type=int, default=20, help="units saved to (half drafts, half submitted)")
+    parser.add_argument("--postgres", default=os.environ.get("CERTIFY_TEST_POSTGRES_URL", ""))
     args = parser.parse_args()
+    if args.load:
+        import api_load
+
+        if not args.postgres:
+            raise SystemExit("--load needs --postgres URL (or CERTIFY_TEST_POSTGRES_URL)")
+        workers = args.workers if args.workers > 1 else 2
+        api_load.main(args.postgres, args.seconds, args.editors, args.appraisers, workers, args.units, free_port())
+        return
     port = free_port()
     proc = start(port, args.workers)
     try:
