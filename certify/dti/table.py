@@ -272,16 +272,20 @@ def _read_csv(path: Path) -> Table:
 def _read_xlsx(path: Path) -> Table:
     """The first sheet, streamed by the project's one workbook reader (certify.xlsx_read): a sheet past the row or
     column limit stops at its first cell beyond, however the file was written."""
-    from certify.xlsx_read import Book, SheetTooLarge
+    from certify.settings import get_settings
+    from certify.xlsx_read import Book, SheetTooLarge, check_xlsx_file
 
     name = str(path)
+    lim = current()
+    unreadable = check_xlsx_file(path, lim.table_max_bytes, get_settings().max_unzipped_bytes)  # zip bomb …
+    if unreadable:
+        raise CertifyError(unreadable)
     try:
         book = Book(path)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, ParseError …
         raise _problem(
             "bad-xlsx", f"Không đọc được tệp XLSX: {exc}", f"Cannot read the XLSX file: {exc}", name
         ) from None
-    lim = current()
     try:
         sheet = book.sheetnames[0] if book.sheetnames else None
         if sheet is None:

@@ -268,7 +268,7 @@ def infer_cycle(session: Session, files: Sequence[Path]) -> int:
 
     from certify.errors import CertifyError
     from certify.intake import layout as L
-    from certify.intake.safety import check_xlsx_file
+    from certify.xlsx_read import check_xlsx_file
 
     s = get_settings()
     for path in files:

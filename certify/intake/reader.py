@@ -18,12 +18,12 @@ from openpyxl.utils import get_column_letter
 from certify.errors import CertifyError, Problem
 from certify.framework_base import Tier
 from certify.intake import layout as L
-from certify.intake.safety import check_xlsx_file, merged_ranges
+from certify.intake.safety import merged_ranges
 from certify.levels.assessment import Assessment, Bad, FrameworkRef, Rule, bind, yes_no
 from certify.levels.model import Criterion, IndicatorType, LevelFramework
 from certify.limits import thousands
 from certify.store.submissions import ValueInput
-from certify.xlsx_read import Book, Cell, SheetTooLarge
+from certify.xlsx_read import Book, Cell, SheetTooLarge, check_xlsx_file
 
 CODE_WIDTH = {Tier.COMMUNE: 5, Tier.DISTRICT: 3, Tier.PROVINCE: 2}
 

@@ -91,14 +91,14 @@ def _workbook(rows: list[list[Any]], path: Path, title: str = "DTI 2024") -> Pat
     return path
 
 
-def _million_rows(path: Path) -> Path:
+def _million_rows(path: Path, rows: int = 1_000_000) -> Path:
     """A real workbook of 1,000,000 rows, written as XML directly (openpyxl would take minutes); the rows are
     alike and carry no numbers (`r` is optional in the format), so the file is small and the sheet 30 MB."""
     sheet = (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
         b'<row r="1"><c r="A1" t="inlineStr"><is><t>unit</t></is></c><c r="B1" t="inlineStr"><is><t>6.21</t></is></c></row>'
-        + b"<row><c/><c><v>1</v></c></row>" * 999_999
+        + b"<row><c/><c><v>1</v></c></row>" * (rows - 1)
         + b"</sheetData></worksheet>"
     )
     parts = {
@@ -149,8 +149,28 @@ def make(out: Path = HERE) -> list[Path]:
         _workbook([["6.21", "unit"], [3, "tinh-a"], [4, None]], out / "score-missing-unit-cell.xlsx"),
         _workbook([], out / "score-empty-sheet.xlsx"),
         _million_rows(out / "score-1000000-rows.xlsx"),
+        _million_rows(out / "score-60000-rows.xlsx", 60_000),
+        _zip_bomb(out / "score-negative-cell.xlsx", out / "score-zip-bomb.xlsx"),
     ]
+    (out / "score-not-a-workbook.xlsx").write_text("unit;6.21\ntinh-a;3\n", encoding="utf-8")
+    (out / "score-old-xls.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    made += [out / "score-not-a-workbook.xlsx", out / "score-old-xls.xlsx"]
     return made
+
+
+def _zip_bomb(good: Path, dst: Path) -> Path:
+    """A small workbook whose shared strings announce 100 MB once inflated (every cell would point into them)."""
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            zf.writestr(info, src.read(info.filename))
+        info = zipfile.ZipInfo("xl/sharedStrings.xml", date_time=(2025, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with zf.open(info, "w") as fh:
+            fh.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>')
+            for _ in range(100):
+                fh.write(b"A" * (1 << 20))
+            fh.write(b"</t></si></sst>")
+    return dst
 
 
 if __name__ == "__main__":
