@@ -61,7 +61,9 @@ def test_cycles_list_kind_framework_and_title(shared: TestClient) -> None:
 
 def test_published_assessments_with_levels_for_everyone(shared: TestClient) -> None:
     rows = shared.get(f"/api/cycles/{PUBLISHED}/assessments").json()
-    assert len(rows) == 6 and {r["state"] for r in rows} == {"published"}
+    # the 2024 demo commune at «Chưa đạt mức nào» stays appraised: never recognised, so never published
+    assert len(rows) == 5 and {r["state"] for r in rows} == {"published"}
+    assert all(r["level"] is not None for r in rows)
     hoa_ninh = next(r for r in rows if r["unit"] == HOA_NINH)
     assert hoa_ninh == {
         "cycle": 2,
@@ -75,7 +77,7 @@ def test_published_assessments_with_levels_for_everyone(shared: TestClient) -> N
         "level": "co-ban",
         "level_name": "Cơ bản",
     }
-    assert {r["level_name"] for r in rows} >= {"Nâng cao", "Khởi động", "Chưa đạt mức nào"}
+    assert {r["level_name"] for r in rows} >= {"Nâng cao", "Khởi động"}
 
 
 @pytest.mark.parametrize(

@@ -17,9 +17,17 @@ from certify.store.engine import make_engine, session_factory, transaction
 from certify.store.migrate import head_revision, is_current, upgrade
 from certify.store.models import AdminUnit, UnitMerger
 from certify.store.recognition import recognise
-from certify.store.submissions import ValueInput, ensure_submission, find_submission, set_values, transition
+from certify.store.submissions import (
+    ValueInput,
+    ensure_submission,
+    find_submission,
+    set_values,
+    transition,
+    value_inputs,
+)
 from certify.store.unit_sources import SourceData
 from certify.store.units import get_unit, load_units, predecessors
+from tests.intake.helpers import sample_values
 
 FW = "sample-2361-commune"
 
@@ -70,23 +78,19 @@ def test_new_commune_history_shows_former_units(loaded: Engine) -> None:
         assert old.id in [u.id for u, _ in predecessors(s, new)]
 
 
-def _submitted_unit(engine: Engine, actor: str = "xa") -> tuple[int, str]:
+THREE_VALUES = {
+    "CQS-04": ValueInput(True),
+    "CQS-08": ValueInput(150, "Hợp đồng FPT"),
+    "CQS-02": ValueInput({"numerator": 3120, "denominator": 3630}),
+}
+
+
+def _submitted_unit(engine: Engine, actor: str = "xa", values: dict[str, ValueInput] | None = None) -> tuple[int, str]:
     with transaction(engine) as s:
         cycle = open_cycle(s, year=2024, framework=FW, actor="so-khcn")
         unit = get_unit(s, "pre2025", "29641", "commune")
         sub = ensure_submission(s, get_cycle(s, cycle.id), unit, actor)
-        set_values(
-            s,
-            sub,
-            "self",
-            {
-                "CQS-04": ValueInput(True),
-                "CQS-08": ValueInput(150, "Hợp đồng FPT"),
-                "CQS-02": ValueInput({"numerator": 3120, "denominator": 3630}),
-            },
-            actor,
-            expected_version=sub.version,
-        )
+        set_values(s, sub, "self", values or THREE_VALUES, actor, expected_version=sub.version)
         transition(s, sub, "submitted", actor, expected_version=sub.version)
         return cycle.id, unit.code
 
@@ -201,7 +205,7 @@ def test_framework_edit_after_opening_is_refused(loaded: Engine, tmp_path: Path)
 
 
 def test_certify_and_recognise(loaded: Engine) -> None:
-    cycle_id, code = _submitted_unit(loaded)
+    cycle_id, code = _submitted_unit(loaded, values=value_inputs(sample_values()))  # a unit that holds a level
     with transaction(loaded) as s:
         sub = find_submission(s, cycle_id, code)
         transition(s, sub, "under_appraisal", "hd", expected_version=sub.version)
