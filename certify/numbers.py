@@ -24,9 +24,19 @@ _NOISE = Decimal("1e-9")
 
 
 def round_half_up(value: float, digits: int) -> Decimal:
+    if value == 0:  # 0.0 and -0.0 are one cache key, and round to «0.00» and «-0.00»
+        return _round_half_up(value, digits)
+    return _round_half_up_kept(value, digits)
+
+
+def _round_half_up(value: float, digits: int) -> Decimal:
     # repr() is the shortest text that round-trips, so 2.675 stays 2.675 instead of 2.67499…
     snapped = Decimal(repr(float(value))).quantize(_NOISE, ROUND_HALF_EVEN)
     return snapped.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+# Pages show the same stored figures on every request (a ranking's values and points): each rounded once.
+_round_half_up_kept = lru_cache(maxsize=1 << 16)(_round_half_up)
 
 
 # Parsing a locale and a pattern costs far more than applying them; pages format thousands of numbers.
