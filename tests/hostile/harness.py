@@ -1,7 +1,8 @@
 """The bad-input corpus (tests/hostile/corpus/<kind>/<case>.<ext>) and the one way each case is run.
 
 Each kind has an `index.yaml` beside its files: the command that runs a case (`{case}` is the file's path,
-`{cycle}` / `{dti_cycle}` the cycles of the corpus database) and, per file, what a person must be told:
+`{cycle}` / `{dti_cycle}` the cycles of the corpus database, `{tmp}` a fresh empty folder) and, per file, what a
+person must be told:
 
     command: [evaluate, "{case}"]
     cases:
@@ -81,7 +82,7 @@ class Case:
         return list(self.spec.get("command", self.command))
 
     def args(self, store: Store | None = None) -> list[str]:
-        values = {"case": str(self.path), "corpus": str(CORPUS)}
+        values = {"case": str(self.path), "corpus": str(CORPUS), "tmp": tempfile.mkdtemp(prefix="hostile-")}
         if store is not None:
             values |= {"cycle": str(store.cycle), "dti_cycle": str(store.dti_cycle)}
         return [a.format(**values) for a in self._template()]

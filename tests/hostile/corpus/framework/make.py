@@ -7,7 +7,9 @@ the reader's limits. What each must answer: index.yaml here. Deterministic: the 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -146,9 +148,27 @@ def make(out: Path = HERE) -> list[Path]:
         else:
             path.write_text(content, encoding="utf-8")
         made.append(path)
-    return made
+    return made + workbooks(out)
+
+
+def workbooks(out: Path = HERE) -> list[Path]:
+    """The framework workbooks of `certify frameworks import`, each broken in one cell (tests/test_framework_xlsx.py
+    says how: BROKEN), and a text file named .xlsx."""
+    sys.path.insert(0, str(ROOT))
+    from tests.test_framework_xlsx import BROKEN, _book
+
+    made = []
+    for name, (mutate, _) in BROKEN.items():
+        wb = _book()
+        mutate(wb)
+        wb.properties.created = wb.properties.modified = dt.datetime(2025, 1, 1)
+        path = out / f"workbook-{name}.xlsx"
+        wb.save(path)
+        made.append(path)
+    (out / "workbook-not-a-workbook.xlsx").write_text("not a workbook", encoding="utf-8")
+    return [*made, out / "workbook-not-a-workbook.xlsx"]
 
 
 if __name__ == "__main__":
-    for path in make():
+    for path in make() if "--workbooks" not in sys.argv else workbooks():
         print(path.name, path.stat().st_size)
