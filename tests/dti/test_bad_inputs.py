@@ -67,3 +67,43 @@ def test_xlsx_errors_name_the_sheet(tmp_path: Path, vl: DtiFramework) -> None:
     book.save(path)
     cohort = read_cohort(path, vl.plan)
     assert cohort.units == ["tinh-a"] and cohort.columns["1.3.a"][0] == 6
+
+
+def _hand_written_workbook(path: Path, sheet_xml: bytes) -> Path:
+    """A workbook as some programs write it: the minimum of parts, rows and cells without their `r` reference."""
+    import zipfile
+
+    ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        b'<Default Extension="xml" ContentType="application/xml"/></Types>',
+        "xl/workbook.xml": b"<workbook " + ns + b' xmlns:r="' + rel + b'"><sheets>'
+        b'<sheet name="DTI" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        b'relationships"><Relationship Id="rId1" Type="' + rel + b'/worksheet" Target="worksheets/sheet1.xml"/>'
+        b"</Relationships>",
+        "xl/worksheets/sheet1.xml": b"<worksheet " + ns + b"><sheetData>" + sheet_xml + b"</sheetData></worksheet>",
+    }
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+def _text(value: str) -> bytes:
+    return b'<c t="inlineStr"><is><t>' + value.encode() + b"</t></is></c>"
+
+
+def test_cells_without_references_are_read_and_a_formula_by_its_saved_result(tmp_path: Path, vl: DtiFramework) -> None:
+    header = b"<row>" + _text("unit") + _text("1.3.a") + _text("1.3.b") + b"</row>"
+    saved = b"<row>" + _text("tinh-a") + b"<c><f>2*3</f><v>6</v></c><c><v>8</v></c></row>"
+    book = _hand_written_workbook(tmp_path / "saved.xlsx", header + saved)
+    cohort = read_cohort(book, vl.plan)
+    assert cohort.units == ["tinh-a"]
+    assert (cohort.columns["1.3.a"][0], cohort.columns["1.3.b"][0]) == (6, 8)
+    never = b"<row>" + _text("tinh-a") + b"<c><f>2*3</f></c><c><v>8</v></c></row>"  # never calculated
+    with pytest.raises(CertifyError) as exc:
+        read_cohort(_hand_written_workbook(tmp_path / "never.xlsx", header + never), vl.plan)
+    [p] = exc.value.problems
+    assert (p.code, p.row, p.column, p.found) == ("formula-without-value", 2, "1.3.a", "=2*3")
