@@ -1,7 +1,7 @@
 """Every page of every role (tests/api/site_pages.py) opened once in Chromium at 390 px and once at 1366 px, with
-what the layout and accessibility tests check read during that one visit: the page's width, the header's height and
-axe-core's serious and critical violations. One survey per test run (a session fixture), so the two tests together
-cost one walk through the site.
+what the layout and accessibility tests check read during that one visit: the page's width, the header's height,
+axe-core's serious and critical violations and the controls the keyboard cannot reach. One survey per test run (a
+session fixture), so the two tests together cost one walk through the site.
 
 axe-core is the copy packaged by axe-playwright-python (its version and licence travel with the package)."""
 
@@ -26,6 +26,7 @@ class Survey:
     too_wide: dict[str, int] = field(default_factory=dict)  # "role url" → its width in px at 390
     header: dict[str, float] = field(default_factory=dict)  # "role url" → the header's height in px at 1366
     violations: dict[str, list[str]] = field(default_factory=dict)  # "role width url" → what axe found
+    off_keyboard: dict[str, list[str]] = field(default_factory=dict)  # "role width url" → controls Tab skips
 
 
 def axe_violations(page: Any) -> list[str]:
@@ -39,6 +40,12 @@ def axe_violations(page: Any) -> list[str]:
         if v["impact"] in SEVERE
         for n in v["nodes"]
     ]
+
+
+# Links, buttons and fields shown on the page that Tab never reaches (tabindex="-1" or below).
+OFF_KEYBOARD = """() => Array.from(document.querySelectorAll('a[href], button, input, select, textarea, summary'))
+    .filter(e => e.type !== 'hidden' && !e.disabled && e.tabIndex < 0 && e.getClientRects().length)
+    .map(e => e.outerHTML.slice(0, 120))"""
 
 
 def survey_site(browser: Any, base: str) -> Survey:
@@ -63,6 +70,9 @@ def survey_site(browser: Any, base: str) -> Survey:
                 found = axe_violations(page)
                 if found:
                     out.violations[f"{role} {width} {url}"] = found
+                skipped = page.evaluate(OFF_KEYBOARD)
+                if skipped:
+                    out.off_keyboard[f"{role} {width} {url}"] = skipped
             page.context.close()
     return out
 

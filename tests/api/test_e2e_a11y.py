@@ -18,3 +18,4 @@ def test_no_serious_accessibility_violation_on_any_page(survey: Survey) -> None:
     assert sum(len(p) for p in survey.pages.values()) >= 40  # the crawl reached the site, not just a login page
     report = "\n".join(f"{page}\n    " + "\n    ".join(found) for page, found in sorted(survey.violations.items()))
     assert survey.violations == {}, f"axe-core, serious or critical:\n{report}"
+    assert survey.off_keyboard == {}, f"controls that Tab never reaches: {survey.off_keyboard}"

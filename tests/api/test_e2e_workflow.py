@@ -134,6 +134,12 @@ def _editor(w: Walk, browser: Any, base: str, shots: Path) -> None:
     expect(page.locator("#ev-CQS-02")).to_contain_text("bao-cao-dvc-2025.pdf")
     expect(page.locator("#ev-CQS-02")).to_contain_text("số 210/BC-UBND")
     w.check_axe("editor: evidence after an upload", page)
+    # deleting a file asks first, naming it; cancelled here
+    page.get_by_role("link", name="Xóa bao-cao-dvc-2025.pdf").click()
+    expect(page.locator("#confirm-question")).to_contain_text("bao-cao-dvc-2025.pdf")
+    w.check_axe("editor: the deletion's confirmation", page)
+    page.locator("#cancel").click()
+    expect(page.locator("#ev-CQS-02")).to_contain_text("bao-cao-dvc-2025.pdf")
 
     # submit: a confirmation naming the unit, the level and the consequence, answered from the keyboard
     page.goto(_unit(base, OWN, "/edit"))
