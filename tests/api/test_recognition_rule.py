@@ -103,3 +103,20 @@ def test_recognising_under_a_sample_framework_needs_the_box_ticked(stored_app: F
     again = sclient.post("/recognition", data=data | {"confirm": "yes", "acknowledge": "yes"})  # the back button
     assert again.status_code == 422 and "Về trang chủ" not in again.text
     assert "Không công nhận được Thị trấn Long Hồ" in again.text and "không còn chờ công nhận" in again.text
+
+
+def test_a_conflict_at_the_last_step_shows_the_page_again(stored_app: FastAPI, sclient: TestClient) -> None:
+    engine = stored_app.state.store.engine
+    cycle = appraise_two(engine, 2023)
+    tok = login(sclient, "admin")
+    seen = int(form_of(sclient.get("/recognition?year=2023").text)[f"version:{cycle}:{FULL}"])
+    stale = (
+        {"csrf_token": tok, "unit": f"{cycle}:{FULL}", "action": "recognise", "confirm": "yes", "acknowledge": "yes"}
+        | {f"version:{cycle}:{FULL}": str(seen - 1)}  # the page was built before someone else's change
+        | DECISION
+    )
+    r = sclient.post("/recognition", data=stale)
+    assert r.status_code == 409 and 'id="recognise-form"' in r.text and "Về trang chủ" not in r.text
+    assert "người khác" in r.text and 'value="Chủ tịch UBND tỉnh"' in r.text
+    with transaction(engine) as s:
+        assert find_submission(s, cycle, FULL).state == "appraised"
