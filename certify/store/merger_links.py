@@ -21,7 +21,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -129,7 +129,30 @@ class FormerLink:
         }
 
 
-def _flags(m: UnitMerger) -> tuple[str, ...]:
+class _Link(NamedTuple):
+    """One stored link as `links_of` reads it (its columns and those of its two units)."""
+
+    id: int
+    whole: bool
+    share: float | None
+    status: str | None
+    status_by: str | None
+    note: str | None
+    source: str
+    flags: str | None
+    new_id: int
+    new_code: str
+    new_name: str
+    new_map: str
+    old_id: int
+    old_code: str
+    old_name: str
+    old_tier: str
+    old_province: str
+    old_map: str
+
+
+def _flags(m: UnitMerger | _Link) -> tuple[str, ...]:
     return tuple(f for f in (m.flags or "").split(",") if f)
 
 
@@ -217,8 +240,32 @@ def links_of(
         chosen = [merger_id for merger_id, _ in found]
         counted = counted.where(UnitMerger.old_unit_id.in_(sorted({old_id for _, old_id in found})))
     successors = counted.group_by(UnitMerger.old_unit_id).subquery()
+    # Columns, not mapped objects: a ranking asks for the links of every unit it shows, on every page view.
     q = (
-        select(UnitMerger, new, old, parent.name, parent.tier, prov.name, successors.c.n)
+        select(
+            UnitMerger.id,
+            UnitMerger.whole,
+            UnitMerger.share,
+            UnitMerger.status,
+            UnitMerger.status_by,
+            UnitMerger.note,
+            UnitMerger.source,
+            UnitMerger.flags,
+            new.id,
+            new.code,
+            new.name,
+            new.map,
+            old.id,
+            old.code,
+            old.name,
+            old.tier,
+            old.province_code,
+            old.map,
+            parent.name,
+            parent.tier,
+            prov.name,
+            successors.c.n,
+        )
         .join(new, UnitMerger.new_unit_id == new.id)
         .join(old, UnitMerger.old_unit_id == old.id)
         .outerjoin(parent, old.parent_id == parent.id)
@@ -235,35 +282,40 @@ def links_of(
         q = q.where(new.province_code == province)
     if not with_removed:
         q = q.where(_active())
-    rows: dict[int, list[tuple[UnitMerger, AdminUnit, AdminUnit, str | None, str, int]]] = defaultdict(list)
-    for m, n, o, parent_name, parent_tier, prov_name, count in session.execute(q):
-        if n.map != CURRENT or o.map != PRE2025:
+    rows: dict[int, list[tuple[_Link, str | None, str, int]]] = defaultdict(list)
+    for r in session.execute(q):
+        link = _Link._make(r[:18])
+        if link.new_map != CURRENT or link.old_map != PRE2025:
             continue
-        district = parent_name if parent_tier == "district" else (o.name if o.tier == "district" else None)
-        rows[n.id].append((m, n, o, district, prov_name or o.province_code, int(count or 1)))
+        parent_name: str | None = r[18]
+        parent_tier: str | None = r[19]
+        prov_name: str | None = r[20]
+        count: int | None = r[21]
+        district = parent_name if parent_tier == "district" else link.old_name if link.old_tier == "district" else None
+        rows[link.new_id].append((link, district, prov_name or link.old_province, int(count or 1)))
     out: dict[int, list[FormerLink]] = {}
     for new_id, items in rows.items():
         active = [it for it in items if it[0].status != REMOVED]
         judged = dict(
             zip(
                 (it[0].id for it in active),
-                judge([Source(o.tier, o.province_code, p, d, _flags(m)) for m, _, o, d, p, _ in active]),
+                judge([Source(m.old_tier, m.old_province, p, d, _flags(m)) for m, d, p, _ in active]),
                 strict=True,
             )
         )
         links = []
-        for m, n, o, district, prov_name, count in items:
+        for m, district, prov_name, count in items:
             reasons = judged.get(m.id, tuple(_flag_reason(f) for f in _flags(m)))
             links.append(
                 FormerLink(
                     m.id,
-                    n.id,
-                    n.code,
-                    n.name,
-                    o.id,
-                    o.code,
-                    o.name,
-                    o.tier,
+                    m.new_id,
+                    m.new_code,
+                    m.new_name,
+                    m.old_id,
+                    m.old_code,
+                    m.old_name,
+                    m.old_tier,
                     district,
                     prov_name,
                     m.whole,
