@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -43,7 +42,22 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parent / "corpus"
 KINDS = ("assessment", "framework", "dti", "form", "api", "command")
 NOT_CASES = {"index.yaml", "make.py", "README.md"}
-CLI = [sys.executable, "-c", "from certify.cli.app import main; main()"]
+# The child reports its own peak memory (VmHWM of its address space, read at exit): the resource usage the parent
+# gets from wait4 would also count the parent's memory at fork. A regression fails the test rather than
+# exhausting the shared machine: the child may not map more than 2 GB.
+_CHILD = """
+import atexit, os, resource
+def _peak():
+    with open("/proc/self/status") as fh:
+        peak = next(line.split()[1] for line in fh if line.startswith("VmHWM:"))
+    with open(os.environ["HOSTILE_PEAK_FILE"], "w") as out:
+        out.write(peak)
+atexit.register(_peak)
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+from certify.cli.app import main
+main()
+"""
+CLI = [sys.executable, "-c", _CHILD]
 MEMORY_GOAL_MB = 200
 SECONDS_GOAL = 5.0
 
@@ -180,14 +194,14 @@ def _stdin(text: str | None) -> Iterator[None]:
         sys.stdin = saved
 
 
-def _limit_memory() -> None:  # pragma: no cover - runs in the child
-    # A regression must fail the test, not exhaust the shared machine: the child may not map more than 2 GB.
-    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-
-
 def run_process(args: list[str], env: dict[str, str] | None = None, stdin: str | None = None) -> Outcome:
     """`certify ARGS` as a whole process: exit code, output, peak resident memory (MB) and wall time."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as inp:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryFile() as inp,
+        tempfile.NamedTemporaryFile(mode="r") as peak,
+    ):
         inp.write((stdin or "").encode())
         inp.seek(0)
         start = time.perf_counter()
@@ -196,17 +210,18 @@ def run_process(args: list[str], env: dict[str, str] | None = None, stdin: str |
             stdin=inp,
             stdout=out,
             stderr=err,
-            env={**os.environ, "COLUMNS": "1000", **(env or {})},
+            env={**os.environ, "COLUMNS": "1000", "HOSTILE_PEAK_FILE": peak.name, **(env or {})},
             cwd=ROOT,
-            preexec_fn=_limit_memory,
         )
-        _, status, usage = os.wait4(proc.pid, 0)
+        _, status, _ = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         text = out.read().decode("utf-8", "replace") + err.read().decode("utf-8", "replace")
-    return Outcome(proc.returncode, " ".join(text.split("\n")), [], usage.ru_maxrss / 1024, seconds)
+        peak_kb = peak.read().strip()
+    peak_mb = int(peak_kb) / 1024 if peak_kb else None
+    return Outcome(proc.returncode, " ".join(text.split("\n")), [], peak_mb, seconds)
 
 
 @dataclass(frozen=True)
