@@ -12,7 +12,8 @@ files a province receives. Printed, each the median of --repeat runs, in one run
    prerequisites, year and quarter — computed for the cohort at once by `certify.levels.gap_table`), the same
    content as one JSON-ready dict per unit, and a fair plain-Python loop giving the same verdicts and levels
    from the same checked values, with the framework's thresholds hoisted out of the loops;
-2. whole processes, file → levels: this tool on the folder of files, and LibreOffice Calc recalculating the
+2. whole processes, file → levels: this tool on the folder of files (the library path, and the command a
+   user runs: `certify evaluate --batch FOLDER -o levels.csv`), and LibreOffice Calc recalculating the
    same cohort headless (a workbook with one row per unit and one formula per level), when `soffice` is
    installed; their wall time and peak RSS (each process's own, from the kernel);
 3. with --scaling: levels and levels + gap content at ¼, 1 and 4 × the cohort, the exponent of N, and the
@@ -59,6 +60,7 @@ TIERS = {"sample-2361-commune": 0.94, "sample-2361-district": 0.06}  # share of 
 GOAL_PLAIN = 20.0  # levels ≥ 20 × the fair plain loop
 GOAL_CALC = 20.0  # file → levels ≥ 20 × LibreOffice, whole processes
 GOAL_GAP = 2.0  # s, certify + full gap content of 10,600 units
+GOAL_UNITS = 10_600
 GOAL_MEMORY = 500.0  # MB, 100,000 units
 MET, NOT_MET = "met", "NOT met"
 
@@ -426,7 +428,9 @@ def report_in_process(r: dict[str, Any], files: dict[str, list[Path]]) -> None:
     core = t["levels"] + t["gap"]
     print(f"\nplain loop / levels: {ratio:.1f}×  (same levels: {r['agree']})")
     print(f"goal levels ≥ {GOAL_PLAIN:.0f}× the fair plain loop: {ratio:.1f}× — {verdict(ratio >= GOAL_PLAIN)}")
-    print(f"goal certify + full gap content ≤ {GOAL_GAP:.0f} s: {core:.2f} s — {verdict(core <= GOAL_GAP)}")
+    at_goal_size = n >= GOAL_UNITS  # the goal is for 10,600 units: a smaller cohort says nothing of it
+    gap_verdict = verdict(core <= GOAL_GAP) if at_goal_size else f"not measured (goal is for {GOAL_UNITS:,} units)"
+    print(f"goal certify + full gap content ≤ {GOAL_GAP:.0f} s: {core:.2f} s — {gap_verdict}")
     print(f"(with one dict per unit as well: {core + t['dicts']:.2f} s)")
     print(f"peak RSS of this process (files, inputs, evaluations and gap content held): {r['rss_mb']:,.0f} MiB")
 
@@ -436,6 +440,12 @@ def report_whole(folder: Path, files: dict[str, list[Path]], args: argparse.Name
     ours_cmd = [sys.executable, __file__, "--child", "certify", str(folder)]
     ours, ours_rss, ours_out = measured(ours_cmd, args.repeat)
     print(f"{'this tool (one process, the library path)':<52} {ours:8.2f} {ours_rss:8,.0f} MiB")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "levels.csv"
+        batch_cmd = [sys.executable, "-m", "certify", "evaluate", "--batch", str(folder), "-o", str(out), "--force"]
+        batch, batch_rss, _ = measured(batch_cmd, args.repeat)
+    label = "certify evaluate --batch FOLDER -o levels.csv"
+    print(f"{label:<52} {batch:8.2f} {batch_rss:8,.0f} MiB  (with each unit's gap to the next level)")
     office = None if args.no_soffice else soffice()
     if office is None:
         print("LibreOffice Calc: not installed (apt install libreoffice-calc) — no spreadsheet figure")
