@@ -2,9 +2,11 @@
 killed at random moments at least 20 times each leave the database exactly as it was before, or exactly as a
 whole run leaves it — never anything in between.
 
-The database is Vĩnh Long only (its units of both maps and their mergers), so that it is put back between two
-trials with `certify.store.backup` (ids and PostgreSQL sequences included) and every trial starts from the same
-state. A state is every row of every table; only the moments (DateTime columns) differ from one run to another.
+The database is Vĩnh Long only (its units of both maps and their mergers) and the forms are one district's
+communes (Vũng Liêm, 20 communes: what a district sends), so that a trial is short and the database is put back
+cheaply between two trials: SQLite by copying the prepared file back (sqlite3's backup API), PostgreSQL with
+`certify.store.backup` (ids and sequences included); every trial starts from the same state. A state is every row
+of every table; only the moments (DateTime columns) differ from one run to another.
 The commands run in children forked by tests/store/zygote.py: real `certify …` processes without Python's
 start-up each time.
 """
@@ -17,6 +19,7 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -41,6 +44,7 @@ from tests.store.helpers import province_form
 
 KILLS = 20
 PROVINCE = "86"
+DISTRICT = "859"  # pre-2025 district of Vĩnh Long with 20 communes
 
 
 State = dict[str, list[tuple[Any, ...]]]
@@ -109,16 +113,48 @@ def _url(engine: Engine) -> str:
 
 
 def _communes(engine: Engine) -> list[tuple[str, str]]:
+    """The pre-2025 communes of one district of the province."""
     with transaction(engine) as s:
-        return [(u.code, u.name) for u in units_of_province(s, "pre2025", PROVINCE, "commune")]
+        district = {u.id for u in units_of_province(s, "pre2025", PROVINCE, "district") if u.code == DISTRICT}
+        communes = [
+            (u.code, u.name) for u in units_of_province(s, "pre2025", PROVINCE, "commune") if u.parent_id in district
+        ]
+    assert len(communes) >= 10
+    return communes
+
+
+class Snapshot:
+    """The database's rows, taken once and put back before every trial."""
+
+    def __init__(self, engine: Engine, tmp: Path) -> None:
+        self.engine = engine
+        self.file = tmp / ("base.sqlite" if engine.dialect.name == "sqlite" else "base.certify-backup")
+        if engine.dialect.name == "sqlite":
+            self._copy(self._database(), self.file)
+        else:
+            backup(engine, self.file)
+
+    def _database(self) -> Path:
+        assert self.engine.url.database
+        return Path(self.engine.url.database)
+
+    @staticmethod
+    def _copy(source: Path, target: Path) -> None:
+        with contextlib.closing(sqlite3.connect(source)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+
+    def restore(self) -> None:
+        if self.engine.dialect.name == "sqlite":
+            self._copy(self.file, self._database())
+        else:
+            restore(self.engine, self.file)
 
 
 def kill_loop(engine: Engine, zygote: Zygote, args: list[str], tmp: Path, seed: int) -> tuple[int, int]:
     """Put the database back, start the command, kill it at a random moment of a whole run; ≥ KILLS kills.
     Returns (killed while the database was still as before, killed or ended with the whole run's result)."""
     env = {"CERTIFY_DATABASE_URL": _url(engine), "CERTIFY_USER": "kill-loop", "CERTIFY_BUSY_TIMEOUT": "600"}
-    base = tmp / "base.certify-backup"
-    backup(engine, base)
+    base = Snapshot(engine, tmp)
     before = state(engine)
 
     started = time.monotonic()
@@ -133,7 +169,7 @@ def kill_loop(engine: Engine, zygote: Zygote, args: list[str], tmp: Path, seed: 
     for _ in range(KILLS * 3):
         if kills >= KILLS:
             break
-        restore(engine, base)
+        base.restore()
         pid = zygote.start(args, env)
         time.sleep(rng.uniform(0.05, 1.0) * whole)
         with contextlib.suppress(ProcessLookupError):  # ended already (not yet reaped): its status tells
@@ -149,7 +185,7 @@ def kill_loop(engine: Engine, zygote: Zygote, args: list[str], tmp: Path, seed: 
             outcomes_after += 1
     assert kills >= KILLS
     print(f"certify {args[0]}: {kills} kills; database as before {outcomes_before}, as after {outcomes_after}")
-    restore(engine, base)
+    base.restore()
     return outcomes_before, outcomes_after
 
 
