@@ -166,7 +166,7 @@ def kill_loop(engine: Engine, zygote: Zygote, args: list[str], tmp: Path, seed: 
 
     rng = random.Random(seed)
     kills = outcomes_before = outcomes_after = 0
-    for _ in range(KILLS * 3):
+    for _ in range(KILLS * 5):
         if kills >= KILLS:
             break
         base.restore()
@@ -177,6 +177,8 @@ def kill_loop(engine: Engine, zygote: Zygote, args: list[str], tmp: Path, seed: 
         status = zygote.wait(pid)
         assert status in (0, -signal.SIGKILL), f"status {status}"
         kills += status == -signal.SIGKILL
+        if status == 0:  # the first run was slower than this one (a loaded machine): aim within a shorter run
+            whole *= 0.8
         now = state(engine)
         if now == before:
             outcomes_before += 1
