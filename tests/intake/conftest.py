@@ -1,5 +1,5 @@
 """The storage fixtures (SQLite, and PostgreSQL when configured) are shared with the intake tests."""
 
-from tests.store.conftest import _loaded_templates, db_url, engine, loaded, unit_data
+from tests.store.conftest import _templates, db_url, engine, loaded, unit_data
 
-__all__ = ["_loaded_templates", "db_url", "engine", "loaded", "unit_data"]
+__all__ = ["_templates", "db_url", "engine", "loaded", "unit_data"]

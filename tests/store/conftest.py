@@ -1,7 +1,8 @@
 """A fresh, migrated database per test: SQLite always, PostgreSQL when CERTIFY_TEST_POSTGRES_URL is set.
 
-`loaded` (the units of both maps and their mergers) is loaded once per run into a template database and copied
-for each test: SQLite by sqlite3's backup API, PostgreSQL by `CREATE DATABASE … TEMPLATE …`."""
+The migrated database and the `loaded` one (the units of both maps and their mergers) are made once per run as
+template databases and copied for each test: SQLite by sqlite3's backup API, PostgreSQL by
+`CREATE DATABASE … TEMPLATE …`."""
 
 from __future__ import annotations
 
@@ -40,25 +41,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return PG_URL
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    eng = make_engine(db_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
-
-
 @pytest.fixture(scope="session")
 def unit_data() -> SourceData:
     return read_sources()
 
 
-def _load(url: str, unit_data: SourceData) -> None:
+def _make(url: str, unit_data: SourceData | None) -> None:
+    """Migrate the database of `url`; load the units too when `unit_data` is given."""
     eng = make_engine(url)
     try:
         upgrade(eng)
-        with transaction(eng) as s:
-            load_units(s, unit_data)
+        if unit_data is not None:
+            with transaction(eng) as s:
+                load_units(s, unit_data)
     finally:
         eng.dispose()
 
@@ -77,50 +72,67 @@ def _recreate_postgres(url: str, template: str | None) -> None:
 
 
 class _Templates:
-    """The loaded databases, made the first time a test asks for one."""
+    """The template databases of the run ("migrated", "loaded"), made the first time a test asks for one."""
 
     def __init__(self, folder: Path, unit_data: SourceData) -> None:
         self.folder = folder
         self.unit_data = unit_data
-        self.made: dict[str, str] = {}
+        self.made: dict[tuple[str, str], str] = {}
 
-    def sqlite(self) -> Path:
-        if "sqlite" not in self.made:
-            path = self.folder / "loaded.sqlite"
-            _load(f"sqlite:///{path}", self.unit_data)
-            self.made["sqlite"] = str(path)
-        return Path(self.made["sqlite"])
+    def _data(self, kind: str) -> SourceData | None:
+        return self.unit_data if kind == "loaded" else None
 
-    def postgres(self) -> str:
+    def sqlite(self, kind: str) -> Path:
+        if ("sqlite", kind) not in self.made:
+            path = self.folder / f"{kind}.sqlite"
+            _make(f"sqlite:///{path}", self._data(kind))
+            self.made["sqlite", kind] = str(path)
+        return Path(self.made["sqlite", kind])
+
+    def postgres(self, kind: str) -> str:
         """The name of the template database beside the test database."""
-        if "postgresql" not in self.made:
+        if ("postgresql", kind) not in self.made:
             assert PG_URL
             url = make_url(PG_URL)
-            name = f"{url.database}_loaded"
-            _recreate_postgres(url.set(database=name).render_as_string(hide_password=False), None)
-            _load(url.set(database=name).render_as_string(hide_password=False), self.unit_data)
-            self.made["postgresql"] = name
-        return self.made["postgresql"]
+            name = f"{url.database}_{kind}"
+            copy = url.set(database=name).render_as_string(hide_password=False)
+            _recreate_postgres(copy, None)
+            _make(copy, self._data(kind))
+            self.made["postgresql", kind] = name
+        return self.made["postgresql", kind]
+
+    def copy_into(self, engine: Engine, kind: str) -> None:
+        """Make the database of `engine` a copy of the template (its pooled connections are closed first)."""
+        engine.dispose()
+        if engine.dialect.name == "sqlite":
+            assert engine.url.database
+            target = Path(engine.url.database)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with (
+                contextlib.closing(sqlite3.connect(self.sqlite(kind))) as src,
+                contextlib.closing(sqlite3.connect(target)) as dst,
+            ):
+                src.backup(dst)
+        else:
+            _recreate_postgres(engine.url.render_as_string(hide_password=False), self.postgres(kind))
 
 
 @pytest.fixture(scope="session")
-def _loaded_templates(tmp_path_factory: pytest.TempPathFactory, unit_data: SourceData) -> _Templates:
-    return _Templates(tmp_path_factory.mktemp("loaded-template"), unit_data)
+def _templates(tmp_path_factory: pytest.TempPathFactory, unit_data: SourceData) -> _Templates:
+    return _Templates(tmp_path_factory.mktemp("template-databases"), unit_data)
 
 
 @pytest.fixture
-def loaded(engine: Engine, _loaded_templates: _Templates) -> Engine:
+def engine(db_url: str, _templates: _Templates) -> Iterator[Engine]:
+    """The test's database, migrated (a copy of the run's migrated template)."""
+    eng = make_engine(db_url)
+    _templates.copy_into(eng, "migrated")
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def loaded(engine: Engine, _templates: _Templates) -> Engine:
     """The test's database holding every unit of both maps and their mergers (a copy of the run's template)."""
-    if engine.dialect.name == "sqlite":
-        assert engine.url.database
-        engine.dispose()
-        with (
-            contextlib.closing(sqlite3.connect(_loaded_templates.sqlite())) as src,
-            contextlib.closing(sqlite3.connect(engine.url.database)) as dst,
-        ):
-            src.backup(dst)
-    else:
-        template = _loaded_templates.postgres()
-        engine.dispose()  # its connections are closed; the next use opens new ones to the copy
-        _recreate_postgres(engine.url.render_as_string(hide_password=False), template)
+    _templates.copy_into(engine, "loaded")
     return engine
