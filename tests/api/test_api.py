@@ -116,6 +116,7 @@ def test_openapi_documents_the_api_only(client: TestClient) -> None:
         "/api/cycles/{cycle_id}/assessments",
         "/api/cycles/{cycle_id}/assessments/{unit_code}",
         "/api/units/{unit_map}/{unit_code}/history",
+        "/api/units/merger-links",
         "/api/dti/rankings",
         "/api/dti/score",
         "/api/reports/gap",

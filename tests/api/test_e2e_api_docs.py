@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.api.live_server import WAIT_MS, launch_chromium, live_server, needs_chromium
+from tests.api.live_server import WAIT_MS, live_server, needs_chromium
 
 pytestmark = needs_chromium
 
@@ -29,13 +29,13 @@ def _watch(page: Any, host: str) -> tuple[list[str], list[str]]:
     return violations, outside
 
 
-def test_api_reference_works_offline_under_the_csp(server: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_api_reference_works_offline_under_the_csp(server: str, chromium: Any) -> None:
+    from playwright.sync_api import expect
 
     host = urlsplit(server).hostname
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})  # the run's one browser
+    try:
+        page = context.new_page()
         violations, outside = _watch(page, host or "")
         page.goto(f"{server}/docs")  # the old address leads to the reference
         assert urlsplit(page.url).path == "/api/docs"
@@ -47,7 +47,8 @@ def test_api_reference_works_offline_under_the_csp(server: str) -> None:
         page.locator('select[name="v:CQS-04"]').select_option("không")
         expect(page.locator("#level-badge")).not_to_have_attribute("data-level", before or "", timeout=WAIT_MS)
         page.goto(f"{server}/dashboard")
-        browser.close()
+    finally:
+        context.close()
     # ReDoc's sidebar credit shows Redocly's logo from their site: the policy blocks it (ReDoc then hides the
     # image), and it is the only thing the policy stops and the only address outside this site asked for.
     logo = "https://cdn.redoc.ly/redoc/logo-mini.svg"
