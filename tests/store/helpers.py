@@ -59,3 +59,21 @@ def self_values(engine: Engine, cycle_id: int, criterion: str) -> dict[str, Any]
             .where(Submission.cycle_id == cycle_id, EntryValue.criterion == criterion, EntryValue.kind == "self")
         )
         return {code: value for code, value in rows}
+
+
+def run_cli(monkeypatch: Any, capsys: Any, *args: str, answer: str | None = None) -> tuple[int, str, str]:
+    """Run the command line in-process; `answer` is typed at a terminal (None: no terminal, as in a script).
+    Returns the exit code, stdout and stderr."""
+    import io
+
+    import pytest
+
+    from certify.cli.app import main
+
+    monkeypatch.setattr("certify.cli.common.interactive", lambda: answer is not None)
+    monkeypatch.setattr("sys.stdin", io.StringIO(answer or ""))
+    monkeypatch.setattr("sys.argv", ["certify", *args])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    out = capsys.readouterr()
+    return int(exc.value.code or 0), out.out, out.err

@@ -5,7 +5,6 @@ changes nothing."""
 from __future__ import annotations
 
 import gzip
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from certify.store.backup import tables
 from certify.store.cycles import open_cycle
 from certify.store.demo import load_demo
 from certify.store.engine import transaction
+from tests.store.helpers import run_cli
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -40,30 +40,16 @@ def demo(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Engine
     return engine
 
 
-def _run(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str, answer: str | None = None
-) -> tuple[int, str, str]:
-    from certify.cli.app import main
-
-    monkeypatch.setattr("certify.cli.common.interactive", lambda: answer is not None)
-    monkeypatch.setattr("sys.stdin", io.StringIO(answer or ""))
-    monkeypatch.setattr("sys.argv", ["certify", *args])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out, out.err
-
-
 def test_round_trip_gives_back_every_row(
     demo: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = snapshot(demo)
     assert sum(len(rows) for rows in before.values()) > 10_000  # units, mergers, cycles, results, audit …
     file = tmp_path / "sao-luu.certify-backup"
-    code, out, err = _run(monkeypatch, capsys, "db", "backup", str(file))
+    code, out, err = run_cli(monkeypatch, capsys, "db", "backup", str(file))
     assert code == 0, err
     assert "Đã sao lưu" in out and "CERTIFY_EVIDENCE_DIR" in out
-    code, _, err = _run(monkeypatch, capsys, "db", "backup", str(file))
+    code, _, err = run_cli(monkeypatch, capsys, "db", "backup", str(file))
     assert code == 2 and "--force" in err  # an existing backup is not overwritten silently
 
     with transaction(demo, write=True) as s:  # the day goes on: a new cycle, an account
@@ -72,14 +58,14 @@ def test_round_trip_gives_back_every_row(
     changed = snapshot(demo)
     assert changed != before
 
-    code, out, err = _run(monkeypatch, capsys, "db", "restore", str(file))  # a script without --yes
+    code, out, err = run_cli(monkeypatch, capsys, "db", "restore", str(file))  # a script without --yes
     lines = [line for line in err.splitlines() if line.strip()]
     assert code == 2 and len(lines) == 1 and "--yes" in lines[0]
     assert "cycle:" in out and "→" in out and snapshot(demo) == changed
-    code, out, err = _run(monkeypatch, capsys, "db", "restore", str(file), answer="n\n")
+    code, out, err = run_cli(monkeypatch, capsys, "db", "restore", str(file), answer="n\n")
     assert code == 1 and snapshot(demo) == changed
 
-    code, out, err = _run(monkeypatch, capsys, "db", "restore", str(file), answer="y\n")
+    code, out, err = run_cli(monkeypatch, capsys, "db", "restore", str(file), answer="y\n")
     assert code == 0, err
     assert snapshot(demo) == before  # exactly: every row, every value
     with transaction(demo, write=True) as s:  # and the database goes on: new ids follow the restored ones
@@ -91,7 +77,7 @@ def test_what_is_not_a_backup_of_this_schema_is_refused(
     demo: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     good = tmp_path / "good.certify-backup"
-    assert _run(monkeypatch, capsys, "db", "backup", str(good))[0] == 0
+    assert run_cli(monkeypatch, capsys, "db", "backup", str(good))[0] == 0
     before = snapshot(demo)
     raw = gzip.decompress(good.read_bytes()).decode("utf-8").splitlines()
 
@@ -111,7 +97,7 @@ def test_what_is_not_a_backup_of_this_schema_is_refused(
         (truncated, "bị hỏng", "damaged"),
         (text, "Không phải tệp sao lưu", "Not a certify backup"),
     ):
-        code, _, err = _run(monkeypatch, capsys, "db", "restore", str(file), "--yes")
+        code, _, err = run_cli(monkeypatch, capsys, "db", "restore", str(file), "--yes")
         assert code == 2 and vi in err and en in err and str(file) in err, (file, err)
         assert "Traceback" not in err
     assert snapshot(demo) == before

@@ -17,6 +17,7 @@ from certify.store.cycles import open_cycle
 from certify.store.dti_results import cycle_results, import_dti, preview_dti
 from certify.store.engine import transaction
 from certify.store.models import AuditEvent
+from tests.store.helpers import run_cli
 from tests.store.test_dti_store import FW, HEADER, _csv
 
 STORED = {"29602": 0.7, "29836": 0.6, "29677": 0.9}  # three communes of Vĩnh Long (current map)
@@ -37,26 +38,6 @@ def _ranking(engine: Engine, cycle: int) -> dict[str, float]:
         return {r.unit_code: round(r.value, 4) for r in cycle_results(s, cycle)}
 
 
-def _run(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    *args: str,
-    answer: str | None = None,
-) -> tuple[int, str, str]:
-    """Run the command line; `answer` is typed at a terminal (None: no terminal, as in a script)."""
-    import io
-
-    from certify.cli.app import main
-
-    monkeypatch.setattr("certify.cli.common.interactive", lambda: answer is not None)
-    monkeypatch.setattr("sys.stdin", io.StringIO(answer or ""))
-    monkeypatch.setattr("sys.argv", ["certify", *args])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out, out.err
-
-
 def test_header_only_file_is_refused_and_the_ranking_kept(
     scored: int, loaded: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -64,7 +45,7 @@ def test_header_only_file_is_refused_and_the_ranking_kept(
     empty.write_text(HEADER, encoding="utf-8")
     before = _ranking(loaded, scored)
     for extra in ([], ["--allow-shrink", "--yes"]):
-        code, _, err = _run(
+        code, _, err = run_cli(
             monkeypatch, capsys, "dti", "import", str(empty), "--cycle", str(scored), "--replace", *extra
         )
         lines = [line for line in err.splitlines() if line.strip()]
@@ -81,7 +62,7 @@ def test_a_shrinking_file_is_refused_naming_the_units_that_would_disappear(
 ) -> None:
     smaller = _csv(tmp_path / "smaller.csv", {"29602": 0.5, "28921": 0.4})  # 29836 and 29677 left out
     before = _ranking(loaded, scored)
-    code, _, err = _run(
+    code, _, err = run_cli(
         monkeypatch, capsys, "dti", "import", str(smaller), "--cycle", str(scored), "--replace", "--yes"
     )
     assert code == 2 and "thiếu 2/3 đơn vị" in err and "leaves out 2 of the 3" in err and "--allow-shrink" in err
@@ -102,17 +83,17 @@ def test_allow_shrink_lists_the_lost_units_and_asks(
     with transaction(loaded) as s:
         names = {code: name for code, name in preview_dti(s, scored, smaller).dropped}
 
-    code, out, err = _run(monkeypatch, capsys, *args)  # a script without --yes: nothing done
+    code, out, err = run_cli(monkeypatch, capsys, *args)  # a script without --yes: nothing done
     lines = [line for line in err.splitlines() if line.strip()]
     assert code == 2 and len(lines) == 1 and "--yes" in lines[0] and "cần xác nhận" in lines[0]
     assert all(f"{c} {n}" in out for c, n in names.items()) and "thay 3 kết quả" in out
     assert _ranking(loaded, scored) == before
 
-    code, out, err = _run(monkeypatch, capsys, *args, answer="n\n")  # a person says no
+    code, out, err = run_cli(monkeypatch, capsys, *args, answer="n\n")  # a person says no
     assert code == 1 and "Đã hủy" in err and f"29677 {names['29677']}" in out
     assert _ranking(loaded, scored) == before
 
-    code, out, _ = _run(monkeypatch, capsys, *args, answer="y\n")  # …and yes
+    code, out, _ = run_cli(monkeypatch, capsys, *args, answer="y\n")  # …and yes
     assert code == 0 and "thay 3 kết quả cũ" in out
     assert _ranking(loaded, scored) == {"29602": 0.5}
     with transaction(loaded) as s:
@@ -126,10 +107,10 @@ def test_a_covering_replacement_still_asks_and_yes_is_for_scripts(
     wider = _csv(tmp_path / "wider.csv", STORED | {"29602": 0.1, "28921": 0.3})
     args = ["dti", "import", str(wider), "--cycle", str(scored), "--replace"]
     before = _ranking(loaded, scored)
-    code, out, err = _run(monkeypatch, capsys, *args)
+    code, out, err = run_cli(monkeypatch, capsys, *args)
     assert code == 2 and "--yes" in err and "mới 1, mất 0" in out
     assert _ranking(loaded, scored) == before
-    code, out, _ = _run(monkeypatch, capsys, *args, "--yes")
+    code, out, _ = run_cli(monkeypatch, capsys, *args, "--yes")
     assert code == 0 and _ranking(loaded, scored) == {"29602": 0.1, "29836": 0.6, "29677": 0.9, "28921": 0.3}
 
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from certify.store.recognition import current_certification, holds_level
 from certify.store.submissions import ensure_submission, find_submission, set_values, transition, value_inputs
 from certify.store.units import get_unit
 from tests.intake.helpers import sample_values
+from tests.store.helpers import run_cli
 
 EMPTY, FULL = "29641", "29602"  # every value missing / the sample commune's values
 
@@ -58,20 +58,6 @@ def test_store_refuses_a_unit_at_no_level_and_records_nothing(loaded: Engine) ->
         assert {c: find_submission(s, cycle, c).state for c in v} == {EMPTY: "appraised", FULL: "appraised"}
 
 
-def _run(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str, answer: str | None = None
-) -> tuple[int, str, str]:
-    from certify.cli.app import main
-
-    monkeypatch.setattr("certify.cli.common.interactive", lambda: answer is not None)
-    monkeypatch.setattr("sys.stdin", io.StringIO(answer or ""))
-    monkeypatch.setattr("sys.argv", ["certify", *args])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out, out.err
-
-
 def test_cli_refuses_no_level_shows_the_level_and_asks(
     loaded: Engine,
     db_url: str,
@@ -84,10 +70,10 @@ def test_cli_refuses_no_level_shows_the_level_and_asks(
     v = _versions(loaded, cycle)
     base = ["recognise", "--cycle", str(cycle), "--decision", "9/QĐ-UBND", "--date", "2025-03-01", "--signer", "A"]
 
-    code, out, err = _run(monkeypatch, capsys, *base, f"{EMPTY}@{v[EMPTY]}", "--yes")
+    code, out, err = run_cli(monkeypatch, capsys, *base, f"{EMPTY}@{v[EMPTY]}", "--yes")
     assert code == 2 and "Chưa đạt mức nào" in err and "no level" in err and "Đã công nhận" not in out
 
-    code, out, err = _run(monkeypatch, capsys, *base, f"{FULL}@{v[FULL]}")  # a script without --yes
+    code, out, err = run_cli(monkeypatch, capsys, *base, f"{FULL}@{v[FULL]}")  # a script without --yes
     assert code == 2 and "--yes" in err and "công nhận 1 đơn vị" in out
     with transaction(loaded) as s:
         cert = current_certification(s, find_submission(s, cycle, FULL).id)
@@ -96,7 +82,7 @@ def test_cli_refuses_no_level_shows_the_level_and_asks(
         assert find_submission(s, cycle, FULL).state == "appraised"
     assert f"{FULL}" in out and level_name in out and level_name != "Chưa đạt mức nào"
 
-    code, out, err = _run(monkeypatch, capsys, *base, f"{FULL}@{v[FULL]}", answer="y\n")
+    code, out, err = run_cli(monkeypatch, capsys, *base, f"{FULL}@{v[FULL]}", answer="y\n")
     assert code == 0 and "Đã công nhận" in out
     with transaction(loaded) as s:
         assert find_submission(s, cycle, FULL).state == "recognised"
