@@ -125,6 +125,11 @@ def parse_text(text: str, name: str) -> SourceDoc:
     def stop(code: str, vi: str, en: str, line: int, **extra: Any) -> _Stop:
         return _Stop(Problem(code=code, vi=vi, en=en, file=name, line=line, **extra))
 
+    def too_deep(line: int) -> _Stop:
+        most = lim.yaml_max_depth
+        vi, en = f"Lồng nhau quá sâu (tối đa {most} cấp)", f"Nested too deeply (at most {most} levels)"
+        return stop("too-deep", vi, en, line, expected=f"≤ {most}")
+
     # stack of open collections: [container, path, pending key (_EMPTY if none), path key, seen keys]
     stack: list[list[Any]] = []
     anchors: dict[str, tuple[Any, int]] = {}  # name → (value, expanded size)
@@ -239,13 +244,7 @@ def parse_text(text: str, name: str) -> SourceDoc:
                         found=str(event.tag)[:80],
                     )
                 if len(stack) >= lim.yaml_max_depth:
-                    raise stop(
-                        "too-deep",
-                        f"Lồng nhau quá sâu (tối đa {lim.yaml_max_depth} cấp)",
-                        f"Nested too deeply (at most {lim.yaml_max_depth} levels)",
-                        line,
-                        expected=f"≤ {lim.yaml_max_depth}",
-                    )
+                    raise too_deep(line)
                 container: Any = {} if cls is yaml.MappingStartEvent else []
                 path = attach(container, line, False)
                 stack.append([container, path, _EMPTY, None, set()])
@@ -304,6 +303,9 @@ def parse_text(text: str, name: str) -> SourceDoc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         detail = getattr(exc, "problem", None) or str(exc)
+        if "nesting depth" in str(detail):
+            # a libyaml with a nesting limit of its own may refuse deep input before our count sees it
+            raise CertifyError([too_deep(line or 1).problem]) from None
         raise CertifyError.one(
             "bad-syntax",
             f"Tệp không đúng cú pháp YAML/JSON: {detail}",
