@@ -357,7 +357,7 @@ def _read_inputs(
     columns: dict[str, FloatArray] = {}
     appraised: dict[str, FloatArray] = {}
     for k, (base, spec, is_appraised) in header.inputs.items():
-        values, errors = parse_column(table.columns[k], spec.kind, spec.options)
+        values, errors = parse_column(table.columns[k], spec.kind, spec.options, table.column_text(k))
         problems += [_cell_problem(table, table.header[k], e) for e in errors[:PER_COLUMN]]
         if len(errors) > PER_COLUMN:
             more = len(errors) - PER_COLUMN

@@ -36,12 +36,14 @@ class Table:
         header: list[str],
         columns: list[list[str]],
         row_numbers: list[int],
+        texts: dict[int, str] | None = None,
     ) -> None:
         self.file = file
         self.sheet = sheet
         self.header = header
         self.columns = columns
         self.row_numbers = row_numbers
+        self._texts = texts or {}  # column position → its cells joined by line breaks, where known
 
     @classmethod
     def from_rows(
@@ -67,6 +69,13 @@ class Table:
         for k, name in enumerate(self.header):
             out.setdefault(name, k)
         return out
+
+    def column_text(self, k: int) -> str:
+        """The cells of column `k` joined by line breaks (what a whole-column check reads)."""
+        text = self._texts.get(k)
+        if text is None:
+            text = self._texts[k] = "\n".join(self.columns[k])
+        return text
 
     def column(self, name: str) -> list[str] | None:
         k = self.position.get(name)
@@ -219,16 +228,26 @@ def _fixed_width(name: str, lines: list[str], delimiter: str, width: int, lim: L
 _ASCII_SPACE = (" ", "\t", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 
 
-def _trimmed(cells: list[str]) -> list[str]:
-    """Cells trimmed as a spreadsheet shows them; a column with no space at all (numbers, codes) is kept as is."""
+def _trimmed(cells: list[str], spaced: bool) -> tuple[list[str], str | None]:
+    """Cells trimmed as a spreadsheet shows them, and, when none needed it, the cells joined by line breaks
+    (`Table.column_text`). `spaced`: whether the file holds any ASCII space at all; a column with none (numbers,
+    codes) and a column of a few labels with nothing to trim («có», «không») are kept as they are."""
     joined = "\n".join(cells)
-    if joined.isascii() and not any(ch in joined for ch in _ASCII_SPACE):
-        return cells
-    return [c.strip() for c in cells]
+    if joined.isascii():
+        if not spaced or not any(ch in joined for ch in _ASCII_SPACE):
+            return cells, joined
+    elif all(c == c.strip() for c in set(cells)):  # every distinct cell looked at once
+        return cells, joined
+    return [c.strip() for c in cells], None
 
 
-def _columns_within_limits(name: str, columns: list[list[str]], numbers: list[int], lim: Limits) -> None:
-    """The text-length limit, column by column (the longest cell of a column is found in one pass)."""
+def _columns_within_limits(
+    name: str, lines: list[str], columns: list[list[str]], numbers: list[int], lim: Limits
+) -> None:
+    """The text-length limit: no cell is longer than its line, so only a file with a line past the limit is
+    looked at column by column (the longest cell of a column is found in one pass)."""
+    if not lines or max(map(len, lines)) <= lim.text_max_chars:
+        return
     for col in columns:
         if col and max(map(len, col)) > lim.text_max_chars:
             i = next(i for i, cell in enumerate(col) if len(cell) > lim.text_max_chars)
@@ -250,10 +269,14 @@ def _split_plain(name: str, text: str, delimiter: str) -> Table:
     if width == 0:
         raise _problem("empty-table", "Tệp không có dòng tiêu đề", "The file has no header row", name, row=1)
     kept, numbers = _fixed_width(name, lines, delimiter, width, lim)
-    flat = delimiter.join(kept).split(delimiter) if kept else []
-    columns = [_trimmed(flat[k::width]) for k in range(width)]
-    _columns_within_limits(name, columns, numbers, lim)
-    return Table(name, None, header, columns, numbers)
+    body = delimiter.join(kept)
+    spaced = any(ch in body for ch in _ASCII_SPACE if ch != delimiter)
+    flat = body.split(delimiter) if kept else []
+    trimmed = [_trimmed(flat[k::width], spaced) for k in range(width)]
+    columns = [cells for cells, _ in trimmed]
+    _columns_within_limits(name, kept, columns, numbers, lim)
+    texts = {k: joined for k, (_, joined) in enumerate(trimmed) if joined is not None}
+    return Table(name, None, header, columns, numbers, texts)
 
 
 def _read_csv(path: Path) -> Table:

@@ -12,7 +12,9 @@ from certify.dti.table import Table, _csv_records, _split_plain, read_table
 from certify.errors import CertifyError
 
 # Cells as people type them: ids, numbers (with decimal commas only under ';'), Vietnamese words, stray spaces.
-WORDS = st.sampled_from(["", "có", "không", "12", "0.75", "75%", "Xã Tân Mỹ", "x", " 3 ", "\u00a08", "a b", "1.5 "])
+WORDS = st.sampled_from(
+    ["", "có", "không", "có ", "12", "0.75", "75%", "Xã Tân Mỹ", "x", " 3 ", "\u00a08", "a b", "1.5 ", "\x1f7"]
+)
 
 
 def _as_text(header: list[str], rows: list[list[str]], delimiter: str, newline: str, blank_every: int) -> str:
@@ -30,6 +32,8 @@ def _outcome(read: object, text: str, delimiter: str) -> tuple[object, ...]:
     except CertifyError as exc:
         return ("error", [(p.code, p.row, p.found) for p in exc.problems])
     assert isinstance(t, Table)
+    # What a whole-column check reads, kept from the split where it was built: the cells as the table holds them.
+    assert [t.column_text(k) for k in range(len(t.columns))] == ["\n".join(c) for c in t.columns]
     return (t.header, t.columns, t.row_numbers)
 
 
