@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from certify.catalog import bundled_root
@@ -110,3 +112,35 @@ def test_the_same_file_is_re_evaluated_against_a_new_version(tmp_path: Path, cap
     data = json.loads(out)
     assert code == 0 and data["level"] == "co-ban" and data["framework"]["version"] == "1.1"
     assert {c["code"] for c in data["why_not_next"]} == {"A-ONLINE", "B-SKILLS"}
+
+
+def _help_page(command: object, capsys: pytest.CaptureFixture[str]) -> str:
+    with contextlib.suppress(SystemExit):
+        command.main(args=["--help"], prog_name="certify", standalone_mode=False)  # type: ignore[attr-defined]
+    return capsys.readouterr().out
+
+
+def test_the_command_list_is_the_whole_trees_help(capsys: pytest.CaptureFixture[str]) -> None:
+    """`certify --help` is built from the commands without their parameters (certify.cli.common._listing):
+    the same page as the whole command tree gives, every command and group with its one-line help."""
+    import typer
+
+    from certify.cli.common import _listing
+
+    listing = _help_page(typer.main.get_command(_listing(app)), capsys)
+    assert listing == _help_page(typer.main.get_command(app), capsys)
+    for name in ("evaluate", "gap", "score", "frameworks", "cycle", "report", "serve"):
+        assert f" {name} " in listing
+
+
+def test_help_pages_render_without_markdown_and_traceback_modules(capsys: pytest.CaptureFixture[str]) -> None:
+    """The help renderer is imported with rich's markdown and traceback classes deferred; they still work."""
+    from certify.cli.common import _import_help_renderer
+
+    _import_help_renderer()
+    import typer.rich_utils
+
+    assert run_guarded(app, Console(stderr=True), ["evaluate", "--help"]) == 0
+    assert "--batch" in capsys.readouterr().out
+    markdown = typer.rich_utils.Markdown("**x**")
+    assert type(markdown).__module__ == "rich.markdown"

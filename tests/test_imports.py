@@ -119,6 +119,7 @@ def test_a_command_loads_only_what_it_uses(args: list[str]) -> None:
     assert sorted(loaded & set(HEAVY)) == []
     if args == ["--help"]:
         assert not loaded & {"numpy", "networkx", "pydantic", "yaml", "babel", "jinja2"}
+        assert not loaded & {"markdown_it", "pygments"}  # typer's help renderer without them (certify.cli.common)
     if args[0] == "evaluate":  # once its framework is kept (certify.catalog_cache), no graph library either
         assert "networkx" not in loaded_after(*args)
 

@@ -111,7 +111,10 @@ def run_guarded(app: typer.Typer, err: Console, args: list[str] | None = None) -
     the error line, the same with every click version. An unexpected failure of ours prints one
     line too, with the way to see the traceback (`CERTIFY_DEBUG=1`), and exits 70.
     """
-    command = _click_command(app, sys.argv[1:] if args is None else args)
+    given = sys.argv[1:] if args is None else args
+    if not given or "--help" in given:
+        _import_help_renderer()
+    command = _click_command(app, given)
     _no_help_instead_of_errors(command)
     try:
         # Without standalone mode click returns the code of an exit instead of raising it.
@@ -183,7 +186,11 @@ def _handled(exc: Exception, err: Console) -> int:
 def _click_command(app: typer.Typer, args: list[str]) -> Any:
     """The click command of `app`. When the first argument names one of its commands or groups exactly, only
     that one is built (typer reads the signature of every command it builds): `certify evaluate FILE` does not
-    pay for the forty others. Anything else (`--help`, a typo to suggest a name for) gets the whole tree."""
+    pay for the forty others. `certify --help` and plain `certify` list the commands by name and one-line help
+    only, so they get the commands without their parameters. Anything else (a typo to suggest a name for) gets
+    the whole tree."""
+    if args in ([], ["--help"]):
+        return typer.main.get_command(_listing(app))
     name = args[0] if args else ""
     if name and not name.startswith("-"):
         commands = [c for c in app.registered_commands if c.name == name]
@@ -193,6 +200,86 @@ def _click_command(app: typer.Typer, args: list[str]) -> Any:
             only.registered_commands, only.registered_groups = commands, groups
             return typer.main.get_group(only)  # a group even with one command, as the whole app is
     return typer.main.get_command(app)
+
+
+def _listing(app: typer.Typer) -> typer.Typer:
+    """A copy of `app` for its own help page, which shows each command's and group's name and one-line help:
+    the commands without their parameters, the named groups without their commands. A group added without a
+    name (its commands listed as the app's own) is kept whole."""
+    only = copy.copy(app)
+    only.registered_commands = [_without_parameters(info) for info in app.registered_commands]
+    only.registered_groups = []
+    for info in app.registered_groups:
+        if info.name and info.typer_instance is not None:
+            group = copy.copy(info.typer_instance)
+            group.registered_commands, group.registered_groups = [], []
+            info = copy.copy(info)
+            info.typer_instance = group
+        only.registered_groups.append(info)
+    return only
+
+
+def _without_parameters(info: Any) -> Any:
+    """A command as its help page lists it (name, help, panel, hidden, deprecated) whose function has no
+    parameters: typer reads no signature for it."""
+    callback = info.callback
+    if callback is None:
+        return info
+
+    def listed() -> None:  # never run: the listing only shows the help
+        raise AssertionError("a listed command is never run")
+
+    for attribute in ("__name__", "__qualname__", "__module__", "__doc__"):
+        setattr(listed, attribute, getattr(callback, attribute, None))
+    info = copy.copy(info)
+    info.callback = listed
+    return info
+
+
+# typer's help renderer (typer.rich_utils) imports rich's Markdown and Traceback at its top (markdown-it, pygments:
+# a fifth of `certify --help`) for markdown help and pretty tracebacks, neither of which certify uses (plain help
+# text, pretty_exceptions_enable=False). They are imported on first use instead.
+_RENDERER_DEFERRED = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
+
+
+def _import_help_renderer() -> None:
+    """Import typer's help renderer with its markdown and traceback classes loaded when first used. With a typer
+    that imports more from them, or already has them, it is simply imported as it is."""
+    if "typer.rich_utils" in sys.modules:
+        return
+    import importlib
+    import types
+
+    placeholders: dict[str, types.ModuleType] = {}
+    for module, name in _RENDERER_DEFERRED.items():
+        if module not in sys.modules:
+            placeholder = types.ModuleType(module)
+            setattr(placeholder, name, _deferred(module, name))
+            placeholders[module] = placeholder
+    sys.modules.update(placeholders)
+    try:
+        importlib.import_module("typer.rich_utils")
+    except ImportError:
+        sys.modules.pop("typer.rich_utils", None)
+    finally:
+        for module, placeholder in placeholders.items():
+            if sys.modules.get(module) is placeholder:
+                del sys.modules[module]  # the real module for everyone else, on first import
+    if "typer.rich_utils" not in sys.modules:
+        importlib.import_module("typer.rich_utils")
+
+
+def _deferred(module: str, name: str) -> type:
+    """A stand-in for the class `name` of `module` that imports it when first instantiated."""
+
+    class Deferred:
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+            import importlib
+
+            return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    Deferred.__name__ = Deferred.__qualname__ = name
+    return Deferred
 
 
 def debug_enabled() -> bool:
