@@ -102,12 +102,30 @@ def round_half_up_scaled(values: npt.NDArray[np.float64], digits: int) -> npt.ND
     return signed
 
 
+def fmt_numbers_distinct(
+    values: npt.NDArray[np.float64], digits: int = 2, locale: str = LOCALE
+) -> tuple[list[str], npt.NDArray[np.intp]]:
+    """The texts `fmt_number(v, digits)` takes over `values`, each formatted once, and per value the index of its
+    text: a cohort's columns keep the index, not a string per row. Texts are in the order of their rounded
+    values, so the index also compares as the rounded value does."""
+    if not len(values):
+        return [], np.zeros(0, dtype=np.intp)
+    scaled = round_half_up_scaled(values, digits)
+    lo, hi = int(scaled.min()), int(scaled.max())
+    if hi - lo <= 4 * len(scaled) + 1024:  # a table of every whole number in the range is cheaper than sorting
+        present = np.zeros(hi - lo + 1, dtype=np.bool_)
+        present[scaled - lo] = True
+        distinct = np.flatnonzero(present) + lo
+        where = (np.cumsum(present) - 1)[scaled - lo]
+    else:
+        distinct, where = np.unique(scaled, return_inverse=True)
+    texts = [_apply(Decimal(int(k)).scaleb(-digits), digits, False, locale) for k in distinct.tolist()]
+    return texts, where.ravel().astype(np.intp)
+
+
 def fmt_numbers(values: npt.NDArray[np.float64], digits: int = 2, locale: str = LOCALE) -> list[str]:
     """`[fmt_number(v, digits) for v in values]`, formatting each distinct rounded value once."""
-    if not len(values):
-        return []
-    distinct, where = np.unique(round_half_up_scaled(values, digits), return_inverse=True)
-    texts = [_apply(Decimal(int(k)).scaleb(-digits), digits, False, locale) for k in distinct.tolist()]
+    texts, where = fmt_numbers_distinct(values, digits, locale)
     return [texts[i] for i in where.tolist()]
 
 

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from certify.numbers import fmt_number, fmt_numbers, fmt_percent, fmt_percents
+from certify.numbers import fmt_number, fmt_numbers, fmt_numbers_distinct, fmt_percent, fmt_percents
 
 TIES = [0.125, 2.675, -2.5, 0.5, 1.5, 0.0, -0.0, -0.004, 0.7575, 0.7574999999999999, 1e13, 123456789.125, 1234.5]
 
@@ -28,6 +28,9 @@ TIES = [0.125, 2.675, -2.5, 0.5, 1.5, 0.0, -0.0, -0.004, 0.7575, 0.7574999999999
 def test_numbers_at_once_read_as_one_by_one(values: list[float], digits: int) -> None:
     array = np.array(values, dtype=np.float64)
     assert fmt_numbers(array, digits) == [fmt_number(v, digits) for v in values]
+    texts, where = fmt_numbers_distinct(array, digits)  # what a cohort's table keeps: each text once, an index each
+    assert len(set(texts)) == len(texts)
+    assert [texts[i] for i in where.tolist()] == [fmt_number(v, digits) for v in values]
     ratios = np.abs(array) % 1.5
     assert fmt_percents(ratios, digits) == [fmt_percent(float(r), digits) for r in ratios]
 

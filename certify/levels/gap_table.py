@@ -8,8 +8,11 @@ the JSON text on the sample units and on random cohorts).
 
 How it stays cheap for a nation: which criteria are items at which level is one mask [unit, level, criterion];
 the roadmap's years and quarters are computed criterion by criterion in plan order over all units at once (the
-rules of `certify.levels.roadmap.schedule`); value and gap texts are formatted once per distinct rounded value
-(`certify.numbers.fmt_numbers`); requirement texts once per level and criterion.
+rules of `certify.levels.roadmap.schedule`). Nothing is made per item: an item is a row of arrays (numbers as
+numbers, texts as indices). Every number is formatted once per distinct rounded value
+(`certify.numbers.fmt_numbers_distinct`) and every text composed once per distinct combination of its parts
+(«+12,5 điểm phần trăm», « (+35 hồ sơ)»); requirement texts once per level and criterion. `report(u)` only
+reads a unit's rows into dicts.
 
 A unit with a history of earlier values (the pace of each value) is scheduled by `certify.levels.roadmap`
 through `gap_report(ev, history=…)`; the table covers the reports without history.
@@ -28,13 +31,14 @@ import numpy.typing as npt
 from certify.bulk import gc_paused
 from certify.derived import cached_on
 from certify.errors import CertifyError
+from certify.levels.assessment import Measurement
 from certify.levels.compiled import BoolArray, Compiled, FloatArray, IndexArray
 from certify.levels.display import MISSING_VI, NA_VI, show_requirement
 from certify.levels.evaluate import BLOCKS, VERDICT_NAMES, Evaluation, _share_blockers, distances
 from certify.levels.graph import criterion_graph
 from certify.levels.model import Criterion, IndicatorType, LevelRule
 from certify.levels.roadmap import QUARTERS, level_years
-from certify.numbers import fmt_numbers, fmt_percents
+from certify.numbers import fmt_numbers_distinct
 
 IntArray = npt.NDArray[np.int64]
 RATIO_EPS = 1e-9  # as certify.levels.gap
@@ -68,25 +72,59 @@ class _Inputs:
 
 
 def _inputs(cf: Compiled, evaluations: Sequence[Evaluation]) -> _Inputs:
+    """Every measurement of the cohort read once into flat columns, then scattered into [U, C] at once."""
     shape = (len(evaluations), len(cf.codes))
+    code_index = cf.index.__getitem__
+    sizes: list[int] = []
+    cols: list[int] = []
+    held: list[Measurement] = []
+    for ev in evaluations:
+        measurements = ev.unit.measurements
+        sizes.append(len(measurements))
+        cols.extend(map(code_index, measurements))
+        held.extend(measurements.values())
+    u = np.repeat(np.arange(len(evaluations)), sizes)
+    c = np.array(cols, dtype=np.intp)
+    na_flat = np.array([m.na for m in held], dtype=np.bool_)
+    value_flat = np.array([m.value for m in held], dtype=np.float64)  # None reads as NaN
+    value_flat[na_flat] = np.nan
+    num_flat = np.array([m.numerator for m in held], dtype=np.float64)
+    den_flat = np.array([m.denominator for m in held], dtype=np.float64)
+    counted = ~np.isnan(num_flat) & ~np.isnan(den_flat)
     values, num, den = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
     na = np.zeros(shape, dtype=np.bool_)
-    index = cf.index
-    for u, ev in enumerate(evaluations):
-        for code, m in ev.unit.measurements.items():
-            c = index[code]
-            if m.na:
-                na[u, c] = True
-            elif m.value is not None:
-                values[u, c] = m.value
-            if m.numerator is not None and m.denominator is not None:
-                num[u, c], den[u, c] = m.numerator, m.denominator
+    values[u, c] = value_flat
+    na[u, c] = na_flat
+    num[u[counted], c[counted]] = num_flat[counted]
+    den[u[counted], c[counted]] = den_flat[counted]
     return _Inputs(values, na, num, den)
 
 
 @dataclass(frozen=True)
+class Texts:
+    """A column of texts, each row's text a head and a tail (often empty) kept as indices into the distinct heads
+    and tails, each composed once; a row's text is joined when it is read."""
+
+    head: IndexArray  # [rows]
+    heads: list[str]
+    tail: IndexArray  # [rows]
+    tails: list[str]
+
+    def __getitem__(self, row: int) -> str:
+        return self.heads[int(self.head[row])] + self.tails[int(self.tail[row])]
+
+    @classmethod
+    def whole(cls, ids: IndexArray, texts: list[str]) -> Texts:
+        return cls(ids, texts, np.zeros(len(ids), dtype=np.intp), [""])
+
+
+@dataclass(frozen=True)
 class GapTable:
-    """The gap reports of units of one framework. Items are rows, ordered by unit, roadmap level, plan order."""
+    """The gap reports of units of one framework. Items are rows, ordered by unit, roadmap level, plan order.
+
+    Every field of every report is computed here, for the cohort at once, as arrays: numbers one value per row,
+    texts one index per row into the distinct texts of the cohort (each number formatted once, each text
+    composed once). `report(u)` only reads a unit's rows into the dict a person's JSON shows."""
 
     compiled: Compiled
     evaluations: Sequence[Evaluation]
@@ -104,17 +142,15 @@ class GapTable:
     status: npt.NDArray[np.int8]
     year: IntArray
     quarter: IntArray
-    verdict: list[str]
-    years: list[int]
-    quarters: list[int]
-    quarter_text: list[str]
-    late: list[bool]
-    count_gap: list[int | None]
-    current: list[float | None]
-    gap: list[float | None]
-    current_text: list[str]
-    gap_text: list[str]
-    blocked_by: list[tuple[str, ...]]
+    late: BoolArray
+    count_gap: FloatArray  # NaN: none
+    current: FloatArray  # NaN: none
+    gap: FloatArray  # NaN: none
+    current_text: Texts
+    gap_text: Texts
+    quarter_text: Texts
+    blocked_by: IndexArray  # [rows] index into `prerequisites`
+    prerequisites: list[tuple[str, ...]]  # the distinct sets of unmet prerequisites, in plan order
     offsets: IntArray  # [U + 1]: unit u's items are rows offsets[u]:offsets[u + 1]
 
     @classmethod
@@ -135,16 +171,16 @@ class GapTable:
                 expected=f"≥ {first + 1}",
                 found=str(start_year),
             )
-        with gc_paused():
-            return _build(cf, evaluations, _inputs(cf, evaluations), years, start_year)
+        return _build(cf, evaluations, _inputs(cf, evaluations), years, start_year)
 
     @property
     def n(self) -> int:
         return len(self.evaluations)
 
     @cached_property
-    def _constants(self) -> list[list[dict[str, Any] | None]]:
-        """Per level and criterion, the part of an item that depends on nothing else, in the report's key order."""
+    def _templates(self) -> list[list[dict[str, Any] | None]]:
+        """Per level and criterion, an item with what depends on nothing else filled in, in the report's key
+        order (each item is a copy, its other fields set)."""
         fw = self.compiled.fw
         out: list[list[dict[str, Any] | None]] = []
         for lv in fw.level_ids:
@@ -161,78 +197,113 @@ class GapTable:
                         "pillar": crit.pillar,
                         "mandatory": crit.mandatory,
                         "level": lv,
+                        "verdict": None,
+                        "current": None,
+                        "current_text": None,
                         "requirement": req.threshold,
                         "requirement_text": show_requirement(crit, req.threshold),
+                        "target": req.threshold,
+                        "gap": None,
+                        "gap_text": None,
+                        "count_gap": None,
                         "count_unit": crit.indicator.count_unit if crit.indicator else None,
                         "agency": crit.agency,
                         "order": self.compiled.order[crit.code],
+                        "blocked_by": None,
+                        "root_cause": None,
+                        "evidence": None,
+                        "year": None,
+                        "quarter": None,
+                        "quarter_text": None,
+                        "late": None,
+                        "out_of_reach": False,
+                        "pace": None,
+                        "flags": None,
                     }
                 )
             out.append(row)
         return out
 
-    def _items(self, u: int) -> list[dict[str, Any]]:
-        """Unit `u`'s items in the report's key order (read from the columns; nothing computed here)."""
+    @cached_property
+    def _whole_rows(self) -> npt.NDArray[np.int64]:
+        """[rows, 12]: the whole-number columns of the items side by side, so a unit's rows read in one go."""
+        return np.stack(
+            [
+                self.level,
+                self.crit,
+                self.status.astype(np.int64),
+                self.year,
+                self.quarter,
+                self.late.astype(np.int64),
+                self.current_text.head,
+                self.current_text.tail,
+                self.gap_text.head,
+                self.gap_text.tail,
+                self.quarter_text.head,
+                self.blocked_by,
+            ],
+            axis=1,
+        )
+
+    @cached_property
+    def _real_rows(self) -> FloatArray:
+        """[rows, 3]: current value, gap and count gap (NaN: none) side by side."""
+        return np.stack([self.current, self.gap, self.count_gap], axis=1)
+
+    @cached_property
+    def _by_year(self) -> IndexArray:
+        """Per row, the position within its unit of the row that comes there in the roadmap by year: by year,
+        quarter and plan order; the same criterion at two levels in one quarter, lower level first."""
+        order = np.array([self.compiled.order[code] for code in self.compiled.codes], dtype=np.int64)[self.crit]
+        rows = np.lexsort((order, self.quarter, self.year, self.unit))
+        local: IndexArray = rows - self.offsets[self.unit]
+        return local
+
+    def _items(self, u: int) -> tuple[list[int], list[dict[str, Any]]]:
+        """Unit `u`'s items in the report's key order, and the level index of each; read from the columns."""
         lo, hi = int(self.offsets[u]), int(self.offsets[u + 1])
-        consts = self._constants
+        if lo == hi:
+            return [], []
+        templates = self._templates
+        verdicts = _VERDICTS
+        current_heads, current_tails = self.current_text.heads, self.current_text.tails
+        gap_heads, gap_tails = self.gap_text.heads, self.gap_text.tails
+        quarter_texts = self.quarter_text.heads
+        prerequisites = self.prerequisites
         measurements = self.evaluations[u].unit.measurements
-        target_year = int(self.target_year[u])
-        late_flag = [f"sau năm mục tiêu {target_year}"]
-        out = []
-        for li, c, verdict, current, current_text, gap, gap_text, count_gap, blocked, year, quarter, qt, late in zip(
-            self.level_list[lo:hi],
-            self.crit_list[lo:hi],
-            self.verdict[lo:hi],
-            self.current[lo:hi],
-            self.current_text[lo:hi],
-            self.gap[lo:hi],
-            self.gap_text[lo:hi],
-            self.count_gap[lo:hi],
-            self.blocked_by[lo:hi],
-            self.years[lo:hi],
-            self.quarters[lo:hi],
-            self.quarter_text[lo:hi],
-            self.late[lo:hi],
-            strict=True,
+        late_flag = f"sau năm mục tiêu {int(self.target_year[u])}"
+        levels: list[int] = []
+        out: list[dict[str, Any]] = []
+        for (li, c, status, year, quarter, late, ch, ct, gh, gt, qt, bb), (current, gap, count_gap) in zip(
+            self._whole_rows[lo:hi].tolist(), self._real_rows[lo:hi].tolist(), strict=True
         ):
-            k = consts[li][c]
-            assert k is not None
-            code = k["criterion"]
-            m = measurements.get(code)
-            out.append(
-                {
-                    "criterion": code,
-                    "name": k["name"],
-                    "pillar": k["pillar"],
-                    "mandatory": k["mandatory"],
-                    "level": k["level"],
-                    "verdict": verdict,
-                    "current": current,
-                    "current_text": current_text,
-                    "requirement": k["requirement"],
-                    "requirement_text": k["requirement_text"],
-                    "target": k["requirement"],
-                    "gap": gap,
-                    "gap_text": gap_text,
-                    "count_gap": count_gap,
-                    "count_unit": k["count_unit"],
-                    "agency": k["agency"],
-                    "order": k["order"],
-                    "blocked_by": list(blocked),
-                    "root_cause": not blocked,
-                    "evidence": m.evidence.model_dump(mode="json", exclude_none=True)
-                    if m is not None and m.evidence is not None
-                    else None,
-                    "year": year,
-                    "quarter": quarter,
-                    "quarter_text": qt,
-                    "late": late,
-                    "out_of_reach": False,
-                    "pace": None,
-                    "flags": list(late_flag) if late else [],
-                }
-            )
-        return out
+            item = templates[li][c]
+            assert item is not None
+            item = item.copy()
+            blocked = prerequisites[bb]
+            m = measurements.get(item["criterion"])
+            item["verdict"] = verdicts[status]
+            item["current"] = None if current != current else current
+            item["current_text"] = current_heads[ch] + current_tails[ct]
+            item["gap"] = None if gap != gap else gap
+            item["gap_text"] = gap_heads[gh] + gap_tails[gt]
+            item["count_gap"] = None if count_gap != count_gap else int(count_gap)
+            item["blocked_by"] = list(blocked)
+            item["root_cause"] = not blocked
+            if m is not None and m.evidence is not None:
+                item["evidence"] = m.evidence.model_dump(mode="json", exclude_none=True)
+            item["year"] = year
+            item["quarter"] = quarter
+            item["quarter_text"] = quarter_texts[qt]
+            if late:
+                item["late"] = True
+                item["flags"] = [late_flag]
+            else:
+                item["late"] = False
+                item["flags"] = []
+            levels.append(li)
+            out.append(item)
+        return levels, out
 
     @cached_property
     def level_list(self) -> list[int]:
@@ -248,39 +319,47 @@ class GapTable:
         fw = ev.fw
         a = ev.unit.assessment
         ids = fw.level_ids
-        items = self._items(u)
         steps: list[dict[str, Any]] = []
-        by_level: dict[int, dict[str, Any]] = {}
+        by_level: dict[int, list[dict[str, Any]]] = {}
+        names: dict[int, str] = {}
+        years: dict[int, dict[str, Any]] = {}
         target_index = int(self.target_index[u])
         target_year = int(self.target_year[u])
         ty = None if target_year == _NO_YEAR else target_year
         for li in range(ev.level_index + 1, target_index + 1):
             y = int(self.level_year[u, li])
             due = int(self.level_due[u, li])
+            name = fw.levels[li].name
             step: dict[str, Any] = {
                 "level": ids[li],
-                "level_name": fw.levels[li].name,
+                "level_name": name,
                 "year": y,
                 "due_year": None if due == _NO_YEAR else due,
                 "overdue": bool(self.level_overdue[u, li]),
                 "late": ty is not None and y > ty,
                 "items": [],
             }
-            by_level[li] = step
+            by_level[li] = step["items"]
+            names[li] = name
             steps.append(step)
-        for item in items:
-            by_level[ids.index(item["level"])]["items"].append(item)
-        years: dict[int, dict[str, Any]] = {}
-        for step in steps:
-            name = step["level_name"]
-            years.setdefault(step["year"], {"year": step["year"], "levels": [], "items": []})["levels"].append(name)
-            step_items: list[dict[str, Any]] = step["items"]
-            for d in step_items:
-                years.setdefault(d["year"], {"year": d["year"], "levels": [], "items": []})["items"].append(
-                    d | {"level_name": name}
-                )
-        for entry in years.values():
-            entry["items"].sort(key=lambda d: (d["quarter"], d["order"]))
+            entry = years.get(y)
+            if entry is None:
+                years[y] = entry = {"year": y, "levels": [], "items": []}
+            entry["levels"].append(name)
+        levels, items = self._items(u)
+        for li, item in zip(levels, items, strict=True):
+            by_level[li].append(item)
+        if items:
+            lo, hi = int(self.offsets[u]), int(self.offsets[u + 1])
+            for k in self._by_year[lo:hi].tolist():  # the roadmap by year: each item with its level's name
+                item = items[k]
+                named = item.copy()
+                named["level_name"] = names[levels[k]]
+                y = item["year"]
+                entry = years.get(y)
+                if entry is None:
+                    years[y] = entry = {"year": y, "levels": [], "items": []}
+                entry["items"].append(named)
         target = ids[target_index] if target_index >= 0 else None
         return {
             "unit": a.unit,
@@ -309,6 +388,9 @@ class GapTable:
             return [self.report(u) for u in range(self.n)]
 
 
+_VERDICTS: list[str] = VERDICT_NAMES.tolist()
+
+
 def _targets(
     cf: Compiled, evaluations: Sequence[Evaluation], level_index: IntArray
 ) -> tuple[IntArray, IntArray, list[str]]:
@@ -316,22 +398,22 @@ def _targets(
     fw = cf.fw
     n_levels = len(fw.levels)
     position = {lv: i for i, lv in enumerate(fw.level_ids)}
-    target_index = np.full(len(evaluations), -1, dtype=np.int64)
-    target_year = np.full(len(evaluations), _NO_YEAR, dtype=np.int64)
-    source: list[str] = []
-    for u, ev in enumerate(evaluations):
-        a = ev.unit.assessment
-        nxt = int(level_index[u]) + 1
-        t = -1 if nxt >= n_levels else max(position[a.target_level] if a.target_level else n_levels - 1, nxt)
-        target_index[u] = t
-        if a.target_year is not None:
-            target_year[u] = a.target_year
-            source.append("assessment")
-            continue
-        due = fw.levels[t].target_year if t >= 0 else None
-        if due is not None:
-            target_year[u] = due.year
-        source.append("framework" if due is not None else "")
+    assessments = [ev.unit.assessment for ev in evaluations]
+    wanted = np.array(
+        [position[a.target_level] if a.target_level else n_levels - 1 for a in assessments], dtype=np.int64
+    )
+    nxt = level_index + 1
+    target_index = np.where(nxt >= n_levels, -1, np.maximum(wanted, nxt))
+    # the framework's year of each level, and none past the top (index -1)
+    due = np.array([lv.target_year.year if lv.target_year else _NO_YEAR for lv in fw.levels] + [_NO_YEAR])
+    set_years = [a.target_year for a in assessments]
+    own = np.array([_NO_YEAR if y is None else y for y in set_years], dtype=np.int64)
+    has_own = np.array([y is not None for y in set_years], dtype=np.bool_)
+    framework_year = due[target_index]
+    target_year = np.where(has_own, own, framework_year)
+    names = ("", "framework", "assessment")
+    source_code = np.where(has_own, 2, np.where(framework_year != _NO_YEAR, 1, 0))
+    source = [names[k] for k in source_code.tolist()]
     return target_index, target_year, source
 
 
@@ -351,57 +433,57 @@ def _items_mask(cf: Compiled, status: npt.NDArray[np.int8], values: FloatArray, 
 
 
 def _schedule(
-    cf: Compiled,
-    items: BoolArray,  # [U, L, C] in plan order along C
+    items: BoolArray,  # [L, C, U] in plan order along C
     ancestors: Sequence[IndexArray],  # in plan-order positions
-    level_year: IntArray,
-    window: IntArray,
-    road: BoolArray,
+    level_year: IntArray,  # [L, U]
+    window: IntArray,  # [L, U]
 ) -> tuple[IntArray, IntArray]:
-    """Years and quarters [U, L, C] of every item, by the rules of `certify.levels.roadmap.schedule` (no pace)."""
-    n_units, n_levels, n_crit = items.shape
-    count = items.sum(axis=2)  # [U, L]
-    rank = np.cumsum(items, axis=2) - 1
+    """Years and quarters [L, C, U] of every item, by the rules of `certify.levels.roadmap.schedule` (no pace).
+
+    Laid out level, criterion, unit: each step reads and writes one criterion's row of all units at once."""
+    n_levels, n_crit, n_units = items.shape
+    count = items.sum(axis=1)  # [L, U]
+    rank = np.cumsum(items, axis=1) - 1
     span = level_year - window + 1
-    year = window[:, :, None] + (rank * span[:, :, None]) // np.maximum(count, 1)[:, :, None]
+    year = window[:, None, :] + (rank * span[:, None, :]) // np.maximum(count, 1)[:, None, :]
     year = np.where(items, year, _NO_YEAR)
-    # the same criterion's item at the last roadmap level below where it was an item
-    previous = np.full((n_units, n_levels, n_crit), -1, dtype=np.int64)
-    last = np.full((n_units, n_crit), -1, dtype=np.int64)
+    at_level: BoolArray = np.logical_or.reduce(items, axis=2)  # [L, C]: an item of some unit
+    # no earlier than its unmet prerequisites at the level (not items: _NO_YEAR, below any year) and than the same
+    # criterion's item at the last level below where it was one
+    below = np.full((n_crit, n_units), _NO_YEAR, dtype=np.int64)
+    previous = np.full((n_levels, n_crit, n_units), -1, dtype=np.int64)  # that level (-1: none)
+    last = np.full((n_crit, n_units), -1, dtype=np.int64)
     for li in range(n_levels):
-        previous[:, li, :] = last
-        last = np.where(items[:, li, :], li, last)
-    units = np.arange(n_units)
-    for li in range(n_levels):
-        if not road[:, li].any():
+        previous[li] = last
+        if not at_level[li].any():
             continue
-        for j in range(n_crit):
-            here = year[:, li, j]
-            for a in ancestors[j]:
-                here = np.maximum(here, np.where(items[:, li, a], year[:, li, a], _NO_YEAR))
-            prev = previous[:, li, j]
-            has = prev >= 0
-            here = np.maximum(here, np.where(has, year[units, np.maximum(prev, 0), j], _NO_YEAR))
-            year[:, li, j] = np.where(items[:, li, j], here, _NO_YEAR)
-    height = np.zeros((n_units, n_levels, n_crit), dtype=np.int64)
+        for j in np.flatnonzero(at_level[li]).tolist():
+            here = np.maximum(year[li, j], below[j])
+            anc = ancestors[j]
+            if len(anc):
+                here = np.maximum(here, year[li, anc].max(axis=0))
+            year[li, j] = np.where(items[li, j], here, _NO_YEAR)
+        below = np.where(items[li], year[li], below)
+        last = np.where(items[li], li, last)
+    # the quarter: as late as the chain of items depending on it within its year allows
+    height = np.zeros((n_levels, n_crit, n_units), dtype=np.int64)
+    flat_height = height.reshape(-1)
+    flat_year = year.reshape(-1)
     for li in range(n_levels - 1, -1, -1):
-        if not road[:, li].any():
-            continue
-        for j in range(n_crit - 1, -1, -1):
-            present = items[:, li, j]
-            if not present.any():
-                continue
-            y, up = year[:, li, j], height[:, li, j] + 1
-            for a in ancestors[j]:
-                same = present & items[:, li, a] & (year[:, li, a] == y)
-                height[:, li, a] = np.where(same, np.maximum(height[:, li, a], up), height[:, li, a])
-            prev = previous[:, li, j]
+        for j in np.flatnonzero(at_level[li])[::-1].tolist():
+            present = items[li, j]
+            y, up = year[li, j], height[li, j] + 1
+            anc = ancestors[j]
+            if len(anc):
+                same = present & (year[li, anc] == y)
+                height[li, anc] = np.where(same, np.maximum(height[li, anc], up), height[li, anc])
+            prev = previous[li, j]
             at = np.flatnonzero(present & (prev >= 0))
             if len(at):
-                p = prev[at]
-                same = year[at, p, j] == y[at]
-                at, p = at[same], p[same]
-                height[at, p, j] = np.maximum(height[at, p, j], up[at])
+                flat = (prev[at] * n_crit + j) * n_units + at
+                same = flat_year[flat] == y[at]
+                flat, at = flat[same], at[same]
+                flat_height[flat] = np.maximum(flat_height[flat], up[at])
     quarter = np.maximum(1, 4 - height)
     return year, quarter
 
@@ -425,10 +507,12 @@ def _build(
     window = np.full((n_units, n_levels), _NO_YEAR, dtype=np.int64)
     keys = np.stack([level_index + 1, target_index, start, target_year], axis=1)
     distinct, where = np.unique(keys, axis=0, return_inverse=True)
+    order = np.argsort(where.ravel(), kind="stable")
+    bounds = np.searchsorted(where.ravel()[order], np.arange(len(distinct) + 1))
     for k, (nxt, tgt, first, ty) in enumerate(distinct.tolist()):
         if tgt < 0:
             continue
-        mine = np.flatnonzero(where.ravel() == k)
+        mine = order[bounds[k] : bounds[k + 1]]
         spread = level_years(fw, fw.level_ids[nxt : tgt + 1], first, None if ty == _NO_YEAR else ty)
         prev = first
         for at, (y, due, overdue) in zip(range(nxt, tgt + 1), spread, strict=True):
@@ -442,13 +526,14 @@ def _build(
     plan = np.argsort([cf.order[code] for code in cf.codes], kind="stable")  # plan position → compiled index
     position = np.empty(n_crit, dtype=np.intp)
     position[plan] = np.arange(n_crit)
-    ancestors = [position[a] for a in (_ancestors(cf)[c] for c in plan)]
-    items = mask[:, :, plan]
-    year, quarter = _schedule(cf, items, ancestors, level_year, window, road)
+    ancestors = [np.sort(position[a]) for a in (_ancestors(cf)[c] for c in plan)]
+    items = mask[:, :, plan]  # [U, L, C], C in plan order
+    year, quarter = _schedule(
+        np.ascontiguousarray(items.transpose(1, 2, 0)), ancestors, level_year.T.copy(), window.T.copy()
+    )
 
     u, li, j = np.nonzero(items)  # unit, roadmap level, plan order
     c = plan[j]
-    rows = _Rows(cf, inputs, u, li, c)
     # prerequisites still unmet at the same level: an item's ancestors that are items there too
     unmet = np.packbits(items, axis=2)  # [U, L, bytes]
     ancestor_bits = np.zeros((n_crit, unmet.shape[2]), dtype=np.uint8)
@@ -456,11 +541,15 @@ def _build(
         bits = np.zeros(n_crit, dtype=np.bool_)
         bits[anc] = True
         ancestor_bits[jj] = np.packbits(bits)
-    blocked_by = _blocked_by(cf, plan, unmet[u, li] & ancestor_bits[j])
+    blocked_by, prerequisites = _blocked_by(cf, plan, unmet[u, li] & ancestor_bits[j])
     offsets = np.searchsorted(u, np.arange(n_units + 1)).astype(np.int64)
-    row_status, row_year, row_quarter = status[u, li, c], year[u, li, j], quarter[u, li, j]
-    years_list, quarters_list = row_year.tolist(), row_quarter.tolist()
-    texts = {(q, y): f"Quý {QUARTERS[q - 1]}/{y}" for q, y in set(zip(quarters_list, years_list, strict=True))}
+    row_year, row_quarter = year[li, j, u], quarter[li, j, u]
+    quarter_ids, quarter_first = _dense(row_quarter, row_year)
+    quarter_texts = [
+        f"Quý {QUARTERS[q - 1]}/{y}"
+        for q, y in zip(row_quarter[quarter_first].tolist(), row_year[quarter_first].tolist(), strict=True)
+    ]
+    rows = _Rows(cf, inputs, u, li, c)
     return GapTable(
         compiled=cf,
         evaluations=evaluations,
@@ -474,46 +563,83 @@ def _build(
         unit=u.astype(np.int64),
         level=li.astype(np.int64),
         crit=c.astype(np.int64),
-        status=row_status,
+        status=status[u, li, c],
         year=row_year,
         quarter=row_quarter,
-        verdict=VERDICT_NAMES[row_status].tolist(),
-        years=years_list,
-        quarters=quarters_list,
-        quarter_text=[texts[(q, y)] for q, y in zip(quarters_list, years_list, strict=True)],
-        late=((target_year[u] != _NO_YEAR) & (row_year > target_year[u])).tolist(),
+        late=(target_year[u] != _NO_YEAR) & (row_year > target_year[u]),
         count_gap=rows.count_gap,
         current=rows.current,
         gap=rows.gap,
         current_text=rows.current_text,
         gap_text=rows.gap_text,
+        quarter_text=Texts.whole(quarter_ids, quarter_texts),
         blocked_by=blocked_by,
+        prerequisites=prerequisites,
         offsets=offsets,
     )
 
 
-def _blocked_by(cf: Compiled, plan: IndexArray, bits: npt.NDArray[np.uint8]) -> list[tuple[str, ...]]:
-    """Per row, the codes of its unmet prerequisites in plan order (`bits` packed in plan order), built once per
-    distinct set."""
+def _blocked_by(
+    cf: Compiled, plan: IndexArray, bits: npt.NDArray[np.uint8]
+) -> tuple[IndexArray, list[tuple[str, ...]]]:
+    """Per row, the index of its set of unmet prerequisites (`bits` packed in plan order) among the distinct sets,
+    and those sets as codes in plan order."""
     n_rows, width = bits.shape
     if not n_rows:
-        return []
+        return np.zeros(0, dtype=np.intp), []
     if width <= 8:  # one whole number per row
         padded = np.zeros((n_rows, 8), dtype=np.uint8)
         padded[:, :width] = bits
-        keys = padded.view(np.uint64).ravel()
-        distinct, first, where = np.unique(keys, return_index=True, return_inverse=True)
+        _, first, where = np.unique(padded.view(np.uint64).ravel(), return_index=True, return_inverse=True)
     else:
-        distinct, first, where = np.unique(bits, axis=0, return_index=True, return_inverse=True)
-    del distinct
+        _, first, where = np.unique(bits, axis=0, return_index=True, return_inverse=True)
+    where = where.ravel().astype(np.intp)
     codes = [cf.codes[c] for c in plan]
     n_crit = len(codes)
-    tuples = [tuple(codes[p] for p in np.flatnonzero(np.unpackbits(bits[r])[:n_crit]).tolist()) for r in first.tolist()]
-    return [tuples[w] for w in where.ravel().tolist()]
+    sets = [tuple(codes[p] for p in np.flatnonzero(np.unpackbits(bits[r])[:n_crit]).tolist()) for r in first.tolist()]
+    return where, sets
+
+
+_DENSE_LIMIT = 1 << 62
+
+
+def _dense(*columns: npt.NDArray[np.integer[Any]]) -> tuple[IndexArray, IndexArray]:
+    """Per row, the index of its combination of `columns` among the distinct ones, and one row of each
+    combination (rows with the same combination share its text, composed once from that row)."""
+    n = len(columns[0])
+    key = np.zeros(n, dtype=np.int64)
+    size = 1
+    for column in columns:
+        if not n:
+            break
+        lo, hi = int(column.min()), int(column.max())
+        if hi - lo < 1 << 31:
+            col, width = column.astype(np.int64) - lo, hi - lo + 1
+        else:  # spread too wide to combine as it is: its distinct values numbered
+            _, inverse = np.unique(column, return_inverse=True)
+            col = inverse.ravel().astype(np.int64)
+            width = int(col.max()) + 1
+        if size * width >= _DENSE_LIMIT:  # renumber what is combined so far: at most n values
+            _, inverse = np.unique(key, return_inverse=True)
+            key = inverse.ravel().astype(np.int64)
+            size = int(key.max()) + 1
+        key = key * width + col
+        size *= width
+    if size <= 4 * n + 1024:  # a table of every possible key is cheaper than sorting
+        present = np.zeros(size, dtype=np.bool_)
+        present[key] = True
+        rank = np.cumsum(present) - 1
+        where: IndexArray = rank[key].astype(np.intp)
+    else:
+        _, where = np.unique(key, return_inverse=True)
+        where = where.ravel().astype(np.intp)
+    one = np.zeros(int(where.max()) + 1 if n else 0, dtype=np.intp)
+    one[where] = np.arange(n)
+    return where, one
 
 
 class _Rows:
-    """The numbers and texts of each item row, formatted once per distinct rounded value."""
+    """The numbers of each item row, and its texts as indices into texts composed once per distinct value."""
 
     def __init__(self, cf: Compiled, inputs: _Inputs, u: IndexArray, li: IndexArray, c: IndexArray) -> None:
         fw = cf.fw
@@ -535,15 +661,66 @@ class _Rows:
             ratio & has_counts, np.maximum(0, np.ceil(tgt * den - RATIO_EPS) - np.trunc(np.nan_to_num(num))), np.nan
         )
         diff = tgt - current
+        # the units written after numbers, each distinct one once, and per row the index of its criterion's
+        units, unit_id = _distinct([_unit(crit) for crit in fw.criteria], c)
+        count_units, count_unit_id = _distinct([_count_unit(crit) for crit in fw.criteria], c)
 
-        # the value as it reads, once per unit and criterion (an item at several levels reads the same)
-        n_crit = len(cf.codes)
-        pairs, inverse = np.unique(u * n_crit + c, return_inverse=True)
-        texts = _value_texts(cf, inputs, pairs // n_crit, pairs % n_crit)
-        units = np.array([_unit(crit) for crit in fw.criteria], dtype=object)
+        # the value as it reads (`show_measurement`): its own text, then the counts it comes from
+        na = inputs.na[u, c]
+        state = np.full(n, _S_MISSING, dtype=np.int64)
+        state[na] = _S_NA
+        value_id = np.zeros(n, dtype=np.int64)
+        unit_of = np.zeros(n, dtype=np.int64)  # the unit written after the value (numbers only)
+        at = np.flatnonzero(has_value & ratio)
+        state[at] = _S_RATIO
+        percents, value_id[at] = fmt_numbers_distinct(current[at] * 100, 1)
+        at = np.flatnonzero(has_value & (kinds == _BOOLEAN))
+        state[at] = np.where(current[at] >= 1, _S_YES, _S_NO)
+        at = np.flatnonzero(has_value & ((kinds == _COUNT) | (kinds == _NUMBER)))
+        state[at] = _S_NUMBER
+        numbers, value_id[at] = fmt_numbers_distinct(current[at])
+        unit_of[at] = unit_id[at]
+        base, base_row = _dense(state, value_id, unit_of)
+        base_texts = [
+            _value_text(s, v, units[k], percents, numbers)
+            for s, v, k in zip(
+                state[base_row].tolist(), value_id[base_row].tolist(), unit_of[base_row].tolist(), strict=True
+            )
+        ]
+        suffix = np.zeros(n, dtype=np.intp)
+        at = np.flatnonzero(has_counts & ~na)
+        suffix_texts = [""]
+        if len(at):
+            numerators, num_id = fmt_numbers_distinct(num[at], 0)
+            denominators, den_id = fmt_numbers_distinct(den[at], 0)
+            cu = count_unit_id[at]
+            ids, first = _dense(num_id, den_id, cu)
+            suffix[at] = ids + 1
+            suffix_texts += [
+                f" ({numerators[a]}/{denominators[b]}{count_units[k]})"
+                for a, b, k in zip(num_id[first].tolist(), den_id[first].tolist(), cu[first].tolist(), strict=True)
+            ]
+        self.current_text = Texts(base, base_texts, suffix, suffix_texts)
 
-        # the gap as it reads (`show_gap`)
-        gap_text = np.empty(n, dtype=object)
+        # the gap as it reads (`show_gap`): its own text, then the count still to reach
+        gstate = np.full(n, _G_NEED, dtype=np.int64)
+        first_id = li.astype(np.int64)  # need data: the level and criterion give the text
+        second_id = c.astype(np.int64)
+        gstate[has_value & (kinds == _BOOLEAN)] = _G_DEPLOY
+        minus = (diff < 0).astype(np.int64)  # «+» when diff ≥ 0, else «−»
+        at = np.flatnonzero(has_value & ratio)
+        gstate[at] = _G_POINTS
+        points, second_id[at] = fmt_numbers_distinct(np.abs(diff[at]) * 100, 1)
+        first_id[at] = minus[at]
+        at_numbers = np.flatnonzero(has_value & ((kinds == _COUNT) | (kinds == _NUMBER)))
+        gstate[at_numbers] = _G_NUMBER
+        amounts, amount_id = fmt_numbers_distinct(np.abs(diff[at_numbers]))
+        first_id[at_numbers] = minus[at_numbers] + 2 * unit_id[at_numbers]
+        second_id[at_numbers] = amount_id
+        deploy = gstate == _G_DEPLOY
+        first_id[deploy] = 0
+        second_id[deploy] = 0
+        base, base_row = _dense(gstate, first_id, second_id)
         need = [
             [
                 f"cần số liệu; mục tiêu {show_requirement(crit, float(target[lj, ci]))}"
@@ -551,70 +728,68 @@ class _Rows:
             ]
             for lj in range(len(fw.levels))
         ]
-        at = np.flatnonzero(~has_value)
-        gap_text[at] = [need[a][b] for a, b in zip(li[at].tolist(), c[at].tolist(), strict=True)]
-        gap_text[has_value & (kinds == _BOOLEAN)] = "cần triển khai"
-        sign = np.where(diff >= 0, "+", "−")
-        at = np.flatnonzero(has_value & ratio)
-        if len(at):
-            points = [
-                f"{s}{t} điểm phần trăm"
-                for s, t in zip(sign[at].tolist(), fmt_numbers(np.abs(diff[at]) * 100, 1), strict=True)
-            ]
-            counted = ~np.isnan(count_gap[at])
-            if counted.any():
-                cu = np.array([_count_unit(crit) for crit in fw.criteria], dtype=object)
-                k = np.flatnonzero(counted)
-                extra = fmt_numbers(count_gap[at][k], 0)
-                for p, e, s, unit_text in zip(
-                    k.tolist(), extra, sign[at][k].tolist(), cu[c[at][k]].tolist(), strict=True
-                ):
-                    points[p] += f" ({s}{e}{unit_text})"
-            gap_text[at] = points
-        at = np.flatnonzero(has_value & ((kinds == _COUNT) | (kinds == _NUMBER)))
-        if len(at):
-            gap_text[at] = [
-                f"{s}{t}{unit_text}"
-                for s, t, unit_text in zip(
-                    sign[at].tolist(), fmt_numbers(np.abs(diff[at])), units[c[at]].tolist(), strict=True
-                )
-            ]
-
-        self.current: list[float | None] = [None if v != v else v for v in current.tolist()]
-        self.gap: list[float | None] = [None if v != v else v for v in diff.tolist()]
-        self.count_gap: list[int | None] = [None if v != v else int(v) for v in count_gap.tolist()]
-        self.current_text: list[str] = [texts[i] for i in inverse.ravel().tolist()]
-        self.gap_text: list[str] = gap_text.tolist()
-
-
-def _value_texts(cf: Compiled, inputs: _Inputs, u: IndexArray, c: IndexArray) -> list[str]:
-    """`show_measurement` of unit `u[i]`'s value of criterion `c[i]`, formatting each distinct rounded value once."""
-    fw = cf.fw
-    current = inputs.values[u, c]
-    num, den = inputs.numerator[u, c], inputs.denominator[u, c]
-    kinds = np.array([_kind(crit) for crit in fw.criteria], dtype=np.int8)[c]
-    has_value = ~np.isnan(current)
-    text = np.empty(len(u), dtype=object)
-    text[:] = MISSING_VI
-    na = inputs.na[u, c]
-    text[na] = NA_VI
-    at = np.flatnonzero(has_value & (kinds == _RATIO))
-    text[at] = fmt_percents(current[at])
-    at = np.flatnonzero(has_value & (kinds == _BOOLEAN))
-    text[at] = np.where(current[at] >= 1, "Có", "Không")
-    at = np.flatnonzero(has_value & ((kinds == _COUNT) | (kinds == _NUMBER)))
-    units = np.array([_unit(crit) for crit in fw.criteria], dtype=object)
-    text[at] = [t + s for t, s in zip(fmt_numbers(current[at]), units[c[at]].tolist(), strict=True)]
-    at = np.flatnonzero(~np.isnan(num) & ~np.isnan(den) & ~na)
-    if len(at):
-        count_units = np.array([_count_unit(crit) for crit in fw.criteria], dtype=object)
-        numerators, denominators = fmt_numbers(num[at], 0), fmt_numbers(den[at], 0)
-        text[at] = [
-            f"{t} ({a}/{b}{s})"
-            for t, a, b, s in zip(text[at].tolist(), numerators, denominators, count_units[c[at]].tolist(), strict=True)
+        base_texts = [
+            _gap_text(s, a, b, need, points, amounts, units)
+            for s, a, b in zip(
+                gstate[base_row].tolist(), first_id[base_row].tolist(), second_id[base_row].tolist(), strict=True
+            )
         ]
-    out: list[str] = text.tolist()
-    return out
+        suffix = np.zeros(n, dtype=np.intp)
+        suffix_texts = [""]
+        at = np.flatnonzero(has_value & ratio & ~np.isnan(count_gap))
+        if len(at):
+            extra, extra_id = fmt_numbers_distinct(count_gap[at], 0)
+            cu = count_unit_id[at]
+            ids, first = _dense(minus[at], extra_id, cu)
+            suffix[at] = ids + 1
+            suffix_texts += [
+                f" ({'−' if s else '+'}{extra[e]}{count_units[k]})"
+                for s, e, k in zip(minus[at][first].tolist(), extra_id[first].tolist(), cu[first].tolist(), strict=True)
+            ]
+        self.gap_text = Texts(base, base_texts, suffix, suffix_texts)
+        self.current: FloatArray = current
+        self.gap: FloatArray = diff
+        self.count_gap: FloatArray = count_gap
+
+
+def _distinct(per_criterion: list[str], c: IndexArray) -> tuple[list[str], IndexArray]:
+    """The distinct texts of `per_criterion`, and per row (criterion `c`) the index of its criterion's text."""
+    texts = list(dict.fromkeys(per_criterion))
+    ids = np.array([texts.index(t) for t in per_criterion], dtype=np.intp)
+    return texts, ids[c]
+
+
+_S_MISSING, _S_NA, _S_RATIO, _S_YES, _S_NO, _S_NUMBER = range(6)
+_G_NEED, _G_DEPLOY, _G_POINTS, _G_NUMBER = range(4)
+
+
+def _value_text(state: int, value: int, unit: str, percents: list[str], numbers: list[str]) -> str:
+    """`show_value` (or «missing», «not applicable») from the formatted numbers."""
+    if state == _S_MISSING:
+        return MISSING_VI
+    if state == _S_NA:
+        return NA_VI
+    if state == _S_RATIO:
+        return percents[value] + "%"
+    if state == _S_YES:
+        return "Có"
+    if state == _S_NO:
+        return "Không"
+    return numbers[value] + unit
+
+
+def _gap_text(
+    state: int, first: int, second: int, need: list[list[str]], points: list[str], amounts: list[str], units: list[str]
+) -> str:
+    """`show_gap` without the counts, from the formatted numbers."""
+    if state == _G_NEED:
+        return need[first][second]
+    if state == _G_DEPLOY:
+        return "cần triển khai"
+    sign = "−" if first % 2 else "+"
+    if state == _G_POINTS:
+        return f"{sign}{points[second]} điểm phần trăm"
+    return f"{sign}{amounts[second]}{units[first // 2]}"
 
 
 _RATIO, _BOOLEAN, _COUNT, _NUMBER = 0, 1, 2, 3

@@ -9,6 +9,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,7 +19,7 @@ from certify.errors import CertifyError
 from certify.levels.assessment import BoundAssessment
 from certify.levels.evaluate import Evaluation, evaluate_many
 from certify.levels.gap import gap_report
-from certify.levels.gap_table import GapTable
+from certify.levels.gap_table import GapTable, _dense
 from certify.levels.intake import load_unit
 from certify.paths import bundled_root
 from tests.levels.helpers import bound
@@ -77,6 +78,63 @@ def test_random_cohorts_give_the_same_json_as_unit_by_unit(framework: Resolved, 
             extra["target_year"] = data.draw(st.integers(2025, 2032))
         units.append(bound(framework, data.draw(values_for(fw)), unit=f"X{i}", **extra))
     assert_same(evaluate_many(framework, units))
+
+
+EVIDENCE = {"document": "15/BC-UBND", "date": "2025-03-01", "summary": "Báo cáo của UBND xã"}
+
+
+def with_evidence(value: Any) -> Any:
+    """The value as a mapping with the document that proves it."""
+    if isinstance(value, dict):
+        return value | {"evidence": EVIDENCE}
+    return {"value": value, "evidence": EVIDENCE}
+
+
+@SETTINGS
+@given(data=st.data())
+def test_larger_random_cohorts_with_evidence_and_a_plan_year_give_the_same_json(
+    framework: Resolved, data: st.DataObject
+) -> None:
+    """Cohorts large enough that many units share a value, a count or a gap text (each composed once for all of
+    them), some values with their evidence, and sometimes a plan year of their own."""
+    fw = level_framework(framework)
+    n = data.draw(st.integers(7, 40))
+    shared = data.draw(values_for(fw))  # many units alike: texts and prerequisite sets shared across units
+    units = []
+    for i in range(n):
+        values = shared if data.draw(st.integers(0, 2)) == 0 else data.draw(values_for(fw))
+        values = {code: with_evidence(v) if data.draw(st.integers(0, 5)) == 0 else v for code, v in values.items()}
+        extra: dict[str, Any] = {}
+        if data.draw(st.integers(0, 3)) == 0:
+            extra["target_level"] = data.draw(st.sampled_from(fw.level_ids))
+        if data.draw(st.integers(0, 3)) == 0:
+            extra["target_year"] = data.draw(st.integers(2025, 2034))
+        units.append(bound(framework, values, unit=f"X{i}", **extra))
+    start_year = data.draw(st.one_of(st.none(), st.integers(2026, 2031)))
+    assert_same(evaluate_many(framework, units), start_year=start_year)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    columns=st.integers(1, 4).flatmap(
+        lambda k: st.integers(0, 60).flatmap(
+            lambda n: st.lists(
+                st.lists(st.one_of(st.integers(-3, 3), st.integers(-(2**40), 2**40)), min_size=n, max_size=n),
+                min_size=k,
+                max_size=k,
+            )
+        )
+    )
+)
+def test_rows_with_the_same_combination_share_one_index(columns: list[list[int]]) -> None:
+    arrays = [np.array(col, dtype=np.int64) for col in columns]
+    where, one = _dense(*arrays)
+    rows = list(zip(*columns, strict=True))
+    assert len(where) == len(rows)
+    assert len(one) == len(set(rows))  # one index per distinct combination
+    for r, row in enumerate(rows):
+        assert rows[one[where[r]]] == row  # the row kept for its combination has the same values
+    assert len({rows[i] for i in one}) == len(one)
 
 
 def test_a_plan_year_not_after_the_data_is_refused(catalog: Catalog) -> None:
