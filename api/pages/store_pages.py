@@ -86,10 +86,41 @@ def _dashboard_views(store: StoreDep, user: Account | None, year: int, public_on
 
 Sort = Annotated[str, Query(pattern="^(rank|name|district|level|points|value|change)$")]
 Order = Annotated[str | None, Query(pattern="^(asc|desc)$")]
+PageNo = Annotated[int, Query(alias="page", ge=1, le=100_000)]
 PerPage = Annotated[int, Query(ge=1, le=PER_PAGE_MAX)]
 Tier = Annotated[str | None, Query(pattern="^(commune|district|province)$")]
 District = Annotated[str | None, Query(max_length=200)]
 LevelFilter = Annotated[str | None, Query(max_length=60)]
+
+
+@dataclasses.dataclass(frozen=True)
+class DashboardQuery:
+    """The dashboard's filters, sort and page: the page, its JSON twin and its CSV/XLSX downloads read the same."""
+
+    year: int | None
+    tier: str | None
+    district: str | None
+    level: str | None
+    sort: str
+    order: str | None
+    page: int
+    per: int
+
+
+def dashboard_query(
+    year: Year = None,
+    tier: Tier = None,
+    district: District = None,
+    level: LevelFilter = None,
+    sort: Sort = "rank",
+    order: Order = None,
+    page_no: PageNo = 1,
+    per: PerPage = PER_PAGE,
+) -> DashboardQuery:
+    return DashboardQuery(year, tier, district, level, sort, order, page_no, per)
+
+
+DashboardQueryDep = Annotated[DashboardQuery, Depends(dashboard_query)]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,29 +131,17 @@ class _Dashboard:
     levels: list[dict[str, Any]]
 
 
-def _dashboard(
-    request: Request,
-    store: StoreDep,
-    user: Account | None,
-    year: int | None,
-    tier: str | None,
-    district: str | None,
-    level: str | None,
-    sort: str,
-    order: str | None,
-    page_no: int,
-    per: int,
-) -> _Dashboard:
+def _dashboard(store: StoreDep, user: Account | None, q: DashboardQuery) -> _Dashboard:
     """What the dashboard shows — and its downloads hold — for these filters, sort and page."""
     years = store.years()
     public_only = not _province_view(user)
     by_year = {y: _dashboard_views(store, user, y, public_only) for y in years}
     if public_only:  # the public sees the years that have published results, the latest by default
         years = [y for y in years if by_year[y] or store.dti_tables(y, public_only=True)]
-    chosen = year if year is not None else (years[0] if years else dt.date.today().year)
+    chosen = q.year if q.year is not None else (years[0] if years else dt.date.today().year)
     views = by_year.get(chosen) or _dashboard_views(store, user, chosen, public_only)
     dti = store.dti_tables(chosen, public_only=public_only)
-    tier, tiers = pick_tier(tier, views, dti)
+    tier, tiers = pick_tier(q.tier, views, dti)
     views = [v for v in views if v.fw.tier.value == tier]
     before = [v for v in by_year.get(chosen - 1, []) if v.fw.tier.value == tier]
     table = next((t for t in reversed(dti) if t.tier == tier), None)
@@ -132,8 +151,8 @@ def _dashboard(
     # Levels are named by this year's framework, or by the latest year's that had units of the tier.
     named = views or before or next((by_tier[y] for y in reversed(shown_years) if by_tier[y]), [])
     fw = named[0].fw if named else None
-    section = dti_section(table, views, district=district, level=level)
-    ranking = ranking_page(section, fw.level_ids if fw else [], sort=sort, order=order, page=page_no, per=per)
+    section = dti_section(table, views, district=q.district, level=q.level)
+    ranking = ranking_page(section, fw.level_ids if fw else [], sort=q.sort, order=q.order, page=q.page, per=q.per)
     trend = level_trend(by_tier)
     data = (
         {"year": chosen, "years": years, "tier": tier, "tiers": tiers, "public_only": public_only}
@@ -145,20 +164,8 @@ def _dashboard(
 
 
 @router.get("/dashboard")
-def dashboard(
-    request: Request,
-    store: StoreDep,
-    user: UserDep,
-    year: Year = None,
-    tier: Tier = None,
-    district: District = None,
-    level: LevelFilter = None,
-    sort: Sort = "rank",
-    order: Order = None,
-    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
-    per: PerPage = PER_PAGE,
-) -> Response:
-    d = _dashboard(request, store, user, year, tier, district, level, sort, order, page_no, per)
+def dashboard(request: Request, store: StoreDep, user: UserDep, q: DashboardQueryDep) -> Response:
+    d = _dashboard(store, user, q)
     tr = get_translator(request)
     fw = d.fw
     chart = (
@@ -207,23 +214,21 @@ def _query(request: Request) -> Callable[..., str]:
     return change
 
 
+def _download_format(fmt: Annotated[str, Path(pattern="^(csv|xlsx)$")]) -> str:
+    """A dependency only so that a wrong format is still reported before the query's errors."""
+    return fmt
+
+
 @router.get("/dashboard/ranking.{fmt}")
 def ranking_download(
     request: Request,
     store: StoreDep,
     user: UserDep,
-    fmt: Annotated[str, Path(pattern="^(csv|xlsx)$")],
-    year: Year = None,
-    tier: Tier = None,
-    district: District = None,
-    level: LevelFilter = None,
-    sort: Sort = "rank",
-    order: Order = None,
-    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
-    per: PerPage = PER_PAGE,
+    fmt: Annotated[str, Depends(_download_format)],
+    q: DashboardQueryDep,
 ) -> Response:
     """The DTI ranking exactly as the dashboard shows it with the same query: filters, sort and page."""
-    d = _dashboard(request, store, user, year, tier, district, level, sort, order, page_no, per)
+    d = _dashboard(store, user, q)
     ranking = d.data["dti"]
     if ranking is None:
         raise NotFoundError(
