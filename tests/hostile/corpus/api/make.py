@@ -8,11 +8,16 @@ Deterministic: the same files on every run.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[3]))
+
+from tests.hostile.corpus._make import show, write_cases  # noqa: E402
+
 COMMUNE = "sample-2361-commune"
 BASE: dict[str, Any] = {"unit": "1", "tier": "commune", "year": 2024, "framework": COMMUNE, "values": {"CQS-04": True}}
 
@@ -102,22 +107,9 @@ FORMS: dict[str, dict[str, str]] = {
 
 
 def make(out: Path = HERE) -> list[Path]:
-    made = []
-    for name, content in JSON.items():
-        path = out / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        elif isinstance(content, str):
-            path.write_text(content, encoding="utf-8")
-        else:
-            path.write_text(json.dumps(content, ensure_ascii=False) + "\n", encoding="utf-8")
-        made.append(path)
-    for name, fields in FORMS.items():
-        (out / name).write_text(urlencode(fields) + "\n", encoding="utf-8")
-        made.append(out / name)
-    return made
+    bodies = {n: c if isinstance(c, str | bytes) else json.dumps(c, ensure_ascii=False) + "\n" for n, c in JSON.items()}
+    return write_cases(out, bodies | {name: urlencode(fields) + "\n" for name, fields in FORMS.items()})
 
 
 if __name__ == "__main__":
-    for path in make():
-        print(path.name, path.stat().st_size)
+    show(make())

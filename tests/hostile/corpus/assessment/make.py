@@ -7,9 +7,13 @@ Deterministic: the same files on every run.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[3]))
+
+from tests.hostile.corpus._make import show, write_cases  # noqa: E402
 
 HEAD = 'unit: "29242"\nunit_name: Xã Thử\ntier: commune\nyear: 2025\nframework: tiny-commune\n'
 
@@ -155,17 +159,8 @@ CASES: dict[str, str | bytes] = {
 
 
 def make(out: Path = HERE) -> list[Path]:
-    made = []
-    for name, content in CASES.items():
-        path = out / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-        made.append(path)
-    return made
+    return write_cases(out, CASES)
 
 
 if __name__ == "__main__":
-    for path in make():
-        print(path.name, path.stat().st_size)
+    show(make())

@@ -11,11 +11,16 @@ answer: index.yaml here. Deterministic: the same files on every run (workbooks g
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[3]))
+
+from tests.hostile.corpus._make import pin_workbooks, show, write_cases  # noqa: E402
+
 FIXED = dt.datetime(2025, 1, 1)
 
 HEAD = "unit,name,1.1,1.3.a,1.3.b,6.21,7.5\n"
@@ -117,14 +122,7 @@ def _million_rows(path: Path, rows: int = 1_000_000) -> Path:
 
 
 def make(out: Path = HERE) -> list[Path]:
-    made = []
-    for name, content in CSV.items():
-        path = out / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-        made.append(path)
+    made = write_cases(out, CSV)
     head = ["unit", "name", "6.21", "7.5"]
     made += [
         _workbook(
@@ -155,7 +153,7 @@ def make(out: Path = HERE) -> list[Path]:
     (out / "score-not-a-workbook.xlsx").write_text("unit;6.21\ntinh-a;3\n", encoding="utf-8")
     (out / "score-old-xls.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     made += [out / "score-not-a-workbook.xlsx", out / "score-old-xls.xlsx"]
-    return made
+    return pin_workbooks(made)
 
 
 def _zip_bomb(good: Path, dst: Path) -> Path:
@@ -174,5 +172,4 @@ def _zip_bomb(good: Path, dst: Path) -> Path:
 
 
 if __name__ == "__main__":
-    for path in make():
-        print(path.name, path.stat().st_size)
+    show(make())

@@ -20,6 +20,7 @@ sys.path.insert(0, str(HERE.parents[3]))
 
 from certify.intake import layout as L  # noqa: E402
 from certify.intake.template import write_province_sheet  # noqa: E402
+from tests.hostile.corpus._make import pin_workbooks, show  # noqa: E402
 from tests.intake.helpers import filled_form, levels, resolved, sample_values  # noqa: E402
 
 UNIT = "29641"
@@ -174,7 +175,7 @@ def make(out: Path = HERE) -> list[Path]:
     made.append(_million_rows(good, out / "rows_60000.xlsx", 60_000))
     shutil.rmtree(tmp)
     _ = sample_values
-    return made
+    return pin_workbooks(made)
 
 
 def _million_rows(good: Path, dst: Path, rows: int = 1_000_000) -> Path:
@@ -193,5 +194,4 @@ def _million_rows(good: Path, dst: Path, rows: int = 1_000_000) -> Path:
 
 
 if __name__ == "__main__":
-    for path in make():
-        print(path.name, path.stat().st_size)
+    show(make())

@@ -14,6 +14,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[3]
+sys.path.insert(0, str(ROOT))
+
+from tests.hostile.corpus._make import pin_workbooks, show, write_cases  # noqa: E402
+
 TINY = (ROOT / "tests" / "fixtures" / "frameworks" / "tiny-commune" / "1.0.yaml").read_text(encoding="utf-8")
 TINY = TINY.replace("id: tiny-commune", "id: hostile-case")
 DTI = (ROOT / "frameworks" / "vinh-long-2554-province" / "1.0.yaml").read_text(encoding="utf-8")
@@ -140,21 +144,12 @@ CASES: dict[str, str | bytes] = {
 
 
 def make(out: Path = HERE) -> list[Path]:
-    made = []
-    for name, content in CASES.items():
-        path = out / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-        made.append(path)
-    return made + workbooks(out)
+    return write_cases(out, CASES) + workbooks(out)
 
 
 def workbooks(out: Path = HERE) -> list[Path]:
     """The framework workbooks of `certify frameworks import`, each broken in one cell (tests/test_framework_xlsx.py
     says how: BROKEN), and a text file named .xlsx."""
-    sys.path.insert(0, str(ROOT))
     from tests.test_framework_xlsx import BROKEN, _book
 
     made = []
@@ -166,9 +161,8 @@ def workbooks(out: Path = HERE) -> list[Path]:
         wb.save(path)
         made.append(path)
     (out / "workbook-not-a-workbook.xlsx").write_text("not a workbook", encoding="utf-8")
-    return [*made, out / "workbook-not-a-workbook.xlsx"]
+    return pin_workbooks([*made, out / "workbook-not-a-workbook.xlsx"])
 
 
 if __name__ == "__main__":
-    for path in make() if "--workbooks" not in sys.argv else workbooks():
-        print(path.name, path.stat().st_size)
+    show(make() if "--workbooks" not in sys.argv else workbooks())
