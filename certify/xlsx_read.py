@@ -91,6 +91,30 @@ class Cell:
     result: Cell | None = None  # a formula's result as last saved by the spreadsheet (None: never calculated)
 
 
+def formula_problem(
+    file: str, sheet: str, row: int, column: str, formula: str, *, without_result: bool = False
+) -> Problem:
+    """A formula where a value must be. An Excel form takes no formula at all (its saved result may be stale);
+    a DTI workbook reads a formula by its saved result and refuses only one never calculated (`without_result`)."""
+    if without_result:
+        code = "formula-without-value"
+        vi = "Ô chứa công thức chưa có kết quả: hãy mở bằng Excel và lưu lại, hoặc dán giá trị"
+        en = "The cell holds a formula without a result: open and save it in Excel, or paste values"
+    else:
+        code, vi, en = "formula", "Ô chứa công thức thay vì giá trị", "The cell holds a formula instead of a value"
+    return Problem(
+        code=code,
+        vi=vi,
+        en=en,
+        file=file,
+        sheet=sheet,
+        row=row,
+        column=column,
+        expected="giá trị (a value)",
+        found=formula[:80],
+    )
+
+
 class SheetTooLarge(Exception):
     """The sheet goes past the row or column limit; `row`/`column` is the first cell beyond it."""
 

@@ -296,7 +296,7 @@ def _read_xlsx(path: Path) -> Table:
     """The first sheet, streamed by the project's one workbook reader (certify.xlsx_read): a sheet past the row or
     column limit stops at its first cell beyond, however the file was written."""
     from certify.settings import get_settings
-    from certify.xlsx_read import Book, SheetTooLarge, check_xlsx_file
+    from certify.xlsx_read import Book, SheetTooLarge, check_xlsx_file, formula_problem
 
     name = str(path)
     lim = current()
@@ -333,7 +333,9 @@ def _read_xlsx(path: Path) -> Table:
         cells = []
         for j, cell in enumerate(row):
             if cell is not None and cell.data_type == "f" and cell.result is None:
-                problems.append(_formula_without_value(name, sheet, k + 1, _column_name(header, j), cell.value))
+                problems.append(
+                    formula_problem(name, sheet, k + 1, _column_name(header, j), cell.value, without_result=True)
+                )
             cells.append(_xlsx_text(cell))
         raw.append((k + 1, cells))
         _within_limits(name, sheet, k + 1, cells, lim)
@@ -361,20 +363,6 @@ def _xlsx_text(cell: Any) -> str:
         day = dt.datetime(1899, 12, 30) + dt.timedelta(days=float(cell.value))
         return day.date().isoformat() if day.time() == dt.time() else day.isoformat(sep=" ")
     return _cell_text(cell.value)
-
-
-def _formula_without_value(name: str, sheet: str, row: int, column: str, formula: str) -> Problem:
-    return Problem(
-        code="formula-without-value",
-        vi="Ô chứa công thức chưa có kết quả: hãy mở bằng Excel và lưu lại, hoặc dán giá trị",
-        en="The cell holds a formula without a result: open and save it in Excel, or paste values",
-        file=name,
-        sheet=sheet,
-        row=row,
-        column=column,
-        expected="giá trị (a value)",
-        found=formula[:80],
-    )
 
 
 def read_table(path: Path) -> Table:

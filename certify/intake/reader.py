@@ -23,7 +23,7 @@ from certify.levels.assessment import Assessment, Bad, FrameworkRef, Rule, bind,
 from certify.levels.model import Criterion, IndicatorType, LevelFramework
 from certify.limits import thousands
 from certify.store.submissions import ValueInput
-from certify.xlsx_read import Book, Cell, SheetTooLarge, check_xlsx_file
+from certify.xlsx_read import Book, Cell, SheetTooLarge, check_xlsx_file, formula_problem
 
 CODE_WIDTH = {Tier.COMMUNE: 5, Tier.DISTRICT: 3, Tier.PROVINCE: 2}
 
@@ -330,19 +330,7 @@ def _filled_cell(
     if cell is None or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
         return None, letter
     if _is_formula(cell):
-        problems.append(
-            Problem(
-                code="formula",
-                vi="Ô chứa công thức thay vì giá trị",
-                en="The cell holds a formula instead of a value",
-                file=file,
-                sheet=sheet,
-                row=r,
-                column=letter,
-                expected="giá trị (a value)",
-                found=_shown(cell.value),
-            )
-        )
+        problems.append(formula_problem(file, sheet, r, letter, _shown(cell.value)))
         return None, letter
     return cell, letter
 
