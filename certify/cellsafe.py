@@ -37,6 +37,17 @@ def neutralise_row(values: Iterable[Any]) -> list[Any]:
     return [neutralise(v) for v in values]
 
 
+_FORMULA_LINE = re.compile("^[" + re.escape("".join(FORMULA_START)) + "]", re.MULTILINE)
+
+
+def neutralise_column(values: list[str]) -> list[str]:
+    """`[neutralise(v) for v in values]` for a column of texts: a column where no cell starts like a formula (codes,
+    names, figures ≥ 0) is found so in one search and returned as it is."""
+    if _FORMULA_LINE.search("\n".join(values)) is None:
+        return values
+    return [neutralise(v) for v in values]
+
+
 def set_cell(cell: Any, value: Any) -> None:
     """For openpyxl: put `value` in `cell`, a formula-like text kept exact but stored as text."""
     cell.value = value

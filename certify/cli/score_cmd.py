@@ -44,8 +44,11 @@ def _value(x: float) -> str:
 
 
 def write_csv(results: Results) -> None:
-    """One row per unit, ranked units first; the unit's own entries only, so the output is linear in the cohort."""
-    from certify.cellsafe import neutralise_row
+    """One row per unit, ranked units first; the unit's own entries only, so the output is linear in the cohort.
+    Written column by column: each rounded and turned to text at once (the same texts as points_text/value_text one
+    by one), every text column through the formula rule (certify.cellsafe)."""
+    from certify.cellsafe import neutralise_column
+    from certify.dti.numbers import points_texts, value_texts
 
     fw = results.fw
     out = csv.writer(sys.stdout, lineterminator="\n")
@@ -63,33 +66,22 @@ def write_csv(results: Results) -> None:
             "not_ranked_reason",
         ]
     )
-    from certify.dti.numbers import points_texts, value_texts
-
     order = results.order()
-    ranks, reason = results.ranks, results.reason
-    # Each column rounded and written as text at once (the same texts as points_text/value_text, one by one).
-    total = points_texts(results.total[order])
-    top = points_texts(results.max_total[order])
-    value = value_texts(results.value[order])
-    index_points = [points_texts(column) for column in results.index_points[order].T]
+    ranks = results.ranks[order].tolist()
     names, groups, bands, units = results.names, results.groups, results.bands, results.units
-    for row, i in enumerate(order):
-        out.writerow(
-            neutralise_row(
-                [
-                    units[i],
-                    names[i] if names else "",
-                    groups[i] if groups else "",
-                    int(ranks[i]) or "",
-                    total[row],
-                    top[row],
-                    value[row],
-                    bands[i] or "",
-                    *[column[row] for column in index_points],
-                    reason(i) or "",
-                ]
-            )
-        )
+    columns: list[list[str]] = [
+        [units[i] for i in order],
+        [names[i] for i in order] if names else [""] * len(order),
+        [groups[i] for i in order] if groups else [""] * len(order),
+        [str(r) if r else "" for r in ranks],
+        points_texts(results.total[order]),
+        points_texts(results.max_total[order]),
+        value_texts(results.value[order]),
+        [bands[i] or "" for i in order],
+        *[points_texts(column) for column in results.index_points[order].T],
+        [results.reason(i) or "" for i in order],
+    ]
+    out.writerows(zip(*[neutralise_column(column) for column in columns], strict=True))
 
 
 def print_caveats(fw: DtiFramework, out: Console) -> None:

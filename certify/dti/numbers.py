@@ -68,19 +68,23 @@ def points_texts(values: npt.ArrayLike) -> list[str]:
 
 def _texts(values: npt.ArrayLike, places: int) -> list[str]:
     """`str(half_up(x, places))` of every value, the rounding done on the array (`round_half_up_scaled` is exact,
-    ties and huge values going through `round_half_up` itself); text «-0.00» kept where Decimal gives it."""
-    array = np.asarray(values, dtype=np.float64)
+    ties and huge values going through `round_half_up` itself), each distinct figure written once (a main index's
+    points repeat across a cohort); text «-0.00» kept where Decimal gives it."""
+    array = np.asarray(values, dtype=np.float64).ravel()
     finite = np.isfinite(array)
-    scaled = round_half_up_scaled(np.where(finite, array, 0.0), places).tolist()
-    out: list[str] = []
-    for x, k, negative, ok in zip(array.tolist(), scaled, np.signbit(array).tolist(), finite.tolist(), strict=True):
-        if not ok:
-            out.append(str(half_up(x, places)))  # what the one-value function does with it
-            continue
-        digits = str(abs(k)).rjust(places + 1, "0")
-        sign = "-" if k < 0 or (k == 0 and negative) else ""
-        out.append(f"{sign}{digits[:-places]}.{digits[-places:]}")
+    scaled = round_half_up_scaled(np.where(finite, array, 0.0), places)
+    distinct, where = np.unique(scaled, return_inverse=True)
+    texts = [_fixed(k, places) for k in distinct.tolist()]
+    out = [texts[i] for i in where.ravel().tolist()]
+    for i in np.flatnonzero(~finite | ((scaled == 0) & np.signbit(array))).tolist():
+        out[i] = "-" + out[i] if finite[i] else str(half_up(float(array[i]), places))  # -0.00; what one value gives
     return out
+
+
+def _fixed(k: int, places: int) -> str:
+    """The whole number `k` of hundredths (places=2) or ten-thousandths (4) as text: 1234 → «12.34»."""
+    digits = str(abs(k)).rjust(places + 1, "0")
+    return f"{'-' if k < 0 else ''}{digits[:-places]}.{digits[-places:]}"
 
 
 _VALUES = frozenset({"value", "change", "mean_value", "mean_change"})

@@ -14,12 +14,16 @@ import numpy as np
 from certify.dti.methods.base import BoolArray, FloatArray, IntArray
 from certify.dti.model import Band
 from certify.dti.numbers import VALUE_DECIMALS, half_up
+from certify.numbers import round_half_up_scaled
 
 
 def rank_keys(values: FloatArray, places: int = VALUE_DECIMALS) -> IntArray:
-    """Integer comparison keys: the value as displayed, times 10^places."""
-    scale = 10**places
-    return np.array([int(half_up(float(v), places) * scale) for v in values], dtype=np.int64)
+    """Integer comparison keys: the value as displayed, times 10^places (`half_up`, for the whole cohort at once:
+    `round_half_up_scaled` is exact)."""
+    array = np.asarray(values, dtype=np.float64)
+    if not np.isfinite(array).all():  # never a score; refused as the one-value rounding refuses it
+        return np.array([int(half_up(float(v), places) * 10**places) for v in array], dtype=np.int64)
+    return round_half_up_scaled(array, places)
 
 
 def competition_ranks(values: FloatArray, groups: Sequence[str] = (), ranked: BoolArray | None = None) -> IntArray:
@@ -39,13 +43,6 @@ def competition_ranks(values: FloatArray, groups: Sequence[str] = (), ranked: Bo
 
 def classify(values: FloatArray, bands: Sequence[Band]) -> list[str | None]:
     """The first band (highest first) whose threshold the displayed value reaches."""
-    keys = rank_keys(values)
     scale = 10**VALUE_DECIMALS
-    out: list[str | None] = []
-    for key in keys:
-        out.append(
-            next(
-                (b.id for b in bands if b.min is not None and key >= int(half_up(b.min, VALUE_DECIMALS) * scale)), None
-            )
-        )
-    return out
+    thresholds = [(b.id, int(half_up(b.min, VALUE_DECIMALS) * scale)) for b in bands if b.min is not None]
+    return [next((band for band, least in thresholds if key >= least), None) for key in rank_keys(values).tolist()]

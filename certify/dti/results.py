@@ -101,16 +101,20 @@ class Results:
 
     @cached_property
     def _order(self) -> list[int]:
-        return sorted(
-            range(self.n),
-            key=lambda i: (
-                self.reason(i) is not None,
-                self.groups[i] if self.groups else "",
-                self.ranks[i] == 0,
-                self.ranks[i],
-                self.units[i],
-            ),
+        # The sort keys of every unit built once as tuples (compared in C): not ranked for a reason last, then by
+        # group, ranked before unranked, by rank, by unit code.
+        ranks = self.ranks.tolist()
+        keys = list(
+            zip(
+                [self.reason(i) is not None for i in range(self.n)],
+                self.groups or [""] * self.n,
+                [r == 0 for r in ranks],
+                ranks,
+                self.units,
+                strict=True,
+            )
         )
+        return sorted(range(self.n), key=keys.__getitem__)
 
     def order(self) -> list[int]:
         """Ranked units by group, then rank (unranked last), then id; units left out of the ranking after all."""

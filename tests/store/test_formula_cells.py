@@ -7,12 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from certify.catalog import bundled_root
-from certify.cellsafe import formula_like, neutralise, neutralise_row
+from certify.cellsafe import formula_like, neutralise, neutralise_column, neutralise_row
 from certify.store.engine import transaction
 from certify.store.migrate import ready_engine
 from certify.store.models import AdminUnit, Cycle, Submission
@@ -27,6 +29,13 @@ def test_the_rule() -> None:
     for value in ("Xã An", "", "12,5", "-0,0310", "+84", "-3", "85%", 5, -2.5, None):
         assert not formula_like(value) and neutralise(value) == value  # plain numbers, as text or not, stay
     assert neutralise_row([NASTY, -1.5, "-1,5"]) == ["'" + NASTY, -1.5, "-1,5"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["Xã An", "", "-3", "12.50", "x\n=1", "\r=1", "\t", NASTY]), st.text())))
+def test_a_column_is_neutralised_as_each_cell_alone(column: list[str]) -> None:
+    """The CSV writers treat a whole column at once (certify score --csv): the same cells as one by one."""
+    assert neutralise_column(column) == [neutralise(v) for v in column]
 
 
 @pytest.fixture(scope="module")
