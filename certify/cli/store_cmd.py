@@ -226,14 +226,36 @@ def units_relink(
     share: ShareOpt = None,
     note: NoteOpt = None,
     district: DistrictOpt = False,
+    yes: YesFlag = False,
 ) -> None:
-    """Tỉnh sửa một liên kết sáp nhập: liên kết sai được giữ lại, đánh dấu đã bỏ (corrected; kept, audited)."""
-    from certify.store.merger_links import relink
+    """Tỉnh sửa một liên kết sáp nhập: liên kết sai được giữ lại, đánh dấu đã bỏ (corrected; kept, audited).
 
-    with database(write=True) as s:
-        relink(
-            s, old, wrong, right, actor=actor(), share=share, note=note, old_tier="district" if district else "commune"
+    What changes (the link removed, the link made, the current units whose last year changes) is shown and
+    confirmed first (--yes for scripts)."""
+    from certify.store.merger_links import preview_relink, relink
+
+    tier = "district" if district else "commune"
+    with database() as s:
+        plan = preview_relink(s, old, wrong, right, share=share, note=note, old_tier=tier)
+        was, bad, good = plan.old, plan.wrong, plan.right
+        changes = [
+            f"Bỏ liên kết / remove the link: {was.code} {was.name} → {bad.code} {bad.name} "
+            "(giữ lại, đánh dấu đã bỏ / kept, marked removed)"
+        ]
+        if good is not None:
+            kept = plan.right_link is not None
+            changes.append(
+                f"Liên kết / link: {was.code} {was.name} → {good.code} {good.name} "
+                + ("(đã có, đánh dấu đã sửa / already there, marked corrected)" if kept else "(mới / new)")
+            )
+        units = plan.current_units
+        changes.append(
+            f"Số liệu năm trước của {len(units)} đơn vị hiện nay tính lại / last year's figures of {len(units)} "
+            f"current units change: {', '.join(f'{u.code} {u.name}' for u in units)}"
         )
+    confirm_change(changes, f"Sửa liên kết {old} → {wrong}", f"Correct the link {old} → {wrong}", yes)
+    with database(write=True) as s:
+        relink(s, old, wrong, right, actor=actor(), share=share, note=note, old_tier=tier)
     console.print(f"Đã bỏ / removed: {old} → {wrong}")
     if right is not None:
         console.print(f"Đã liên kết / linked: {old} → {right}")
@@ -399,17 +421,53 @@ def template_cmd(
     console.print(f"Đã ghi / written: {output}")
 
 
+MAX_LISTED = 20  # units listed one by one before a question; the rest counted
+
+
+def _agreed_overwrites(files: list[Path], cycle: int | None, partial: bool) -> tuple[int, dict[str, int]]:
+    """The cycle, and the drafts whose values the forms overwrite (unit → version) once shown and agreed to; a
+    script without --yes is refused (certify.cli.common.confirm_change)."""
+    from certify.intake.importer import infer_cycle, preview_overwrites
+
+    with database() as s:
+        cycle_id = cycle if cycle is not None else infer_cycle(s, files)
+        over = preview_overwrites(s, cycle_id, files, partial=partial)
+    if over:
+        values = sum(o.values for o in over)
+        shown = [f"  - {o.unit} {o.name}: {o.values} giá trị / values" for o in over[:MAX_LISTED]]
+        if len(over) > MAX_LISTED:
+            shown.append(f"  … và {len(over) - MAX_LISTED} đơn vị khác (and {len(over) - MAX_LISTED} more)")
+        confirm_change(
+            [
+                f"Kỳ {cycle_id}: ghi đè {values} giá trị đã có của {len(over)} đơn vị (bản nháp) — overwrite "
+                f"{values} stored values of {len(over)} units (drafts):",
+                *shown,
+            ],
+            f"Ghi đè số liệu của {len(over)} đơn vị",
+            f"Overwrite the values of {len(over)} units",
+            yes=False,
+        )
+    return cycle_id, {o.unit: o.version for o in over}
+
+
 def import_cmd(
     files: Annotated[list[Path], typer.Argument(help="Các tệp .xlsx đã điền (filled forms)")],
     cycle: Annotated[int | None, typer.Option("--cycle", help="Số kỳ đánh giá (cycle id)")] = None,
     partial: Annotated[bool, typer.Option("--partial", help="Ghi các đơn vị hợp lệ, báo các đơn vị lỗi")] = False,
+    yes: YesFlag = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Nhập phiếu đã điền: kiểm tra tất cả trước, lỗi ở đâu thì không ghi gì (import filled forms)."""
+    """Nhập phiếu đã điền: kiểm tra tất cả trước, lỗi ở đâu thì không ghi gì (import filled forms).
+
+    Forms that would overwrite values a draft already holds: the units and how many values are shown and
+    confirmed first (--yes for scripts)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from certify.intake.importer import import_files, infer_cycle
 
+    confirmed: dict[str, int] | None = None  # --yes: whatever the forms overwrite (said after the import)
+    if not yes:
+        cycle, confirmed = _agreed_overwrites(files, cycle, partial)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -429,7 +487,7 @@ def import_cmd(
 
         with database(write=True) as s:
             cycle_id = cycle if cycle is not None else infer_cycle(s, files)
-            result = import_files(s, cycle_id, files, actor(), partial=partial, progress=progress)
+            result = import_files(s, cycle_id, files, actor(), partial=partial, progress=progress, confirmed=confirmed)
             if result.problems and not partial:
                 s.rollback()  # nothing was written; end the transaction cleanly
     if as_json:
@@ -451,6 +509,9 @@ def import_cmd(
         console.print(
             f"Đã nhập {result.units_written} đơn vị vào kỳ {result.cycle_id} (imported {result.units_written} units)"
         )
+        if result.overwritten:
+            n, v = len(result.overwritten), sum(o.values for o in result.overwritten)
+            console.print(f"Đã ghi đè {v} giá trị của {n} đơn vị (overwrote {v} values of {n} units)")
 
 
 def export_cmd(

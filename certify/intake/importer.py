@@ -7,7 +7,7 @@ and the rest reported. The write is a single transaction, so a process killed ha
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from certify.catalog import Catalog
-from certify.errors import Problem
+from certify.errors import CertifyError, Problem
 from certify.intake.reader import Expect, ParsedFile, ParsedUnit, read_form
 from certify.settings import get_settings
 from certify.store.cycles import frozen_framework, get_cycle
@@ -37,6 +37,7 @@ class ImportResult:
     batch_id: int | None = None
     problems: list[Problem] = field(default_factory=list)
     rejected_units: list[str] = field(default_factory=list)
+    overwritten: list[Overwrite] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -50,8 +51,64 @@ class ImportResult:
             "values_written": self.values_written,
             "batch_id": self.batch_id,
             "rejected_units": self.rejected_units,
+            "overwritten": [o.__dict__ for o in self.overwritten],
             "problems": [p.to_dict() for p in self.problems],
         }
+
+
+@dataclass(frozen=True)
+class Overwrite:
+    """A unit whose draft already holds own values that the forms change: shown and confirmed before the import."""
+
+    unit: str
+    name: str
+    version: int  # the draft's version when it was checked
+    values: int  # how many of its stored values the forms change
+
+
+def _overwrites(valid: list[tuple[ParsedUnit, AdminUnit]], existing: Mapping[int, Submission]) -> list[Overwrite]:
+    """The drafts among `valid` whose stored own values the forms change (a value set again the same is no change)."""
+    out = []
+    for unit, db_unit in valid:
+        sub = existing.get(db_unit.id)
+        if sub is None:
+            continue
+        stored = {v.criterion: v for v in sub.values if v.kind == SELF}
+        changed = sum(
+            1
+            for code, new in unit.values.items()
+            if code in stored and any(getattr(stored[code], k) != x for k, x in new.fields().items())
+        )
+        if changed:
+            out.append(Overwrite(unit.code, db_unit.name, sub.version, changed))
+    return out
+
+
+def _submissions(session: Session, cycle_id: int) -> dict[int, Submission]:
+    return {s.unit_id: s for s in session.scalars(select(Submission).where(Submission.cycle_id == cycle_id))}
+
+
+def preview_overwrites(
+    session: Session, cycle_id: int, files: Sequence[Path], *, partial: bool = False, catalog: Catalog | None = None
+) -> list[Overwrite]:
+    """What importing `files` would overwrite, to ask first. The files are read only when the cycle's drafts hold
+    own values already; nothing is shown for files the import would refuse (without `partial`): it says why."""
+    cycle = get_cycle(session, cycle_id)
+    held = (
+        select(EntryValue.id)
+        .join(Submission)
+        .where(
+            Submission.cycle_id == cycle.id,
+            Submission.state.in_([s.value for s in SELF_EDITABLE]),
+            EntryValue.kind == SELF,
+        )
+    )
+    if session.scalar(held.limit(1)) is None:
+        return []
+    valid, problems, _ = validate_files(session, cycle, files, catalog)
+    if problems and not partial:
+        return []
+    return _overwrites(valid, _submissions(session, cycle.id))
 
 
 def _expect(session: Session, cycle: Cycle, catalog: Catalog | None) -> Expect:
@@ -156,8 +213,13 @@ def import_files(
     partial: bool = False,
     catalog: Catalog | None = None,
     progress: Progress | None = None,
+    confirmed: Mapping[str, int] | None = None,
 ) -> ImportResult:
-    """Validate all files, then write (all, or with `partial` the valid units) in the caller's transaction."""
+    """Validate all files, then write (all, or with `partial` the valid units) in the caller's transaction.
+
+    `confirmed`, the drafts a person was shown (`preview_overwrites`: unit → version) and agreed to overwrite,
+    must be exactly those the forms overwrite now; None: whatever they overwrite (`result.overwritten` says it).
+    """
     # Another import into the cycle, or a web save of one of its units, waits for this one (PostgreSQL row
     # locks; SQLite: the caller's write transaction), so what is checked below is what gets written over.
     cycle = get_cycle(session, cycle_id, for_update=True)
@@ -166,11 +228,21 @@ def import_files(
     result = ImportResult(cycle_id, len(files), problems=problems, rejected_units=rejected)
     if (problems and not partial) or not valid:
         return result
+    existing = _submissions(session, cycle.id)
+    result.overwritten = _overwrites(valid, existing)
+    now = {o.unit: o.version for o in result.overwritten}
+    if confirmed is not None and now != dict(confirmed):
+        raise CertifyError.one(
+            "import-changed",
+            f"Số liệu của kỳ {cycle.id} đã thay đổi từ lúc bạn xác nhận; không ghi gì, hãy chạy lại lệnh",
+            f"The values of cycle {cycle.id} changed since you confirmed; nothing written, run the command again",
+            expected=", ".join(f"{u}@{v}" for u, v in sorted(confirmed.items())) or "—",
+            found=", ".join(f"{u}@{v}" for u, v in sorted(now.items())) or "—",
+        )
     batch = ImportBatch(cycle_id=cycle.id, files=[str(f) for f in files], unit_count=len(valid), imported_by=actor)
     session.add(batch)
     session.flush()
     result.batch_id = batch.id
-    existing = {s.unit_id: s for s in session.scalars(select(Submission).where(Submission.cycle_id == cycle.id))}
     done = 0
     for start in range(0, len(valid), CHUNK):
         chunk = valid[start : start + CHUNK]

@@ -462,19 +462,33 @@ def confirm(
     return m
 
 
-def relink(
+@dataclass(frozen=True)
+class Relink:
+    """What a correction will change, to show before it is made: the link removed and the link made or kept."""
+
+    old: AdminUnit
+    wrong: AdminUnit
+    link: UnitMerger  # old → wrong, to be marked removed
+    right: AdminUnit | None
+    right_link: UnitMerger | None  # old → right when there is one already (marked corrected), else made
+
+    @property
+    def current_units(self) -> list[AdminUnit]:
+        """The current units whose former units (and so last year's values) change."""
+        return [self.wrong] if self.right is None else [self.wrong, self.right]
+
+
+def preview_relink(
     session: Session,
     old_code: str,
     from_code: str,
     to_code: str | None,
     *,
-    actor: str,
     share: float | None = None,
     note: str | None = None,
     old_tier: str = "commune",
-) -> tuple[UnitMerger, UnitMerger | None]:
-    """The province corrects a link: the former unit did not go to `from_code` (the row is kept, marked removed)
-    but to `to_code` (a link made or, when the sources had it too, confirmed); `to_code` None: nowhere else."""
+) -> Relink:
+    """The correction `relink` would make, checked as `relink` checks it: what is wrong is told before any question."""
     _check_share(share, f"{old_code} → {to_code}")
     _check_note(note)
     old, wrong = _units(session, old_code, from_code, old_tier)
@@ -493,13 +507,32 @@ def relink(
             f"No link {old.name} ({old_code}) → {wrong.name} ({from_code}) to correct",
             found=f"{old_code} → {from_code}",
         )
+    if to_code is None:
+        return Relink(old, wrong, m, None, None)
+    _, right = _units(session, old_code, to_code, old_tier)
+    return Relink(old, wrong, m, right, _link(session, old, right))
+
+
+def relink(
+    session: Session,
+    old_code: str,
+    from_code: str,
+    to_code: str | None,
+    *,
+    actor: str,
+    share: float | None = None,
+    note: str | None = None,
+    old_tier: str = "commune",
+) -> tuple[UnitMerger, UnitMerger | None]:
+    """The province corrects a link: the former unit did not go to `from_code` (the row is kept, marked removed)
+    but to `to_code` (a link made or, when the sources had it too, confirmed); `to_code` None: nowhere else."""
+    plan = preview_relink(session, old_code, from_code, to_code, share=share, note=note, old_tier=old_tier)
+    old, m, right, made = plan.old, plan.link, plan.right, plan.right_link
     before = _state(m)
     _set(m, actor, REMOVED, note, None)
     audit.record(session, actor, "relink", "unit_merger", m.id, field="link", old=before, new=_state(m))
-    if to_code is None:
+    if right is None:
         return m, None
-    _, right = _units(session, old_code, to_code, old_tier)
-    made = _link(session, old, right)
     if made is None:
         made = UnitMerger(
             old_unit_id=old.id,

@@ -109,7 +109,7 @@ def test_two_imports_at_once_the_second_waits_then_writes(loaded: Engine, tmp_pa
     first = province_form(tmp_path, units, "first.xlsx", {"CQS-08": 111})
     second = province_form(tmp_path, units, "second.xlsx", {"CQS-08": 222})
     with holding_import(url, cycle_id, first, tmp_path):
-        proc = _cli(["import", str(second), "--cycle", str(cycle_id)], url, busy=WAIT)
+        proc = _cli(["import", str(second), "--cycle", str(cycle_id), "--yes"], url, busy=WAIT)
         time.sleep(1.0)
         assert proc.poll() is None  # waiting for the first import's lock
     out, err = proc.communicate(timeout=WAIT)

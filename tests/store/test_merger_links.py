@@ -115,10 +115,10 @@ def test_the_name_clash_is_listed_marked_and_corrected_by_the_province(
     # 3. The province corrects both halves of the clash and says which share of Mỏ Cày Bắc's Hòa Lộc moved.
     code, out, _ = _run(
         monkeypatch, capsys, "units", "relink", HOA_LOC_TAM_BINH, "--from", TAN_THANH_BINH, "--to", HOA_HIEP,
-        "--share", "1", "--note", "trùng tên với Xã Hòa Lộc, Mỏ Cày Bắc",
+        "--share", "1", "--note", "trùng tên với Xã Hòa Lộc, Mỏ Cày Bắc", "--yes",
     )  # fmt: skip
     assert code == 0 and f"{HOA_LOC_TAM_BINH} → {TAN_THANH_BINH}" in out and f"{HOA_LOC_TAM_BINH} → {HOA_HIEP}" in out
-    code, _, _ = _run(monkeypatch, capsys, "units", "relink", HOA_LOC_MO_CAY_BAC, "--from", HOA_HIEP)
+    code, _, _ = _run(monkeypatch, capsys, "units", "relink", HOA_LOC_MO_CAY_BAC, "--from", HOA_HIEP, "--yes")
     assert code == 0
     code, out, _ = _run(monkeypatch, capsys, "units", "confirm", HOA_LOC_MO_CAY_BAC, TAN_THANH_BINH, "--share", "0.3")
     assert code == 0 and "0.3" in out
@@ -158,7 +158,7 @@ def test_a_wrong_share_or_an_unknown_link_is_one_bilingual_line(
     assert code == 2 and "Tỷ lệ" in err and "share" in err and "1.5" in err
     code, _, err = _run(monkeypatch, capsys, "units", "confirm", "28918", HOA_HIEP)
     assert code == 2 and "Không có liên kết" in err and "No link" in err and "relink" in err
-    code, _, err = _run(monkeypatch, capsys, "units", "relink", "28918", "--from", "99999")
+    code, _, err = _run(monkeypatch, capsys, "units", "relink", "28918", "--from", "99999", "--yes")
     assert code == 2 and "99999" in err
 
 
@@ -249,10 +249,10 @@ def test_a_link_already_removed_or_confirmed_otherwise_is_told_not_overwritten(
 ) -> None:
     monkeypatch.setenv("CERTIFY_DATABASE_URL", db_url)
     monkeypatch.setenv("CERTIFY_USER", "so-1")
-    assert _run(monkeypatch, capsys, "units", "relink", HOA_LOC_TAM_BINH, "--from", TAN_THANH_BINH)[0] == 0
+    assert _run(monkeypatch, capsys, "units", "relink", HOA_LOC_TAM_BINH, "--from", TAN_THANH_BINH, "--yes")[0] == 0
     assert _run(monkeypatch, capsys, "units", "confirm", HOA_LOC_MO_CAY_BAC, TAN_THANH_BINH, "--share", "0.3")[0] == 0
     monkeypatch.setenv("CERTIFY_USER", "so-2")
-    code, _, err = _run(monkeypatch, capsys, "units", "relink", HOA_LOC_TAM_BINH, "--from", TAN_THANH_BINH)
+    code, _, err = _run(monkeypatch, capsys, "units", "relink", HOA_LOC_TAM_BINH, "--from", TAN_THANH_BINH, "--yes")
     assert code == 2 and "đã được so-1 bỏ" in err and "already removed by so-1" in err
     code, _, err = _run(monkeypatch, capsys, "units", "confirm", HOA_LOC_MO_CAY_BAC, TAN_THANH_BINH, "--share", "0.5")
     assert code == 2 and "đã được so-1 xác nhận với phần 0.3" in err
