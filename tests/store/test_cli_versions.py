@@ -12,18 +12,9 @@ from certify.store.cycles import get_cycle, open_cycle
 from certify.store.engine import transaction
 from certify.store.submissions import ValueInput, ensure_submission, find_submission, set_values
 from certify.store.units import get_unit
+from tests.store.helpers import run_cli
 
 CODE = "29641"
-
-
-def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    from certify.cli.app import main
-
-    monkeypatch.setattr("sys.argv", ["certify", *args])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out, out.err
 
 
 @pytest.fixture
@@ -39,24 +30,26 @@ def draft(loaded: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> int:
 def test_move_needs_the_version_shown_by_cycle_show(
     draft: int, loaded: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = _run(monkeypatch, capsys, "cycle", "show", str(draft), "--json")
+    code, out, _ = run_cli(monkeypatch, capsys, "cycle", "show", str(draft), "--json")
     assert code == 0
     [row] = json.loads(out)
     version = row["version"]
-    code, out, _ = _run(monkeypatch, capsys, "cycle", "show", str(draft))
+    code, out, _ = run_cli(monkeypatch, capsys, "cycle", "show", str(draft))
     assert f"{CODE}@{version}" in out
 
-    code, _, err = _run(monkeypatch, capsys, "move", "--cycle", str(draft), CODE, "submitted")
+    code, _, err = run_cli(monkeypatch, capsys, "move", "--cycle", str(draft), CODE, "submitted")
     lines = [line for line in err.splitlines() if line.strip()]
     assert code == 2 and len(lines) == 1 and "phiên bản" in lines[0] and "version" in lines[0]
-    code, _, err = _run(monkeypatch, capsys, "move", "--cycle", str(draft), f"{CODE}@x", "submitted")
+    code, _, err = run_cli(monkeypatch, capsys, "move", "--cycle", str(draft), f"{CODE}@x", "submitted")
     assert code == 2 and "bad-version" not in err and "không hợp lệ" in err
     with transaction(loaded) as s:
         assert find_submission(s, draft, CODE).state == "draft"
 
-    code, out, _ = _run(monkeypatch, capsys, "move", "--cycle", str(draft), f"{CODE}@{version}", "submitted")
+    code, out, _ = run_cli(monkeypatch, capsys, "move", "--cycle", str(draft), f"{CODE}@{version}", "submitted")
     assert code == 0 and "submitted" in out
-    code, _, err = _run(monkeypatch, capsys, "move", "--cycle", str(draft), CODE, "returned", "--version", str(version))
+    code, _, err = run_cli(
+        monkeypatch, capsys, "move", "--cycle", str(draft), CODE, "returned", "--version", str(version)
+    )
     assert code == 2 and "người khác" in err and f"phiên bản {version}" in err  # stale: moved on meanwhile
     with transaction(loaded) as s:
         assert find_submission(s, draft, CODE).state == "submitted"
@@ -66,5 +59,5 @@ def test_recognise_several_units_needs_each_version(
     draft: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["recognise", "--cycle", str(draft), "--decision", "1/QĐ", "--date", "2025-03-01", "--signer", "A"]
-    code, _, err = _run(monkeypatch, capsys, *args, CODE, "29602", "--version", "3")
+    code, _, err = run_cli(monkeypatch, capsys, *args, CODE, "29602", "--version", "3")
     assert code == 2 and "MÃ@PHIÊN_BẢN" in err

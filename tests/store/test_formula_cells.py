@@ -18,6 +18,7 @@ from certify.cellsafe import formula_like, neutralise, neutralise_column, neutra
 from certify.store.engine import transaction
 from certify.store.migrate import ready_engine
 from certify.store.models import AdminUnit, Cycle, Submission
+from tests.store.helpers import run_cli
 
 NASTY = '=HYPERLINK("http://x","y")'
 OWN = "29602"  # a commune of the demo's 2025 cycle (cycle 1)
@@ -58,16 +59,6 @@ def _certified(s: Session) -> int:
     return int(s.scalars(select(Cycle.id).where(Cycle.year == 2024, Cycle.framework_id == "sample-2361-commune")).one())
 
 
-def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    from certify.cli.app import main
-
-    monkeypatch.setattr("sys.argv", ["certify", *args])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out, out.err
-
-
 def _nasty_cells(path: Path) -> list[object]:
     book = load_workbook(path)
     found = [c for ws in book for row in ws.iter_rows() for c in row if c.value == NASTY]
@@ -82,7 +73,7 @@ def test_export_banner_level_names_force_and_text_cells(
 
     monkeypatch.setenv("CERTIFY_DATABASE_URL", demo)
     out = tmp_path / "ky-1.xlsx"
-    code, _, err = _run(monkeypatch, capsys, "export", "--cycle", "1", "-o", str(out))
+    code, _, err = run_cli(monkeypatch, capsys, "export", "--cycle", "1", "-o", str(out))
     assert code == 0, err
     cells = _nasty_cells(out)
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)  # shown as typed, stays text
@@ -97,7 +88,7 @@ def test_export_banner_level_names_force_and_text_cells(
         assert "Bộ tiêu chí mẫu" in book[name].oddHeader.center.text  # printed on every page too
     with transaction(ready_engine(demo)) as s:  # the 2024 cycle of the demo is certified: levels and gaps
         certified = _certified(s)
-    code, _, err = _run(monkeypatch, capsys, "export", "--cycle", str(certified), "-o", str(tmp_path / "2024.xlsx"))
+    code, _, err = run_cli(monkeypatch, capsys, "export", "--cycle", str(certified), "-o", str(tmp_path / "2024.xlsx"))
     assert code == 0, err
     book = load_workbook(tmp_path / "2024.xlsx")
     rows = list(book["Kết quả"].iter_rows(min_row=3, values_only=True))
@@ -111,9 +102,9 @@ def test_export_banner_level_names_force_and_text_cells(
     assert info["Cấp"] == "cấp xã" and info["Tình trạng bộ tiêu chí"] == "mẫu, không chính thức"
 
     before = out.read_bytes()
-    code, _, err = _run(monkeypatch, capsys, "export", "--cycle", "1", "-o", str(out))
+    code, _, err = run_cli(monkeypatch, capsys, "export", "--cycle", "1", "-o", str(out))
     assert code == 2 and "--force" in err and "đã tồn tại" in err and out.read_bytes() == before
-    code, _, err = _run(monkeypatch, capsys, "export", "--cycle", "1", "-o", str(out), "--force")
+    code, _, err = run_cli(monkeypatch, capsys, "export", "--cycle", "1", "-o", str(out), "--force")
     assert code == 0, err
 
 
@@ -124,7 +115,7 @@ def test_province_report_xlsx_keeps_the_name_as_text(
     out = tmp_path / "tinh.xlsx"
     with transaction(ready_engine(demo)) as s:
         certified = _certified(s)
-    code, _, err = _run(monkeypatch, capsys, "report", "province", "--cycle", str(certified), "-o", str(out))
+    code, _, err = run_cli(monkeypatch, capsys, "report", "province", "--cycle", str(certified), "-o", str(out))
     assert code == 0, err
     cells = _nasty_cells(out)
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
@@ -145,7 +136,7 @@ def test_score_csv_neutralises_the_name_and_keeps_numbers(
     csv.writer(buf, lineterminator="\n").writerow(first)
     cohort = tmp_path / "cohort.csv"
     cohort.write_text("\n".join([lines[0], buf.getvalue().rstrip("\n"), *lines[2:]]) + "\n", encoding="utf-8")
-    code, out, err = _run(
+    code, out, err = run_cli(
         monkeypatch, capsys, "score", str(cohort), "--framework", "vinh-long-2554-commune", "--index-level", "--csv"
     )
     assert code == 0, err

@@ -21,6 +21,7 @@ from certify.store.engine import transaction
 from certify.store.models import AuditEvent
 from certify.store.unit_sources import SourceData
 from certify.store.units import get_unit, predecessors
+from tests.store.helpers import run_cli
 
 FW = "vinh-long-2554-commune"
 HEADER = "unit,name,1,2,3,4,5,6,7,8\n"
@@ -54,14 +55,8 @@ def _csv(path: Path, rows: dict[str, float]) -> Path:
 
 
 def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    from certify.cli.app import main
-
-    monkeypatch.setattr("sys.argv", ["certify", *args])
-    monkeypatch.setenv("COLUMNS", "250")
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out, out.err
+    monkeypatch.setenv("COLUMNS", "250")  # a wide terminal: `units check` prints each link on one line
+    return run_cli(monkeypatch, capsys, *args)
 
 
 def _prior(engine: Engine, cycle: int, code: str) -> dict | None:
