@@ -102,20 +102,15 @@ def _inputs(cf: Compiled, evaluations: Sequence[Evaluation]) -> _Inputs:
 
 @dataclass(frozen=True)
 class Texts:
-    """A column of texts, each row's text a head and a tail (often empty) kept as indices into the distinct heads
-    and tails, each composed once; a row's text is joined when it is read."""
+    """A column of texts, each row's text the parts that follow one another in it («+12,5 điểm phần trăm» then
+    « (+35 hồ sơ)»), each part kept as an index into the distinct texts of that part, each composed once; a row's
+    text is joined when it is read."""
 
-    head: IndexArray  # [rows]
-    heads: list[str]
-    tail: IndexArray  # [rows]
-    tails: list[str]
+    ids: tuple[IndexArray, ...]  # per part, [rows]
+    texts: tuple[list[str], ...]  # per part, its distinct texts
 
     def __getitem__(self, row: int) -> str:
-        return self.heads[int(self.head[row])] + self.tails[int(self.tail[row])]
-
-    @classmethod
-    def whole(cls, ids: IndexArray, texts: list[str]) -> Texts:
-        return cls(ids, texts, np.zeros(len(ids), dtype=np.intp), [""])
+        return "".join(texts[int(ids[row])] for ids, texts in zip(self.ids, self.texts, strict=True))
 
 
 @dataclass(frozen=True)
@@ -226,7 +221,7 @@ class GapTable:
 
     @cached_property
     def _whole_rows(self) -> npt.NDArray[np.int64]:
-        """[rows, 12]: the whole-number columns of the items side by side, so a unit's rows read in one go."""
+        """[rows, 13]: the whole-number columns of the items side by side, so a unit's rows read in one go."""
         return np.stack(
             [
                 self.level,
@@ -235,11 +230,9 @@ class GapTable:
                 self.year,
                 self.quarter,
                 self.late.astype(np.int64),
-                self.current_text.head,
-                self.current_text.tail,
-                self.gap_text.head,
-                self.gap_text.tail,
-                self.quarter_text.head,
+                *self.current_text.ids,
+                *self.gap_text.ids,
+                *self.quarter_text.ids,
                 self.blocked_by,
             ],
             axis=1,
@@ -266,15 +259,15 @@ class GapTable:
             return [], []
         templates = self._templates
         verdicts = _VERDICTS
-        current_heads, current_tails = self.current_text.heads, self.current_text.tails
-        gap_heads, gap_tails = self.gap_text.heads, self.gap_text.tails
-        quarter_texts = self.quarter_text.heads
+        current_values, current_counted, current_of = self.current_text.texts  # «85,5%», « (171», «/200 hồ sơ)»
+        gap_heads, gap_counts = self.gap_text.texts  # «+4,5 điểm phần trăm», « (+9 hồ sơ)»
+        (quarter_texts,) = self.quarter_text.texts
         prerequisites = self.prerequisites
         measurements = self.evaluations[u].unit.measurements
         late_flag = f"sau năm mục tiêu {int(self.target_year[u])}"
         levels: list[int] = []
         out: list[dict[str, Any]] = []
-        for (li, c, status, year, quarter, late, ch, ct, gh, gt, qt, bb), (current, gap, count_gap) in zip(
+        for (li, c, status, year, quarter, late, c1, c2, c3, g1, g2, qt, bb), (current, gap, count_gap) in zip(
             self._whole_rows[lo:hi].tolist(), self._real_rows[lo:hi].tolist(), strict=True
         ):
             item = templates[li][c]
@@ -284,9 +277,9 @@ class GapTable:
             m = measurements.get(item["criterion"])
             item["verdict"] = verdicts[status]
             item["current"] = None if current != current else current
-            item["current_text"] = current_heads[ch] + current_tails[ct]
+            item["current_text"] = current_values[c1] + current_counted[c2] + current_of[c3]
             item["gap"] = None if gap != gap else gap
-            item["gap_text"] = gap_heads[gh] + gap_tails[gt]
+            item["gap_text"] = gap_heads[g1] + gap_counts[g2]
             item["count_gap"] = None if count_gap != count_gap else int(count_gap)
             item["blocked_by"] = list(blocked)
             item["root_cause"] = not blocked
@@ -572,7 +565,7 @@ def _build(
         gap=rows.gap,
         current_text=rows.current_text,
         gap_text=rows.gap_text,
-        quarter_text=Texts.whole(quarter_ids, quarter_texts),
+        quarter_text=Texts((quarter_ids,), (quarter_texts,)),
         blocked_by=blocked_by,
         prerequisites=prerequisites,
         offsets=offsets,
@@ -687,20 +680,23 @@ class _Rows:
                 state[base_row].tolist(), value_id[base_row].tolist(), unit_of[base_row].tolist(), strict=True
             )
         ]
-        suffix = np.zeros(n, dtype=np.intp)
+        # the counts: « (171» then «/200 hồ sơ)», each part composed once per distinct count (and unit)
+        counted, of = np.zeros(n, dtype=np.intp), np.zeros(n, dtype=np.intp)
+        counted_texts, of_texts = [""], [""]
         at = np.flatnonzero(has_counts & ~na)
-        suffix_texts = [""]
         if len(at):
             numerators, num_id = fmt_numbers_distinct(num[at], 0)
+            counted[at] = num_id + 1
+            counted_texts += [f" ({t}" for t in numerators]
             denominators, den_id = fmt_numbers_distinct(den[at], 0)
             cu = count_unit_id[at]
-            ids, first = _dense(num_id, den_id, cu)
-            suffix[at] = ids + 1
-            suffix_texts += [
-                f" ({numerators[a]}/{denominators[b]}{count_units[k]})"
-                for a, b, k in zip(num_id[first].tolist(), den_id[first].tolist(), cu[first].tolist(), strict=True)
+            ids, first = _dense(den_id, cu)
+            of[at] = ids + 1
+            of_texts += [
+                f"/{denominators[b]}{count_units[k]})"
+                for b, k in zip(den_id[first].tolist(), cu[first].tolist(), strict=True)
             ]
-        self.current_text = Texts(base, base_texts, suffix, suffix_texts)
+        self.current_text = Texts((base, counted, of), (base_texts, counted_texts, of_texts))
 
         # the gap as it reads (`show_gap`): its own text, then the count still to reach
         gstate = np.full(n, _G_NEED, dtype=np.int64)
@@ -746,7 +742,7 @@ class _Rows:
                 f" ({'−' if s else '+'}{extra[e]}{count_units[k]})"
                 for s, e, k in zip(minus[at][first].tolist(), extra_id[first].tolist(), cu[first].tolist(), strict=True)
             ]
-        self.gap_text = Texts(base, base_texts, suffix, suffix_texts)
+        self.gap_text = Texts((base, suffix), (base_texts, suffix_texts))
         self.current: FloatArray = current
         self.gap: FloatArray = diff
         self.count_gap: FloatArray = count_gap
