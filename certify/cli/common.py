@@ -259,7 +259,7 @@ def _import_help_renderer() -> None:
     sys.modules.update(placeholders)
     try:
         importlib.import_module("typer.rich_utils")
-    except ImportError:
+    except Exception:  # a typer that reads more of them while importing: imported again below, as it is
         sys.modules.pop("typer.rich_utils", None)
     finally:
         for module, placeholder in placeholders.items():
