@@ -70,6 +70,7 @@ class _Inputs:
     na: BoolArray
     numerator: FloatArray
     denominator: FloatArray
+    evidenced: BoolArray  # [U]: a document proves some value
 
 
 def _inputs(cf: Compiled, evaluations: Sequence[Evaluation]) -> _Inputs:
@@ -98,7 +99,9 @@ def _inputs(cf: Compiled, evaluations: Sequence[Evaluation]) -> _Inputs:
     na[u, c] = na_flat
     num[u[counted], c[counted]] = num_flat[counted]
     den[u[counted], c[counted]] = den_flat[counted]
-    return _Inputs(values, na, num, den)
+    evidenced = np.zeros(len(evaluations), dtype=np.bool_)
+    evidenced[u[np.array([m.evidence is not None for m in held], dtype=np.bool_)]] = True
+    return _Inputs(values, na, num, den, evidenced)
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,7 @@ class GapTable:
     blocked_by: IndexArray  # [rows] index into `prerequisites`
     prerequisites: list[tuple[str, ...]]  # the distinct sets of unmet prerequisites, in plan order
     offsets: IntArray  # [U + 1]: unit u's items are rows offsets[u]:offsets[u + 1]
+    evidenced: BoolArray  # [U]: the unit has a document for some value
 
     @classmethod
     def of(cls, evaluations: Sequence[Evaluation], start_year: int | None = None) -> GapTable:
@@ -253,6 +257,12 @@ class GapTable:
         local: IndexArray = rows - self.offsets[self.unit]
         return local
 
+    @cached_property
+    def _prerequisite_lists(self) -> tuple[list[list[str]], list[bool]]:
+        """Each distinct set of unmet prerequisites as the list a report shows (one list for every item with that
+        set), and whether an item with it is a root cause."""
+        return [list(p) for p in self.prerequisites], [not p for p in self.prerequisites]
+
     def _items(self, u: int) -> tuple[list[int], list[dict[str, Any]]]:
         """Unit `u`'s items in the report's key order, and the level index of each; read from the columns."""
         lo, hi = int(self.offsets[u]), int(self.offsets[u + 1])
@@ -263,9 +273,10 @@ class GapTable:
         current_values, current_counted, current_of = self.current_text.texts  # «85,5%», « (171», «/200 hồ sơ)»
         gap_heads, gap_counts = self.gap_text.texts  # «+4,5 điểm phần trăm», « (+9 hồ sơ)»
         (quarter_texts,) = self.quarter_text.texts
-        prerequisites = self.prerequisites
-        measurements = self.evaluations[u].unit.measurements
-        late_flag = f"sau năm mục tiêu {int(self.target_year[u])}"
+        blocked_lists, root_causes = self._prerequisite_lists
+        measurements = self.evaluations[u].unit.measurements if self.evidenced[u] else {}
+        late_flags = [f"sau năm mục tiêu {int(self.target_year[u])}"]  # one list for the unit's late items
+        on_time_flags: list[str] = []
         levels: list[int] = []
         out: list[dict[str, Any]] = []
         for (li, c, status, year, quarter, late, c1, c2, c3, g1, g2, qt, bb), (current, gap, count_gap) in zip(
@@ -274,27 +285,27 @@ class GapTable:
             item = templates[li][c]
             assert item is not None
             item = item.copy()
-            blocked = prerequisites[bb]
-            m = measurements.get(item["criterion"])
             item["verdict"] = verdicts[status]
             item["current"] = None if current != current else current
             item["current_text"] = current_values[c1] + current_counted[c2] + current_of[c3]
             item["gap"] = None if gap != gap else gap
             item["gap_text"] = gap_heads[g1] + gap_counts[g2]
             item["count_gap"] = None if count_gap != count_gap else int(count_gap)
-            item["blocked_by"] = list(blocked)
-            item["root_cause"] = not blocked
-            if m is not None and m.evidence is not None:
-                item["evidence"] = m.evidence.model_dump(mode="json", exclude_none=True)
+            item["blocked_by"] = blocked_lists[bb]
+            item["root_cause"] = root_causes[bb]
+            if measurements:
+                m = measurements.get(item["criterion"])
+                if m is not None and m.evidence is not None:
+                    item["evidence"] = m.evidence.model_dump(mode="json", exclude_none=True)
             item["year"] = year
             item["quarter"] = quarter
             item["quarter_text"] = quarter_texts[qt]
             if late:
                 item["late"] = True
-                item["flags"] = [late_flag]
+                item["flags"] = late_flags
             else:
                 item["late"] = False
-                item["flags"] = []
+                item["flags"] = on_time_flags
             levels.append(li)
             out.append(item)
         return levels, out
@@ -308,7 +319,8 @@ class GapTable:
         return self.crit.tolist()  # type: ignore[no-any-return]
 
     def report(self, u: int) -> dict[str, Any]:
-        """Unit `u`'s gap report: the dict `gap_report(ev).to_dict()` gives (items shared by its lists: read only)."""
+        """Unit `u`'s gap report: the dict `gap_report(ev).to_dict()` gives. Read only: an item is shared by the
+        report's lists, and its `blocked_by` and `flags` lists by the items that have the same ones."""
         ev = self.evaluations[u]
         fw = ev.fw
         a = ev.unit.assessment
@@ -576,6 +588,7 @@ def _build(
         blocked_by=blocked_by,
         prerequisites=prerequisites,
         offsets=offsets,
+        evidenced=inputs.evidenced,
     )
 
 
