@@ -70,7 +70,7 @@ class _Inputs:
     na: BoolArray
     numerator: FloatArray
     denominator: FloatArray
-    evidenced: BoolArray  # [U]: a document proves some value
+    evidenced: BoolArray | None = None  # [U]: a document proves some value (None: not known, look in every unit)
 
 
 def _inputs(cf: Compiled, evaluations: Sequence[Evaluation]) -> _Inputs:
@@ -588,7 +588,7 @@ def _build(
         blocked_by=blocked_by,
         prerequisites=prerequisites,
         offsets=offsets,
-        evidenced=inputs.evidenced,
+        evidenced=np.ones(n_units, dtype=np.bool_) if inputs.evidenced is None else inputs.evidenced,
     )
 
 
