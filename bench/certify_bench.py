@@ -49,11 +49,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from spreadsheet import calc_levels, soffice
 
 from certify.catalog import Resolved, default_catalog
-from certify.levels.assessment import Assessment, BoundAssessment, bind
-from certify.levels.evaluate import Evaluation, evaluate_many
+from certify.levels.assessment import BoundCohort, CohortBinder, Intake, bind_cohort
+from certify.levels.evaluate import CohortEvaluation, evaluate_many
 from certify.levels.gap_table import GapTable
 from certify.levels.model import IndicatorType, LevelFramework
-from certify.sourcefile import read_file, validate_model
+from certify.sourcefile import SourceDoc, read_file
 
 T = TypeVar("T")
 TIERS = {"sample-2361-commune": 0.94, "sample-2361-district": 0.06}  # share of the cohort
@@ -152,17 +152,21 @@ def read_stage(paths: Sequence[Path]) -> list[Any]:
     return [read_file(p) for p in paths]
 
 
-def intake_stage(resolved: Resolved, docs: Sequence[Any]) -> list[BoundAssessment]:
+def intake_stage(resolved: Resolved, docs: Sequence[SourceDoc]) -> BoundCohort:
+    """The parsed files checked, every value, as `certify evaluate` checks them: bound into the cohort's arrays."""
     fw = resolved.framework
     assert isinstance(fw, LevelFramework)
-    return [bind(fw, validate_model(Assessment, d.data, d), d) for d in docs]
+    bound = bind_cohort(fw, [Intake(d.data, d) for d in docs])
+    if bound.refused:
+        raise SystemExit(f"the cohort was refused: {bound.problems()[:3]}")
+    return bound.cohort
 
 
-def levels_stage(resolved: Resolved, units: Sequence[BoundAssessment]) -> list[Evaluation]:
-    return evaluate_many(resolved, units)
+def levels_stage(resolved: Resolved, cohort: BoundCohort) -> CohortEvaluation:
+    return evaluate_many(resolved, cohort)
 
 
-def gap_stage(evaluations: Sequence[Evaluation]) -> GapTable:
+def gap_stage(evaluations: CohortEvaluation) -> GapTable:
     return GapTable.of(evaluations)
 
 
@@ -262,40 +266,39 @@ def child_rusage(cmd: list[str]) -> None:
 
 
 def child_certify(folder: str) -> None:
-    """File → levels in one process, the library path a batch command takes: read, check, evaluate, write."""
+    """File → levels in one process, the library path a batch command takes: read each file, bind it into its
+    framework's cohort (a chunk of files at a time), evaluate each cohort at once, write."""
     from certify.catalog import default_catalog
-    from certify.levels.intake import level_framework
+    from certify.levels.intake import load_units
 
-    catalog = default_catalog()
-    groups: dict[str, tuple[Resolved, list[Any]]] = {}
-    for path in sorted(Path(folder).glob("*.yaml")):
-        doc = read_file(path)
-        ref = str(doc.data["framework"])
-        if ref not in groups:
-            groups[ref] = (level_framework(catalog, ref, None), [])
-        groups[ref][1].append(doc)
+    cohorts, problems = load_units(sorted(Path(folder).glob("*.yaml")), default_catalog())
+    if problems:
+        raise SystemExit(f"refused: {problems[:3]}")
     lines = ["unit,level"]
-    for resolved, docs in groups.values():
-        for ev in evaluate_many(resolved, intake_stage(resolved, docs)):
-            lines.append(f"{ev.unit.assessment.unit},{ev.level or ''}")
+    for c in cohorts:
+        evaluations = evaluate_many(c.resolved, c.cohort)
+        ids = c.resolved.framework.level_ids  # type: ignore[attr-defined]
+        for unit, li in zip(c.cohort.unit_codes(), evaluations.level_index.tolist(), strict=True):
+            lines.append(f"{unit},{ids[li] if li >= 0 else ''}")
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def bound_cohort(units: int, seed: int) -> list[tuple[Resolved, list[BoundAssessment]]]:
-    """The cohort checked, generated one record at a time (only what certification keeps is held)."""
-    groups: dict[str, tuple[Resolved, list[BoundAssessment]]] = {}
+def bound_cohort(units: int, seed: int) -> list[tuple[Resolved, BoundCohort]]:
+    """The cohort checked, generated one record at a time and bound a chunk at a time (only what certification
+    keeps is held: the cohort's arrays)."""
+    groups: dict[str, tuple[Resolved, CohortBinder]] = {}
     for resolved, record in records(units, seed):
         fw = resolved.framework
         assert isinstance(fw, LevelFramework)
-        groups.setdefault(fw.ref, (resolved, []))[1].append(bind(fw, Assessment.model_validate(record)))
-    return list(groups.values())
+        groups.setdefault(fw.ref, (resolved, CohortBinder(fw)))[1].add(Intake(record))
+    return [(resolved, binder.finish().cohort) for resolved, binder in groups.values()]
 
 
-def evaluate_all(groups: list[tuple[Resolved, list[BoundAssessment]]]) -> list[list[Evaluation]]:
+def evaluate_all(groups: list[tuple[Resolved, BoundCohort]]) -> list[CohortEvaluation]:
     return [evaluate_many(r, b) for r, b in groups]
 
 
-def gap_all(evaluations: list[list[Evaluation]]) -> list[GapTable]:
+def gap_all(evaluations: list[CohortEvaluation]) -> list[GapTable]:
     return [GapTable.of(e) for e in evaluations]
 
 
@@ -303,9 +306,9 @@ def child_memory(units: int, seed: int, with_gap: bool) -> None:
     """Certify `units` generated one at a time (nothing held but what certification keeps); print the levels."""
     groups = bound_cohort(units, seed)
     held = 0
-    for resolved, bound in groups:
-        evaluations = evaluate_many(resolved, bound)
-        held += sum(ev.level_index >= 0 for ev in evaluations)
+    for resolved, cohort in groups:
+        evaluations = evaluate_many(resolved, cohort)
+        held += int((evaluations.level_index >= 0).sum())
         if with_gap:
             GapTable.of(evaluations)
     print(held)
@@ -361,10 +364,10 @@ def in_process(files: dict[str, list[Path]], repeat: int) -> dict[str, Any]:
     plans = {ref: hoisted(r.framework) for ref, r in resolved.items()}  # type: ignore[arg-type]
     with stage("plain loop"):
         t["plain"], loop = median_time(lambda: {ref: plain_loop(plans[ref], rows[ref]) for ref in rows}, repeat)
-    out["agree"] = all([ev.level_index for ev in evaluations[ref]] == loop[ref] for ref in evaluations)
+    out["agree"] = all(evaluations[ref].level_index.tolist() == loop[ref] for ref in evaluations)
     out["items"] = sum(len(tb.unit) for tb in tables.values())
     out["levels"] = {
-        ref: [sum(ev.level_index == i for ev in evs) for i in range(-1, len(resolved[ref].framework.levels))]  # type: ignore[attr-defined]
+        ref: [int((evs.level_index == i).sum()) for i in range(-1, len(resolved[ref].framework.levels))]  # type: ignore[attr-defined]
         for ref, evs in evaluations.items()
     }
     import resource

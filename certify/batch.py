@@ -72,7 +72,7 @@ class Cohort:
 
     resolved: Resolved
     sources: list[str]
-    evaluations: list[Evaluation]
+    evaluations: Sequence[Evaluation]
 
     @cached_property
     def gaps(self) -> GapTable:
@@ -166,27 +166,17 @@ def _nothing(path: Path) -> CertifyError:
 def from_folder(
     folder: Path, catalog: Catalog, framework: str | None = None, progress: Progress | None = None
 ) -> Batch:
-    """Every assessment file of `folder` (not its subfolders), checked like `certify evaluate FILE`."""
-    from certify.levels.intake import load_unit
+    """Every assessment file of `folder` (not its subfolders), checked like `certify evaluate FILE`; the
+    values of each framework's units bound straight into one cohort's arrays."""
+    from certify.levels.intake import load_units
 
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in ASSESSMENT_SUFFIXES and p.is_file())
     if not files:
         raise _nothing(folder)
-    units: list[tuple[str, Resolved, BoundAssessment]] = []
-    problems: list[Problem] = []
-    seen: dict[tuple[str, str | None], Resolved] = {}
-    for i, path in enumerate(files, 1):
-        try:
-            resolved, bound = load_unit(path, catalog, framework, seen)
-        except CertifyError as exc:
-            problems += exc.problems
-        else:
-            units.append((str(path), resolved, bound))
-        if progress is not None and (i % 200 == 0 or i == len(files)):
-            progress(i, len(files))
+    cohorts, problems = load_units(files, catalog, framework, progress)
     if problems:
         raise CertifyError(problems)
-    return _evaluate(units)
+    return Batch([Cohort(c.resolved, c.sources, evaluate_many(c.resolved, c.cohort)) for c in cohorts])
 
 
 def from_workbook(path: Path, catalog: Catalog) -> Batch:

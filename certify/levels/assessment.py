@@ -1,40 +1,61 @@
-"""One unit's measured values for one year, checked against the framework it names.
+"""One unit's measured values for one year, checked against the framework it names — for a whole cohort at once.
 
 A value may be written as a plain number (a ratio as a fraction 0–1, or "85%"), as yes/no,
 as `{numerator, denominator}` (so that gaps can be told in counts: "+35 hồ sơ"), or as a
 mapping with evidence. A criterion left out is *missing* ("thiếu số liệu"), never zero.
+
+Binding is done for a cohort (`bind_cohort`, `CohortBinder`): the values of every unit go straight into arrays
+[units × criteria] (value, numerator, denominator, not applicable, given), column by column. The shapes nearly
+every file uses (a plain number, yes/no, `{numerator, denominator}`) are checked for a whole column at once;
+every other value, and every value a column does not accept, is checked by the one rule for a value
+(`certify.levels.rule.Rule`). A unit with any problem is checked again on its own, in the order of its file, so
+that its problems (codes, words, file, line, key path) are exactly those of checking it alone. A single unit
+is a cohort of one (`bind`). `BoundAssessment` is one unit's view of the arrays, built when asked for.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, overload
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from certify.derived import cached_on
 from certify.errors import CertifyError, KeyPath, Problem
 from certify.framework_base import SLUG, Tier
 from certify.levels.mapping import CarryReport, carry_over
 from certify.levels.model import Criterion, IndicatorType, LevelFramework
+from certify.levels.rule import Bad, EvidenceDoc, Measurement, Rule, yes_no
 from certify.limits import current
-from certify.numbers import NumberTextError, TypedNumber, parse_number
 from certify.sourcefile import SourceDoc, parse_text, read_file, validate_model
 from certify.suggest import hint
 
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
-class EvidenceDoc(BaseModel):
-    """Tài liệu kiểm chứng: the document that proves a value."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    document: str | None = Field(default=None, description="số hiệu văn bản, e.g. 15/BC-UBND")
-    date: dt.date | None = None
-    summary: str | None = None
-    file: str | None = None
-    url: str | None = None
+__all__ = [
+    "Assessment",
+    "Bad",
+    "BoundAssessment",
+    "BoundCohort",
+    "CohortBinder",
+    "EvidenceDoc",
+    "FrameworkRef",
+    "Intake",
+    "Measurement",
+    "Rule",
+    "bind",
+    "bind_cohort",
+    "load_assessment",
+    "parse_assessment",
+    "yes_no",
+]
 
 
 class FrameworkRef(BaseModel):
@@ -76,31 +97,6 @@ class Assessment(BaseModel):
         return {} if value is None else value
 
 
-@dataclass(frozen=True, slots=True)
-class Measurement:
-    """A checked value. `value` is numeric (yes/no as 1.0/0.0); None with `na` False = missing."""
-
-    value: float | None
-    numerator: float | None = None
-    denominator: float | None = None
-    na: bool = False
-    reason: str | None = None
-    evidence: EvidenceDoc | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class BoundAssessment:
-    assessment: Assessment
-    measurements: dict[str, Measurement]
-    source_name: str | None = None
-    carried: CarryReport | None = None  # values entered for an earlier version, through its mapping
-
-
-_ENTRY_KEYS = {"value", "numerator", "denominator", "not_applicable", "reason", "evidence", "note"}
-_EVIDENCE_KEYS = ("document", "date", "summary", "file", "url")
-
-
 def load_assessment(path: Path) -> tuple[Assessment, SourceDoc]:
     doc = read_file(path)
     return validate_model(Assessment, doc.data, doc), doc
@@ -109,6 +105,167 @@ def load_assessment(path: Path) -> tuple[Assessment, SourceDoc]:
 def parse_assessment(text: str, name: str) -> tuple[Assessment, SourceDoc]:
     doc = parse_text(text, name)
     return validate_model(Assessment, doc.data, doc), doc
+
+
+# --- one unit to bind, and what a cohort holds -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """One unit to bind: its `Assessment`, or the parsed data of its file (checked as an assessment here);
+    `doc` locates its problems by line, `name` names a unit without a file; `entered_for`: the framework
+    version its values were entered for, when not the one it names (carried over through the mapping)."""
+
+    data: Any
+    doc: SourceDoc | None = None
+    name: str | None = None
+    entered_for: FrameworkRef | None = None
+
+
+class _Meta(NamedTuple):
+    """What a unit's file says besides its values, when it needed no model to check it."""
+
+    unit: str
+    unit_name: str | None
+    year: int
+    version: str | None
+    target_level: str | None
+    target_year: int | None
+
+
+class BoundCohort(Sequence["BoundAssessment"]):
+    """The checked values of units of one framework: arrays [unit, criterion] in the framework's order.
+
+    `value` is in indicator units (yes/no as 1.0/0.0), NaN where missing or not applicable; `numerator` and
+    `denominator` NaN where the value was not given as counts; `na` claimed not applicable; `given` the
+    criterion is in the unit's values (a key written with no value is given and missing). Evidence, notes and
+    reasons are kept apart for the few values that have them. `cohort[u]` is unit u's `BoundAssessment`."""
+
+    def __init__(
+        self,
+        fw: LevelFramework,
+        value: FloatArray,
+        numerator: FloatArray,
+        denominator: FloatArray,
+        na: BoolArray,
+        given: BoolArray,
+        extras: dict[tuple[int, int], Measurement],
+        meta: list[Assessment | _Meta],
+        sources: list[str | None],
+        carried: dict[int, CarryReport],
+    ) -> None:
+        self.fw = fw
+        self.codes = tuple(c.code for c in fw.criteria)
+        self.value, self.numerator, self.denominator, self.na, self.given = value, numerator, denominator, na, given
+        self.extras, self.meta, self.sources, self.carried = extras, meta, sources, carried
+
+    def __len__(self) -> int:
+        return len(self.meta)
+
+    @overload
+    def __getitem__(self, index: int) -> BoundAssessment: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[BoundAssessment]: ...
+
+    def __getitem__(self, index: int | slice) -> BoundAssessment | Sequence[BoundAssessment]:
+        if isinstance(index, slice):
+            return [BoundAssessment(self, u) for u in range(len(self))[index]]
+        n = len(self.meta)
+        if not -n <= index < n:
+            raise IndexError(index)
+        return BoundAssessment(self, index % n if n else index)
+
+    def __iter__(self) -> Iterator[BoundAssessment]:
+        return (BoundAssessment(self, u) for u in range(len(self.meta)))
+
+    def unit_codes(self) -> list[str]:
+        """Every unit's code, in order (no unit's assessment made for it)."""
+        return [meta.unit for meta in self.meta]
+
+    def measurements(self, u: int) -> dict[str, Measurement]:
+        """Unit u's checked values by criterion code, in the framework's order."""
+        cols = np.flatnonzero(self.given[u]).tolist()
+        values = self.value[u, cols].tolist()
+        nums = self.numerator[u, cols].tolist()
+        dens = self.denominator[u, cols].tolist()
+        nas = self.na[u, cols].tolist()
+        extras = self.extras
+        out: dict[str, Measurement] = {}
+        for c, v, n, d, na in zip(cols, values, nums, dens, nas, strict=True):
+            m = extras.get((u, c)) if extras else None
+            out[self.codes[c]] = m or Measurement(
+                None if v != v else v, None if n != n else n, None if d != d else d, na=na
+            )
+        return out
+
+    def assessment(self, u: int) -> Assessment:
+        """Unit u's assessment. A unit read without a model (a plain file of a batch) gets one made now from its
+        columns, with no `values`: its checked values are `measurements` (its file's own entries are not kept)."""
+        meta = self.meta[u]
+        if isinstance(meta, Assessment):
+            return meta
+        return _model(self.fw, meta, {})
+
+
+class BoundAssessment:
+    """One unit of a `BoundCohort`: its assessment and its checked values, read from the arrays when asked."""
+
+    __slots__ = ("_assessment", "_measurements", "cohort", "index")
+
+    def __init__(self, cohort: BoundCohort, index: int) -> None:
+        self.cohort, self.index = cohort, index
+        self._assessment: Assessment | None = None
+        self._measurements: dict[str, Measurement] | None = None
+
+    @property
+    def assessment(self) -> Assessment:
+        if self._assessment is None:
+            self._assessment = self.cohort.assessment(self.index)
+        return self._assessment
+
+    @property
+    def measurements(self) -> dict[str, Measurement]:
+        if self._measurements is None:
+            self._measurements = self.cohort.measurements(self.index)
+        return self._measurements
+
+    @property
+    def source_name(self) -> str | None:
+        return self.cohort.sources[self.index]
+
+    @property
+    def carried(self) -> CarryReport | None:
+        """Values entered for an earlier version, through its mapping."""
+        return self.cohort.carried.get(self.index)
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.assessment, self.measurements, self.source_name, self.carried)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BoundAssessment) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"BoundAssessment(unit={self.assessment.unit!r}, measurements={len(self.measurements)})"
+
+
+# --- binding ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Bound:
+    """What binding a cohort gave: the units accepted (`cohort`, in the order given), where each came from
+    (`positions[u]`: its place among the intakes) and the problems of each unit refused, by place."""
+
+    cohort: BoundCohort
+    positions: list[int]
+    refused: dict[int, list[Problem]] = field(default_factory=dict)
+
+    def problems(self) -> list[Problem]:
+        """Every problem, unit after unit in the order given."""
+        return [p for at in sorted(self.refused) for p in self.refused[at]]
 
 
 def bind(
@@ -120,8 +277,472 @@ def bind(
 ) -> BoundAssessment:
     """Check every value against its criterion; raise with all problems at once. Values entered for an
     earlier version (`entered_for`, else the version the assessment names) are carried over through
-    `fw`'s mapping first (`certify.levels.mapping`)."""
-    assessment, carried = carry_over(fw, assessment, entered_for)
+    `fw`'s mapping first (`certify.levels.mapping`). A cohort of one (`bind_cohort`)."""
+    bound = bind_cohort(fw, [Intake(assessment, doc, name, entered_for)])
+    if bound.refused:
+        raise CertifyError(bound.refused[0])
+    return bound.cohort[0]
+
+
+def bind_cohort(fw: LevelFramework, intakes: Iterable[Intake]) -> Bound:
+    """Check the units of `intakes` against `fw`, as `bind` checks one; refused units are set apart with
+    their problems, the others bound into one cohort."""
+    binder = CohortBinder(fw)
+    for intake in intakes:
+        binder.add(intake)
+    return binder.finish()
+
+
+_FIELDS = frozenset(Assessment.model_fields)
+_REQUIRED = frozenset(name for name, f in Assessment.model_fields.items() if f.is_required())
+_PLAIN = frozenset({int, float})
+
+
+COLUMNS_FROM = 32  # units in a chunk from which values are checked a column at a time (below, one by one)
+
+
+class _Absent:
+    """A criterion the unit's values leave out."""
+
+
+_ABSENT = _Absent()
+
+
+class CohortBinder:
+    """Units added one at a time (a folder of ten thousand files read one by one), bound a chunk at a time so
+    that the parsed files need not all be held: each chunk's values go into arrays and its files are let go."""
+
+    CHUNK = 2048
+
+    def __init__(self, fw: LevelFramework) -> None:
+        self.fw = fw
+        self.criteria, self.index, self.known, self.levels = cached_on(fw, "binder", lambda: _layout(fw))
+        self.pending: list[Intake] = []
+        self.parts: list[_Part] = []
+        self.added = 0
+        self.rules: dict[int, Rule] = {}
+
+    def add(self, intake: Intake) -> int:
+        """Queue one unit; its place among the intakes."""
+        self.pending.append(intake)
+        self.added += 1
+        if len(self.pending) >= self.CHUNK:
+            self._flush()
+        return self.added - 1
+
+    def finish(self) -> Bound:
+        self._flush()
+        parts = self.parts
+        self.parts = []
+        n_crit = len(self.fw.criteria)
+        refused: dict[int, list[Problem]] = {}
+        positions: list[int] = []
+        meta: list[Assessment | _Meta] = []
+        sources: list[str | None] = []
+        extras: dict[tuple[int, int], Measurement] = {}
+        carried: dict[int, CarryReport] = {}
+        for part in parts:
+            base = len(meta)
+            refused.update(part.refused)
+            positions += part.positions
+            meta += part.meta
+            sources += part.sources
+            extras.update({(base + u, c): m for (u, c), m in part.extras.items()})
+            carried.update({base + u: r for u, r in part.carried.items()})
+
+        def stack(name: str, empty: Any) -> Any:
+            arrays = [getattr(p, name) for p in parts]
+            return np.concatenate(arrays) if arrays else np.full((0, n_crit), empty)
+
+        cohort = BoundCohort(
+            self.fw,
+            stack("value", np.nan),
+            stack("numerator", np.nan),
+            stack("denominator", np.nan),
+            stack("na", False),
+            stack("given", False),
+            extras,
+            meta,
+            sources,
+            carried,
+        )
+        return Bound(cohort, positions, refused)
+
+    def rule(self, year: int) -> Rule:
+        rule = self.rules.get(year)
+        if rule is None:
+            rule = self.rules[year] = Rule.of(self.fw, year)
+        return rule
+
+    # --- one chunk ---------------------------------------------------------------------------------------------
+
+    def _flush(self) -> None:
+        if self.pending:
+            first = self.added - len(self.pending)
+            self.parts.append(_Chunk(self, self.pending, first).bind())
+            self.pending = []
+
+
+@dataclass
+class _Part:
+    positions: list[int]
+    refused: dict[int, list[Problem]]
+    value: FloatArray
+    numerator: FloatArray
+    denominator: FloatArray
+    na: BoolArray
+    given: BoolArray
+    extras: dict[tuple[int, int], Measurement]
+    meta: list[Assessment | _Meta]
+    sources: list[str | None]
+    carried: dict[int, CarryReport]
+
+
+class _Chunk:
+    """Binding one chunk of units: models or plain columns for what the files say besides values, then the
+    values column by column, then each unit with a problem checked on its own."""
+
+    def __init__(self, binder: CohortBinder, items: list[Intake], first: int) -> None:
+        self.b = binder
+        self.items = items
+        self.first = first
+        n, n_crit = len(items), len(binder.fw.criteria)
+        self.value = np.full((n, n_crit), np.nan)
+        self.numerator = np.full((n, n_crit), np.nan)
+        self.denominator = np.full((n, n_crit), np.nan)
+        self.na = np.zeros((n, n_crit), dtype=np.bool_)
+        self.given = np.zeros((n, n_crit), dtype=np.bool_)
+        self.extras: dict[tuple[int, int], Measurement] = {}
+        self.meta: list[Assessment | _Meta | None] = [None] * n
+        self.values: list[dict[str, Any]] = [{}] * n
+        self.years = [0] * n
+        self.flagged = [False] * n
+        self.refused: dict[int, list[Problem]] = {}
+        self.carried: dict[int, CarryReport] = {}
+        self.limits = current()
+
+    def bind(self) -> _Part:
+        for k, intake in enumerate(self.items):
+            self._unit(k, intake)
+        if len(self.items) < COLUMNS_FROM:
+            self._one_by_one()
+        else:
+            self._columns()
+        for k, flagged in enumerate(self.flagged):
+            if flagged and k not in self.refused:
+                self._alone(k)
+        rows = [k for k in range(len(self.items)) if k not in self.refused]
+        meta = [self.meta[k] for k in rows]
+        at = {k: u for u, k in enumerate(rows)}
+        items = self.items
+        return _Part(
+            positions=[self.first + k for k in rows],
+            refused={self.first + k: p for k, p in self.refused.items()},
+            value=self.value[rows],
+            numerator=self.numerator[rows],
+            denominator=self.denominator[rows],
+            na=self.na[rows],
+            given=self.given[rows],
+            extras={(at[k], c): m for (k, c), m in self.extras.items() if k in at},
+            meta=[m for m in meta if m is not None],
+            sources=[_source(items[k]) for k in rows],
+            carried={at[k]: r for k, r in self.carried.items() if k in at},
+        )
+
+    def _one_by_one(self) -> None:
+        """A few units (one, for `certify evaluate FILE`): each value checked by the rule as it comes."""
+        index, criteria = self.b.index, self.b.fw.criteria
+        for k, values in enumerate(self.values):
+            if k in self.refused or self.flagged[k]:
+                continue
+            rule = self.b.rule(self.years[k])
+            for code, raw in values.items():
+                c = index[code]
+                try:
+                    m = rule.measure(criteria[c], raw)
+                except Bad:
+                    self.flagged[k] = True
+                    break
+                self._put(k, c, m, keep=True)
+
+    def _columns(self) -> None:
+        """Many units: the values gathered into columns, one per criterion, each checked at once."""
+        criteria = self.b.criteria
+        codes = [c.code for c in criteria]
+        getter = itemgetter(*codes) if len(codes) > 1 else (lambda v: (v[codes[0]],))
+        table: list[tuple[Any, ...]] = []
+        for values in self.values:
+            try:
+                table.append(getter(values))  # every criterion given: read at once
+            except KeyError:
+                table.append(tuple(values.get(code, _ABSENT) for code in codes))
+        self.rule = self.b.rule(max(self.years) or 2000)  # what columns check is the same whatever the year
+        for crit, col in zip(criteria, zip(*table, strict=True) if table else (), strict=False):
+            self._column(crit, col)
+
+    # --- what the file says besides its values --------------------------------------------------------------
+
+    def _unit(self, k: int, intake: Intake) -> None:
+        b = self.b
+        fw = b.fw
+        data = intake.data
+        assessment: Assessment | None = data if isinstance(data, Assessment) else None
+        plain = None if assessment is not None else _plain_meta(data, fw, b.known)
+        if assessment is None and plain is None:
+            try:
+                assessment = validate_model(Assessment, data, intake.doc, intake.name)
+            except CertifyError as exc:
+                self.refused[k] = list(exc.problems)
+                return
+        if fw.mappings:
+            if assessment is None:
+                assert plain is not None
+                assessment = _model(fw, *plain)
+                plain = None
+            assessment, report = carry_over(fw, assessment, intake.entered_for)
+            if report is not None:
+                self.carried[k] = report
+        lim = self.limits
+        if assessment is not None:
+            a = assessment
+            self.meta[k] = a
+            self.values[k] = a.values
+            self.years[k] = a.year
+            if (
+                a.framework.id != fw.id
+                or a.tier != fw.tier
+                or (a.target_level is not None and a.target_level not in b.levels)
+                or (a.target_year is not None and a.target_year < a.year)
+                or (a.unit_name is not None and len(a.unit_name) > lim.unit_name_max_chars)
+                or not a.values.keys() <= b.known
+            ):
+                self.flagged[k] = True
+            return
+        assert plain is not None
+        meta, values = plain
+        self.meta[k] = meta
+        self.values[k] = values
+        self.years[k] = meta.year
+        if (
+            (meta.target_level is not None and meta.target_level not in b.levels)
+            or (meta.target_year is not None and meta.target_year < meta.year)
+            or (meta.unit_name is not None and len(meta.unit_name) > lim.unit_name_max_chars)
+        ):
+            self.flagged[k] = True
+
+    # --- the values, a column at a time ------------------------------------------------------------------
+
+    def _column(self, crit: Criterion, col: Sequence[Any]) -> None:
+        assert crit.indicator is not None
+        kind = crit.indicator.type
+        c = self.b.index[crit.code]
+        kinds = set(map(type, col))
+        if kinds == {_Absent}:
+            return
+        groups: dict[type, list[int]]
+        if len(kinds) == 1:
+            groups = {kinds.pop(): list(range(len(col)))}
+        elif len(kinds) == 2 and _Absent in kinds:
+            kinds.discard(_Absent)
+            groups = {kinds.pop(): [i for i, raw in enumerate(col) if raw is not _ABSENT]}
+        else:
+            groups = {}
+            for i, raw in enumerate(col):
+                groups.setdefault(type(raw), []).append(i)
+        rule = self.rule
+        for t, rows in groups.items():
+            if t is _Absent:
+                continue
+            if t is type(None):
+                self.given[rows, c] = True  # written, with no value: missing
+            elif t in _PLAIN and kind is not IndicatorType.BOOLEAN:
+                self._numbers(crit, c, col, rows, rule)
+            elif t is bool and kind is IndicatorType.BOOLEAN:
+                self.value[rows, c] = np.array([col[i] for i in rows], dtype=np.float64)
+                self.given[rows, c] = True
+            elif t is dict and kind is IndicatorType.RATIO:
+                self._counts(crit, c, col, rows, rule)
+            else:
+                self._each(crit, c, col, rows)
+
+    def _numbers(self, crit: Criterion, c: int, col: Sequence[Any], rows: list[int], rule: Rule) -> None:
+        """Plain numbers: accepted at once when the rule would take them as they are."""
+        assert crit.indicator is not None
+        try:
+            x = np.array([col[i] for i in rows] if len(rows) < len(col) else col, dtype=np.float64)
+        except OverflowError:
+            self._each(crit, c, col, rows)
+            return
+        kind = crit.indicator.type
+        with np.errstate(invalid="ignore"):
+            ok = np.isfinite(x) & (x >= 0)
+            if kind is IndicatorType.RATIO:
+                ok &= x <= 1.0
+            else:
+                ok &= x <= rule.limit(crit)
+                if kind is IndicatorType.COUNT:
+                    ok &= x == np.floor(x)
+        self._accept(c, rows, ok, x, None, None)
+        if not ok.all():
+            self._each(crit, c, col, [r for r, good in zip(rows, ok.tolist(), strict=True) if not good])
+
+    def _counts(self, crit: Criterion, c: int, col: Sequence[Any], rows: list[int], rule: Rule) -> None:
+        """`{numerator, denominator}` and nothing else, both plain numbers: accepted at once when whole, within
+        the limit, the denominator above zero and the numerator not above it."""
+        entries = [col[i] for i in rows] if len(rows) < len(col) else list(col)
+        sizes = list(map(len, entries))
+        nums = list(map(dict.get, entries, repeat("numerator")))  # None when absent: sent to the rule
+        dens = list(map(dict.get, entries, repeat("denominator")))
+        if set(sizes) != {2}:
+            self._each(crit, c, col, [r for r, size in zip(rows, sizes, strict=True) if size != 2])
+            keep = [size == 2 for size in sizes]
+            rows = [r for r, k in zip(rows, keep, strict=True) if k]
+            nums = [x for x, k in zip(nums, keep, strict=True) if k]
+            dens = [x for x, k in zip(dens, keep, strict=True) if k]
+        if not rows:
+            return
+        if not (set(map(type, nums)) | set(map(type, dens))) <= _PLAIN:
+            plain = [type(n) in _PLAIN and type(d) in _PLAIN for n, d in zip(nums, dens, strict=True)]
+            self._each(crit, c, col, [r for r, p in zip(rows, plain, strict=True) if not p])
+            rows = [r for r, p in zip(rows, plain, strict=True) if p]
+            nums = [n for n, p in zip(nums, plain, strict=True) if p]
+            dens = [d for d, p in zip(dens, plain, strict=True) if p]
+            if not rows:
+                return
+        try:
+            num = np.array(nums, dtype=np.float64)
+            den = np.array(dens, dtype=np.float64)
+        except OverflowError:
+            self._each(crit, c, col, rows)
+            return
+        most = rule.value_max
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ok = np.isfinite(num) & np.isfinite(den) & (num >= 0) & (den > 0) & (num <= den) & (den <= most)
+            ok &= (num == np.floor(num)) & (den == np.floor(den))
+            ratio = num / den
+        self._accept(c, rows, ok, ratio, num, den)
+        if not ok.all():
+            self._each(crit, c, col, [r for r, good in zip(rows, ok.tolist(), strict=True) if not good])
+
+    def _accept(
+        self, c: int, rows: list[int], ok: BoolArray, value: FloatArray, num: FloatArray | None, den: FloatArray | None
+    ) -> None:
+        taken = np.asarray(rows, dtype=np.intp)[ok]
+        self.value[taken, c] = value[ok]
+        if num is not None and den is not None:
+            self.numerator[taken, c] = num[ok]
+            self.denominator[taken, c] = den[ok]
+        self.given[taken, c] = True
+
+    def _each(self, crit: Criterion, c: int, col: Sequence[Any], rows: list[int]) -> None:
+        """Values checked one by one by the rule; a unit with a value refused is checked again on its own."""
+        for k in rows:
+            if self.flagged[k] or k in self.refused:
+                continue
+            try:
+                m = self.b.rule(self.years[k]).measure(crit, col[k])
+            except Bad:
+                self.flagged[k] = True
+                continue
+            self._put(k, c, m)
+
+    def _put(self, k: int, c: int, m: Measurement, keep: bool = False) -> None:
+        """`m` into the arrays (kept whole as well when it has more than they hold, or when asked)."""
+        self.given[k, c] = True
+        self.na[k, c] = m.na
+        self.value[k, c] = np.nan if m.value is None or m.na else m.value
+        self.numerator[k, c] = np.nan if m.numerator is None else m.numerator
+        self.denominator[k, c] = np.nan if m.denominator is None else m.denominator
+        if keep or m.reason is not None or m.evidence is not None or m.note is not None:
+            self.extras[k, c] = m
+
+    # --- a unit with a problem, checked on its own ---------------------------------------------------------
+
+    def _alone(self, k: int) -> None:
+        intake = self.items[k]
+        meta = self.meta[k]
+        assert meta is not None
+        fw = self.b.fw
+        a = meta if isinstance(meta, Assessment) else _model(fw, meta, self.values[k])
+        problems, measurements = check_unit(fw, a, intake.doc, intake.name, self.b.rule(a.year))
+        if problems:
+            self.refused[k] = problems
+            return
+        self.given[k] = False
+        self.na[k] = False
+        self.value[k] = self.numerator[k] = self.denominator[k] = np.nan
+        for key in [key for key in self.extras if key[0] == k]:
+            del self.extras[key]
+        for code, m in measurements.items():
+            self._put(k, self.b.index[code], m)
+
+
+def _layout(fw: LevelFramework) -> tuple[list[Criterion], dict[str, int], frozenset[str], frozenset[str]]:
+    """The measurable criteria, each code's column, their codes, the level ids."""
+    criteria = [c for c in fw.criteria if c.indicator is not None]
+    index = {c.code: i for i, c in enumerate(fw.criteria)}
+    return criteria, index, frozenset(c.code for c in criteria), frozenset(fw.level_by_id)
+
+
+def _source(intake: Intake) -> str | None:
+    return intake.doc.name if intake.doc is not None else intake.name
+
+
+def _plain_meta(data: Any, fw: LevelFramework, known: frozenset[str]) -> tuple[_Meta, dict[str, Any]] | None:
+    """What a file says besides its values, when it is plainly what `Assessment` accepts as it is and names
+    `fw` and its tier (anything else is checked by the model, which names every problem)."""
+    if type(data) is not dict or not _REQUIRED <= data.keys() <= _FIELDS:
+        return None
+    unit = data["unit"]
+    if type(unit) is int:
+        unit = str(unit)
+    elif type(unit) is not str or not unit:
+        return None
+    name = data.get("unit_name")
+    year = data["year"]
+    ref = data["framework"]
+    target = data.get("target_level")
+    target_year = data.get("target_year")
+    values = data.get("values")
+    if values is None:
+        values = {}
+    if (
+        (name is not None and type(name) is not str)
+        or data["tier"] != fw.tier.value
+        or type(data["tier"]) is not str
+        or type(year) is not int
+        or not 2000 <= year <= 2100
+        or type(ref) is not str
+        or (target is not None and type(target) is not str)
+        or (target_year is not None and (type(target_year) is not int or not 2000 <= target_year <= 2100))
+        or type(values) is not dict
+        or not values.keys() <= known
+    ):
+        return None
+    ident, _, version = ref.partition("@")
+    if ident != fw.id:
+        return None
+    return _Meta(unit, name, year, version or None, target, target_year), values
+
+
+def _model(fw: LevelFramework, meta: _Meta, values: dict[str, Any]) -> Assessment:
+    """The assessment `_plain_meta` read, as the model would have made it."""
+    return Assessment.model_construct(
+        unit=meta.unit,
+        unit_name=meta.unit_name,
+        tier=fw.tier,
+        year=meta.year,
+        framework=FrameworkRef.model_construct(id=fw.id, version=meta.version),
+        target_level=meta.target_level,
+        target_year=meta.target_year,
+        values=dict(values),
+    )
+
+
+def check_unit(
+    fw: LevelFramework, assessment: Assessment, doc: SourceDoc | None, name: str | None, rule: Rule
+) -> tuple[list[Problem], dict[str, Measurement]]:
+    """One unit checked on its own, value after value in the order of its file: every problem, located."""
     problems: list[Problem] = []
     lim = current()
 
@@ -176,7 +797,6 @@ def bind(
             expected=f"≤ {lim.unit_name_max_chars} ký tự/characters",
             found=f"{len(assessment.unit_name)} ký tự/characters",
         )
-    rule = Rule.of(fw, assessment.year)
     measurements: dict[str, Measurement] = {}
     for code, raw in assessment.values.items():
         path: KeyPath = ("values", str(code))
@@ -203,343 +823,4 @@ def bind(
             measurements[crit.code] = rule.measure(crit, raw)
         except Bad as bad:
             report(*bad.problem_args(code), (*path, *bad.sub), expected=bad.expected, found=bad.shown)
-    if problems:
-        raise CertifyError(problems)
-    return BoundAssessment(assessment, measurements, doc.name if doc else name, carried)
-
-
-class Bad(Exception):
-    """Why one value is refused: the code, the words, what was expected and found, the key inside the entry."""
-
-    def __init__(self, code: str, vi: str, en: str, expected: str | None, found: Any, sub: KeyPath = ()) -> None:
-        super().__init__(en)
-        self.code, self.vi, self.en, self.expected, self.found, self.sub = code, vi, en, expected, found, sub
-
-    @property
-    def shown(self) -> str:
-        return self.found if isinstance(self.found, str) and self.found.startswith("«") else repr(self.found)[:80]
-
-    def problem_args(self, code: str) -> tuple[str, str, str]:
-        return self.code, f"Tiêu chí {code}: {self.vi}", f"Criterion {code}: {self.en}"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """The one rule that checks a value against its criterion (used by `bind` and by the cohort arrays)."""
-
-    year: int
-    value_max: float
-    lengths: dict[str, int]  # text key → most characters
-    earliest: dt.date
-    latest: dt.date
-    reason_required: bool
-
-    @classmethod
-    def of(cls, fw: LevelFramework, year: int) -> Rule:
-        lim = current()
-        prose = lim.prose_max_chars
-        return cls(
-            year=year,
-            value_max=lim.value_max,
-            lengths={
-                "document": lim.document_max_chars,
-                "file": lim.file_ref_max_chars,
-                "url": lim.file_ref_max_chars,
-                "summary": prose,
-                "reason": prose,
-                "note": prose,
-            },
-            earliest=dt.date(lim.evidence_min_year, 1, 1),
-            latest=dt.date(year + lim.evidence_years_after, 12, 31),
-            reason_required=fw.rules.not_applicable_reason,
-        )
-
-    def limit(self, crit: Criterion) -> float:
-        assert crit.indicator is not None
-        own = crit.indicator.max
-        return float(own) if own is not None else self.value_max
-
-    def measure(self, crit: Criterion, raw: Any) -> Measurement:
-        assert crit.indicator is not None
-        kind = crit.indicator.type
-        if not isinstance(raw, dict):
-            return Measurement(self.scalar(crit, raw, ()))
-        unknown = sorted(str(k) for k in raw if k not in _ENTRY_KEYS)
-        if unknown:
-            raise Bad(
-                "unknown-key",
-                "khóa không hợp lệ",
-                "unknown key",
-                ", ".join(sorted(_ENTRY_KEYS)),
-                unknown[0],
-                (unknown[0],),
-            )
-        evidence = self.evidence(raw["evidence"]) if raw.get("evidence") is not None else None
-        note = self.text(raw, "note")
-        reason = self.text(raw, "reason")
-        na = raw.get("not_applicable")
-        if na is not None and not isinstance(na, bool):
-            raise Bad(
-                "wrong-type",
-                "«not_applicable» phải là true/false",
-                "'not_applicable' must be true or false",
-                "true | false",
-                na,
-                ("not_applicable",),
-            )
-        given = [k for k in ("value", "numerator", "denominator") if raw.get(k) is not None]
-        if na:
-            if given:
-                raise Bad(
-                    "na-with-value",
-                    f"vừa ghi «không áp dụng» (not_applicable) vừa ghi {given[0]}: hãy bỏ một trong hai",
-                    f"both 'not applicable' (not_applicable) and {given[0]} are given: remove one",
-                    "not_applicable hoặc/or " + given[0],
-                    raw[given[0]],
-                    (given[0],),
-                )
-            if self.reason_required and not reason:
-                raise Bad(
-                    "na-without-reason",
-                    "ghi «không áp dụng» thì phải nêu lý do (reason)",
-                    "'not applicable' needs a reason (reason)",
-                    "reason: …",
-                    "(không có lý do/no reason)",
-                    ("not_applicable",),
-                )
-            return Measurement(None, na=True, reason=reason, evidence=evidence, note=note)
-        if "numerator" in raw or "denominator" in raw:
-            if kind is not IndicatorType.RATIO:
-                raise Bad(
-                    "wrong-type",
-                    "tử số/mẫu số chỉ dùng cho chỉ tiêu tỷ lệ",
-                    "numerator/denominator only apply to ratio indicators",
-                    kind.value,
-                    raw,
-                )
-            for key, other in (("numerator", "denominator"), ("denominator", "numerator")):
-                if raw.get(key) is None:
-                    raise Bad(
-                        f"missing-{key}",
-                        f"có {_VI[other]} nhưng thiếu {_VI[key]}",
-                        f"{other} given without {key}",
-                        f"{key}: số nguyên/whole number",
-                        "«(trống/empty)»",
-                        (key,),
-                    )
-            num = self.number(raw["numerator"], ("numerator",), whole=True, most=self.value_max)
-            den = self.number(raw["denominator"], ("denominator",), whole=True, most=self.value_max)
-            if den == 0:
-                raise Bad("zero-denominator", "mẫu số bằng 0", "denominator is zero", "> 0", den, ("denominator",))
-            if num > den:
-                raise Bad(
-                    "ratio-above-one",
-                    "tử số lớn hơn mẫu số",
-                    "numerator is larger than the denominator",
-                    f"≤ {den:g}",
-                    num,
-                    ("numerator",),
-                )
-            if raw.get("value") is not None:
-                self.agrees(crit, raw["value"], num, den)
-            return Measurement(num / den, num, den, evidence=evidence, note=note, reason=reason)
-        if "value" not in raw:
-            raise Bad(
-                "no-value",
-                "thiếu giá trị (value, hoặc numerator/denominator, hoặc not_applicable)",
-                "no value (value, or numerator/denominator, or not_applicable)",
-                "value",
-                raw,
-            )
-        return Measurement(self.scalar(crit, raw["value"], ("value",)), evidence=evidence, note=note, reason=reason)
-
-    def agrees(self, crit: Criterion, raw: Any, num: float, den: float) -> None:
-        """A value written beside its counts must be their ratio, as rounded where it was written."""
-        value = self.scalar(crit, raw, ("value",))
-        assert value is not None
-        percent, decimals = _written(raw)
-        scale = 100.0 if percent else 1.0
-        tolerance = 0.5 * 10.0**-decimals / scale + 1e-9
-        if abs(value - num / den) > tolerance:
-            raise Bad(
-                "value-counts-disagree",
-                f"giá trị (value) khác tỷ lệ tử số/mẫu số ({num:g}/{den:g} = {num / den:.4g}): "
-                "hãy sửa một trong hai, hoặc chỉ ghi tử số và mẫu số",
-                f"the value differs from numerator/denominator ({num:g}/{den:g} = {num / den:.4g}): "
-                "correct one of them, or give the counts only",
-                f"≈ {num / den:.4g}",
-                raw,
-                ("value",),
-            )
-
-    def scalar(self, crit: Criterion, raw: Any, sub: KeyPath) -> float | None:
-        assert crit.indicator is not None
-        kind = crit.indicator.type
-        if raw is None:
-            return None
-        if kind is IndicatorType.BOOLEAN:
-            return 1.0 if yes_no(raw, sub) else 0.0
-        if kind is IndicatorType.RATIO:
-            typed = self.typed(raw, sub, whole=False, percent=True) if isinstance(raw, str) else None
-            value = typed.fraction if typed is not None else self.number(raw, sub, whole=False, most=math.inf)
-            if value > 1 and typed is not None and typed.percent:
-                raise Bad(
-                    "percent-above-100",
-                    "tỷ lệ phần trăm phải từ 0% đến 100%",
-                    "a percentage must be between 0% and 100%",
-                    "0% … 100%",
-                    raw,
-                    sub,
-                )
-            if value > 1:
-                raise Bad(
-                    "ratio-above-one",
-                    "tỷ lệ phải từ 0 đến 1 (hoặc ghi «85%»)",
-                    "a ratio must be between 0 and 1 (or written '85%')",
-                    "0 … 1 (0% … 100%)",
-                    raw,
-                    sub,
-                )
-            return value
-        return self.number(raw, sub, whole=kind is IndicatorType.COUNT, most=self.limit(crit))
-
-    def typed(self, raw: str, sub: KeyPath, *, whole: bool, percent: bool) -> TypedNumber:
-        try:
-            typed = parse_number(raw, whole=whole, percent=percent)
-        except NumberTextError as exc:
-            raise Bad(exc.code, exc.vi.lower()[:1] + exc.vi[1:], exc.en, exc.expected, raw, sub) from None
-        if typed.value < 0:
-            raise Bad("negative", "không được âm", "must not be negative", "≥ 0", raw, sub)
-        return typed
-
-    def number(self, raw: Any, sub: KeyPath, *, whole: bool, most: float) -> float:
-        if isinstance(raw, str):
-            value = self.typed(raw, sub, whole=whole, percent=False).value
-        elif isinstance(raw, bool) or not isinstance(raw, int | float):
-            raise Bad("wrong-type", "phải là số", "must be a number", "số/number", raw, sub)
-        else:
-            try:
-                value = float(raw)
-            except OverflowError:  # a JSON integer beyond float range
-                raise Bad("too-large", "số quá lớn", "number too large", f"≤ {most:g}", raw, sub) from None
-            if not math.isfinite(value):
-                raise Bad("wrong-type", "phải là số hữu hạn", "must be a finite number", "số/number", raw, sub)
-            if value < 0:
-                raise Bad("negative", "không được âm", "must not be negative", "≥ 0", raw, sub)
-        if whole and value != int(value):
-            raise Bad("not-whole", "phải là số nguyên", "must be a whole number", "0, 1, 2, …", raw, sub)
-        if value > most:
-            raise Bad(
-                "too-large",
-                f"số lớn hơn mức có thể có ({most:g})",
-                f"number beyond what is possible ({most:g})",
-                f"≤ {most:g}",
-                raw,
-                sub,
-            )
-        return value
-
-    def text(self, raw: dict[str, Any], key: str, sub: KeyPath = ()) -> str | None:
-        value = raw.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            # YAML reads `1.10` as 1.1, `010` as 8, `yes` as true: a text must come as written, so in quotes.
-            raise Bad(
-                "not-text",
-                f'«{key}» phải là chữ: hãy đặt trong dấu nháy, vd. «{key}: "15/BC-UBND"»',
-                f"'{key}' must be a text: put it in quotes, e.g. '{key}: \"15/BC-UBND\"'",
-                "chữ/text",
-                value,
-                (*sub, key),
-            )
-        most = self.lengths[key]
-        if len(value) > most:
-            raise Bad(
-                "text-too-long",
-                f"«{key}» quá dài ({len(value)} ký tự)",
-                f"'{key}' is too long ({len(value)} characters)",
-                f"≤ {most} ký tự/characters",
-                f"«{value[:40]}…»",
-                (*sub, key),
-            )
-        return value.strip() or None
-
-    def evidence(self, raw: Any) -> EvidenceDoc:
-        sub: KeyPath = ("evidence",)
-        if not isinstance(raw, dict):
-            raise Bad(
-                "bad-evidence",
-                "tài liệu kiểm chứng phải là bảng khóa–giá trị",
-                "evidence must be a mapping",
-                ", ".join(_EVIDENCE_KEYS),
-                raw,
-                sub,
-            )
-        unknown = sorted(str(k) for k in raw if k not in _EVIDENCE_KEYS)
-        if unknown:
-            raise Bad(
-                "bad-evidence",
-                "khóa không hợp lệ trong tài liệu kiểm chứng",
-                "unknown key in the evidence",
-                ", ".join(_EVIDENCE_KEYS),
-                unknown[0],
-                (*sub, unknown[0]),
-            )
-        texts = {k: self.text(raw, k, sub) for k in _EVIDENCE_KEYS if k != "date"}
-        day = raw.get("date")
-        if day is not None:
-            day = self.day(day, (*sub, "date"))
-        return EvidenceDoc(date=day, **texts)
-
-    def day(self, raw: Any, sub: KeyPath) -> dt.date:
-        if isinstance(raw, dt.datetime):
-            raw = raw.date()
-        if isinstance(raw, str):
-            try:
-                raw = dt.date.fromisoformat(raw.strip())
-            except ValueError:
-                raise Bad("bad-date", "ngày không hợp lệ", "invalid date", "YYYY-MM-DD", raw, sub) from None
-        if not isinstance(raw, dt.date):
-            raise Bad("bad-date", "ngày không hợp lệ", "invalid date", "YYYY-MM-DD", raw, sub)
-        if not self.earliest <= raw <= self.latest:
-            raise Bad(
-                "implausible-date",
-                f"ngày văn bản nằm ngoài khoảng hợp lý cho năm đánh giá {self.year}",
-                f"the document date is outside the plausible window for assessment year {self.year}",
-                f"{self.earliest.isoformat()} … {self.latest.isoformat()}",
-                raw.isoformat(),
-                sub,
-            )
-        return raw
-
-
-_VI = {"numerator": "tử số", "denominator": "mẫu số"}
-YES = frozenset({"có", "co", "yes", "đạt", "x", "1"})
-NO = frozenset({"không", "khong", "no", "chưa", "chua", "0"})
-
-
-def yes_no(raw: Any, sub: KeyPath = ()) -> bool:
-    """A yes/no answer: true/false, «có»/«không» (and the forms in YES/NO), 1/0."""
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise Bad("wrong-type", "phải là có/không", "must be yes/no", "true | false | có | không", raw, sub)
-
-
-def _written(raw: Any) -> tuple[bool, int]:
-    """Whether a value was written as a percentage, and how many decimals it was written with."""
-    if isinstance(raw, str):
-        body = raw.strip()
-        percent = body.endswith("%")
-        digits = body.rstrip("%").strip().replace(".", ",")
-        decimals = len(digits.rsplit(",", 1)[1]) if "," in digits else 0
-        return percent, decimals
-    text = repr(float(raw))
-    if "e" in text:
-        return False, 12
-    return False, len(text.split(".")[1].rstrip("0")) if "." in text else 0
+    return problems, measurements

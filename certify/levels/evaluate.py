@@ -7,17 +7,17 @@ one pass; `Evaluation` reads one unit's slice back as verdicts a person can chec
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
 from certify.catalog import Resolved
 from certify.hashing import content_hash
-from certify.levels.assessment import BoundAssessment, Measurement
+from certify.levels.assessment import BoundAssessment, BoundCohort, Measurement
 from certify.levels.compiled import BoolArray, Compiled, FloatArray, IndexArray, IntArray, compile_framework
 from certify.levels.display import show_measurement, show_requirement
 from certify.levels.model import Criterion, LevelFramework, LevelRule
@@ -76,40 +76,74 @@ class Matrix:
     level_index: IndexArray
 
 
-def evaluate_arrays(cf: Compiled, values: FloatArray, na: BoolArray) -> Matrix:
-    """`values` [U, C] in indicator units, NaN where missing; `na` [U, C] claimed not applicable."""
-    signed = values * cf.sign
-    with np.errstate(invalid="ignore"):
-        met = signed[:, None, :] >= cf.thresholds[None, :, :]
-    missing = np.isnan(values)[:, None, :]
-    status = np.where(met, Status.MET, np.where(missing, Status.MISSING, Status.NOT_MET)).astype(np.int8)
-    na_status = (Status.NA_EXCLUDED + cf.na_policy).astype(np.int8)  # policy order matches Status order
-    status = np.where(na[:, None, :], na_status[None, None, :], status)
+BLOCK = 512  # units evaluated together: a block's [units × levels × criteria] stays in the processor's cache
 
+
+def evaluate_arrays(cf: Compiled, values: FloatArray, na: BoolArray) -> Matrix:
+    """`values` [U, C] in indicator units, NaN where missing; `na` [U, C] claimed not applicable.
+
+    What a criterion is when not met depends on the unit only (missing, not met, or its «not applicable»
+    under the framework's policy), so it is worked out per unit and criterion [U, C]; the levels [U, L, C] then
+    take one comparison and one product (MET is 0). Units go a block at a time."""
+    n_units = values.shape[0]
+    n_levels, n_crit = cf.applies.shape
+    status = np.empty((n_units, n_levels, n_crit), dtype=np.int8)
+    holds = np.empty((n_units, n_levels), dtype=np.bool_)
+    na_status = (Status.NA_EXCLUDED + cf.na_policy).astype(np.int8)  # policy order matches Status order
+    missing = np.isnan(values)
+    # never met: a missing value and a claim of «not applicable» (thresholds are finite or +inf)
+    signed = np.where(missing | na, -np.inf, values * cf.sign)
+    otherwise = np.where(missing, np.int8(Status.MISSING), np.int8(Status.NOT_MET))
+    otherwise = np.where(na, na_status[None, :], otherwise).astype(np.int8)  # [U, C]: the status when not met
+    share = cf.rule is LevelRule.MANDATORY_PLUS_SHARE
+    # a criterion blocks a level where it applies, is not met, and is neither excluded nor deemed met
+    can_block = BLOCKS[otherwise]
     applies = cf.applies[None, :, :]
-    ok = (status == Status.MET) | (status == Status.NA_DEEMED_MET)
-    excluded = status == Status.NA_EXCLUDED
-    counts = applies & ~excluded
-    if cf.rule is LevelRule.MANDATORY_PLUS_SHARE:
-        mandatory = cf.mandatory[None, None, :]
-        holds = np.all(ok | ~counts | ~mandatory, axis=2)
-        optional = counts & ~mandatory
-        n_opt = optional.sum(axis=2)
-        n_ok = (optional & ok).sum(axis=2)
-        holds &= n_ok >= cf.fw.rules.optional_min_share * n_opt - SHARE_EPS
-    else:
-        holds = np.all(ok | ~counts, axis=2)
+    thresholds = cf.thresholds[None, :, :]
+    for lo in range(0, n_units, BLOCK):
+        hi = min(lo + BLOCK, n_units)
+        not_met = signed[lo:hi, None, :] < thresholds
+        np.multiply(not_met, otherwise[lo:hi, None, :], out=status[lo:hi])
+        if share:
+            holds[lo:hi] = _share_holds(cf, ~not_met, otherwise[lo:hi])
+        else:
+            not_met &= applies
+            not_met &= can_block[lo:hi, None, :]
+            holds[lo:hi] = ~not_met.any(axis=2)
     if cf.fw.rules.consecutive:
         holds = np.logical_and.accumulate(holds, axis=1)
         level_index = holds.sum(axis=1) - 1
     else:
-        n_levels = holds.shape[1]
         any_held = holds.any(axis=1)
         level_index = np.where(any_held, n_levels - 1 - np.argmax(holds[:, ::-1], axis=1), -1)
     return Matrix(status=status, holds=holds, level_index=level_index)
 
 
+def _share_holds(cf: Compiled, met: BoolArray, otherwise: IntArray) -> BoolArray:
+    """[U, L] under «all mandatory + a share of the optional criteria»."""
+    applies = cf.applies[None, :, :]
+    ok = met | (otherwise == Status.NA_DEEMED_MET)[:, None, :]
+    counts = applies & (otherwise != Status.NA_EXCLUDED)[:, None, :]
+    mandatory = cf.mandatory[None, None, :]
+    holds: BoolArray = np.all(ok | ~counts | ~mandatory, axis=2)
+    optional = counts & ~mandatory
+    n_opt = optional.sum(axis=2)
+    n_ok = (optional & ok).sum(axis=2)
+    holds &= n_ok >= cf.fw.rules.optional_min_share * n_opt - SHARE_EPS
+    return holds
+
+
 def to_arrays(cf: Compiled, units: Sequence[BoundAssessment]) -> tuple[FloatArray, BoolArray]:
+    """`values` [U, C] (NaN where missing or not applicable) and `na` [U, C] of `units`, taken from their
+    cohort's arrays (rows picked at once when the units are views of cohorts bound to this framework)."""
+    if isinstance(units, BoundCohort) and units.codes == cf.codes:
+        return units.value, units.na
+    cohorts = {id(u.cohort): u.cohort for u in units}
+    if len(cohorts) == 1:
+        cohort = next(iter(cohorts.values()))
+        if cohort.codes == cf.codes:
+            rows = np.fromiter((u.index for u in units), dtype=np.intp, count=len(units))
+            return cohort.value[rows], cohort.na[rows]
     values = np.full((len(units), len(cf.codes)), np.nan)
     na = np.zeros((len(units), len(cf.codes)), dtype=np.bool_)
     index = cf.index
@@ -121,6 +155,28 @@ def to_arrays(cf: Compiled, units: Sequence[BoundAssessment]) -> tuple[FloatArra
             elif m.value is not None:
                 values[u, c] = m.value
     return values, na
+
+
+def cohort_arrays(
+    cf: Compiled, evaluations: Sequence[Evaluation]
+) -> tuple[FloatArray, BoolArray, FloatArray, FloatArray] | None:
+    """values (NaN where missing or not applicable), na, numerator and denominator (NaN where not given as
+    counts) [U, C] of `evaluations`, read straight from their cohort's arrays when they are units of one cohort
+    bound to this framework (None otherwise: read their measurements)."""
+    units = evaluations.units if isinstance(evaluations, CohortEvaluation) else [ev.unit for ev in evaluations]
+    if isinstance(units, BoundCohort):
+        cohort, rows = units, None
+    else:
+        cohorts = {id(u.cohort): u.cohort for u in units}
+        if len(cohorts) != 1:
+            return None
+        cohort = next(iter(cohorts.values()))
+        rows = np.fromiter((u.index for u in units), dtype=np.intp, count=len(units))
+    if cohort.codes != cf.codes:
+        return None
+    if rows is None:
+        return cohort.value, cohort.na, cohort.numerator, cohort.denominator
+    return cohort.value[rows], cohort.na[rows], cohort.numerator[rows], cohort.denominator[rows]
 
 
 @dataclass(frozen=True)
@@ -439,11 +495,44 @@ def distance(crit: Criterion, r: CriterionResult) -> float:
     return min(1.0, max(0.0, (m.value - target) / span if lower else (target - m.value) / span))
 
 
-def evaluate_many(resolved: Resolved, units: Sequence[BoundAssessment]) -> list[Evaluation]:
+class CohortEvaluation(Sequence["Evaluation"]):
+    """The evaluation of a cohort: the status arrays of every unit at once; `[u]` is unit u's `Evaluation`,
+    made when asked for (nothing per unit is built to evaluate)."""
+
+    def __init__(self, compiled: Compiled, units: Sequence[BoundAssessment], matrix: Matrix) -> None:
+        self.compiled, self.units, self.matrix = compiled, units, matrix
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    @overload
+    def __getitem__(self, index: int) -> Evaluation: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Evaluation]: ...
+
+    def __getitem__(self, index: int | slice) -> Evaluation | Sequence[Evaluation]:
+        if isinstance(index, slice):
+            return [self[u] for u in range(len(self))[index]]
+        m = self.matrix
+        return Evaluation(self.compiled, self.units[index], m.status[index], m.holds[index], int(m.level_index[index]))
+
+    def __iter__(self) -> Iterator[Evaluation]:
+        m = self.matrix
+        cf = self.compiled
+        for unit, status, holds, li in zip(self.units, m.status, m.holds, m.level_index.tolist(), strict=True):
+            yield Evaluation(cf, unit, status, holds, li)
+
+    @property
+    def level_index(self) -> IndexArray:
+        return self.matrix.level_index
+
+
+def evaluate_many(resolved: Resolved, units: Sequence[BoundAssessment]) -> CohortEvaluation:
+    """Every verdict of every unit at every level, in one pass of the arrays (a `BoundCohort` is read as it is)."""
     cf = compile_framework(resolved)
     values, na = to_arrays(cf, units)
-    m = evaluate_arrays(cf, values, na)
-    return [Evaluation(cf, unit, m.status[u], m.holds[u], int(m.level_index[u])) for u, unit in enumerate(units)]
+    return CohortEvaluation(cf, units, evaluate_arrays(cf, values, na))
 
 
 def next_level_blockers(evaluations: Sequence[Evaluation]) -> dict[str, int]:

@@ -34,7 +34,7 @@ from certify.errors import CertifyError
 from certify.levels.assessment import Measurement
 from certify.levels.compiled import BoolArray, Compiled, FloatArray, IndexArray
 from certify.levels.display import MISSING_VI, NA_VI, show_requirement
-from certify.levels.evaluate import BLOCKS, VERDICT_NAMES, Evaluation, _share_blockers, distances
+from certify.levels.evaluate import BLOCKS, VERDICT_NAMES, Evaluation, _share_blockers, cohort_arrays, distances
 from certify.levels.graph import criterion_graph
 from certify.levels.model import Criterion, IndicatorType, LevelRule
 from certify.levels.roadmap import QUARTERS, level_years
@@ -74,7 +74,11 @@ class _Inputs:
 
 
 def _inputs(cf: Compiled, evaluations: Sequence[Evaluation]) -> _Inputs:
-    """Every measurement of the cohort read once into flat columns, then scattered into [U, C] at once."""
+    """Every measurement of the cohort read once into flat columns, then scattered into [U, C] at once (a bound
+    cohort's units: its arrays as they are)."""
+    arrays = cohort_arrays(cf, evaluations)
+    if arrays is not None:
+        return _Inputs(*arrays)
     shape = (len(evaluations), len(cf.codes))
     code_index = cf.index.__getitem__
     sizes: list[int] = []
