@@ -15,7 +15,7 @@ is a cohort of one (`bind`). `BoundAssessment` is one unit's view of the arrays,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
@@ -156,6 +156,7 @@ class BoundCohort(Sequence["BoundAssessment"]):
     ) -> None:
         self.fw = fw
         self.codes = tuple(c.code for c in fw.criteria)
+        self.column = {code: c for c, code in enumerate(self.codes)}
         self.value, self.numerator, self.denominator, self.na, self.given = value, numerator, denominator, na, given
         self.extras, self.meta, self.sources, self.carried = extras, meta, sources, carried
 
@@ -183,21 +184,19 @@ class BoundCohort(Sequence["BoundAssessment"]):
         """Every unit's code, in order (no unit's assessment made for it)."""
         return [meta.unit for meta in self.meta]
 
-    def measurements(self, u: int) -> dict[str, Measurement]:
-        """Unit u's checked values by criterion code, in the framework's order."""
-        cols = np.flatnonzero(self.given[u]).tolist()
-        values = self.value[u, cols].tolist()
-        nums = self.numerator[u, cols].tolist()
-        dens = self.denominator[u, cols].tolist()
-        nas = self.na[u, cols].tolist()
-        extras = self.extras
-        out: dict[str, Measurement] = {}
-        for c, v, n, d, na in zip(cols, values, nums, dens, nas, strict=True):
-            m = extras.get((u, c)) if extras else None
-            out[self.codes[c]] = m or Measurement(
-                None if v != v else v, None if n != n else n, None if d != d else d, na=na
-            )
-        return out
+    def measurements(self, u: int) -> Mapping[str, Measurement]:
+        """Unit u's checked values by criterion code, in the framework's order (each made when read)."""
+        return UnitMeasurements(self, u)
+
+    def measurement(self, u: int, c: int) -> Measurement | None:
+        """Unit u's checked value for the criterion in column c (None: not given)."""
+        if not self.given[u, c]:
+            return None
+        m = self.extras.get((u, c)) if self.extras else None
+        if m is not None:
+            return m
+        v, n, d = float(self.value[u, c]), float(self.numerator[u, c]), float(self.denominator[u, c])
+        return Measurement(None if v != v else v, None if n != n else n, None if d != d else d, na=bool(self.na[u, c]))
 
     def assessment(self, u: int) -> Assessment:
         """Unit u's assessment. A unit read without a model (a plain file of a batch) gets one made now from its
@@ -208,6 +207,42 @@ class BoundCohort(Sequence["BoundAssessment"]):
         return _model(self.fw, meta, {})
 
 
+class UnitMeasurements(Mapping[str, Measurement]):
+    """One unit's checked values by criterion code, read from its cohort's arrays."""
+
+    __slots__ = ("_codes", "cohort", "u")
+
+    def __init__(self, cohort: BoundCohort, u: int) -> None:
+        self.cohort, self.u = cohort, u
+        self._codes: list[str] | None = None
+
+    def _given(self) -> list[str]:
+        if self._codes is None:
+            codes = self.cohort.codes
+            self._codes = [codes[c] for c in np.flatnonzero(self.cohort.given[self.u]).tolist()]
+        return self._codes
+
+    def __getitem__(self, code: str) -> Measurement:
+        c = self.cohort.column.get(code)
+        m = self.cohort.measurement(self.u, c) if c is not None else None
+        if m is None:
+            raise KeyError(code)
+        return m
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._given())
+
+    def __len__(self) -> int:
+        return len(self._given())
+
+    def __contains__(self, code: object) -> bool:
+        c = self.cohort.column.get(code) if isinstance(code, str) else None
+        return c is not None and bool(self.cohort.given[self.u, c])
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
 class BoundAssessment:
     """One unit of a `BoundCohort`: its assessment and its checked values, read from the arrays when asked."""
 
@@ -216,7 +251,7 @@ class BoundAssessment:
     def __init__(self, cohort: BoundCohort, index: int) -> None:
         self.cohort, self.index = cohort, index
         self._assessment: Assessment | None = None
-        self._measurements: dict[str, Measurement] | None = None
+        self._measurements: Mapping[str, Measurement] | None = None
 
     @property
     def assessment(self) -> Assessment:
@@ -225,7 +260,7 @@ class BoundAssessment:
         return self._assessment
 
     @property
-    def measurements(self) -> dict[str, Measurement]:
+    def measurements(self) -> Mapping[str, Measurement]:
         if self._measurements is None:
             self._measurements = self.cohort.measurements(self.index)
         return self._measurements
