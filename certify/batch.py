@@ -30,7 +30,6 @@ from certify.levels.gap_table import GapTable
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from certify.levels.assessment import BoundAssessment
 
 ASSESSMENT_SUFFIXES = (".yaml", ".yml", ".json")
 FORMATS = ("csv", "xlsx", "json")
@@ -140,15 +139,6 @@ class Batch:
                 }
 
 
-def _evaluate(units: Sequence[tuple[str, Resolved, BoundAssessment]]) -> Batch:
-    groups: dict[int, tuple[Resolved, list[str], list[BoundAssessment]]] = {}
-    for source, resolved, bound in units:
-        group = groups.setdefault(id(resolved), (resolved, [], []))
-        group[1].append(source)
-        group[2].append(bound)
-    return Batch([Cohort(r, sources, evaluate_many(r, bound)) for r, sources, bound in groups.values()])
-
-
 def _nothing(path: Path) -> CertifyError:
     return CertifyError.one(
         "no-units",
@@ -183,7 +173,7 @@ def from_workbook(path: Path, catalog: Catalog) -> Batch:
     """A filled form made by `certify template` (a province sheet or a unit form), against the framework
     version its `_meta` sheet names; every cell checked as `certify import` checks it."""
     from certify.intake.reader import Expect, form_meta, read_form, unit_assessment
-    from certify.levels.assessment import bind
+    from certify.levels.assessment import Intake, bind_cohort
     from certify.levels.intake import level_framework
     from certify.levels.model import LevelFramework
     from certify.settings import get_settings
@@ -211,11 +201,11 @@ def from_workbook(path: Path, catalog: Catalog) -> Batch:
         raise CertifyError(parsed.problems)
     if not parsed.units:
         raise _nothing(path)
-    units = [
-        (f"{path}:{u.sheet}!{u.row}" if u.row else str(path), resolved, bind(fw, unit_assessment(u, exp), name=u.file))
-        for u in parsed.units
-    ]
-    return _evaluate(units)
+    bound = bind_cohort(fw, [Intake(unit_assessment(u, exp), name=u.file) for u in parsed.units])
+    if bound.refused:
+        raise CertifyError(bound.problems())
+    sources = [f"{path}:{u.sheet}!{u.row}" if u.row else str(path) for u in parsed.units]
+    return Batch([Cohort(resolved, [sources[p] for p in bound.positions], evaluate_many(resolved, bound.cohort))])
 
 
 def from_cycle(session: Session, cycle_id: int, catalog: Catalog | None = None) -> Batch:

@@ -100,16 +100,24 @@ def evaluate_arrays(cf: Compiled, values: FloatArray, na: BoolArray) -> Matrix:
     can_block = BLOCKS[otherwise]
     applies = cf.applies[None, :, :]
     thresholds = cf.thresholds[None, :, :]
+    # the criteria of a (unit, level) padded to whole 8-byte words: «any blocks» is then an OR of a few words
+    words = -(-n_crit // 8)
+    padded = np.zeros((min(BLOCK, n_units), n_levels, words * 8), dtype=np.bool_)
     for lo in range(0, n_units, BLOCK):
         hi = min(lo + BLOCK, n_units)
-        not_met = signed[lo:hi, None, :] < thresholds
+        not_met = padded[: hi - lo, :, :n_crit]
+        np.less(signed[lo:hi, None, :], thresholds, out=not_met)
         np.multiply(not_met, otherwise[lo:hi, None, :], out=status[lo:hi])
         if share:
             holds[lo:hi] = _share_holds(cf, ~not_met, otherwise[lo:hi])
         else:
             not_met &= applies
             not_met &= can_block[lo:hi, None, :]
-            holds[lo:hi] = ~not_met.any(axis=2)
+            held = padded[: hi - lo].view(np.uint64).reshape(-1, words)
+            blocked = held[:, 0].copy()
+            for w in range(1, words):
+                blocked |= held[:, w]
+            holds[lo:hi] = (blocked == 0).reshape(hi - lo, n_levels)
     if cf.fw.rules.consecutive:
         holds = np.logical_and.accumulate(holds, axis=1)
         level_index = holds.sum(axis=1) - 1
