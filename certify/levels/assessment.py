@@ -199,8 +199,9 @@ class BoundCohort(Sequence["BoundAssessment"]):
         return Measurement(None if v != v else v, None if n != n else n, None if d != d else d, na=bool(self.na[u, c]))
 
     def assessment(self, u: int) -> Assessment:
-        """Unit u's assessment. A unit read without a model (a plain file of a batch) gets one made now from its
-        columns, with no `values`: its checked values are `measurements` (its file's own entries are not kept)."""
+        """Unit u's assessment. A unit of a batch read without a model (a plain file) gets one made now from its
+        columns, with no `values`: its checked values are `measurements` (its file's entries are not kept, so that
+        a hundred thousand units fit in memory). A unit bound alone or with a few others keeps its values."""
         meta = self.meta[u]
         if isinstance(meta, Assessment):
             return meta
@@ -555,7 +556,9 @@ class _Chunk:
             return
         assert plain is not None
         meta, values = plain
-        self.meta[k] = meta
+        # a few units (`certify evaluate FILE`, a web form) keep their assessment whole, values and all; a batch
+        # keeps what its files say besides their values (their checked values are in the arrays)
+        self.meta[k] = _model(fw, meta, values) if len(self.items) < COLUMNS_FROM else meta
         self.values[k] = values
         self.years[k] = meta.year
         if (

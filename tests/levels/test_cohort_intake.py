@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from certify.catalog import Catalog, Resolved
 from certify.errors import CertifyError, Problem
-from certify.levels.assessment import Assessment, Intake, bind, bind_cohort, check_unit
+from certify.levels.assessment import COLUMNS_FROM, Assessment, Intake, bind, bind_cohort, check_unit
 from certify.levels.compiled import Compiled, compile_framework
 from certify.levels.evaluate import SHARE_EPS, Matrix, Status, evaluate, evaluate_many
 from certify.levels.model import Criterion, IndicatorType, LevelFramework, LevelRule
@@ -173,6 +173,8 @@ def test_a_cohort_bound_at_once_is_each_unit_bound_alone(framework: Resolved, da
         assert i not in got.refused, got.refused.get(i)
         unit = accepted[i]
         assert unit.measurements == measurements
+        if n < COLUMNS_FROM:  # bound alone or with a few others: the assessment is kept whole
+            assert unit.assessment.values == validate_model(Assessment, record, doc).values
         assert unit.source_name == doc.name
         a = unit.assessment
         model = validate_model(Assessment, record, doc)
