@@ -184,6 +184,13 @@ class BoundCohort(Sequence["BoundAssessment"]):
         """Every unit's code, in order (no unit's assessment made for it)."""
         return [meta.unit for meta in self.meta]
 
+    def evidenced(self) -> BoolArray:
+        """[U] the unit has a document that proves some value."""
+        out = np.zeros(len(self.meta), dtype=np.bool_)
+        units = [u for (u, _), m in self.extras.items() if m.evidence is not None]
+        out[units] = True
+        return out
+
     def measurements(self, u: int) -> Mapping[str, Measurement]:
         """Unit u's checked values by criterion code, in the framework's order (each made when read)."""
         return UnitMeasurements(self, u)

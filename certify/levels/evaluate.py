@@ -167,10 +167,11 @@ def to_arrays(cf: Compiled, units: Sequence[BoundAssessment]) -> tuple[FloatArra
 
 def cohort_arrays(
     cf: Compiled, evaluations: Sequence[Evaluation]
-) -> tuple[FloatArray, BoolArray, FloatArray, FloatArray] | None:
+) -> tuple[FloatArray, BoolArray, FloatArray, FloatArray, BoolArray] | None:
     """values (NaN where missing or not applicable), na, numerator and denominator (NaN where not given as
-    counts) [U, C] of `evaluations`, read straight from their cohort's arrays when they are units of one cohort
-    bound to this framework (None otherwise: read their measurements)."""
+    counts) [U, C] of `evaluations`, and [U] whether a document proves some value of the unit, read straight
+    from their cohort's arrays when they are units of one cohort bound to this framework (None otherwise:
+    read their measurements)."""
     units = evaluations.units if isinstance(evaluations, CohortEvaluation) else [ev.unit for ev in evaluations]
     if isinstance(units, BoundCohort):
         cohort, rows = units, None
@@ -182,9 +183,10 @@ def cohort_arrays(
         rows = np.fromiter((u.index for u in units), dtype=np.intp, count=len(units))
     if cohort.codes != cf.codes:
         return None
+    evidenced = cohort.evidenced()
     if rows is None:
-        return cohort.value, cohort.na, cohort.numerator, cohort.denominator
-    return cohort.value[rows], cohort.na[rows], cohort.numerator[rows], cohort.denominator[rows]
+        return cohort.value, cohort.na, cohort.numerator, cohort.denominator, evidenced
+    return cohort.value[rows], cohort.na[rows], cohort.numerator[rows], cohort.denominator[rows], evidenced[rows]
 
 
 @dataclass(frozen=True)

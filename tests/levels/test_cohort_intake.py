@@ -6,6 +6,7 @@ every level — on random cohorts mixing good values with every kind of bad one,
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import numpy as np
@@ -18,10 +19,12 @@ from certify.errors import CertifyError, Problem
 from certify.levels.assessment import COLUMNS_FROM, Assessment, Intake, bind, bind_cohort, check_unit
 from certify.levels.compiled import Compiled, compile_framework
 from certify.levels.evaluate import SHARE_EPS, Matrix, Status, evaluate, evaluate_many
+from certify.levels.gap import gap_report
+from certify.levels.gap_table import GapTable
 from certify.levels.model import Criterion, IndicatorType, LevelFramework, LevelRule
 from certify.levels.rule import Rule
 from certify.sourcefile import SourceDoc, validate_model
-from tests.levels.test_properties import REFS, level_framework, oracle_level, value_strategy
+from tests.levels.test_properties import REFS, level_framework, oracle_level, value_strategy, values_for
 
 SETTINGS = settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
@@ -251,3 +254,33 @@ def test_a_ratio_column_of_plain_counts_is_read_whole(catalog: Catalog) -> None:
     assert got.cohort[7].measurements[ratio.code].numerator == 7
     assert got.cohort[7].measurements[yes.code].value == 0.0
     assert got.cohort[7].assessment.unit == "X7"
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_bound_cohorts_gap_reports_are_each_units_own(framework: Resolved, data: st.DataObject) -> None:
+    """The gap table reads a bound cohort's arrays as they are (values, counts, not applicable, which units
+    have evidence): every report is, to the character, the unit's own `certify gap --format json`."""
+    fw = level_framework(framework)
+    n = data.draw(st.integers(COLUMNS_FROM, COLUMNS_FROM + 20))
+    records = []
+    for i in range(n):
+        values = data.draw(values_for(fw))
+        if data.draw(st.integers(0, 3)) == 0 and values:
+            code = data.draw(st.sampled_from(sorted(values)))
+            value = values[code]
+            evidence = {"document": "15/BC-UBND", "date": "2025-03-01"}
+            values[code] = (
+                value | {"evidence": evidence} if isinstance(value, dict) else {"value": value, "evidence": evidence}
+            )
+        records.append({"unit": f"X{i}", "tier": fw.tier.value, "year": 2025, "framework": fw.ref, "values": values})
+    got = bind_cohort(fw, [Intake(r, name=f"u{i}") for i, r in enumerate(records)])
+    assert not got.refused
+    table = GapTable.of(evaluate_many(framework, got.cohort))
+    for u, report in enumerate(table.reports()):
+        alone = evaluate(framework, bind(fw, Assessment.model_validate(records[u]), name=f"u{u}"))
+        assert json.dumps(report, ensure_ascii=False, default=str) == json.dumps(
+            gap_report(alone).to_dict(), ensure_ascii=False, default=str
+        )
