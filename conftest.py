@@ -57,3 +57,7 @@ class CaseItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"case: {self.name}"
+
+
+# `python -m pytest` runs on every core (pytest-xdist) unless `-n 0` or `-p no:xdist` says otherwise.
+pytest_plugins = ("tests.parallel",)

@@ -39,4 +39,5 @@ try:
     import click; print("click", click.__version__)
 except ImportError:
     print()'
-"$venv/bin/python" -m pytest -q -p no:cacheprovider tests/test_cli_errors.py
+# One small file: in one process (-p no:xdist), not spread over workers as the full suite is (tests/parallel.py).
+"$venv/bin/python" -m pytest -q -p no:cacheprovider -p no:xdist tests/test_cli_errors.py

@@ -1,4 +1,5 @@
-"""A real uvicorn server on a free loopback port, and the one Chromium of a test run, for the browser tests.
+"""A real uvicorn server on a free loopback port, and the one Chromium of a test process (each pytest-xdist worker
+has its own), for the browser tests.
 
 Playwright's synchronous API runs one event loop per thread and cannot be started twice: every browser test takes
 the session's `chromium` fixture (tests/conftest.py) and opens its own contexts in it, never its own Playwright."""
@@ -88,7 +89,7 @@ def launch_chromium(pw: Any) -> Any:
 
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
-    """One Chromium for the whole run (a context per page or person is cheap; a browser is not)."""
+    """One Chromium for the whole run of this process (a context per page or person is cheap; a browser is not)."""
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium not installed (apt-get install chromium)")
     from playwright.sync_api import expect, sync_playwright

@@ -1,7 +1,8 @@
 """Every page of every role (tests/api/site_pages.py) opened once in Chromium at 390 px and once at 1366 px, with
 what the layout and accessibility tests check read during that one visit: the page's width, the header's height,
 axe-core's serious and critical violations and the controls the keyboard cannot reach. One survey per test run (a
-session fixture), so the two tests together cost one walk through the site.
+session fixture; both tests are in one xdist group, so one worker runs them), so the two tests together cost one
+walk through the site.
 
 axe-core is the copy packaged by axe-playwright-python (its version and licence travel with the package)."""
 

@@ -6,11 +6,14 @@ typing — a form with errors, the live result, a confirmation — are checked b
 
 from __future__ import annotations
 
+import pytest
+
 from tests.api.live_server import needs_chromium
 from tests.api.site_pages import ROLES
 from tests.api.site_survey import WIDTHS, Survey
 
-pytestmark = needs_chromium
+# one worker reads the session's survey for both (tests/parallel.py)
+pytestmark = [needs_chromium, pytest.mark.xdist_group("site-survey")]
 
 
 def test_no_serious_accessibility_violation_on_any_page(survey: Survey) -> None:

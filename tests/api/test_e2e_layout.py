@@ -4,12 +4,15 @@ site (tests/api/site_survey.py): one live server, one browser."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.api.live_server import needs_chromium
 from tests.api.site_pages import ROLES
 from tests.api.site_survey import Survey
 from tests.api.store_fixtures import OWN
 
-pytestmark = needs_chromium
+# one worker reads the session's survey for both (tests/parallel.py)
+pytestmark = [needs_chromium, pytest.mark.xdist_group("site-survey")]
 
 
 def test_no_page_wider_than_a_phone_and_one_line_header(survey: Survey) -> None:

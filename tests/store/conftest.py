@@ -2,7 +2,12 @@
 
 The migrated database and the `loaded` one (the units of both maps and their mergers) are made once per run as
 template databases and copied for each test: SQLite by sqlite3's backup API, PostgreSQL by
-`CREATE DATABASE … TEMPLATE …`."""
+`CREATE DATABASE … TEMPLATE …`.
+
+Under pytest-xdist every worker has a PostgreSQL database of its own, `<database>_<worker>` beside the one
+CERTIFY_TEST_POSTGRES_URL names (created through that URL the first time; the role needs CREATEDB), and its own
+templates beside that: workers never share or drop each other's databases. SQLite files live in each test's
+tmp_path, which xdist already keeps per worker."""
 
 from __future__ import annotations
 
@@ -20,7 +25,38 @@ from certify.store.migrate import upgrade
 from certify.store.unit_sources import SourceData, read_sources
 from certify.store.units import load_units
 
-PG_URL = os.environ.get("CERTIFY_TEST_POSTGRES_URL")
+BASE_PG_URL = os.environ.get("CERTIFY_TEST_POSTGRES_URL")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", … under pytest-xdist; unset in a plain run
+
+
+def _worker_url(base: str, worker: str | None) -> str:
+    """The database URL of this worker: the configured one in a plain run, `<database>_<worker>` under xdist."""
+    if not worker:
+        return base
+    url = make_url(base)
+    return url.set(database=f"{url.database}_{worker}").render_as_string(hide_password=False)
+
+
+PG_URL = _worker_url(BASE_PG_URL, WORKER) if BASE_PG_URL else None
+_pg_ready = False
+
+
+def _ensure_worker_database() -> None:
+    """Create this worker's database once per run if it is missing, connected through the configured URL."""
+    global _pg_ready
+    if _pg_ready or not BASE_PG_URL or not PG_URL or PG_URL == BASE_PG_URL:
+        _pg_ready = True
+        return
+    name = make_url(PG_URL).database
+    admin = create_engine(make_url(BASE_PG_URL), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+            if found is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    _pg_ready = True
 
 
 def _reset_postgres(engine: Engine) -> None:
@@ -37,6 +73,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         if os.environ.get("CI"):  # CI installs PostgreSQL: a missing server there is a failure, not a skip
             pytest.fail("CERTIFY_TEST_POSTGRES_URL is not set in CI (.ci/run should have started PostgreSQL)")
         pytest.skip("CERTIFY_TEST_POSTGRES_URL is not set (run .ci/postgres.sh to get one)")
+    _ensure_worker_database()
     _reset_postgres(make_engine(PG_URL))
     return PG_URL
 
