@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import pytest
@@ -30,17 +31,36 @@ class Survey:
     off_keyboard: dict[str, list[str]] = field(default_factory=dict)  # "role width url" → controls Tab skips
 
 
-def axe_violations(page: Any) -> list[str]:
-    """axe-core's serious and critical violations on the page as it is now, one line each: rule, element, fix."""
+@cache
+def axe_script() -> str:
+    """axe-core's source (572 kB): sent to Chromium once per context by the survey, not once per page."""
     from axe_playwright_python.sync_playwright import Axe
 
-    found = Axe().run(page).response["violations"]
+    return str(Axe().axe_script)
+
+
+# What axe_playwright_python's `Axe().run(page)` runs once it has injected axe-core: every rule, violations only.
+RUN_AXE = "axe.run({resultTypes: ['violations']})"
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each: rule, element, fix.
+    axe-core is injected into the page first unless the page's context already loads it (`load_axe`)."""
+    if page.evaluate("typeof window.axe === 'undefined'"):
+        page.evaluate(axe_script())
+    found = page.evaluate(RUN_AXE)["violations"]
     return [
         f"{v['id']} ({v['impact']}): {' '.join(map(str, n['target']))} — {v['help']}"
         for v in found
         if v["impact"] in SEVERE
         for n in v["nodes"]
     ]
+
+
+def load_axe(page: Any) -> None:
+    """Every page the context opens from now on comes with axe-core loaded (Chromium compiles it with the page,
+    instead of Playwright sending the whole script again with each check)."""
+    page.context.add_init_script(script=axe_script())
 
 
 # Links, buttons and fields shown on the page that Tab never reaches (tabindex="-1" or below).
@@ -55,6 +75,7 @@ def survey_site(browser: Any, base: str) -> Survey:
         user = None if role == "anonymous" else role
         for width in WIDTHS:
             page = open_page(browser, base, user, width, height=844)
+            load_axe(page)
             if role not in out.pages:
                 # the links of each page, read without drawing it (the context's cookies: the person's session)
                 out.pages[role] = crawl(lambda url, page=page: page.request.get(base + url).text(), role)
