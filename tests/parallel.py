@@ -41,6 +41,24 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Tell each worker the COLUMNS of the run that starts it: a worker's own environment says 80, and the CLI's
+    rich console, made when certify.cli.common is first imported, would keep that width for the whole worker."""
+    node.workerinput["certify_columns"] = os.environ.get("COLUMNS")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is None or "certify_columns" not in workerinput:
+        return
+    if workerinput["certify_columns"] is None:
+        os.environ.pop("COLUMNS", None)
+    else:
+        os.environ["COLUMNS"] = workerinput["certify_columns"]
+
+
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     if not config.stash.get(_DEFAULT, False):
         return None  # an explicit --dist: xdist's own scheduler
