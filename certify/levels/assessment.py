@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from certify.bulk import gc_paused
 from certify.derived import cached_on
 from certify.errors import CertifyError, KeyPath, Problem
 from certify.framework_base import SLUG, Tier
@@ -422,7 +423,8 @@ class CohortBinder:
     def _flush(self) -> None:
         if self.pending:
             first = self.added - len(self.pending)
-            self.parts.append(_Chunk(self, self.pending, first).bind())
+            with gc_paused():  # a chunk makes many small objects and no cycle (certify.bulk)
+                self.parts.append(_Chunk(self, self.pending, first).bind())
             self.pending = []
 
 

@@ -90,29 +90,30 @@ def evaluate_arrays(cf: Compiled, values: FloatArray, na: BoolArray) -> Matrix:
     status = np.empty((n_units, n_levels, n_crit), dtype=np.int8)
     holds = np.empty((n_units, n_levels), dtype=np.bool_)
     na_status = (Status.NA_EXCLUDED + cf.na_policy).astype(np.int8)  # policy order matches Status order
-    missing = np.isnan(values)
-    # never met: a missing value and a claim of «not applicable» (thresholds are finite or +inf)
-    signed = np.where(missing | na, -np.inf, values * cf.sign)
-    otherwise = np.where(missing, np.int8(Status.MISSING), np.int8(Status.NOT_MET))
-    otherwise = np.where(na, na_status[None, :], otherwise).astype(np.int8)  # [U, C]: the status when not met
     share = cf.rule is LevelRule.MANDATORY_PLUS_SHARE
-    # a criterion blocks a level where it applies, is not met, and is neither excluded nor deemed met
-    can_block = BLOCKS[otherwise]
     applies = cf.applies[None, :, :]
     thresholds = cf.thresholds[None, :, :]
     # the criteria of a (unit, level) padded to whole 8-byte words: «any blocks» is then an OR of a few words
     words = -(-n_crit // 8)
     padded = np.zeros((min(BLOCK, n_units), n_levels, words * 8), dtype=np.bool_)
+    missing_code, not_met_code = np.int8(Status.MISSING), np.int8(Status.NOT_MET)
     for lo in range(0, n_units, BLOCK):
         hi = min(lo + BLOCK, n_units)
-        not_met = padded[: hi - lo, :, :n_crit]
-        np.less(signed[lo:hi, None, :], thresholds, out=not_met)
-        np.multiply(not_met, otherwise[lo:hi, None, :], out=status[lo:hi])
+        block, claimed = values[lo:hi], na[lo:hi]
+        missing = np.isnan(block)
+        signed = block * cf.sign
+        signed[missing | claimed] = -np.inf  # never met (thresholds are finite or +inf)
+        # [units, C]: the status when not met — missing, not met, or «not applicable» under the policy
+        otherwise = np.where(claimed, na_status[None, :], np.where(missing, missing_code, not_met_code))
+        not_met = signed[:, None, :] < thresholds
+        np.multiply(not_met, otherwise[:, None, :], out=status[lo:hi])
         if share:
-            holds[lo:hi] = _share_holds(cf, ~not_met, otherwise[lo:hi])
+            holds[lo:hi] = _share_holds(cf, ~not_met, otherwise)
         else:
+            # a criterion blocks a level where it applies, is not met, and is neither excluded nor deemed met
             not_met &= applies
-            not_met &= can_block[lo:hi, None, :]
+            not_met &= BLOCKS[otherwise][:, None, :]
+            padded[: hi - lo, :, :n_crit] = not_met
             held = padded[: hi - lo].view(np.uint64).reshape(-1, words)
             blocked = held[:, 0].copy()
             for w in range(1, words):
