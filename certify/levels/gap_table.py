@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -31,10 +31,18 @@ import numpy.typing as npt
 from certify.bulk import gc_paused
 from certify.derived import cached_on
 from certify.errors import CertifyError
-from certify.levels.assessment import Measurement
+from certify.levels.assessment import Assessment, BoundCohort, Measurement
 from certify.levels.compiled import BoolArray, Compiled, FloatArray, IndexArray
 from certify.levels.display import MISSING_VI, NA_VI, show_requirement
-from certify.levels.evaluate import BLOCKS, VERDICT_NAMES, Evaluation, _share_blockers, cohort_arrays, distances
+from certify.levels.evaluate import (
+    BLOCKS,
+    VERDICT_NAMES,
+    CohortEvaluation,
+    Evaluation,
+    _share_blockers,
+    cohort_arrays,
+    distances,
+)
 from certify.levels.graph import criterion_graph
 from certify.levels.model import Criterion, IndicatorType, LevelRule
 from certify.levels.roadmap import QUARTERS, level_years
@@ -60,6 +68,32 @@ def _ancestors(cf: Compiled) -> tuple[IndexArray, ...]:
         )
 
     return cached_on(cf, "gap-ancestors", make)
+
+
+class UnitFacts(Protocol):
+    """What a unit's file says besides its values: its assessment, or the record a cohort keeps in its stead."""
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def unit_name(self) -> str | None: ...
+
+    @property
+    def year(self) -> int: ...
+
+    @property
+    def target_level(self) -> str | None: ...
+
+    @property
+    def target_year(self) -> int | None: ...
+
+
+def _facts(evaluations: Sequence[Evaluation]) -> Sequence[UnitFacts]:
+    """Per unit, read from its cohort's records (no assessment made for a unit bound without one)."""
+    if isinstance(evaluations, CohortEvaluation) and isinstance(evaluations.units, BoundCohort):
+        return evaluations.units.meta
+    return [ev.unit.cohort.meta[ev.unit.index] for ev in evaluations]
 
 
 @dataclass(frozen=True)
@@ -131,6 +165,7 @@ class GapTable:
 
     compiled: Compiled
     evaluations: Sequence[Evaluation]
+    facts: Sequence[UnitFacts]  # [U] what each unit's file says besides its values
     start: IntArray  # [U] first plan year
     target_index: IntArray  # [U] target level (-1: the unit holds the top level)
     target_year: IntArray  # [U] (-1: none known)
@@ -162,10 +197,14 @@ class GapTable:
         """The gap reports of `evaluations` (one framework), as `gap_report(ev, start_year=…)` would give them."""
         if not evaluations:
             raise ValueError("no evaluation")
-        cf = evaluations[0].compiled
-        if any(ev.compiled is not cf for ev in evaluations):
-            raise ValueError("a gap table holds the units of one framework")
-        years = np.array([ev.unit.assessment.year for ev in evaluations], dtype=np.int64)
+        if isinstance(evaluations, CohortEvaluation):
+            cf = evaluations.compiled
+        else:
+            cf = evaluations[0].compiled
+            if any(ev.compiled is not cf for ev in evaluations):
+                raise ValueError("a gap table holds the units of one framework")
+        facts = _facts(evaluations)
+        years = np.array([f.year for f in facts], dtype=np.int64)
         if start_year is not None and (years >= start_year).any():
             first = int(years.max())
             raise CertifyError.one(
@@ -175,7 +214,7 @@ class GapTable:
                 expected=f"≥ {first + 1}",
                 found=str(start_year),
             )
-        return _build(cf, evaluations, _inputs(cf, evaluations), years, start_year)
+        return _build(cf, evaluations, facts, _inputs(cf, evaluations), years, start_year)
 
     @property
     def n(self) -> int:
@@ -327,7 +366,7 @@ class GapTable:
         report's lists, and its `blocked_by` and `flags` lists by the items that have the same ones."""
         ev = self.evaluations[u]
         fw = ev.fw
-        a = ev.unit.assessment
+        a = self.facts[u]
         ids = fw.level_ids
         steps: list[dict[str, Any]] = []
         by_level: dict[int, list[dict[str, Any]]] = {}
@@ -374,7 +413,7 @@ class GapTable:
         return {
             "unit": a.unit,
             "unit_name": a.unit_name,
-            "tier": a.tier.value,
+            "tier": a.tier.value if isinstance(a, Assessment) else fw.tier.value,
             "year": a.year,
             "level": ev.level,
             "level_name": fw.level_name(ev.level),
@@ -401,14 +440,12 @@ class GapTable:
 _VERDICTS: list[str] = VERDICT_NAMES.tolist()
 
 
-def _targets(
-    cf: Compiled, evaluations: Sequence[Evaluation], level_index: IntArray
-) -> tuple[IntArray, IntArray, list[str]]:
+def _targets(cf: Compiled, facts: Sequence[UnitFacts], level_index: IntArray) -> tuple[IntArray, IntArray, list[str]]:
     """Per unit: the target level (at least the next one; -1 at the top), its year and where the year comes from."""
     fw = cf.fw
     n_levels = len(fw.levels)
     position = {lv: i for i, lv in enumerate(fw.level_ids)}
-    assessments = [ev.unit.assessment for ev in evaluations]
+    assessments = facts
     wanted = np.array(
         [position[a.target_level] if a.target_level else n_levels - 1 for a in assessments], dtype=np.int64
     )
@@ -502,14 +539,23 @@ def _schedule(
 
 
 def _build(
-    cf: Compiled, evaluations: Sequence[Evaluation], inputs: _Inputs, years: IntArray, start_year: int | None
+    cf: Compiled,
+    evaluations: Sequence[Evaluation],
+    facts: Sequence[UnitFacts],
+    inputs: _Inputs,
+    years: IntArray,
+    start_year: int | None,
 ) -> GapTable:
     fw = cf.fw
     n_units, n_levels, n_crit = len(evaluations), len(fw.levels), len(cf.codes)
-    status = np.stack([ev.status for ev in evaluations]).astype(np.int8)
-    level_index = np.array([ev.level_index for ev in evaluations], dtype=np.int64)
+    if isinstance(evaluations, CohortEvaluation):  # the cohort's arrays as they are
+        status = evaluations.matrix.status.astype(np.int8)
+        level_index = evaluations.level_index.astype(np.int64)
+    else:
+        status = np.stack([ev.status for ev in evaluations]).astype(np.int8)
+        level_index = np.array([ev.level_index for ev in evaluations], dtype=np.int64)
     start = years + 1 if start_year is None else np.full(n_units, start_year, dtype=np.int64)
-    target_index, target_year, source = _targets(cf, evaluations, level_index)
+    target_index, target_year, source = _targets(cf, facts, level_index)
     levels = np.arange(n_levels)
     road = (levels[None, :] > level_index[:, None]) & (levels[None, :] <= target_index[:, None])
 
@@ -569,6 +615,7 @@ def _build(
     return GapTable(
         compiled=cf,
         evaluations=evaluations,
+        facts=facts,
         start=start,
         target_index=target_index,
         target_year=target_year,
