@@ -45,6 +45,8 @@ def pytest_configure_node(node: Any) -> None:
     """Tell each worker the COLUMNS of the run that starts it: a worker's own environment says 80, and the CLI's
     rich console, made when certify.cli.common is first imported, would keep that width for the whole worker."""
     node.workerinput["certify_columns"] = os.environ.get("COLUMNS")
+    # A worker parses only the command line, without the default set above: tell it to mark grouped tests.
+    node.workerinput["certify_groups"] = node.config.stash.get(_DEFAULT, False)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -52,6 +54,8 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", None)
     if workerinput is None or "certify_columns" not in workerinput:
         return
+    if workerinput.get("certify_groups"):
+        config.option.loadgroup = True  # xdist then names grouped tests `…@group` for the scheduler
     if workerinput["certify_columns"] is None:
         os.environ.pop("COLUMNS", None)
     else:
