@@ -30,6 +30,7 @@ from certify.bulk import gc_paused
 from certify.derived import cached_on
 from certify.errors import CertifyError, KeyPath, Problem
 from certify.framework_base import SLUG, Tier
+from certify.hashing import content_hash
 from certify.levels.mapping import CarryReport, carry_over
 from certify.levels.model import Criterion, IndicatorType, LevelFramework
 from certify.levels.rule import Bad, EvidenceDoc, Measurement, Rule, yes_no
@@ -160,6 +161,7 @@ class BoundCohort(Sequence["BoundAssessment"]):
         self.column = {code: c for c, code in enumerate(self.codes)}
         self.value, self.numerator, self.denominator, self.na, self.given = value, numerator, denominator, na, given
         self.extras, self.meta, self.sources, self.carried = extras, meta, sources, carried
+        self._input_hashes: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.meta)
@@ -191,6 +193,36 @@ class BoundCohort(Sequence["BoundAssessment"]):
         units = [u for (u, _), m in self.extras.items() if m.evidence is not None]
         out[units] = True
         return out
+
+    def input_hashes(self) -> list[str]:
+        """Every unit's input hash, in order: the hash `Evaluation.input_hash` gives a unit (its code, tier, year
+        and each given value as [value, numerator, denominator, not applicable], in the framework's order), read
+        from the arrays in one pass (no assessment or measurement made per unit); kept once computed."""
+        if self._input_hashes is None:
+            codes, extras, tier = self.codes, self.extras, self.fw.tier.value
+            value, numerator, denominator, na = (
+                a.tolist() for a in (self.value, self.numerator, self.denominator, self.na)
+            )
+            units, columns = np.nonzero(self.given)
+            ends = np.cumsum(np.bincount(units, minlength=len(self.meta))).tolist()
+            given = columns.tolist()
+            hashes: list[str] = []
+            start = 0
+            for u, (meta, end) in enumerate(zip(self.meta, ends, strict=True)):
+                vs, ns, ds, nas = value[u], numerator[u], denominator[u], na[u]
+                values: dict[str, list[Any]] = {}
+                for c in given[start:end]:
+                    m = extras.get((u, c)) if extras else None
+                    if m is not None:
+                        values[codes[c]] = [m.value, m.numerator, m.denominator, m.na]
+                    else:
+                        v, n, d = vs[c], ns[c], ds[c]
+                        values[codes[c]] = [None if v != v else v, None if n != n else n, None if d != d else d, nas[c]]
+                start = end
+                unit_tier = meta.tier.value if isinstance(meta, Assessment) else tier
+                hashes.append(content_hash({"unit": meta.unit, "tier": unit_tier, "year": meta.year, "values": values}))
+            self._input_hashes = hashes
+        return self._input_hashes
 
     def measurements(self, u: int) -> Mapping[str, Measurement]:
         """Unit u's checked values by criterion code, in the framework's order (each made when read)."""

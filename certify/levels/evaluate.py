@@ -285,6 +285,9 @@ class Evaluation:
     @cached_property
     def input_hash(self) -> str:
         # Evidence and notes do not change a result, so they are not part of the input hash.
+        cohort = self.unit.cohort
+        if len(cohort) > 1:  # a unit of a cohort: every unit's hash read from the arrays at once
+            return cohort.input_hashes()[self.unit.index]
         a = self.unit.assessment
         values = {code: [m.value, m.numerator, m.denominator, m.na] for code, m in self.unit.measurements.items()}
         return content_hash({"unit": a.unit, "tier": a.tier.value, "year": a.year, "values": values})

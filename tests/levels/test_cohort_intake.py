@@ -205,6 +205,25 @@ def test_a_cohort_bound_at_once_is_each_unit_bound_alone(framework: Resolved, da
 
 @SETTINGS
 @given(data=st.data())
+def test_a_cohorts_input_hashes_are_each_units_own(framework: Resolved, data: st.DataObject) -> None:
+    """The input hash of every unit of a cohort, read from the cohort's arrays at once, is to the character the
+    hash of the unit bound and evaluated alone (values as numbers or counts, missing, not applicable, with a
+    reason, evidence or a note; units kept whole or as the records of a batch)."""
+    fw = level_framework(framework)
+    n = data.draw(st.integers(2, 60))
+    records = [data.draw(unit_data(fw, i)) for i in range(n)]
+    got = bind_cohort(fw, [Intake(r, doc_for(r, i)) for i, r in enumerate(records)])
+    if len(got.cohort) < 2:
+        return
+    hashes = got.cohort.input_hashes()
+    assert len(hashes) == len(got.cohort)
+    for u, ev in enumerate(evaluate_many(framework, got.cohort)):
+        one = evaluate(framework, bind(fw, Assessment.model_validate(records[got.positions[u]]), name="alone"))
+        assert ev.input_hash == hashes[u] == one.input_hash
+
+
+@SETTINGS
+@given(data=st.data())
 def test_odd_values_are_told_as_when_checked_alone(framework: Resolved, data: st.DataObject) -> None:
     """A column with every kind of odd value in it: each unit refused for exactly its own problems."""
     fw = level_framework(framework)
