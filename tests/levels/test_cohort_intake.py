@@ -27,7 +27,7 @@ from certify.sourcefile import SourceDoc, validate_model
 from tests.levels.test_properties import REFS, level_framework, oracle_level, value_strategy, values_for
 
 SETTINGS = settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
 
 

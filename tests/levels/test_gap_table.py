@@ -90,7 +90,7 @@ def with_evidence(value: Any) -> Any:
     return {"value": value, "evidence": EVIDENCE}
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=10)
 @given(data=st.data())
 def test_larger_random_cohorts_with_evidence_and_a_plan_year_give_the_same_json(
     framework: Resolved, data: st.DataObject
@@ -98,7 +98,7 @@ def test_larger_random_cohorts_with_evidence_and_a_plan_year_give_the_same_json(
     """Cohorts large enough that many units share a value, a count or a gap text (each composed once for all of
     them), some values with their evidence, and sometimes a plan year of their own."""
     fw = level_framework(framework)
-    n = data.draw(st.integers(7, 40))
+    n = data.draw(st.integers(7, 30))
     shared = data.draw(values_for(fw))  # many units alike: texts and prerequisite sets shared across units
     units = []
     for i in range(n):
