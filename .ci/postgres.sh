@@ -39,6 +39,8 @@ if [ "$(as_pg "SELECT 1 FROM pg_roles WHERE rolname='${PG_USER}'")" != "1" ]; th
     log "creating role ${PG_USER}"
     as_pg "CREATE ROLE ${PG_USER} LOGIN PASSWORD '${PG_PASSWORD}' CREATEDB" >&2
 fi
+# The tests drop their databases WITH (FORCE): ending an autovacuum worker busy in a fresh copy needs this role.
+as_pg "GRANT pg_signal_backend TO ${PG_USER}" >&2
 if [ "$(as_pg "SELECT 1 FROM pg_database WHERE datname='${PG_DB}'")" != "1" ]; then
     log "creating database ${PG_DB}"
     as_pg "CREATE DATABASE ${PG_DB} OWNER ${PG_USER} ENCODING 'UTF8' TEMPLATE template0" >&2

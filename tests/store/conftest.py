@@ -14,11 +14,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from certify.store.engine import make_engine, transaction
 from certify.store.migrate import upgrade
@@ -95,13 +97,33 @@ def _make(url: str, unit_data: SourceData | None) -> None:
         eng.dispose()
 
 
+def _drop_postgres(conn: Connection, name: str) -> None:
+    """Drop a test database, ending the sessions a test left open (WITH FORCE). FORCE may not end an autovacuum
+    worker busy in a freshly copied database unless the role is in pg_signal_backend (.ci/postgres.sh grants it);
+    a plain DROP asks autovacuum to stop and waits for it, so that is the fallback, tried a few times."""
+    try:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        return
+    except (ProgrammingError, OperationalError) as exc:
+        if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+    for attempt in range(10):
+        try:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            return
+        except OperationalError as exc:
+            if attempt == 9 or getattr(exc.orig, "sqlstate", None) != "55006":  # object_in_use
+                raise
+            time.sleep(1)
+
+
 def _recreate_postgres(url: str, template: str | None) -> None:
     """Drop the database of `url` and create it again, empty or as a copy of `template`."""
     target = make_url(url)
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+            _drop_postgres(conn, str(target.database))
             copy = f' TEMPLATE "{template}"' if template else ""
             conn.execute(text(f'CREATE DATABASE "{target.database}"{copy}'))
     finally:
