@@ -9,8 +9,12 @@ collector back while they are built: reference counting frees them as usual.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from abc import abstractmethod
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TypeVar, overload
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -23,3 +27,30 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
+
+
+class LazySequence(Sequence[T]):
+    """A cohort's units as a sequence whose items are made only when asked for (`_at(u)`, u in 0..len-1)."""
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @abstractmethod
+    def _at(self, u: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        n = len(self)
+        if isinstance(index, slice):
+            return [self._at(u) for u in range(n)[index]]
+        if not -n <= index < n:
+            raise IndexError(index)
+        return self._at(index % n)
+
+    def __iter__(self) -> Iterator[T]:
+        return (self._at(u) for u in range(len(self)))

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from certify.bulk import gc_paused
+from certify.bulk import LazySequence, gc_paused
 from certify.derived import cached_on
 from certify.errors import CertifyError, KeyPath, Problem
 from certify.framework_base import SLUG, Tier
@@ -135,7 +135,7 @@ class _Meta(NamedTuple):
     target_year: int | None
 
 
-class BoundCohort(Sequence["BoundAssessment"]):
+class BoundCohort(LazySequence["BoundAssessment"]):
     """The checked values of units of one framework: arrays [unit, criterion] in the framework's order.
 
     `value` is in indicator units (yes/no as 1.0/0.0), NaN where missing or not applicable; `numerator` and
@@ -166,22 +166,8 @@ class BoundCohort(Sequence["BoundAssessment"]):
     def __len__(self) -> int:
         return len(self.meta)
 
-    @overload
-    def __getitem__(self, index: int) -> BoundAssessment: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[BoundAssessment]: ...
-
-    def __getitem__(self, index: int | slice) -> BoundAssessment | Sequence[BoundAssessment]:
-        if isinstance(index, slice):
-            return [BoundAssessment(self, u) for u in range(len(self))[index]]
-        n = len(self.meta)
-        if not -n <= index < n:
-            raise IndexError(index)
-        return BoundAssessment(self, index % n if n else index)
-
-    def __iter__(self) -> Iterator[BoundAssessment]:
-        return (BoundAssessment(self, u) for u in range(len(self.meta)))
+    def _at(self, u: int) -> BoundAssessment:
+        return BoundAssessment(self, u)
 
     def unit_codes(self) -> list[str]:
         """Every unit's code, in order (no unit's assessment made for it)."""

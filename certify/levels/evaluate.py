@@ -11,10 +11,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from functools import cached_property
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 
+from certify.bulk import LazySequence
 from certify.catalog import Resolved
 from certify.hashing import content_hash
 from certify.levels.assessment import BoundAssessment, BoundCohort, Measurement
@@ -509,7 +510,7 @@ def distance(crit: Criterion, r: CriterionResult) -> float:
     return min(1.0, max(0.0, (m.value - target) / span if lower else (target - m.value) / span))
 
 
-class CohortEvaluation(Sequence["Evaluation"]):
+class CohortEvaluation(LazySequence["Evaluation"]):
     """The evaluation of a cohort: the status arrays of every unit at once; `[u]` is unit u's `Evaluation`,
     made when asked for (nothing per unit is built to evaluate)."""
 
@@ -519,17 +520,9 @@ class CohortEvaluation(Sequence["Evaluation"]):
     def __len__(self) -> int:
         return len(self.units)
 
-    @overload
-    def __getitem__(self, index: int) -> Evaluation: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Evaluation]: ...
-
-    def __getitem__(self, index: int | slice) -> Evaluation | Sequence[Evaluation]:
-        if isinstance(index, slice):
-            return [self[u] for u in range(len(self))[index]]
+    def _at(self, u: int) -> Evaluation:
         m = self.matrix
-        return Evaluation(self.compiled, self.units[index], m.status[index], m.holds[index], int(m.level_index[index]))
+        return Evaluation(self.compiled, self.units[u], m.status[u], m.holds[u], int(m.level_index[u]))
 
     def __iter__(self) -> Iterator[Evaluation]:
         m = self.matrix
