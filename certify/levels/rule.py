@@ -172,7 +172,14 @@ class Rule:
             num = self.number(raw["numerator"], ("numerator",), whole=True, most=self.value_max)
             den = self.number(raw["denominator"], ("denominator",), whole=True, most=self.value_max)
             if den == 0:
-                raise Bad("zero-denominator", "mẫu số bằng 0", "denominator is zero", "> 0", den, ("denominator",))
+                raise Bad(
+                    "zero-denominator",
+                    "mẫu số bằng 0",
+                    "denominator is zero",
+                    "> 0",
+                    raw["denominator"],
+                    ("denominator",),
+                )
             if num > den:
                 raise Bad(
                     "ratio-above-one",
