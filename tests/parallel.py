@@ -7,7 +7,8 @@ work, and so does an environment without pytest-xdist. `-n N` and `--dist MODE` 
 How the tests are shared out (the default only; an explicit `--dist` uses xdist's own scheduler):
 * a test module runs whole on one worker, so its module and class fixtures are built once;
 * modules marked with the same `pytest.mark.xdist_group(name)` run together on one worker: they share a costly
-  session fixture (the site survey of tests/api/site_survey.py is read by the layout and accessibility tests);
+  session fixture (the site survey at one width, tests/api/site_survey.py, is read by the layout and
+  accessibility tests of that width, so the two widths are walked at the same time on two workers);
 * the groups start first, then the modules with the most tests, so that no long unit is left to run alone at the end.
 
 Resources a worker must not share: each worker has its own tmp_path root (xdist), its own PostgreSQL database

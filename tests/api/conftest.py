@@ -40,5 +40,5 @@ def csrf_token(client: TestClient, url: str = f"/assess/{COMMUNE}") -> str:
 # Stored app fixtures (SQLite file, demo province, one account per role): see store_fixtures.py; the live demo site
 # and its survey for the browser tests: live_server.py, site_survey.py.
 from tests.api.live_server import demo_server  # noqa: E402, F401
-from tests.api.site_survey import survey  # noqa: E402, F401
+from tests.api.site_survey import survey_at  # noqa: E402, F401
 from tests.api.store_fixtures import sclient, shared_app, stored_app, template_db  # noqa: E402, F401

@@ -1,14 +1,15 @@
 """Every page of every role (tests/api/site_pages.py) opened once in Chromium at 390 px and once at 1366 px, with
 what the layout and accessibility tests check read during that one visit: the page's width, the header's height,
-axe-core's serious and critical violations and the controls the keyboard cannot reach. One survey per test run (a
-session fixture; both tests are in one xdist group, so one worker runs them), so the two tests together cost one
-walk through the site.
+axe-core's serious and critical violations and the controls the keyboard cannot reach. One survey per width and
+test run (`survey_at(width)`, a session fixture), so the layout and accessibility tests together cost one walk
+through the site at each width. The tests of one width are in one xdist group (`survey_group`), so the two walks
+run at the same time on the two workers, each walk once.
 
 axe-core is the copy packaged by axe-playwright-python (its version and licence travel with the package)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -24,9 +25,10 @@ SEVERE = ("serious", "critical")
 
 @dataclass
 class Survey:
+    width: int
     pages: dict[str, list[str]] = field(default_factory=dict)  # role → the pages it reaches
-    too_wide: dict[str, int] = field(default_factory=dict)  # "role url" → its width in px at 390
-    header: dict[str, float] = field(default_factory=dict)  # "role url" → the header's height in px at 1366
+    too_wide: dict[str, int] = field(default_factory=dict)  # "role url" → its width in px, wider than the window
+    header: dict[str, float] = field(default_factory=dict)  # "role url" → the header's height in px
     violations: dict[str, list[str]] = field(default_factory=dict)  # "role width url" → what axe found
     off_keyboard: dict[str, list[str]] = field(default_factory=dict)  # "role width url" → controls Tab skips
 
@@ -69,36 +71,45 @@ OFF_KEYBOARD = """() => Array.from(document.querySelectorAll('a[href], button, i
     .map(e => e.outerHTML.slice(0, 120))"""
 
 
-def survey_site(browser: Any, base: str) -> Survey:
-    out = Survey()
+def survey_site(browser: Any, base: str, width: int) -> Survey:
+    out = Survey(width)
     for role in ROLES:
         user = None if role == "anonymous" else role
-        for width in WIDTHS:
-            page = open_page(browser, base, user, width, height=844)
-            load_axe(page)
-            if role not in out.pages:
-                # the links of each page, read without drawing it (the context's cookies: the person's session)
-                out.pages[role] = crawl(lambda url, page=page: page.request.get(base + url).text(), role)
-            for url in out.pages[role]:
-                page.goto(base + url)
-                if width == 390:
-                    scroll = page.evaluate("document.documentElement.scrollWidth")
-                    if scroll > width:
-                        out.too_wide[f"{role} {url}"] = scroll
-                else:
-                    out.header[f"{role} {url}"] = page.evaluate(
-                        "document.querySelector('header.top').getBoundingClientRect().height"
-                    )
-                found = axe_violations(page)
-                if found:
-                    out.violations[f"{role} {width} {url}"] = found
-                skipped = page.evaluate(OFF_KEYBOARD)
-                if skipped:
-                    out.off_keyboard[f"{role} {width} {url}"] = skipped
-            page.context.close()
+        page = open_page(browser, base, user, width, height=844)
+        load_axe(page)
+        # the links of each page, read without drawing it (the context's cookies: the person's session)
+        out.pages[role] = crawl(lambda url, page=page: page.request.get(base + url).text(), role)
+        for url in out.pages[role]:
+            page.goto(base + url)
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                out.too_wide[f"{role} {url}"] = scroll
+            out.header[f"{role} {url}"] = page.evaluate(
+                "document.querySelector('header.top').getBoundingClientRect().height"
+            )
+            found = axe_violations(page)
+            if found:
+                out.violations[f"{role} {width} {url}"] = found
+            skipped = page.evaluate(OFF_KEYBOARD)
+            if skipped:
+                out.off_keyboard[f"{role} {width} {url}"] = skipped
+        page.context.close()
     return out
 
 
+def survey_group(width: int) -> Any:
+    """A test parameter for one width, in that width's xdist group: a worker walks the site at one width only."""
+    return pytest.param(width, id=f"{width}px", marks=pytest.mark.xdist_group(f"site-survey-{width}"))
+
+
 @pytest.fixture(scope="session")
-def survey(chromium: Any, demo_server: str) -> Iterator[Survey]:
-    yield survey_site(chromium, demo_server)
+def survey_at(chromium: Any, demo_server: str) -> Callable[[int], Survey]:
+    """The survey at a width, walked the first time a test of this worker asks for it."""
+    walked: dict[int, Survey] = {}
+
+    def at(width: int) -> Survey:
+        if width not in walked:
+            walked[width] = survey_site(chromium, demo_server, width)
+        return walked[width]
+
+    return at
