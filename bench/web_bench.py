@@ -1,16 +1,26 @@
-"""Each main page of the web app on the demo province, as its role sees it: p50 and p99 latency.
+"""`certify serve` start-up to its first answer, and each main page of the web app on the demo province.
 
-    python bench/web_bench.py [--requests 60]
+    python bench/web_bench.py [--requests 60] [--starts 3] [--no-serve] [--no-pages]
 
-In-process (the ASGI app through Starlette's test client: no network), one account per role, on a fresh copy of
-the demo province. Printed beside a baseline measured in the same run (the generated stylesheet, the cheapest
-page) so that the ratios compare across machines. Goal on this machine: dashboard ≤ 100 ms p50.
+Start-up: `certify serve` as a whole process (`python -m certify serve` on a free loopback port), timed from
+launch until `GET /` answers 200 — first in a new empty folder (it creates ./data/certify.sqlite, loads the
+administrative units and the demo province) with a new empty framework cache (CERTIFY_CACHE_DIR), as on a
+fresh install, then again on the same folder (a later start). Beside it, in the same run, the baseline:
+uvicorn serving a one-line ASGI app, polled the same way. Medians of --starts runs each.
+Goal on this machine: ready ≤ 3 s, first start and later.
+
+Pages: in-process (the ASGI app through Starlette's test client: no network), one account per role, on a fresh
+copy of the demo province. Printed beside a baseline measured in the same run (the generated stylesheet, the
+cheapest page) so that the ratios compare across machines. Goal on this machine: dashboard ≤ 100 ms p50.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,12 +47,102 @@ PAGES = [
     ("recognition", "admin", "/recognition?year=2024"),
 ]
 GOAL_MS = {"public dashboard": 100.0, "province dashboard": 100.0}
+GOAL_READY_S = 3.0  # issue 13: `certify serve` ready ≤ 3 s
+HELLO = "async def app(scope, receive, send):\n    if scope['type'] != 'http':\n        return\n" + (
+    "    await send({'type': 'http.response.start', 'status': 200, 'headers': []})\n"
+    "    await send({'type': 'http.response.body', 'body': b'ok'})\n"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def time_to_ready(cmd: list[str], cwd: Path, env: dict[str, str], port: int) -> tuple[float, float]:
+    """Seconds from launch until `GET /` answers 200, and the CPU seconds the process spent by then."""
+    import httpx
+
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        with httpx.Client(timeout=30) as client:
+            while True:
+                try:
+                    if client.get(f"http://127.0.0.1:{port}/").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if proc.poll() is not None:
+                    raise SystemExit(f"{' '.join(cmd)} ended: {proc.stderr.read().decode() if proc.stderr else ''}")
+                if time.perf_counter() - t0 > 120:
+                    raise SystemExit(f"{' '.join(cmd)}: no answer in 120 s")
+                time.sleep(0.02)
+        return time.perf_counter() - t0, cpu_seconds(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def serve_rows(starts: int) -> list[tuple[str, float, float, float | None]]:
+    """(what, median seconds to ready, median CPU seconds, goal) for the baseline, a first and a later start."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CERTIFY_")}  # the defaults a user gets
+    base, first, later = [], [], []
+    for _ in range(starts):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            (folder / "hello_app.py").write_text(HELLO)
+            port = free_port()
+            hello = [sys.executable, "-m", "uvicorn", "hello_app:app", "--port", str(port), "--log-level", "warning"]
+            base.append(time_to_ready(hello, folder, env, port))
+            run_env = env | {"CERTIFY_CACHE_DIR": str(folder / "cache")}  # a new install: no framework cache yet
+            port = free_port()
+            serve = [sys.executable, "-m", "certify", "serve", "--port", str(port)]
+            first.append(time_to_ready(serve, folder, run_env, port))
+            assert (folder / "data" / "certify.sqlite").exists()
+            later.append(time_to_ready(serve, folder, run_env, port))
+
+    def med(runs: list[tuple[float, float]]) -> tuple[float, float]:
+        return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+    return [
+        ("baseline: uvicorn, one-line app", *med(base), None),
+        ("certify serve, first start", *med(first), GOAL_READY_S),
+        ("certify serve, later start", *med(later), GOAL_READY_S),
+    ]
+
+
+def print_serve(starts: int) -> None:
+    rows = serve_rows(starts)
+    base = rows[0][1]
+    print(f"start-up until GET / answers 200 (median of {starts}; whole processes)")
+    print(f"{'':34} {'ready s':>8} {'CPU s':>7} {'× baseline':>11}  goal")
+    for name, ready, cpu, goal in rows:
+        verdict = "" if goal is None else (f"≤ {goal:.0f} s: " + ("met" if ready <= goal else "NOT met"))
+        print(f"{name:34} {ready:8.2f} {cpu:7.2f} {ready / base:11.1f}  {verdict}")
+    print()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--starts", type=int, default=3, help="start-ups timed of each kind (median)")
+    parser.add_argument("--no-serve", action="store_true", help="leave out the start-up timing")
+    parser.add_argument("--no-pages", action="store_true", help="leave out the page timing")
     args = parser.parse_args()
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
+    if not args.no_serve:
+        print_serve(args.starts)
+    if args.no_pages:
+        return
     from fastapi.testclient import TestClient
 
     with tempfile.TemporaryDirectory() as tmp:
