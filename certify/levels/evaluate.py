@@ -77,56 +77,59 @@ class Matrix:
     level_index: IndexArray
 
 
-BLOCK = 512  # units evaluated together: a block's [units × levels × criteria] stays in the processor's cache
+BLOCK = 2048  # units evaluated together: a block's [levels × criteria × units] stays in the processor's cache
 
 
 def evaluate_arrays(cf: Compiled, values: FloatArray, na: BoolArray) -> Matrix:
     """`values` [U, C] in indicator units, NaN where missing; `na` [U, C] claimed not applicable.
 
     What a criterion is when not met depends on the unit only (missing, not met, or its «not applicable»
-    under the framework's policy), so it is worked out per unit and criterion [U, C]; the levels [U, L, C] then
-    take one comparison and one product (MET is 0). Units go a block at a time."""
+    under the framework's policy), so it is worked out per criterion and unit; every verdict at every level is
+    then one comparison of the units' values with the framework's threshold matrix and one product (MET is 0).
+    A block of units is laid out criterion by criterion ([L, C, units]), so that each comparison runs along the
+    units with one threshold (long, vectorised loops; [U, L, C] would loop over 38 criteria at a time). The
+    verdicts are kept in that layout: `status` is [U, L, C] as every reader indexes it, a view of [L, C, U]."""
     n_units = values.shape[0]
     n_levels, n_crit = cf.applies.shape
-    status = np.empty((n_units, n_levels, n_crit), dtype=np.int8)
+    verdicts = np.empty((n_levels, n_crit, n_units), dtype=np.int8)
     holds = np.empty((n_units, n_levels), dtype=np.bool_)
-    na_status = (Status.NA_EXCLUDED + cf.na_policy).astype(np.int8)  # policy order matches Status order
+    na_status = (Status.NA_EXCLUDED + cf.na_policy).astype(np.int8)[:, None]  # policy order matches Status order
+    na_blocks = BLOCKS[na_status]  # [C, 1] a claimed «not applicable» blocks (not allowed)
     share = cf.rule is LevelRule.MANDATORY_PLUS_SHARE
-    applies = cf.applies[None, :, :]
-    thresholds = cf.thresholds[None, :, :]
-    # the criteria of a (unit, level) padded to whole 8-byte words: «any blocks» is then an OR of a few words
-    words = -(-n_crit // 8)
-    padded = np.zeros((min(BLOCK, n_units), n_levels, words * 8), dtype=np.bool_)
-    missing_code, not_met_code = np.int8(Status.MISSING), np.int8(Status.NOT_MET)
+    thresholds = cf.thresholds[:, :, None]  # [L, C, 1]
+    applies = cf.applies.view(np.uint8)[:, :, None]
+    sign = cf.sign[:, None]
     for lo in range(0, n_units, BLOCK):
         hi = min(lo + BLOCK, n_units)
-        block, claimed = values[lo:hi], na[lo:hi]
-        missing = np.isnan(block)
-        signed = block * cf.sign
-        signed[missing | claimed] = -np.inf  # never met (thresholds are finite or +inf)
-        # [units, C]: the status when not met — missing, not met, or «not applicable» under the policy
-        otherwise = np.where(claimed, na_status[None, :], np.where(missing, missing_code, not_met_code))
-        not_met = signed[:, None, :] < thresholds
-        np.multiply(not_met, otherwise[:, None, :], out=status[lo:hi])
+        width = hi - lo
+        signed = np.empty((n_crit, width))
+        np.multiply(values[lo:hi].T, sign, out=signed)  # [C, units]
+        claimed = np.ascontiguousarray(na[lo:hi].T)
+        missing = np.isnan(signed)
+        # [C, units]: the status when not met — missing, not met, or «not applicable» under the policy
+        otherwise = missing.view(np.int8) + np.int8(Status.NOT_MET)  # MISSING is NOT_MET + 1
+        np.copyto(otherwise, na_status, where=claimed)
+        missing |= claimed
+        np.copyto(signed, -np.inf, where=missing)  # never met (thresholds are finite or +inf)
+        not_met = np.less(signed[None, :, :], thresholds)  # [L, C, units]
+        np.multiply(not_met, otherwise[None, :, :], out=verdicts[:, :, lo:hi])
         if share:
-            holds[lo:hi] = _share_holds(cf, ~not_met, otherwise)
+            holds[lo:hi] = _share_holds(cf, ~not_met.transpose(2, 0, 1), otherwise.T)
         else:
             # a criterion blocks a level where it applies, is not met, and is neither excluded nor deemed met
-            not_met &= applies
-            not_met &= BLOCKS[otherwise][:, None, :]
-            padded[: hi - lo, :, :n_crit] = not_met
-            held = padded[: hi - lo].view(np.uint64).reshape(-1, words)
-            blocked = held[:, 0].copy()
-            for w in range(1, words):
-                blocked |= held[:, w]
-            holds[lo:hi] = (blocked == 0).reshape(hi - lo, n_levels)
+            blocks = ~claimed
+            blocks |= na_blocks
+            flags = not_met.view(np.uint8)  # bitwise on bytes: and-ing booleans with a broadcast is not vectorised
+            np.bitwise_and(flags, blocks.view(np.uint8)[None, :, :], out=flags)
+            np.bitwise_and(flags, applies, out=flags)
+            holds[lo:hi] = ~np.logical_or.reduce(not_met, axis=1).T
     if cf.fw.rules.consecutive:
         holds = np.logical_and.accumulate(holds, axis=1)
         level_index = holds.sum(axis=1) - 1
     else:
         any_held = holds.any(axis=1)
         level_index = np.where(any_held, n_levels - 1 - np.argmax(holds[:, ::-1], axis=1), -1)
-    return Matrix(status=status, holds=holds, level_index=level_index)
+    return Matrix(status=verdicts.transpose(2, 0, 1), holds=holds, level_index=level_index)
 
 
 def _share_holds(cf: Compiled, met: BoolArray, otherwise: IntArray) -> BoolArray:

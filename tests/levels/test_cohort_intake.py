@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 
 from certify.catalog import Catalog, Resolved
 from certify.errors import CertifyError, Problem
+from certify.levels import evaluate as evaluate_module
 from certify.levels.assessment import COLUMNS_FROM, Assessment, Intake, bind, bind_cohort, check_unit
 from certify.levels.compiled import Compiled, compile_framework
-from certify.levels.evaluate import SHARE_EPS, Matrix, Status, evaluate, evaluate_many
+from certify.levels.evaluate import SHARE_EPS, Matrix, Status, evaluate, evaluate_arrays, evaluate_many
 from certify.levels.gap import gap_report
 from certify.levels.gap_table import GapTable
 from certify.levels.model import Criterion, IndicatorType, LevelFramework, LevelRule
@@ -201,6 +202,34 @@ def test_a_cohort_bound_at_once_is_each_unit_bound_alone(framework: Resolved, da
         assert ev.level == one.level == oracle_level(fw, unit)
         assert (ev.status == one.status).all()
         assert ev.tallies() == one.tallies()
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 100_000])
+def test_verdicts_are_the_same_whatever_the_block_of_units(
+    framework: Resolved, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Evaluation goes a block of units at a time, laid out criterion by criterion: every verdict, level held
+    and level of a cohort across many blocks (one unit, a few, one block for all) is the one first written, on
+    values at, just below and just above each threshold, missing, and claimed not applicable."""
+    monkeypatch.setattr(evaluate_module, "BLOCK", block)
+    cf = compile_framework(framework)
+    rng = np.random.default_rng(block)
+    n_units, n_crit = 300, len(cf.codes)
+    finite = np.where(np.isfinite(cf.thresholds), cf.thresholds * cf.sign, np.nan)  # thresholds as written
+    picks = finite[rng.integers(0, finite.shape[0], (n_units, n_crit)), np.arange(n_crit)]
+    nudged = picks + rng.choice([-1e-9, 0.0, 0.0, 1e-9, 0.05], (n_units, n_crit))
+    values = np.where(np.isnan(picks), rng.random((n_units, n_crit)), np.abs(nudged))
+    values[rng.random((n_units, n_crit)) < 0.1] = np.nan
+    na = rng.random((n_units, n_crit)) < 0.05
+    values[na] = np.nan
+    got = evaluate_arrays(cf, values, na)
+    reference = reference_matrix(cf, values, na)
+    assert got.status.shape == reference.status.shape
+    assert (got.status == reference.status).all()
+    assert (got.holds == reference.holds).all()
+    assert (got.level_index == reference.level_index).all()
+    for u in (0, n_units // 2, n_units - 1):  # a unit's own verdicts, read as one unit's evaluation reads them
+        assert got.status[u].tolist() == reference.status[u].tolist()
 
 
 @SETTINGS
