@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import networkx as nx
 from markupsafe import Markup, escape
 
 from certify.levels.graph import criterion_graph
@@ -25,6 +24,8 @@ def pillar_colours(fw: LevelFramework) -> dict[str, str]:
 
 def layout(fw: LevelFramework) -> tuple[dict[str, tuple[int, int]], list[tuple[str, str]], list[str]]:
     """(column, row) of every linked criterion, the edges, and the criteria left out."""
+    import networkx as nx  # here, not at import: only the framework page draws a graph (the server starts faster)
+
     graph = criterion_graph(fw)
     linked = [c.code for c in fw.criteria if graph.degree(c.code) > 0]
     alone = [c.code for c in fw.criteria if graph.degree(c.code) == 0]

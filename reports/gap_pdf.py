@@ -14,7 +14,6 @@ from certify.formats import GapFormat
 from certify.levels.gap import GapReport
 from reports.evidence import evidence_text
 from reports.gap import context
-from reports.pdf import html_to_pdf, stylesheet
 from reports.templating import render
 
 
@@ -35,6 +34,9 @@ def evidence_rows(report: GapReport) -> list[dict[str, str]]:
 
 
 def render_pdf(report: GapReport) -> bytes:
+    # WeasyPrint is imported when a PDF is made, not when the formats are listed (certify.formats)
+    from reports.pdf import html_to_pdf, stylesheet
+
     return html_to_pdf(render_pdf_html(report), [stylesheet("gap_pdf.css.j2")])
 
 

@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, RadarChart, Reference
-
 from certify.formats import GapFormat
 from certify.levels.gap import GapReport
 from reports.gap import context
 from reports.provenance import provenance_line
-from reports.xlsx_common import new_sheet, put, write_table
 
 PCT = "0.0%"
 
 
 def render_xlsx(report: GapReport) -> bytes:
+    # openpyxl is imported when a workbook is made, not when the formats are listed (certify.formats)
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, RadarChart, Reference
+
+    from reports.xlsx_common import new_sheet, put, write_table
+
     r = context(report)
     banner = f"{r['banner']} ({r['banner_en']})" if r["banner"] else None
     prov = provenance_line(r["framework"], r["input_hash"])

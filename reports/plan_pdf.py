@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from certify.formats import GapFormat
 from certify.levels.gap import GapReport
-from reports.pdf import html_to_pdf, stylesheet
 from reports.plan_doc import plan_context
 from reports.templating import render
 
@@ -14,6 +13,9 @@ def render_plan_html(report: GapReport) -> str:
 
 
 def render_plan_pdf(report: GapReport) -> bytes:
+    # WeasyPrint is imported when a PDF is made, not when the formats are listed (certify.formats)
+    from reports.pdf import html_to_pdf, stylesheet
+
     return html_to_pdf(render_plan_html(report), [stylesheet("plan_pdf.css.j2")])
 
 

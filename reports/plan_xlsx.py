@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-
 from certify.formats import GapFormat
 from certify.levels.gap import GapReport
 from reports.plan_doc import plan_context
 from reports.plan_docx import TASK_HEADERS, task_rows
 from reports.provenance import provenance_line
-from reports.xlsx_common import new_sheet, put, write_table
 
 TRACKING = ("Tình trạng (chưa làm / đang làm / xong)", "Giá trị đạt được", "Ngày hoàn thành", "Ghi chú theo dõi")
 
 
 def render_plan_xlsx(report: GapReport) -> bytes:
+    # openpyxl is imported when a workbook is made, not when the formats are listed (certify.formats)
+    from openpyxl import Workbook
+
+    from reports.xlsx_common import new_sheet, put, write_table
+
     d = plan_context(report)
     banner = f"{d['banner']} ({d['banner_en']})" if d["banner"] else None
     prov = provenance_line(d["framework"], d["input_hash"])

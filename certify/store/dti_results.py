@@ -30,6 +30,7 @@ from certify.store.models import AdminUnit, Cycle, DtiResult, UnitMerger
 from certify.store.unit_sources import CURRENT, PRE2025
 
 MAX_UNIT_PROBLEMS = 20  # a file of the wrong map would list every row
+FEW_UNITS = 2000  # a file of at most this many units reads them by code (one IN list), a larger one the whole tier
 
 
 @dataclass(frozen=True)
@@ -146,11 +147,13 @@ def _units(session: Session, cycle: Cycle, results: Results, table: Table) -> li
     where = _locations(table)
     found: list[AdminUnit] = []
     problems: list[Problem] = []
-    # One query for the cycle's units (≈ 10,000), not one per row: 100,000 unknown codes are told in a second.
-    known = {
-        u.code: u
-        for u in session.scalars(select(AdminUnit).where(AdminUnit.map == cycle.unit_map, AdminUnit.tier == cycle.tier))
-    }
+    # Not one query per row: a small file reads its own units by code; a large one reads the cycle's units
+    # (≈ 10,000) in one query, so that 100,000 unknown codes are told in a second.
+    of_cycle = select(AdminUnit).where(AdminUnit.map == cycle.unit_map, AdminUnit.tier == cycle.tier)
+    codes = set(results.units)
+    if len(codes) <= FEW_UNITS:
+        of_cycle = of_cycle.where(AdminUnit.code.in_(sorted(codes)))
+    known = {u.code: u for u in session.scalars(of_cycle)}
     for code in results.units:
         unit = known.get(code)
         if unit is None:

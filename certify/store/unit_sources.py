@@ -23,8 +23,6 @@ from importlib.metadata import version
 from importlib.util import find_spec
 from pathlib import Path
 
-import vietnam_provinces
-
 PRE2025 = "pre2025"
 CURRENT = "current"
 
@@ -74,6 +72,8 @@ def name_key(name: str) -> str:
 
 
 def current_units() -> list[RawUnit]:
+    import vietnam_provinces  # here: the maps' names (PRE2025, CURRENT) are read everywhere, the package rarely
+
     nested = json.loads(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH.read_text(encoding="utf-8"))
     out: list[RawUnit] = []
     for prov in nested:
@@ -207,6 +207,8 @@ def special_zones(units: list[RawUnit]) -> tuple[list[RawMerger], list[str]]:
 
 
 def read_sources() -> SourceData:
+    import vietnam_provinces
+
     db = sqlite3.connect(f"file:{_vap_root() / 'dataset.db'}?mode=ro", uri=True)
     try:
         current = current_units()

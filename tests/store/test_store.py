@@ -14,7 +14,7 @@ from certify.store import audit
 from certify.store.certification import certify_cycle
 from certify.store.cycles import frozen_framework, get_cycle, open_cycle
 from certify.store.engine import make_engine, session_factory, transaction
-from certify.store.migrate import head_revision, is_current, upgrade
+from certify.store.migrate import head_from_files, head_revision, is_current, ready_engine, stored_revision, upgrade
 from certify.store.models import AdminUnit, UnitMerger
 from certify.store.recognition import recognise
 from certify.store.submissions import (
@@ -42,6 +42,17 @@ def test_sqlite_file_and_folder_created_with_wal(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert is_current(eng)
     assert upgrade(eng) == head_revision()  # running again changes nothing
+
+
+def test_a_database_at_the_head_is_recognised_without_alembic(tmp_path: Path) -> None:
+    """The start-up's quick check reads the same head as Alembic and the revision the database records."""
+    assert head_from_files() == head_revision()
+    eng = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    assert stored_revision(eng) is None  # a new database records none
+    upgrade(eng, "0001")
+    assert stored_revision(eng) == "0001"
+    ready = ready_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")  # behind the head: migrated by Alembic
+    assert stored_revision(ready) == head_revision() and is_current(ready)
 
 
 def test_units_both_maps_loaded_once(engine: Engine, unit_data: SourceData) -> None:
