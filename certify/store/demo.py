@@ -89,7 +89,7 @@ def _level_cycle(
     cycle = s.get(Cycle, info.id)
     assert cycle is not None
     for path in sorted(samples_dir.glob(pattern)):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)  # safe_load, with libyaml
         if str(doc.get("framework", "")).partition("@")[0] != framework or doc.get("year") != year:
             continue
         unit = get_unit(s, cycle.unit_map, str(doc["unit"]), cycle.tier)
