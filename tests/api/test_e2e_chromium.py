@@ -41,3 +41,39 @@ def test_level_badge_follows_typing(demo_server: str, chromium: Any, tmp_path: P
     expect(page.locator("#result")).to_contain_text("CQS-01: tỷ lệ phần trăm phải từ 0% đến 100%", timeout=WAIT_MS)
     expect(page.locator("#crit-CQS-01")).to_have_class("crit bad")
     page.context.close()
+
+
+def test_on_a_phone_the_level_stays_in_sight_while_scrolling_the_form(
+    demo_server: str, chromium: Any, tmp_path: Path
+) -> None:
+    """At 390 px the result sits above the form: scrolled down to the last criterion, the officer still sees the
+    level at the bottom of the screen, it follows typing, and a tap on it leads back to the result."""
+    from playwright.sync_api import expect
+
+    shots = Path(os.environ.get("CERTIFY_SCREENSHOTS", tmp_path))
+    page = open_page(chromium, demo_server, None, 390, height=844)
+    page.goto(f"{demo_server}/assess/sample-2361-commune?from=2024-xa-my-loc")
+    level = page.locator("#level-badge").get_attribute("data-level")
+    bar = page.locator("#live-bar")
+    page.locator('select[name="v:CQS-04"]').scroll_into_view_if_needed()
+    page.mouse.wheel(0, 100_000)  # to the end of the form: the result above is far out of sight
+    expect(page.locator("#level-badge")).not_to_be_in_viewport()
+    expect(bar).to_be_in_viewport()
+    expect(bar.locator("[data-level]")).to_have_attribute("data-level", level or "")
+    box = bar.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844 + 1 and box["width"] >= 389  # along the bottom
+    page.screenshot(path=str(shots / "form-390-bottom.png"), full_page=False)
+
+    page.locator('select[name="v:CQS-04"]').select_option("không")  # steering committee: no — the level drops
+    expect(bar.locator("[data-level]")).not_to_have_attribute("data-level", level or "", timeout=WAIT_MS)
+    assert bar.locator("[data-level]").get_attribute("data-level") == page.locator("#level-badge").get_attribute(
+        "data-level"
+    )
+    bar.click()
+    expect(page.locator("#level-badge")).to_be_in_viewport()
+    page.context.close()
+
+    desktop = open_page(chromium, demo_server, None, 1366, height=900)
+    desktop.goto(f"{demo_server}/assess/sample-2361-commune?from=2024-xa-my-loc")
+    expect(desktop.locator("#live-bar")).to_be_hidden()  # beside the form on a desktop: no bar needed
+    desktop.context.close()
