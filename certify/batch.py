@@ -1,7 +1,8 @@
-"""Certifying many units at once — `certify evaluate --batch FOLDER|WORKBOOK` and `certify evaluate --cycle N`.
+"""Certifying many units at once — `certify evaluate --batch FOLDER|WORKBOOK|SHEET.csv` and `--cycle N`.
 
 The units come from a folder of assessment files (YAML/JSON, as `certify evaluate FILE` reads them), from a
-filled workbook made by `certify template` (a province sheet with one row per unit, or a unit form), or from a
+filled workbook made by `certify template` (a province sheet with one row per unit, or a unit form), from that
+province sheet saved as CSV (read a column at a time straight into arrays: the fast way in), or from a
 stored cycle (`certify.store.evaluations`, the one path from the database). Every unit is checked first; when
 any is refused, every problem is reported (file, line or sheet/row/column) and nothing is written. Then each
 framework's units are evaluated together (`evaluate_many`, one pass of the level arrays) and their gap reports
@@ -87,21 +88,26 @@ class Batch:
         return sum(len(c.evaluations) for c in self.cohorts)
 
     def level_rows(self) -> Iterator[dict[str, Any]]:
-        """One row per unit: its level, the next one and the criteria still missing for it."""
+        """One row per unit: its level, the next one and the criteria still missing for it (what its gap report
+        lists at the next level, computed without the rest of the reports)."""
+        from certify.levels.gap_table import next_level_items, unit_facts
+
         for cohort in self.cohorts:
-            table = cohort.gaps
-            codes = table.compiled.codes
-            level_of, crit_of = table.level_list, table.crit_list
-            offsets = table.offsets.tolist()
-            for u, (source, ev) in enumerate(zip(cohort.sources, cohort.evaluations, strict=True)):
-                fw, a = ev.fw, ev.unit.assessment
-                nxt = ev.level_index + 1
-                missing = [codes[crit_of[i]] for i in range(offsets[u], offsets[u + 1]) if level_of[i] == nxt]
+            if not len(cohort.evaluations):
+                continue
+            codes = cohort.evaluations[0].compiled.codes
+            starts, crits = next_level_items(cohort.evaluations)
+            offsets, crit_of = starts.tolist(), crits.tolist()
+            facts = unit_facts(cohort.evaluations)  # what each unit's file says (no assessment made per unit)
+            for u, (source, ev, a) in enumerate(zip(cohort.sources, cohort.evaluations, facts, strict=True)):
+                fw = ev.fw
+                missing = [codes[c] for c in crit_of[offsets[u] : offsets[u + 1]]]
+                tier = getattr(a, "tier", fw.tier)  # a unit kept without its assessment is of its framework's tier
                 yield {
                     "source": source,
                     "unit": a.unit,
                     "unit_name": a.unit_name or "",
-                    "tier": a.tier.value,
+                    "tier": tier.value,
                     "year": a.year,
                     "framework": fw.ref,
                     "level": ev.level or "",
@@ -208,6 +214,34 @@ def from_workbook(path: Path, catalog: Catalog) -> Batch:
     return Batch([Cohort(resolved, [sources[p] for p in bound.positions], evaluate_many(resolved, bound.cohort))])
 
 
+def from_csv(path: Path, catalog: Catalog, framework: str | None) -> Batch:
+    """The province sheet of `certify template` saved as CSV (`certify.intake.province_csv`), against the
+    framework named on the command line (a CSV has no `_meta` sheet to name it): read a column at a time
+    straight into the cohort's arrays, every cell checked as the workbook path checks it."""
+    from certify.catalog import split_ref
+    from certify.intake.province_csv import read_province_csv
+    from certify.levels.intake import level_framework
+    from certify.levels.model import LevelFramework
+
+    if framework is None:
+        raise CertifyError.one(
+            "csv-needs-framework",
+            "Tệp CSV không ghi bộ tiêu chí: thêm --framework MÃ@PHIÊN_BẢN (như khi tạo phiếu bằng certify template)",
+            "A CSV file does not name its framework: add --framework ID@VERSION (as given to certify template)",
+            file=str(path),
+            expected="--framework sample-2361-commune@1.0",
+            found="(không có/none)",
+        )
+    resolved = level_framework(catalog, *split_ref(framework))
+    fw = resolved.framework
+    assert isinstance(fw, LevelFramework)
+    sheet = read_province_csv(path, fw)
+    if not sheet.rows:
+        raise _nothing(path)
+    sources = [f"{path}:{row}" for row in sheet.rows]
+    return Batch([Cohort(resolved, sources, evaluate_many(resolved, sheet.cohort))])
+
+
 def from_cycle(session: Session, cycle_id: int, catalog: Catalog | None = None) -> Batch:
     """The submissions of a stored cycle, on their effective values (appraised over self-assessed)."""
     from certify.store.cycles import get_cycle
@@ -248,12 +282,17 @@ def format_for(output: Path | None, fmt: str | None) -> str:
 
 
 def to_csv(batch: Batch) -> str:
-    from certify.cellsafe import neutralise_row
+    from certify.cellsafe import neutralise, neutralise_column
 
+    rows = [[row[c] for c in LEVEL_COLUMNS] for row in batch.level_rows()]
+    columns = [list(col) for col in zip(*rows, strict=True)] if rows else []
+    safe = [  # a column of texts searched at once for a cell a spreadsheet would run (certify.cellsafe)
+        neutralise_column(col) if all(type(v) is str for v in col) else [neutralise(v) for v in col] for col in columns
+    ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(LEVEL_COLUMNS)
-    writer.writerows(neutralise_row(row[c] for c in LEVEL_COLUMNS) for row in batch.level_rows())
+    writer.writerows(zip(*safe, strict=True))
     return buffer.getvalue()
 
 

@@ -6,6 +6,8 @@ Python's `round` rounds half to even (0.125 → 0.12); official tables round hal
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
@@ -277,3 +279,54 @@ def parse_number(text: str, *, whole: bool = False, percent: bool = False) -> Ty
         raise NumberTextError("not-a-number", "Không phải là số", "Not a number", raw)
     value = sign * float(f"{int_part}.{frac_part or '0'}")
     return TypedNumber(value, is_percent)
+
+
+# A column of cells (a province sheet saved as CSV: ten thousand rows) is read at once where every cell is written
+# plainly — digits with at most one decimal comma, or one dot that cannot group thousands — exactly as
+# `parse_number` reads each; any other cell is left to `parse_number`, one by one, which says what is wrong.
+_PLAIN_CELL = re.compile(r"[0-9]{1,20}(?:[.,][0-9]{1,18})?%?")  # ≤ 40 characters (MAX_NUMBER_TEXT)
+_PLAIN_CHARS = re.compile(r"[0-9.,\n]*")
+_GROUPS_LIKE = re.compile(r"^(?!0\.)[0-9]{1,3}\.[0-9]{3}%?$", re.M)  # «1.234»: 1234 or 1,234? parse_number decides
+
+
+def _whole_column(joined: str, n: int) -> npt.NDArray[np.float64] | None:
+    """Every cell of the column plain or empty, without «%»: their values (NaN where empty); else None.
+    Digits and separators only, no separator first or last in a cell, at most one in a cell (else `float` refuses),
+    no cell longer than `MAX_NUMBER_TEXT`, none that could be grouped thousands."""
+    if not _PLAIN_CHARS.fullmatch(joined) or _GROUPS_LIKE.search(joined):
+        return None
+    dotted = joined.replace(",", ".")
+    if dotted.startswith(".") or dotted.endswith(".") or "\n." in dotted or ".\n" in dotted:
+        return None
+    texts = dotted.split("\n")
+    if max(map(len, texts)) > MAX_NUMBER_TEXT:
+        return None
+    try:
+        return np.array([t or "nan" for t in texts], dtype=np.float64).reshape(n)
+    except ValueError:  # «1.2.3»
+        return None
+
+
+def plain_numbers(
+    cells: Sequence[str], *, percent: bool = False
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """The values of `cells` written plainly («85,5» · «0.855» · «1234», with a trailing «%» where `percent`),
+    read at once: per cell its value (what `parse_number(cell).value` gives; NaN elsewhere), whether it was
+    written plainly, and whether as a percentage. Empty cells and every other text are not plain: they are for
+    `parse_number`, one by one (a test holds the two to the same values)."""
+    n = len(cells)
+    no_percent = np.zeros(n, dtype=np.bool_)
+    if not n:
+        return np.zeros(0), no_percent, no_percent
+    joined = "\n".join(cells)
+    values = _whole_column(joined, n)
+    if values is not None:
+        return values, ~np.isnan(values), no_percent
+    plain = [
+        _PLAIN_CELL.fullmatch(c) is not None and (percent or "%" not in c) and _GROUPS_LIKE.match(c) is None
+        for c in cells
+    ]
+    texts = [c.replace(",", ".") if k else "" for c, k in zip(cells, plain, strict=True)]
+    shown_percent = np.fromiter((t.endswith("%") for t in texts), dtype=np.bool_, count=n)
+    values = np.array([t.rstrip("%") or "nan" for t in texts], dtype=np.float64).reshape(n)
+    return values, np.array(plain, dtype=np.bool_).reshape(n), shown_percent

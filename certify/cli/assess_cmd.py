@@ -41,8 +41,9 @@ def evaluate_cmd(
         Path | None,
         typer.Option(
             "--batch",
-            help="Đánh giá cả thư mục tệp đánh giá hoặc một phiếu .xlsx đã điền "
-            "(certify a folder of assessment files or a filled .xlsx form)",
+            help="Đánh giá cả thư mục tệp đánh giá, một phiếu .xlsx đã điền hoặc trang tổng hợp lưu thành .csv "
+            "(kèm --framework) (certify a folder of assessment files, a filled .xlsx form, or the province sheet "
+            "saved as .csv, with --framework)",
             show_default=False,
         ),
     ] = None,
@@ -62,16 +63,16 @@ def evaluate_cmd(
         if assessment is not None or as_json or (batch is not None and cycle is not None):
             raise CertifyError.one(
                 "batch-usage",
-                "Dùng một trong: TỆP, --batch THƯ_MỤC|PHIẾU.xlsx, --cycle SỐ (kèm --output, --format)",
-                "Use one of: FILE, --batch FOLDER|FORM.xlsx, --cycle ID (with --output, --format)",
+                "Dùng một trong: TỆP, --batch THƯ_MỤC|PHIẾU.xlsx|TRANG.csv, --cycle SỐ (kèm --output, --format)",
+                "Use one of: FILE, --batch FOLDER|FORM.xlsx|SHEET.csv, --cycle ID (with --output, --format)",
             )
         _evaluate_batch(batch, cycle, framework, output, fmt, force)
         return
     if assessment is None:
         raise CertifyError.one(
             "missing-input",
-            "Cần tệp đánh giá, --batch THƯ_MỤC|PHIẾU.xlsx hoặc --cycle SỐ",
-            "Give an assessment file, --batch FOLDER|FORM.xlsx or --cycle ID",
+            "Cần tệp đánh giá, --batch THƯ_MỤC|PHIẾU.xlsx|TRANG.csv hoặc --cycle SỐ",
+            "Give an assessment file, --batch FOLDER|FORM.xlsx|SHEET.csv or --cycle ID",
         )
     from certify.catalog import default_catalog
     from certify.cli.render_text import evaluation_view
@@ -109,13 +110,15 @@ def _evaluate_batch(
             result = B.from_folder(source, catalog, framework, progress=_progress())
         elif source.suffix.lower() == ".xlsx":
             result = B.from_workbook(source, catalog)
+        elif source.suffix.lower() == ".csv":
+            result = B.from_csv(source, catalog, framework)
         else:
             raise CertifyError.one(
                 "bad-batch-source",
-                "--batch cần một thư mục tệp đánh giá hoặc một phiếu .xlsx",
-                "--batch takes a folder of assessment files or a filled .xlsx form",
+                "--batch cần một thư mục tệp đánh giá, một phiếu .xlsx hoặc trang tổng hợp .csv",
+                "--batch takes a folder of assessment files, a filled .xlsx form or a province sheet .csv",
                 file=str(source),
-                expected="THƯ_MỤC/FOLDER | PHIẾU/FORM.xlsx",
+                expected="THƯ_MỤC/FOLDER | PHIẾU/FORM.xlsx | TRANG/SHEET.csv",
                 found=source.name if source.exists() else "không có/missing",
             )
     if chosen == "xlsx":

@@ -54,6 +54,7 @@ __all__ = [
     "Rule",
     "bind",
     "bind_cohort",
+    "cohort_of_columns",
     "load_assessment",
     "parse_assessment",
     "yes_no",
@@ -353,6 +354,30 @@ def bind_cohort(fw: LevelFramework, intakes: Iterable[Intake]) -> Bound:
     for intake in intakes:
         binder.add(intake)
     return binder.finish()
+
+
+def cohort_of_columns(
+    fw: LevelFramework,
+    units: Sequence[str],
+    names: Sequence[str | None],
+    year: int,
+    value: FloatArray,
+    given: BoolArray,
+    source: str | None = None,
+) -> BoundCohort:
+    """Units whose plain values were read and checked a column at a time outside any file of assessments (a
+    province sheet saved as CSV, `certify.intake.province_csv`): `value` [units × the framework's criteria] in
+    indicator units (yes/no as 1.0/0.0), `given` where a value was written. No counts, «not applicable» or
+    evidence: a province sheet holds one value per criterion."""
+    shape = (len(units), len(fw.criteria))
+    assert value.shape == shape and given.shape == shape
+    nan = np.full(shape, np.nan)
+    meta: list[Assessment | _Meta] = [
+        _Meta(unit, name, year, fw.version, None, None) for unit, name in zip(units, names, strict=True)
+    ]
+    return BoundCohort(
+        fw, value, nan, nan.copy(), np.zeros(shape, dtype=np.bool_), given, {}, meta, [source] * len(units), {}
+    )
 
 
 _FIELDS = frozenset(Assessment.model_fields)

@@ -96,6 +96,11 @@ def _facts(evaluations: Sequence[Evaluation]) -> Sequence[UnitFacts]:
     return [ev.unit.cohort.meta[ev.unit.index] for ev in evaluations]
 
 
+def unit_facts(evaluations: Sequence[Evaluation]) -> Sequence[UnitFacts]:
+    """Per unit, what its file says besides its values (its assessment, or the record its cohort keeps instead)."""
+    return _facts(evaluations)
+
+
 @dataclass(frozen=True)
 class _Inputs:
     """A cohort's checked values as arrays [U, C] (NaN where missing or not applicable)."""
@@ -477,6 +482,28 @@ def _items_mask(cf: Compiled, status: npt.NDArray[np.int8], values: FloatArray, 
             blocking[:, li, :] = _share_blockers(cf, rows, applies, blocking[:, li, :], distances(cf, rows, values, at))
     out: BoolArray = blocking & road[:, :, None]
     return out
+
+
+def next_level_items(evaluations: Sequence[Evaluation]) -> tuple[IntArray, IndexArray]:
+    """The items `GapTable.of(evaluations)` lists at each unit's next level, without the rest of the reports (a
+    table of levels needs no texts, years or prerequisites): unit u's criteria are `crit[offsets[u]:offsets[u + 1]]`
+    (compiled indices, in plan order, as the table's rows). The same mask decides (`_items_mask`)."""
+    if isinstance(evaluations, CohortEvaluation):
+        cf = evaluations.compiled
+        status = evaluations.matrix.status.astype(np.int8)
+        level_index = evaluations.level_index.astype(np.int64)
+    else:
+        cf = evaluations[0].compiled
+        status = np.stack([ev.status for ev in evaluations]).astype(np.int8)
+        level_index = np.array([ev.level_index for ev in evaluations], dtype=np.int64)
+    n_levels = len(cf.fw.levels)
+    road = np.arange(n_levels)[None, :] == (level_index + 1)[:, None]  # the target is at least the next level
+    mask = _items_mask(cf, status, _inputs(cf, evaluations).values, road)
+    plan = np.argsort([cf.order[code] for code in cf.codes], kind="stable")
+    u, _, j = np.nonzero(mask[:, :, plan])
+    offsets = np.searchsorted(u, np.arange(len(evaluations) + 1)).astype(np.int64)
+    crit: IndexArray = plan[j]
+    return offsets, crit
 
 
 def _schedule(

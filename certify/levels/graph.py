@@ -66,17 +66,40 @@ def find_cycle(fw: LevelFramework) -> list[str] | None:
 def plan_order(fw: LevelFramework) -> dict[str, int]:
     """Position of every criterion in a plan: prerequisites first, then pillar order, then code.
 
-    Deterministic (a lexicographic topological sort), so two runs print the same plan.
+    Deterministic (a lexicographic topological sort of `criterion_graph`, as networkx's
+    `lexicographical_topological_sort` makes it — tests/levels/test_graph.py holds them equal), so two runs print the
+    same plan. Written out here so that a batch of levels does not import networkx for it.
     """
-    import networkx as nx
+    import heapq
 
     pillar_rank = {p.id: i for i, p in enumerate(fw.pillars)}
     declared = {c.code: i for i, c in enumerate(fw.criteria)}
-    graph = criterion_graph(fw)
-    order = nx.lexicographical_topological_sort(
-        graph, key=lambda code: (pillar_rank.get(fw.criterion_by_code[code].pillar, 99), declared[code])
-    )
-    return {code: i + 1 for i, code in enumerate(order)}
+    after: dict[str, set[str]] = {c.code: set() for c in fw.criteria}
+    for crit in fw.criteria:
+        for pre in crit.requires:
+            if pre in fw.criterion_by_code:
+                after[pre].add(crit.code)
+    waiting = dict.fromkeys(after, 0)
+    for followers in after.values():
+        for code in followers:
+            waiting[code] += 1
+
+    def key(code: str) -> tuple[int, int]:
+        return pillar_rank.get(fw.criterion_by_code[code].pillar, 99), declared[code]
+
+    ready = [(key(code), code) for code, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    order: dict[str, int] = {}
+    while ready:
+        _, code = heapq.heappop(ready)
+        order[code] = len(order) + 1
+        for follower in after[code]:
+            waiting[follower] -= 1
+            if waiting[follower] == 0:
+                heapq.heappush(ready, (key(follower), follower))
+    if len(order) != len(after):
+        raise ValueError(f"prerequisites form a cycle: {find_cycle(fw)}")
+    return order
 
 
 def unmet_prerequisites(fw: LevelFramework, code: str, unmet: Iterable[str]) -> list[str]:

@@ -40,7 +40,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parent / "corpus"
-KINDS = ("assessment", "framework", "dti", "form", "api", "command")
+KINDS = ("assessment", "framework", "dti", "form", "province_csv", "api", "command")
 NOT_CASES = {"index.yaml", "make.py", "README.md"}
 # The child reports its own peak memory (VmHWM of its address space, read at exit): the resource usage the parent
 # gets from wait4 would also count the parent's memory at fork. A regression fails the test rather than

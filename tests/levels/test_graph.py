@@ -40,3 +40,19 @@ def test_shipped_sample_graphs_are_acyclic_and_prerequisites_are_reachable(catal
         for crit in fw.criteria:
             for pre in crit.requires:
                 assert unmet_prerequisites(fw, crit.code, [pre]) == [pre]
+
+
+def test_plan_order_is_networkx_lexicographic_topological_sort_on_every_shipped_framework(catalog: Catalog) -> None:
+    from certify.levels.graph import criterion_graph
+
+    for entry in catalog.entries():
+        fw = catalog.load(entry.id, entry.version).framework
+        if not isinstance(fw, LevelFramework):
+            continue
+        pillar_rank = {p.id: i for i, p in enumerate(fw.pillars)}
+        declared = {c.code: i for i, c in enumerate(fw.criteria)}
+        expected = nx.lexicographical_topological_sort(
+            criterion_graph(fw),
+            key=lambda code, fw=fw: (pillar_rank.get(fw.criterion_by_code[code].pillar, 99), declared[code]),  # type: ignore[misc]
+        )
+        assert list(plan_order(fw)) == list(expected), fw.ref

@@ -1,0 +1,404 @@
+"""A province sheet saved as CSV, read a column at a time straight into a cohort's arrays.
+
+What an officer gets with Excel's «Save as CSV UTF-8» of the sheet «Tổng hợp đơn vị» of `certify template
+--units`: the same rows as the sheet (a title on row 1, the header on row 3 — unit code, unit name, then one
+column per measured criterion —, the criteria's names on row 4, one unit per row from row 5), the separator a
+comma, or a semicolon where Excel writes decimal commas (Vietnamese regional settings), a byte-order mark first.
+A CSV has no `_meta` sheet: the framework is named on the command line (`--framework`), the year is read from the
+title («… — năm 2025»), else it is this year's, as for a workbook without one.
+
+Every cell is checked as the workbook reader (`certify.intake.reader`) checks the sheet's cells, with the same
+rule (`certify.levels.rule.Rule`) and the one number reader (`certify.numbers`): a column whose cells are all
+written plainly (numbers, yes/no) is read and checked at once with numpy; only the cells a column does not accept
+go through the rule one by one, and each refusal names the file, row and column (as the spreadsheet shows
+them), what was expected and what was found, in the words of the workbook path.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from certify.errors import CertifyError, Problem
+from certify.intake import layout as L
+from certify.levels.assessment import BoundCohort, cohort_of_columns
+from certify.levels.model import IndicatorType, LevelFramework
+from certify.levels.rule import Bad, Rule, yes_no
+from certify.limits import current, thousands
+from certify.numbers import plain_numbers
+
+DELIMITERS = (",", ";", "\t")
+_YEAR = re.compile(r"năm\s+(\d{4})\s*$")
+EXCEL_BOOLEANS = {"TRUE": True, "FALSE": False}  # a yes/no cell Excel holds as a boolean, as its CSV writes it
+_YES_NO = {
+    **{t: 1.0 for t in ("Có", "có", "CÓ", "x", "X", "1", "yes", "Yes", "TRUE")},
+    **{t: 0.0 for t in ("Không", "không", "KHÔNG", "0", "no", "No", "FALSE")},
+}
+
+
+@dataclass
+class ProvinceCsv:
+    """The units of a province sheet's CSV: their bound values, the row of each and the year they are for."""
+
+    cohort: BoundCohort
+    rows: list[int]
+    year: int
+
+
+def letter(column: int) -> str:
+    """1 → A, 27 → AA: the column as the spreadsheet names it."""
+    out = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _shown(raw: Any) -> str:
+    return raw[:60] if isinstance(raw, str) else repr(raw)[:60]
+
+
+def _refuse(code: str, vi: str, en: str, file: str, **where: Any) -> CertifyError:
+    return CertifyError([Problem(code=code, vi=vi, en=en, file=file, **where)])
+
+
+def _text(path: Path) -> str:
+    """The file's text, after its size is checked (nothing past the limit is read)."""
+    file = str(path)
+    if not path.is_file():
+        raise _refuse(
+            "no-file", "Không tìm thấy tệp", "File not found", file, expected="tệp .csv", found="không có (missing)"
+        )
+    size, most = path.stat().st_size, current().table_max_bytes
+    if size == 0:
+        raise _refuse("empty-file", "Tệp rỗng", "The file is empty", file, expected="tệp CSV", found="0 byte")
+    if size > most:
+        raise _refuse(
+            "file-too-large", "Tệp quá lớn", "File too large", file, expected=f"≤ {most:,} byte", found=f"{size:,} byte"
+        )
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _refuse(
+            "bad-encoding",
+            "Tệp CSV không phải UTF-8: trong Excel chọn Lưu thành «CSV UTF-8 (Comma delimited)»",
+            "The CSV file is not UTF-8 text: in Excel, Save as 'CSV UTF-8 (Comma delimited)'",
+            file,
+            row=data[: exc.start].count(b"\n") + 1,
+            expected="CSV UTF-8",
+            found=f"byte {data[exc.start : exc.start + 1]!r}",
+        ) from None
+
+
+def _too_large(file: str, row: int, column: int) -> CertifyError:
+    """Past the row or column limit at (row, column), the first cell beyond it (the words of the workbook
+    reader's `sheet-too-large`)."""
+    lim = current()
+    most_rows, most_columns = lim.sheet_max_rows, lim.sheet_max_columns
+    return _refuse(
+        "sheet-too-large",
+        f"Trang tính quá lớn (tối đa {thousands(most_rows)[0]} dòng, {thousands(most_columns)[0]} cột)",
+        f"The sheet is too large (at most {most_rows:,} rows, {most_columns:,} columns)",
+        file,
+        row=row,
+        column=letter(column),
+        expected=f"≤ {most_rows} dòng/rows, ≤ {most_columns} cột/columns",
+        found=f"dòng/row {row}, cột/column {column}",
+    )
+
+
+Table = tuple[list[list[str]], list[list[str]], list[int]]  # the rows above the units; the units' columns; their rows
+
+
+def _columns(rows: list[list[str]], width: int) -> list[list[str]]:
+    """The first `width` columns of `rows` (short rows padded with empty cells)."""
+    padded = [r[:width] + [""] * (width - len(r)) if len(r) != width else r for r in rows]
+    return [list(c) for c in zip(*padded, strict=True)] if padded else [[] for _ in range(width)]
+
+
+def _plain_table(text: str, delimiter: str, width: int, file: str) -> Table | None:
+    """The table split line by line, when no quote below the header rows can join lines or hide a separator (the
+    usual file: Excel quotes only cells holding a separator, a quote or a line break); else None. When every unit
+    row has as many cells as the others (as Excel writes them), the columns are cut from one split of the rows."""
+    head = L.PROVINCE_FIRST_ROW - 1
+    lines = text.replace("\r\n", "\n").split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the file's last line break
+    body = lines[head:]
+    if '"' not in text:
+        top = [line.split(delimiter) for line in lines[:head]]
+    else:
+        if any('"' in line for line in body):
+            return None
+        try:
+            top = list(csv.reader(io.StringIO("\n".join(lines[:head]), newline=""), delimiter=delimiter, strict=True))
+        except csv.Error:
+            return None
+        if len(top) != min(head, len(lines)):
+            return None  # a quoted line break in the title or the names: rows counted by the csv module
+    lim = current()
+    if len(lines) > lim.sheet_max_rows:
+        raise _too_large(file, lim.sheet_max_rows + 1, 1)
+    counts = [line.count(delimiter) for line in body]
+    wide = [k for k, cells in enumerate(len(r) for r in top) if cells > lim.sheet_max_columns]
+    if wide or (counts and max(counts) >= lim.sheet_max_columns):
+        row = wide[0] + 1 if wide else head + 1 + next(k for k, n in enumerate(counts) if n >= lim.sheet_max_columns)
+        raise _too_large(file, row, lim.sheet_max_columns + 1)
+    numbers = list(range(head + 1, head + 1 + len(body)))
+    if counts and min(counts) == max(counts):
+        cells = counts[0] + 1
+        flat = delimiter.join(body).split(delimiter)
+        columns = [flat[k::cells] if k < cells else [""] * len(body) for k in range(width)]
+        return top, columns, numbers
+    return top, _columns([line.split(delimiter) for line in body], width), numbers
+
+
+def _table(text: str, file: str, width: int) -> Table:
+    """The rows above the units, the units' first `width` columns and the row of each (a quoted cell may span
+    lines: rows are counted as the spreadsheet counts them); refused at the first row or column past the limits
+    (certify.limits), as the workbook reader stops."""
+    head = "\n".join(text.split("\n", 3)[:3])
+    delimiter = max(DELIMITERS, key=head.count)
+    plain = _plain_table(text, delimiter, width, file)
+    if plain is not None:
+        return plain
+    lim = current()
+    records: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for cells in reader:
+            records.append(cells)
+            if len(records) > lim.sheet_max_rows:
+                raise _too_large(file, len(records), 1)
+            if len(cells) > lim.sheet_max_columns:
+                raise _too_large(file, len(records), lim.sheet_max_columns + 1)
+    except csv.Error as exc:
+        row = len(records) + 1
+        if "end of data" in str(exc):
+            raise _refuse(
+                "unclosed-quote",
+                'Dấu nháy kép (") mở ở dòng này không được đóng: mọi dòng sau sẽ bị gộp vào một ô',
+                'A double quote (") opened on this row is never closed: every later row would merge into one cell',
+                file,
+                row=row,
+            ) from None
+        raise _refuse("bad-csv", f"Tệp CSV lỗi: {exc}", f"Malformed CSV: {exc}", file, row=row) from None
+    first = L.PROVINCE_FIRST_ROW - 1
+    body = records[first:]
+    return records[:first], _columns(body, width), list(range(first + 1, first + 1 + len(body)))
+
+
+def _header_problem(top: list[list[str]], expected: list[str], file: str) -> Problem | None:
+    """The header row as the template wrote it (`certify.intake.reader._header_problems`, the same words)."""
+    row = L.PROVINCE_HEADER_ROW
+    cells = top[row - 1] if len(top) >= row else []
+    for c, want in enumerate(expected):
+        got = cells[c] if c < len(cells) else ""
+        if got.strip() != want:
+            return Problem(
+                code="columns-moved",
+                vi="Cột bị di chuyển, chèn hoặc xóa",
+                en="Columns were moved, inserted or deleted",
+                file=file,
+                row=row,
+                column=letter(c + 1),
+                expected=want,
+                found=_shown(got) if got.strip() else "(trống/empty)",
+            )
+    return None
+
+
+def year_of(top: list[list[str]]) -> int:
+    """The year the title names («TỔNG HỢP SỐ LIỆU ĐÁNH GIÁ — … — năm 2025»), else this year."""
+    title = top[0][0].strip() if top and top[0] else ""
+    found = _YEAR.search(title)
+    return int(found.group(1)) if found else dt.date.today().year
+
+
+def read_province_csv(path: Path, fw: LevelFramework) -> ProvinceCsv:
+    """The units of a province sheet saved as CSV, checked and bound for `fw`; every problem at once."""
+    file = str(path)
+    codes = L.measured(fw)
+    fixed = len(L.PROVINCE_FIXED)
+    width = fixed + len(codes)
+    top, columns, numbers = _table(_text(path), file, width)
+    moved = _header_problem(top, [*L.PROVINCE_FIXED, *codes], file)
+    if moved is not None:
+        raise CertifyError([moved])
+    year = year_of(top)
+    rule = Rule.of(fw, year)
+    lim = current()
+    problems: list[tuple[int, int, Problem]] = []  # (row, column, problem): told in reading order
+
+    def at(row: int, column: int, problem: Problem) -> None:
+        problems.append((row, column, problem))
+
+    # the units: one per row with a code; a row with values and no code is refused, never dropped
+    units = [c.strip() for c in columns[0]]
+    rows = numbers
+    if "" in units or len(set(units)) != len(units):
+        keep: list[int] = []
+        seen: dict[str, int] = {}
+        for i, (r, code) in enumerate(zip(numbers, units, strict=True)):
+            if not code:
+                if any(col[i].strip() for col in columns[1:]):
+                    at(
+                        r,
+                        1,
+                        Problem(
+                            code="no-unit-code",
+                            vi="Chưa ghi mã đơn vị",
+                            en="The unit code is missing",
+                            file=file,
+                            row=r,
+                            column="A",
+                            expected="mã thống kê (GSO code)",
+                            found="(trống/empty)",
+                        ),
+                    )
+                continue
+            first = seen.get(code)
+            if first is not None:
+                at(
+                    r,
+                    1,
+                    Problem(
+                        code="duplicate-unit",
+                        vi=f"Đơn vị {code} xuất hiện hai lần",
+                        en=f"Unit {code} appears twice",
+                        file=file,
+                        row=r,
+                        column="A",
+                        expected="một lần (once)",
+                        found=f"cũng có ở / also in {file} dòng/row {first}",
+                    ),
+                )
+                continue
+            seen[code] = r
+            keep.append(i)
+        rows = [numbers[i] for i in keep]
+        units = [units[i] for i in keep]
+        columns = [[col[i] for i in keep] for col in columns]
+    names = [n.strip() or None for n in columns[1]]
+    for u, name in enumerate(names):
+        if name is not None and len(name) > lim.unit_name_max_chars:
+            at(
+                rows[u],
+                2,
+                Problem(
+                    code="text-too-long",
+                    vi="Tên đơn vị quá dài",
+                    en="The unit name is too long",
+                    file=file,
+                    row=rows[u],
+                    column="B",
+                    expected=f"≤ {lim.unit_name_max_chars} ký tự/characters",
+                    found=f"{len(name)} ký tự/characters",
+                ),
+            )
+
+    # the values, a column at a time
+    n = len(rows)
+    index = {c.code: i for i, c in enumerate(fw.criteria)}
+    value = np.full((n, len(fw.criteria)), np.nan)
+    given = np.zeros((n, len(fw.criteria)), dtype=np.bool_)
+    for k, crit_code in enumerate(codes):
+        crit = fw.criterion_by_code[crit_code]
+        assert crit.indicator is not None
+        kind = crit.indicator.type
+        col = columns[fixed + k]
+        c = index[crit_code]
+        if kind is IndicatorType.BOOLEAN:
+            read = np.array([_YES_NO.get(cell, np.nan) for cell in col], dtype=np.float64).reshape(n)
+            ok = ~np.isnan(read)
+        else:
+            read, ok, percent = plain_numbers(col, percent=kind is IndicatorType.RATIO)
+            if percent.any():
+                read = np.where(percent, read / 100, read)
+            with np.errstate(invalid="ignore"):
+                if kind is IndicatorType.RATIO:
+                    ok &= read <= 1.0
+                else:
+                    ok &= read <= rule.limit(crit)
+                    if kind is IndicatorType.COUNT:
+                        ok &= read == np.floor(read)
+        value[ok, c] = read[ok]
+        given[ok, c] = True
+        for u in np.flatnonzero(~ok).tolist():  # blank, or to be read and checked one by one
+            cell = col[u]
+            if not cell.strip():
+                continue
+            try:
+                if kind is IndicatorType.BOOLEAN:
+                    checked: float | None = 1.0 if yes_no(EXCEL_BOOLEANS.get(cell.strip(), cell)) else 0.0
+                else:
+                    checked = rule.scalar(crit, cell, ())
+            except Bad as bad:
+                r = rows[u]
+                at(
+                    r,
+                    fixed + k + 1,
+                    Problem(
+                        code=bad.code,
+                        vi=f"Đơn vị {units[u]}, tiêu chí {crit_code}: {bad.vi}",
+                        en=f"Unit {units[u]}, criterion {crit_code}: {bad.en}",
+                        file=file,
+                        row=r,
+                        column=letter(fixed + k + 1),
+                        expected=bad.expected,
+                        found=_shown(bad.found),
+                    ),
+                )
+                continue
+            assert checked is not None
+            value[u, c] = checked
+            given[u, c] = True
+    if problems:
+        problems.sort(key=lambda p: (p[0], p[1]))
+        raise CertifyError([p for _, _, p in problems])
+    return ProvinceCsv(cohort_of_columns(fw, units, names, year, value, given, file), rows, year)
+
+
+def sheet_text(
+    fw: LevelFramework,
+    units: Iterable[tuple[str, str | None, Mapping[str, float | bool | str | None]]],
+    year: int | None = None,
+    *,
+    vietnamese: bool = False,
+) -> str:
+    """What Excel writes on «Save as CSV UTF-8» of a filled province sheet of `fw` (the template's title, header
+    and names rows, then one row per unit: code, name, a value per measured criterion, yes/no as «Có»/«Không»);
+    `vietnamese`: Vietnamese regional settings, a semicolon between cells and a decimal comma. A text is written as
+    it is (a cell as typed)."""
+    crits = [c for c in fw.criteria if c.indicator is not None]
+    delimiter = ";" if vietnamese else ","
+
+    def number(x: float | bool | str | None) -> str:
+        if x is None:
+            return ""
+        if isinstance(x, str):
+            return x
+        if isinstance(x, bool):
+            return L.YES if x else L.NO
+        text = np.format_float_positional(float(x), trim="-")  # as a spreadsheet shows it: no exponent
+        return text.replace(".", ",") if vietnamese else text
+
+    buffer = io.StringIO()
+    out = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    blank = [""] * (len(L.PROVINCE_FIXED) + len(crits))
+    out.writerow([f"TỔNG HỢP SỐ LIỆU ĐÁNH GIÁ — {fw.title}" + (f" — năm {year}" if year else ""), *blank[1:]])
+    out.writerow(blank)
+    out.writerow([*L.PROVINCE_FIXED, *(c.code for c in crits)])
+    out.writerow(["", "", *(f"{c.name or ''} [{L.TYPE_VI[c.indicator.type.value]}]" for c in crits if c.indicator)])
+    for code, name, values in units:
+        out.writerow([code, name or "", *(number(values.get(c.code)) for c in crits)])
+    return "\ufeff" + buffer.getvalue()
