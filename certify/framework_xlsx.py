@@ -37,6 +37,7 @@ from certify.errors import CertifyError, KeyPath, Problem, errors_only
 from certify.kinds import get_kind, kind_names
 from certify.sourcefile import SourceDoc
 from certify.suggest import hint, item_type, models_in
+from certify.xlsx_read import formula_problem
 
 INFO = "Thông tin"
 KEY_ROW, LABEL_ROW, FIRST_ROW = 1, 2, 3
@@ -464,15 +465,7 @@ def _read_cell(reading: _Reading, col: Column, value: Any, sheet: str, row: int,
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, str) and value.startswith("="):
-        reading.problem(
-            "formula",
-            "Ô chứa công thức: hãy ghi giá trị",
-            "The cell holds a formula: write the value",
-            sheet,
-            row,
-            letter,
-            found=value[:40],
-        )
+        reading.problems.append(formula_problem(reading.name, sheet, row, letter, value))
         return None
     if isinstance(value, str) and len(value) > MAX_CELL:
         reading.problem("cell-too-long", "Ô quá dài", "Cell too long", sheet, row, letter, expected=f"≤ {MAX_CELL}")
