@@ -6,6 +6,7 @@ that applies there met: `SUMPRODUCT` of the met cells against the level's thresh
 lower-is-better criteria sign-adjusted, blank cells never met) and the level reached (levels in order, the
 100 % rule). The workbook is written without cached results, so Calc computes every formula on load; the
 whole process `soffice --headless --convert-to csv` is timed, and its levels are compared with this tool's.
+`calc_reads_csv` times Calc opening a CSV and saving it again (the same bytes a CSV path reads, nothing computed).
 """
 
 from __future__ import annotations
@@ -115,34 +116,55 @@ def write_workbook(files: dict[str, list[Path]], path: Path) -> int:
     return count
 
 
+Measured = Callable[[Sequence[str], int], tuple[float, float, float, str]]  # wall, CPU, peak RSS, output
+
+
+def _command(office: str, profile: Path, out: Path, *options: str) -> list[str]:
+    return [
+        office,
+        f"-env:UserInstallation=file://{profile}",
+        "--headless",
+        "--norestore",
+        *options,
+        "--convert-to",
+        "csv",
+        "--outdir",
+        str(out),
+    ]
+
+
 def calc_levels(
     office: str,
     files: dict[str, list[Path]],
     folder: Path,
     repeat: int,
-    measured: Callable[[Sequence[str], int], tuple[float, float, str]],
+    measured: Measured,
     ours: dict[str, str],
-) -> tuple[float, float, bool]:
-    """Median wall seconds and peak RSS of Calc recalculating the cohort, and whether its levels are ours."""
+) -> tuple[float, float, float, bool]:
+    """Median wall and CPU seconds and peak RSS of Calc recalculating the cohort, and whether its levels are ours."""
+    folder.mkdir(parents=True, exist_ok=True)
     book = folder / "cohort.xlsx"
     write_workbook(files, book)
     out = folder / "out"
-    profile = folder / "profile"
-    cmd = [
-        office,
-        f"-env:UserInstallation=file://{profile}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "csv",
-        "--outdir",
-        str(out),
-        str(book),
-    ]
+    cmd = [*_command(office, folder / "profile", out), str(book)]
     measured(cmd, 1)  # the first start creates the user profile: not timed
-    wall, rss, _ = measured(cmd, repeat)
+    wall, cpu, rss, _ = measured(cmd, repeat)
     with (out / "cohort.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
     got = {r[0]: r[-1] for r in rows[1:]}
     agree = bool(ours) and all(got.get(unit) == level for unit, level in ours.items())
-    return wall, rss, agree
+    return wall, cpu, rss, agree
+
+
+def calc_reads_csv(
+    office: str, sheet: Path, folder: Path, repeat: int, measured: Measured
+) -> tuple[float, float, float]:
+    """Median wall and CPU seconds and peak RSS of Calc opening `sheet` (a UTF-8 CSV, commas) and saving it as CSV:
+    the same bytes read, nothing computed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cmd = [*_command(office, folder / "profile", folder / "out", "--infilter=CSV:44,34,76,1"), str(sheet)]
+    measured(cmd, 1)  # the first start creates the user profile: not timed
+    wall, cpu, rss, _ = measured(cmd, repeat)
+    if not (folder / "out" / sheet.name).is_file():
+        raise SystemExit(f"LibreOffice wrote no {sheet.name}")
+    return wall, cpu, rss
