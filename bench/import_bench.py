@@ -5,7 +5,8 @@ imported within it (a smaller run prints what it projects, never «met»).
     python bench/import_bench.py [--forms 1000] [--url sqlite:///…|postgresql+psycopg://…]
 
 Generation is not timed: one form is filled with openpyxl, then copied with each unit's code written into
-the sheet (the forms differ only by unit code, which is what a province receives in bulk).
+the sheet (the forms differ only by unit code, which is what a province receives in bulk). Beside the import, in the
+same run, the baseline: unzipping every part of the same forms (zipfile) — the reading floor of this machine.
 """
 
 from __future__ import annotations
@@ -89,6 +90,12 @@ def main() -> None:
         files = make_forms(folder / "forms", codes)
         gen = time.perf_counter() - t0
         t0 = time.perf_counter()
+        for path in files:  # the baseline: every part of every form inflated, nothing parsed
+            with zipfile.ZipFile(path) as zf:
+                for name in zf.namelist():
+                    zf.read(name)
+        unzip = time.perf_counter() - t0
+        t0 = time.perf_counter()
         with transaction(engine) as s:
             result = import_files(s, cycle.id, files, "bench")
         elapsed = time.perf_counter() - t0
@@ -101,6 +108,10 @@ def main() -> None:
         print(f"forms generated: {len(files)} in {gen:.1f} s (not timed below)")
         print(f"imported: {result.units_written} units, {result.values_written} values in {elapsed:.2f} s")
         print(f"forms per second: {len(files) / elapsed:.0f}")
+        print(
+            f"baseline, unzipping the same {len(files):,} forms: {unzip:.2f} s "
+            f"(the import takes {elapsed / unzip:.0f} × as long)"
+        )
         print(f"peak memory (max RSS of the process): {peak_mb:.0f} MB")
         print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
         if len(files) < GOAL_FORMS:

@@ -27,6 +27,8 @@ from certify.limits import current
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# The tags compared on every XML event of a sheet, made once (a form's sheet is thousands of events).
+_ROW, _C, _F, _V, _T, _IS, _SI = (f"{M}{tag}" for tag in ("row", "c", "f", "v", "t", "is", "si"))
 
 # Built-in number formats that show a date or time (ECMA-376 §18.8.30).
 DATE_FORMAT_IDS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
@@ -134,12 +136,12 @@ def _col_index(ref: str) -> int:
 
 
 def _row_index(ref: str) -> int:
-    digits = "".join(ch for ch in ref if ch.isdigit())
+    digits = "".join(filter(str.isdigit, ref))
     return int(digits) if digits else 0
 
 
 def _text(el: ET.Element) -> str:
-    return "".join(t.text or "" for t in el.iter(f"{M}t"))
+    return "".join(t.text or "" for t in el.iter(_T))
 
 
 def is_date_format(code: str) -> bool:
@@ -183,7 +185,7 @@ class Book:
         if "xl/sharedStrings.xml" in self.zf.namelist():
             with self.zf.open("xl/sharedStrings.xml") as fh:
                 for _, el in ET.iterparse(fh):
-                    if el.tag == f"{M}si":
+                    if el.tag == _SI:
                         self.shared.append(_text(el))
                         el.clear()
         self.date_styles = _date_styles(self.zf)
@@ -206,16 +208,16 @@ class Book:
             for event, el in ET.iterparse(fh, events=("start", "end")):
                 tag = el.tag
                 if event == "start":
-                    if tag == f"{M}row":
+                    if tag == _ROW:
                         row_no = _row_index(el.get("r", "")) or row_no + 1
                         col_no = 0
                         if row_no > max_rows:
                             raise SheetTooLarge(name, row_no, 1, max_rows, max_columns)
                     continue
-                if tag == f"{M}row":
+                if tag == _ROW:
                     el.clear()  # its cells are read: keep memory flat however long the sheet
                     continue
-                if tag != f"{M}c":
+                if tag != _C:
                     continue
                 ref = el.get("r")
                 r, col = (_row_index(ref), _col_index(ref)) if ref else (row_no, col_no + 1)
@@ -236,8 +238,8 @@ class Book:
 
     def _cell(self, c: ET.Element) -> Cell | None:
         t = c.get("t", "n")
-        f = c.find(f"{M}f")
-        v = c.find(f"{M}v")
+        f = c.find(_F)
+        v = c.find(_V)
         raw = v.text if v is not None else None
         if f is not None:
             result = self._value(c, t, raw) if raw is not None else None
@@ -249,7 +251,7 @@ class Book:
             index = int(raw) if raw.isdigit() else -1
             return Cell(self.shared[index] if 0 <= index < len(self.shared) else "", "s")
         if t == "inlineStr":
-            is_ = c.find(f"{M}is")
+            is_ = c.find(_IS)
             return Cell(_text(is_) if is_ is not None else "", "s")
         if t == "b":
             return Cell(raw == "1", "b")

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from certify.bulk import gc_paused
 from certify.catalog import Catalog
 from certify.errors import CertifyError, Problem
 from certify.intake.reader import Expect, ParsedFile, ParsedUnit, read_form
@@ -127,10 +128,13 @@ def validate_files(
     """Read and check everything; returns the valid units (with their database unit), problems, rejected codes."""
     exp = _expect(session, cycle, catalog)
     parsed: list[ParsedFile] = []
-    for i, path in enumerate(files, start=1):
-        parsed.append(read_form(Path(path), exp))
-        if progress:
-            progress("read", i, len(files))
+    # Every form read is kept until the end and makes no reference cycle: without cyclic collections, which grow
+    # with everything kept so far, reading 1,000 forms costs a sixth less (certify.bulk).
+    with gc_paused():
+        for i, path in enumerate(files, start=1):
+            parsed.append(read_form(Path(path), exp))
+            if progress:
+                progress("read", i, len(files))
     units = {u.code: u for u in session.scalars(select(AdminUnit).where(AdminUnit.map == cycle.unit_map))}
     states = {
         code: state
@@ -244,13 +248,14 @@ def import_files(
     session.flush()
     result.batch_id = batch.id
     done = 0
-    for start in range(0, len(valid), CHUNK):
-        chunk = valid[start : start + CHUNK]
-        result.values_written += _write_chunk(session, cycle, chunk, existing, actor, batch.id)
-        done += len(chunk)
-        result.units_written = done
-        if progress:
-            progress("write", done, len(valid))
+    with gc_paused():  # rows made for the bulk inserts, no cycles among them
+        for start in range(0, len(valid), CHUNK):
+            chunk = valid[start : start + CHUNK]
+            result.values_written += _write_chunk(session, cycle, chunk, existing, actor, batch.id)
+            done += len(chunk)
+            result.units_written = done
+            if progress:
+                progress("write", done, len(valid))
     return result
 
 
