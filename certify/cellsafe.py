@@ -37,13 +37,14 @@ def neutralise_row(values: Iterable[Any]) -> list[Any]:
     return [neutralise(v) for v in values]
 
 
-_FORMULA_LINE = re.compile("^[" + re.escape("".join(FORMULA_START)) + "]", re.MULTILINE)
+_LINE_STARTS = tuple("\n" + c for c in FORMULA_START)
 
 
 def neutralise_column(values: list[str]) -> list[str]:
-    """`[neutralise(v) for v in values]` for a column of texts: a column where no cell starts like a formula (codes,
-    names, figures ≥ 0) is found so in one search and returned as it is."""
-    if _FORMULA_LINE.search("\n".join(values)) is None:
+    """`[neutralise(v) for v in values]` for a column of texts: a column where no line starts like a formula (codes,
+    names, figures ≥ 0) is found so in a few searches of its text and returned as it is."""
+    text = "\n" + "\n".join(values)
+    if not any(start in text for start in _LINE_STARTS):
         return values
     return [neutralise(v) for v in values]
 

@@ -46,7 +46,8 @@ def _value(x: float) -> str:
 def write_csv(results: Results) -> None:
     """One row per unit, ranked units first; the unit's own entries only, so the output is linear in the cohort.
     Written column by column: each rounded and turned to text at once (the same texts as points_text/value_text one
-    by one), every text column through the formula rule (certify.cellsafe)."""
+    by one), every text column through the formula rule (certify.cellsafe); the rows joined at once where no cell
+    needs the csv module's quotes."""
     from certify.cellsafe import neutralise_column
     from certify.dti.numbers import points_texts, value_texts
 
@@ -81,7 +82,13 @@ def write_csv(results: Results) -> None:
         *[points_texts(column) for column in results.index_points[order].T],
         [results.reason(i) or "" for i in order],
     ]
-    out.writerows(zip(*[neutralise_column(column) for column in columns], strict=True))
+    rows = list(zip(*[neutralise_column(column) for column in columns], strict=True))
+    body = "\n".join(map(",".join, rows))
+    # What the csv module writes, when no cell needs quoting: every comma a separator, no quote, no line break
+    if body.count(",") == len(rows) * (len(columns) - 1) and body.count("\n") == len(rows) - 1 and '"' not in body:
+        sys.stdout.write(body + "\n" if rows else "")
+    else:
+        out.writerows(rows)
 
 
 def print_caveats(fw: DtiFramework, out: Console) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from certify.dti.cells import CellError, parse_column, parse_yes_no
-from certify.dti.methods import Context, InputSpec, Peers
+from certify.dti.methods import Context, InputKind, InputSpec, Peers
 from certify.dti.methods.base import BoolArray, FloatArray
 from certify.dti.model import DtiFramework, PeerScope
 from certify.dti.plan import APPRAISED_PREFIX, META_COLUMNS, Plan
@@ -126,7 +126,7 @@ def _cell_problem(table: Table, column: str, err: CellError) -> Problem:
 
 
 def unit_ids(table: Table, col: int) -> tuple[list[str], list[Problem]]:
-    ids = table.columns[col]
+    ids = table.cells(col)
     problems: list[Problem] = []
     first: dict[str, int] = {}
     for i, unit in enumerate(ids):
@@ -170,7 +170,7 @@ def missing_unit_column(table: Table) -> Problem:
 
 
 def _constant(table: Table, col: int, name: str, problems: list[Problem]) -> str | None:
-    cells = table.columns[col]
+    cells = table.cells(col)
     values = {c for c in cells if c}
     if len(values) > 1:
         i = next(k for k, c in enumerate(cells) if c and c != cells[0])
@@ -190,7 +190,7 @@ def _constant(table: Table, col: int, name: str, problems: list[Problem]) -> str
 def _not_applicable(table: Table, col: int, plan: Plan, problems: list[Problem]) -> dict[str, BoolArray]:
     n = table.n_rows
     out: dict[str, BoolArray] = {}
-    for i, cell in enumerate(table.columns[col]):
+    for i, cell in enumerate(table.cells(col)):
         for code in filter(None, re.split(r"[;,\s]+", cell)):
             if code not in plan.fw.criterion_by_code:
                 problems.append(
@@ -253,7 +253,7 @@ def not_ranked_reasons(table: Table, col: int | None) -> tuple[list[str], list[P
         return [], []
     out: list[str] = []
     problems: list[Problem] = []
-    for i, cell in enumerate(table.columns[col]):
+    for i, cell in enumerate(table.cells(col)):
         answer = parse_yes_no(cell) if cell else False
         if answer is True or len(cell) > MAX_REASON:
             problems.append(
@@ -276,7 +276,7 @@ def group_column(table: Table, col: int | None, fw: DtiFramework) -> tuple[list[
     """Ranking groups ("" = none), checked against the framework's declared groups."""
     if col is None:
         return [], []
-    groups = list(table.columns[col])
+    groups = list(table.cells(col))
     allowed = {g.id for g in fw.groups}
     problems = [
         Problem(
@@ -356,8 +356,16 @@ def _read_inputs(
     """Every criterion column parsed: self-assessed and appraised values."""
     columns: dict[str, FloatArray] = {}
     appraised: dict[str, FloatArray] = {}
+    labelled = {k for k, (_, spec, _) in header.inputs.items() if spec.kind in (InputKind.YESNO, InputKind.OPTION)}
+    plain = table.plain_numbers([k for k in header.inputs if k not in labelled])  # read from the file's bytes
     for k, (base, spec, is_appraised) in header.inputs.items():
-        values, errors = parse_column(table.columns[k], spec.kind, spec.options, table.column_text(k))
+        cells = table.cells(k)
+        if k in labelled:
+            values, errors = parse_column(cells, spec.kind, spec.options, distinct=table.distinct(k))
+        elif k in plain:
+            values, errors = parse_column(cells, spec.kind, plain=plain[k])
+        else:
+            values, errors = parse_column(cells, spec.kind, joined=table.column_text(k))
         problems += [_cell_problem(table, table.header[k], e) for e in errors[:PER_COLUMN]]
         if len(errors) > PER_COLUMN:
             more = len(errors) - PER_COLUMN
@@ -380,7 +388,7 @@ def _read_conditions(table: Table, header: _Header, plan: Plan, problems: list[P
         if name not in header.meta:
             continue
         flags = np.zeros(table.n_rows, dtype=bool)
-        for i, cell in enumerate(table.columns[header.meta[name]]):
+        for i, cell in enumerate(table.cells(header.meta[name])):
             got = parse_yes_no(cell) if cell else False
             if got is None:
                 problems.append(
@@ -454,7 +462,7 @@ def cohort_from_table(table: Table, plan: Plan) -> Cohort:
             )
         )
     reject(problems)
-    names = list(table.columns[meta["name"]]) if "name" in meta else []
+    names = list(table.cells(meta["name"])) if "name" in meta else []
     return Cohort(units, columns, names, groups, appraised, conditions, na, province, year, table.file, reasons)
 
 

@@ -74,8 +74,7 @@ def _texts(values: npt.ArrayLike, places: int) -> list[str]:
     finite = np.isfinite(array)
     scaled = round_half_up_scaled(np.where(finite, array, 0.0), places)
     distinct, where = np.unique(scaled, return_inverse=True)
-    texts = [_fixed(k, places) for k in distinct.tolist()]
-    out = [texts[i] for i in where.ravel().tolist()]
+    out: list[str] = np.array(_fixed_all(distinct, places), dtype=object)[where.ravel()].tolist()
     for i in np.flatnonzero(~finite | ((scaled == 0) & np.signbit(array))).tolist():
         out[i] = "-" + out[i] if finite[i] else str(half_up(float(array[i]), places))  # -0.00; what one value gives
     return out
@@ -85,6 +84,19 @@ def _fixed(k: int, places: int) -> str:
     """The whole number `k` of hundredths (places=2) or ten-thousandths (4) as text: 1234 → «12.34»."""
     digits = str(abs(k)).rjust(places + 1, "0")
     return f"{'-' if k < 0 else ''}{digits[:-places]}.{digits[-places:]}"
+
+
+_FLOAT_TEXT_EXACT = 10**12  # below, k / 10**places is within far less than half a last place of the decimal k
+
+
+def _fixed_all(ks: npt.NDArray[np.int64], places: int) -> list[str]:
+    """`[_fixed(k, places) for k in ks]`, formatted in one step: each k / 10**places as a float with `places`
+    decimals (the float is the decimal's nearest, so it prints back as that decimal); huge k by `_fixed`."""
+    if not len(ks):
+        return []
+    if int(np.abs(ks).max()) >= _FLOAT_TEXT_EXACT:
+        return [_fixed(k, places) for k in ks.tolist()]
+    return ((f"%.{places}f\n" * len(ks)) % tuple((ks / 10**places).tolist())).split("\n")[:-1]
 
 
 _VALUES = frozenset({"value", "change", "mean_value", "mean_change"})

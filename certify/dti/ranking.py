@@ -33,7 +33,7 @@ def competition_ranks(values: FloatArray, groups: Sequence[str] = (), ranked: Bo
     ranks = np.zeros(n, dtype=np.int64)
     take = np.ones(n, dtype=bool) if ranked is None else ranked
     labels = np.asarray(groups, dtype=str) if len(groups) else np.zeros(n, dtype=str)
-    for group in np.unique(labels[take]) if take.any() else []:
+    for group in sorted(set(labels[take].tolist())):  # (np.unique would load numpy.ma for this)
         members = np.flatnonzero(take & (labels == group))
         desc = np.sort(-keys[members])
         # rank = 1 + number of members with a strictly higher key

@@ -4,26 +4,109 @@ Row numbers are those a user sees in a spreadsheet: the header is row 1. CSV fil
 Excel start with a byte-order mark and may use `;` as separator; both are accepted.
 
 A table is held by column (a scoring method reads a whole column at once). A CSV file without
-quotes, the usual export of a spreadsheet, is split in a few passes over the whole text instead
-of record by record; a file with quoted cells goes through the `csv` module. Both give the same
-cells, the same row numbers and the same errors.
+quotes whose every line holds the header's number of cells, the usual export of a spreadsheet, is
+held as its bytes and the byte range of every cell (`Grid`): no Python object per cell; a column
+becomes text only where it is asked for, and a column of numbers is read straight from the bytes
+(`certify.dti.cells.plain_cells`). Any other file without quotes is split in a few passes over the
+whole text; a file with quoted cells goes through the `csv` module. All give the same cells, the
+same row numbers and the same errors.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
+
+import numpy as np
+import numpy.typing as npt
 
 from certify.errors import CertifyError, Problem
 from certify.limits import Limits, current, thousands
 
 SUFFIXES = {".csv", ".xlsx"}
 DELIMITERS = (",", ";", "\t")
+PAD = 16  # bytes held before a grid's first cell: a cell's last 16 bytes are always there to read
+
+IntArray = npt.NDArray[np.int64]
+WordArray = npt.NDArray[np.uint64]
+_WORD = np.dtype("<u8")  # little-endian: the first byte of a word is the first character
+_EACH_BYTE = np.uint64(0x0101010101010101)
+_KEEP = np.array([(2**64 - 1) ^ (2 ** (8 * (8 - m)) - 1) for m in range(9)], np.uint64)  # the last m bytes of a word
+
+
+def tail_words(buf: bytes, ends: IntArray, lens: IntArray, k: int, fill: int = 0) -> WordArray:
+    """The last 8k bytes of each cell `buf[ends[i] - lens[i]:ends[i]]` as k little-endian words (n, k), bytes before
+    the cell read as `fill`. `buf` holds at least 8k bytes before the first cell."""
+    at = np.ndarray((len(buf) - 7,), _WORD, buf, strides=(1,))  # the 8 bytes from every position
+    words = np.empty((len(ends), k), _WORD)
+    for j in range(k):
+        keep = _KEEP[np.clip(lens - 8 * (k - 1 - j), 0, 8)]
+        words[:, j] = (at[ends - 8 * (k - j)] & keep) | (np.uint64(fill) * _EACH_BYTE & ~keep)
+    return words
+
+
+class Grid:
+    """The cells of a CSV file as byte ranges of its bytes `buf`: `starts` and `ends` (rows × columns)."""
+
+    def __init__(self, buf: bytes, starts: IntArray, ends: IntArray) -> None:
+        self.buf = buf
+        self.starts = starts
+        self.ends = ends
+
+    def texts(self, k: int) -> list[str]:
+        """Column `k` as text, each cell trimmed as a spreadsheet shows it."""
+        buf, starts, ends = self.buf, self.starts[:, k].tolist(), self.ends[:, k].tolist()
+        joined = b"\n".join([buf[i:j] for i, j in zip(starts, ends, strict=True)])
+        return [cell.strip() for cell in joined.decode().split("\n")]
+
+    def distinct(self, k: int) -> tuple[list[str], npt.NDArray[np.intp]] | None:
+        """Column `k` as its distinct cells (trimmed texts) and the index of each cell's among them, found from the
+        bytes; None for a column with a cell longer than 32 bytes."""
+        starts, ends = self.starts[:, k], self.ends[:, k]
+        lens = ends - starts
+        k_words = max(1, (int(lens.max()) + 7) // 8)
+        if k_words > 4:
+            return None
+        words = tail_words(self.buf, ends, lens, k_words)  # no NUL byte in a grid: a cell is its words
+        key = words[:, 0]
+        for j in range(1, k_words):
+            key = key * np.uint64(0x9E3779B97F4A7C15) + words[:, j]
+        _, first, index = np.unique(key, return_index=True, return_inverse=True)
+        if (words[first[index]] != words).any():
+            return None  # two cells with one key
+        buf = self.buf
+        return [buf[starts[i] : ends[i]].decode().strip() for i in first.tolist()], index.ravel()
+
+
+class Cells(Sequence[str]):
+    """A grid column's cells, made text on first use."""
+
+    def __init__(self, grid: Grid, k: int) -> None:
+        self._grid = grid
+        self._k = k
+
+    @cached_property
+    def _texts(self) -> list[str]:
+        return self._grid.texts(self._k)
+
+    def __len__(self) -> int:
+        return len(self._grid.starts)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        return self._texts[i]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
 
 
 class Table:
@@ -34,16 +117,50 @@ class Table:
         file: str,
         sheet: str | None,
         header: list[str],
-        columns: list[list[str]],
+        columns: Sequence[Sequence[str]],
         row_numbers: list[int],
         texts: dict[int, str] | None = None,
+        grid: Grid | None = None,
     ) -> None:
         self.file = file
         self.sheet = sheet
         self.header = header
-        self.columns = columns
+        self._columns: list[Sequence[str]] = list(columns)
         self.row_numbers = row_numbers
         self._texts = texts or {}  # column position → its cells joined by line breaks, where known
+        self.grid = grid
+
+    @classmethod
+    def from_grid(cls, file: str, header: list[str], grid: Grid) -> Table:
+        """From the byte ranges of a CSV file's cells, the header being its row 1 and every line a row."""
+        columns = [Cells(grid, k) for k in range(len(header))]
+        return cls(file, None, header, columns, list(range(2, len(grid.starts) + 2)), grid=grid)
+
+    @property
+    def columns(self) -> list[list[str]]:
+        """Every column's cells as text (a grid's columns made text here)."""
+        return [_listed(c) for c in self._columns]
+
+    def cells(self, k: int) -> Sequence[str]:
+        """Column `k`'s cells; a grid's column becomes text when a cell is first read."""
+        return self._columns[k]
+
+    def plain_numbers(self, ks: list[int]) -> dict[int, npt.NDArray[np.float64]]:
+        """The columns among `ks` whose every cell is a plain number or empty, read at once from the bytes (a grid's
+        only: {} for any other table, whose columns are read by `certify.dti.cells.parse_column`)."""
+        if self.grid is None or not ks:
+            return {}
+        from certify.dti.cells import plain_cells
+
+        g = self.grid
+        values, plain = plain_cells(g.buf, g.starts[:, ks].ravel(), g.ends[:, ks].ravel())
+        shape = (len(g.starts), len(ks))
+        whole = np.all(plain.reshape(shape), axis=0)
+        return {k: np.ascontiguousarray(values.reshape(shape)[:, j]) for j, k in enumerate(ks) if whole[j]}
+
+    def distinct(self, k: int) -> tuple[list[str], npt.NDArray[np.intp]] | None:
+        """Column `k` as its distinct cells and each cell's index among them, where found from a grid's bytes."""
+        return None if self.grid is None else self.grid.distinct(k)
 
     @classmethod
     def from_rows(
@@ -60,7 +177,8 @@ class Table:
     @cached_property
     def rows(self) -> list[list[str]]:
         """Row by row, for callers that need a whole record (built on first use)."""
-        return [list(r) for r in zip(*self.columns, strict=True)] if self.columns else [[] for _ in self.row_numbers]
+        columns = self.columns
+        return [list(r) for r in zip(*columns, strict=True)] if columns else [[] for _ in self.row_numbers]
 
     @cached_property
     def position(self) -> dict[str, int]:
@@ -74,12 +192,12 @@ class Table:
         """The cells of column `k` joined by line breaks (what a whole-column check reads)."""
         text = self._texts.get(k)
         if text is None:
-            text = self._texts[k] = "\n".join(self.columns[k])
+            text = self._texts[k] = "\n".join(self._columns[k])
         return text
 
     def column(self, name: str) -> list[str] | None:
         k = self.position.get(name)
-        return None if k is None else self.columns[k]
+        return None if k is None else _listed(self._columns[k])
 
     def where(self, row: int | None = None, column: str | None = None) -> dict[str, Any]:
         """Location keywords for a Problem: file, sheet, row number and column of `rows[row]`."""
@@ -89,6 +207,10 @@ class Table:
             "row": 1 if row is None else self.row_numbers[row],
             "column": column,
         }
+
+
+def _listed(cells: Sequence[str]) -> list[str]:
+    return cells if isinstance(cells, list) else list(cells)
 
 
 def _problem(code: str, vi: str, en: str, file: str, **extra: Any) -> CertifyError:
@@ -279,12 +401,57 @@ def _split_plain(name: str, text: str, delimiter: str) -> Table:
     return Table(name, None, header, columns, numbers, texts)
 
 
+def _grid(data: bytes, lim: Limits) -> tuple[list[str], Grid] | None:
+    """The cells of a CSV text (UTF-8 bytes, no quotes) as byte ranges, when every line after the header holds
+    exactly the header's cells and none can be blank; None for any other file, read as text (`_split_plain`)."""
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")
+    if b"\r" in data or b"\0" in data:
+        return None
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    head = data[: data.index(b"\n")]
+    delimiter = max(DELIMITERS, key=head.decode().count)
+    header_cells = head.decode().split(delimiter)
+    header = _header("", header_cells)
+    width = len(header)
+    if not 0 < width == len(header_cells) <= lim.sheet_max_columns:
+        return None  # trailing empty header cells, or past the limit: as text
+    buf = bytes(PAD) + data
+    b = np.frombuffer(buf, np.uint8)
+    lines = np.flatnonzero(b == ord("\n"))
+    rows = len(lines) - 1
+    if not 0 < rows <= lim.sheet_max_rows or int(np.diff(lines, prepend=PAD - 1).max()) - 1 > lim.text_max_chars:
+        return None
+    sep = ord(delimiter)
+    bounds = np.flatnonzero((b == sep) | (b == ord("\n")))[width - 1 :]  # from the header's line break on
+    if len(bounds) != rows * width + 1:
+        return None
+    ends = bounds[1:].reshape(rows, width)
+    if not (b[ends[:, -1]] == ord("\n")).all():
+        return None  # a line with more or fewer cells than the header
+    starts = (bounds[:-1] + 1).reshape(rows, width)
+    first = b[starts[:, 0]]
+    if not ((first > ord(" ")) & (first < 127) & (first != sep)).all():
+        return None  # a line that may be blank (or a unit id that starts oddly): as text
+    return header, Grid(buf, starts, ends)
+
+
 def _read_csv(path: Path) -> Table:
     name = str(path)
+    data = path.read_bytes()
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = None if data.isascii() else data.decode()
     except UnicodeDecodeError:
         raise _problem("bad-encoding", "Tệp CSV không phải UTF-8", "The CSV file is not UTF-8 text", name) from None
+    if b'"' not in data:
+        grid = _grid(data, current())
+        if grid is not None:
+            return Table.from_grid(name, *grid)
+    # universal newlines, as a file read as text
+    text = (data.decode() if text is None else text).replace("\r\n", "\n").replace("\r", "\n")
     first = text.split("\n", 1)[0]
     delimiter = max(DELIMITERS, key=first.count)
     if not text.strip():

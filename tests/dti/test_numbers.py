@@ -63,3 +63,15 @@ def test_a_column_of_points_or_values_reads_as_each_one_alone() -> None:
     assert points_texts(values) == [points_text(float(v)) for v in values]
     assert value_texts(values) == [value_text(float(v)) for v in values]
     assert points_texts(np.array([-0.001, 7.5])) == ["-0.00", "7.50"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    ks=st.lists(st.integers(-(10**12) + 1, 10**12 - 1) | st.integers(-(10**5), 10**5), min_size=1, max_size=50),
+    places=st.sampled_from([2, 4]),
+)
+def test_whole_hundredths_written_at_once_read_as_one_by_one(ks: list[int], places: int) -> None:
+    """The CSV writes each distinct rounded figure in one formatting step: the same text as `_fixed` one by one."""
+    from certify.dti.numbers import _fixed, _fixed_all
+
+    assert _fixed_all(np.array(ks, dtype=np.int64), places) == [_fixed(k, places) for k in ks]
