@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from certify.catalog import Catalog, Resolved
 from certify.errors import CertifyError, Problem
-from certify.levels.evaluate import Evaluation, evaluate_many
+from certify.levels.evaluate import CohortEvaluation, Evaluation, evaluate_many
 from certify.levels.gap_table import GapTable
 
 if TYPE_CHECKING:
@@ -93,27 +93,37 @@ class Batch:
         from certify.levels.gap_table import next_level_items, unit_facts
 
         for cohort in self.cohorts:
-            if not len(cohort.evaluations):
+            evaluations = cohort.evaluations
+            if not len(evaluations):
                 continue
-            codes = cohort.evaluations[0].compiled.codes
-            starts, crits = next_level_items(cohort.evaluations)
+            cf = evaluations[0].compiled
+            fw, codes = cf.fw, cf.codes
+            starts, crits = next_level_items(evaluations)
             offsets, crit_of = starts.tolist(), crits.tolist()
-            facts = unit_facts(cohort.evaluations)  # what each unit's file says (no assessment made per unit)
-            for u, (source, ev, a) in enumerate(zip(cohort.sources, cohort.evaluations, facts, strict=True)):
-                fw = ev.fw
+            facts = unit_facts(evaluations)  # what each unit's file says (no assessment made per unit)
+            ids: list[str | None] = [*fw.level_ids, None, None]  # [-1] → none; past the top → none
+            names = [fw.level_name(i) if i is not None else "" for i in ids]
+            names[-1] = fw.level_name(None)
+            index = (
+                evaluations.level_index.tolist()
+                if isinstance(evaluations, CohortEvaluation)
+                else [ev.level_index for ev in evaluations]
+            )
+            ref, tier = fw.ref, fw.tier
+            for u, (source, a, li) in enumerate(zip(cohort.sources, facts, index, strict=True)):
                 missing = [codes[c] for c in crit_of[offsets[u] : offsets[u + 1]]]
-                tier = getattr(a, "tier", fw.tier)  # a unit kept without its assessment is of its framework's tier
+                nxt = li + 1 if li + 1 < len(fw.level_ids) else len(fw.level_ids)
                 yield {
                     "source": source,
                     "unit": a.unit,
                     "unit_name": a.unit_name or "",
-                    "tier": tier.value,
+                    "tier": getattr(a, "tier", tier).value,  # a unit kept without its assessment: the framework's
                     "year": a.year,
-                    "framework": fw.ref,
-                    "level": ev.level or "",
-                    "level_name": fw.level_name(ev.level),
-                    "next_level": ev.next_level or "",
-                    "next_level_name": fw.level_name(ev.next_level) if ev.next_level else "",
+                    "framework": ref,
+                    "level": ids[li] or "",
+                    "level_name": names[li],
+                    "next_level": ids[nxt] or "",
+                    "next_level_name": names[nxt],
                     "items_to_next": len(missing),
                     "criteria_to_next": " ".join(missing),
                 }
