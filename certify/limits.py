@@ -72,7 +72,7 @@ def current() -> Limits:
     """The limits in force: defaults, changed by `CERTIFY_<NAME>` environment variables (read on each call, as
     tests change the environment; the same values give the same object without building it again — a batch of
     ten thousand files asks several times per file)."""
-    raws = tuple(sorted((variable, os.environ[variable]) for variable in _VARIABLES.keys() & os.environ.keys()))
+    raws = tuple(sorted((variable, os.environ[variable]) for variable in _VARIABLES if variable in os.environ))
     made = _made.get(raws)
     if made is not None:
         return made

@@ -35,7 +35,7 @@ CONDITION = r"^[a-z][a-z0-9_]*$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class PeerScope(StrEnum):

@@ -31,6 +31,7 @@ from certify.limits import Limits, current, thousands
 
 SUFFIXES = {".csv", ".xlsx"}
 DELIMITERS = (",", ";", "\t")
+MAX_DISTINCT = 64  # distinct cells of a column of labels (yes/no, options) looked at one by one
 PAD = 16  # bytes held before a grid's first cell: a cell's last 16 bytes are always there to read
 
 IntArray = npt.NDArray[np.int64]
@@ -67,7 +68,7 @@ class Grid:
 
     def distinct(self, k: int) -> tuple[list[str], npt.NDArray[np.intp]] | None:
         """Column `k` as its distinct cells (trimmed texts) and the index of each cell's among them, found from the
-        bytes; None for a column with a cell longer than 32 bytes."""
+        bytes; None for a column with a cell longer than 32 bytes or more than `MAX_DISTINCT` distinct cells."""
         starts, ends = self.starts[:, k], self.ends[:, k]
         lens = ends - starts
         k_words = max(1, (int(lens.max()) + 7) // 8)
@@ -77,11 +78,16 @@ class Grid:
         key = words[:, 0]
         for j in range(1, k_words):
             key = key * np.uint64(0x9E3779B97F4A7C15) + words[:, j]
-        _, first, index = np.unique(key, return_index=True, return_inverse=True)
+        ordered = np.sort(key)
+        keys = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+        if len(keys) > MAX_DISTINCT:
+            return None
+        index = np.searchsorted(keys, key)
+        first = np.array([np.argmax(index == j) for j in range(len(keys))], np.intp)
         if (words[first[index]] != words).any():
             return None  # two cells with one key
         buf = self.buf
-        return [buf[starts[i] : ends[i]].decode().strip() for i in first.tolist()], index.ravel()
+        return [buf[starts[i] : ends[i]].decode().strip() for i in first.tolist()], index
 
 
 class Cells(Sequence[str]):
