@@ -226,21 +226,25 @@ def register(app: typer.Typer) -> None:
                 "Give the cohort file and --framework ID (or --methods to list the scoring methods)",
                 expected="certify score TỆP --framework MÃ",
             )
-        from certify.dti.score_file import score_file
+        from certify.bulk import gc_paused
 
-        fw, content_hash = _framework(framework)
-        results = score_file(cohort_file, fw, index_level)
-        if as_json:
-            data = results.to_json()
-            data["framework"]["content_hash"] = content_hash
-            print_json(data)
-        elif as_csv:
-            print_caveats(fw, console_err)  # beside the CSV, not in it: the file stays one table
-            write_csv(results)
-        else:
-            print_table(results)
-            if results.warnings:
-                print_problems(results.warnings, console)
+        # The engine's modules, the framework and a cohort's arrays and texts: many objects, no garbage cycles.
+        with gc_paused():
+            from certify.dti.score_file import score_file
+
+            fw, content_hash = _framework(framework)
+            results = score_file(cohort_file, fw, index_level)
+            if as_json:
+                data = results.to_json()
+                data["framework"]["content_hash"] = content_hash
+                print_json(data)
+            elif as_csv:
+                print_caveats(fw, console_err)  # beside the CSV, not in it: the file stays one table
+                write_csv(results)
+            else:
+                print_table(results)
+                if results.warnings:
+                    print_problems(results.warnings, console)
 
 
 def print_methods(as_json: bool) -> None:
