@@ -188,6 +188,7 @@ def from_folder(
 def from_workbook(path: Path, catalog: Catalog) -> Batch:
     """A filled form made by `certify template` (a province sheet or a unit form), against the framework
     version its `_meta` sheet names; every cell checked as `certify import` checks it."""
+    from certify.intake.province_csv import duplicate_unit
     from certify.intake.reader import Expect, form_meta, read_form, unit_assessment
     from certify.levels.assessment import Intake, bind_cohort
     from certify.levels.intake import level_framework
@@ -213,6 +214,10 @@ def from_workbook(path: Path, catalog: Catalog) -> Batch:
         settings.max_unzipped_bytes,
     )
     parsed = read_form(path, exp)
+    seen: dict[str, int] = {}
+    for u in parsed.units:  # a unit on two rows of a province sheet: refused, as in a CSV of the sheet
+        if u.row is not None and seen.setdefault(u.code, u.row) != u.row:
+            parsed.problems.append(duplicate_unit(str(path), u.sheet, u.row, u.code, seen[u.code]))
     if parsed.problems:
         raise CertifyError(parsed.problems)
     if not parsed.units:

@@ -257,3 +257,31 @@ def test_plain_columns_are_read_at_once_and_the_rest_left_to_parse_number() -> N
             parse_number(cell)
         except NumberTextError:
             continue
+
+
+def test_a_unit_twice_or_values_without_a_unit_are_refused_by_the_workbook_as_by_its_csv(tmp_path: Path) -> None:
+    fw = framework()
+    units: list[tuple[str, str, Values]] = [
+        ("29602", "Xã Một", {"CQS-01": 0.5}),
+        ("29605", "Xã Hai", {"CQS-01": 0.25}),
+        ("29602", "Xã Một", {"CQS-01": 0.75}),
+    ]
+    book = write_workbook(tmp_path, units)
+    wb = load_workbook(book)
+    wb[L.PROVINCE_SHEET].cell(row=9, column=3, value=0.4)  # a value typed on a row with no unit
+    wb.save(book)
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(sheet_text(fw, [*units, ("", "", {}), ("", "", {"CQS-01": 0.4})], 2025), encoding="utf-8")
+    with pytest.raises(CertifyError) as from_book:
+        B.from_workbook(book, default_catalog())
+    with pytest.raises(CertifyError) as from_csv:
+        B.from_csv(sheet, default_catalog(), FW)
+    told = [(p.code, p.vi, p.en, p.row, p.column, p.expected) for p in from_csv.value.problems]
+    assert told == [
+        ("duplicate-unit", "Đơn vị 29602 xuất hiện hai lần", "Unit 29602 appears twice", 7, "A", "một lần (once)"),
+        ("no-unit-code", "Chưa ghi mã đơn vị", "The unit code is missing", 9, "A", "mã thống kê (GSO code)"),
+    ]
+    assert sorted(told, key=str) == sorted(
+        ((p.code, p.vi, p.en, p.row, p.column, p.expected) for p in from_book.value.problems), key=str
+    )
+    assert from_csv.value.problems[0].found == f"cũng có ở / also in {sheet} dòng/row 5"

@@ -62,6 +62,36 @@ def letter(column: int) -> str:
     return out
 
 
+def no_unit_code(file: str, sheet: str | None, row: int) -> Problem:
+    """A row of a province sheet with values and no unit code (refused, never dropped): CSV and workbook alike."""
+    return Problem(
+        code="no-unit-code",
+        vi="Chưa ghi mã đơn vị",
+        en="The unit code is missing",
+        file=file,
+        sheet=sheet,
+        row=row,
+        column="A",
+        expected="mã thống kê (GSO code)",
+        found="(trống/empty)",
+    )
+
+
+def duplicate_unit(file: str, sheet: str | None, row: int, code: str, first: int) -> Problem:
+    """A unit on a second row of a province sheet (the words of `certify import`): CSV and workbook alike."""
+    return Problem(
+        code="duplicate-unit",
+        vi=f"Đơn vị {code} xuất hiện hai lần",
+        en=f"Unit {code} appears twice",
+        file=file,
+        sheet=sheet,
+        row=row,
+        column="A",
+        expected="một lần (once)",
+        found=f"cũng có ở / also in {file} dòng/row {first}",
+    )
+
+
 def _shown(raw: Any) -> str:
     return raw[:60] if isinstance(raw, str) else repr(raw)[:60]
 
@@ -251,37 +281,11 @@ def read_province_csv(path: Path, fw: LevelFramework) -> ProvinceCsv:
         for i, (r, code) in enumerate(zip(numbers, units, strict=True)):
             if not code:
                 if any(col[i].strip() for col in columns[1:]):
-                    at(
-                        r,
-                        1,
-                        Problem(
-                            code="no-unit-code",
-                            vi="Chưa ghi mã đơn vị",
-                            en="The unit code is missing",
-                            file=file,
-                            row=r,
-                            column="A",
-                            expected="mã thống kê (GSO code)",
-                            found="(trống/empty)",
-                        ),
-                    )
+                    at(r, 1, no_unit_code(file, None, r))
                 continue
             first = seen.get(code)
             if first is not None:
-                at(
-                    r,
-                    1,
-                    Problem(
-                        code="duplicate-unit",
-                        vi=f"Đơn vị {code} xuất hiện hai lần",
-                        en=f"Unit {code} appears twice",
-                        file=file,
-                        row=r,
-                        column="A",
-                        expected="một lần (once)",
-                        found=f"cũng có ở / also in {file} dòng/row {first}",
-                    ),
-                )
+                at(r, 1, duplicate_unit(file, None, r, code, first))
                 continue
             seen[code] = r
             keep.append(i)

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from certify.errors import CertifyError, Problem
 from certify.framework_base import Tier
 from certify.intake import layout as L
+from certify.intake.province_csv import no_unit_code
 from certify.intake.safety import merged_ranges
 from certify.levels.assessment import Assessment, Bad, FrameworkRef, Rule, bind, yes_no
 from certify.levels.model import Criterion, IndicatorType, LevelFramework
@@ -335,6 +336,10 @@ def _filled_cell(
     return cell, letter
 
 
+def _filled(cell: Any) -> bool:
+    return cell is not None and cell.value is not None and not (isinstance(cell.value, str) and not cell.value.strip())
+
+
 def _cell_at(rows: list[list[Any]], r: int, c: int) -> Any:
     if r - 1 < len(rows) and c - 1 < len(rows[r - 1]):
         return rows[r - 1][c - 1]
@@ -495,6 +500,8 @@ def _read_province(rows: list[list[Any]], exp: Expect, file: str) -> tuple[list[
         first = _cell_at(rows, r, 1)
         code = _unit_code(first.value if first is not None else None, fw.tier)
         if code is None:
+            if any(_filled(_cell_at(rows, r, c)) for c in range(2, len(L.PROVINCE_FIXED) + len(codes) + 1)):
+                problems.append(no_unit_code(file, sheet, r))  # values on a row without a unit: refused, not dropped
             continue
         name = _cell_at(rows, r, 2)
         unit = ParsedUnit(file, sheet, r, code, _text(name.value if name is not None else None), {})
