@@ -79,8 +79,9 @@ def dti_section(
     if table is None:
         return None
     levels = {v.unit_code: (v.level, v.level_name) for v in views}
+    whole = table.to_dict()  # once: every row's record
     rows = []
-    for r in table.to_dict()["rows"]:
+    for r in whole["rows"]:
         lv, lv_name = levels.get(r["unit"], (None, None))
         rows.append(r | {"level": lv, "level_name": lv_name, "assessed": r["unit"] in levels})
     districts = sorted({d for r in rows for d in r["districts"]})
@@ -91,7 +92,7 @@ def dti_section(
         and (not level or ((r["level"] or NO_LEVEL) == level and r["assessed"]))
     ]
     with_prior = [r for r in shown if r["change"] is not None]
-    return table.to_dict() | {
+    return whole | {
         "rows": published(shown),  # as /api/dti/rankings: values 4 decimals, points 2 (certify.dti.numbers)
         "filters": {
             "district": district or "",

@@ -436,7 +436,16 @@ def previous_year(session: Session, cycle: Cycle, *, published_only: bool = Fals
     before = _previous_cycle(session, cycle, published_only)
     if before is None:
         return {}
-    old = {r.unit_id: r for r in cycle_results(session, before.id)}
+    # Last year's value, rank and code only: the scorer's record of each unit (`detail`, a JSON document) is not
+    # read, which was most of the time a ranking page spent reading last year.
+    old = {
+        r.unit_id: r
+        for r in session.execute(
+            select(DtiResult.unit_id, DtiResult.value, DtiResult.rank, AdminUnit.code.label("unit_code"))
+            .join(AdminUnit, DtiResult.unit_id == AdminUnit.id)
+            .where(DtiResult.cycle_id == before.id)
+        )
+    }
     if before.unit_map == cycle.unit_map:
         return {uid: DtiPrior(before.year, r.value, r.rank, (r.unit_code,)) for uid, r in old.items()}
     if (before.unit_map, cycle.unit_map) != (PRE2025, CURRENT):
