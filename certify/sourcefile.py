@@ -6,6 +6,7 @@ key is almost always a copy-paste mistake, so duplicates are reported here.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,6 +185,8 @@ def parse_text(text: str, name: str) -> SourceDoc:
                     expected=f"≤ {lim.yaml_max_keys}",
                 )
             seen.add(key_text)
+            if type(value) is str:  # keys repeat in every file of a batch: one object each, found at once
+                value = key_text = sys.intern(value)
             top[2], top[3] = value, key_text
             lines[child] = line
             return None

@@ -15,9 +15,10 @@ is a cohort of one (`bind`). `BoundAssessment` is one unit's view of the arrays,
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, compress, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -395,6 +396,49 @@ class _Absent:
 _ABSENT = _Absent()
 
 
+_ABSENT_KIND, _NONE, _BOOL, _NUMBER, _DICT, _OTHER = range(6)
+_KIND: dict[type, int] = {
+    _Absent: _ABSENT_KIND,
+    type(None): _NONE,
+    bool: _BOOL,
+    int: _NUMBER,
+    float: _NUMBER,
+    dict: _DICT,
+}
+
+
+def _counts(entries: list[dict[Any, Any]]) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """Numerators and denominators of `{numerator, denominator}` entries, and which are two plain numbers and
+    nothing else (the others, NaN here, go to the rule; so does a number beyond float range, NaN too)."""
+    if not entries:
+        return np.empty(0), np.empty(0), np.empty(0, dtype=np.bool_)
+    sizes = np.fromiter(map(len, entries), dtype=np.intp, count=len(entries))
+    nums = list(map(dict.get, entries, repeat("numerator")))  # None when absent: sent to the rule
+    dens = list(map(dict.get, entries, repeat("denominator")))
+    plain = sizes == 2
+    if not (set(map(type, nums)) | set(map(type, dens))) <= _PLAIN:
+        plain &= np.fromiter(map(_PLAIN.__contains__, map(type, nums)), dtype=np.bool_, count=len(nums))
+        plain &= np.fromiter(map(_PLAIN.__contains__, map(type, dens)), dtype=np.bool_, count=len(dens))
+        keep = plain.tolist()
+        nums = [x if k else None for x, k in zip(nums, keep, strict=True)]
+        dens = [x if k else None for x, k in zip(dens, keep, strict=True)]
+    return _plain_floats(nums), _plain_floats(dens), plain
+
+
+def _plain_floats(raws: list[Any]) -> FloatArray:
+    """Plain numbers, yes/no (1.0/0.0) or None as floats; None and a number beyond float range are NaN."""
+    try:
+        return np.array(raws, dtype=np.float64)
+    except OverflowError:
+        out = np.empty(len(raws))
+        for i, raw in enumerate(raws):
+            try:
+                out[i] = np.nan if raw is None else float(raw)
+            except OverflowError:
+                out[i] = np.nan
+        return out
+
+
 class CohortBinder:
     """Units added one at a time (a folder of ten thousand files read one by one), bound a chunk at a time so
     that the parsed files need not all be held: each chunk's values go into arrays and its files are let go."""
@@ -439,6 +483,8 @@ class CohortBinder:
 
         def stack(name: str, empty: Any) -> Any:
             arrays = [getattr(p, name) for p in parts]
+            if len(arrays) == 1:
+                return arrays[0]
             return np.concatenate(arrays) if arrays else np.full((0, n_crit), empty)
 
         cohort = BoundCohort(
@@ -523,14 +569,15 @@ class _Chunk:
         meta = [self.meta[k] for k in rows]
         at = {k: u for u, k in enumerate(rows)}
         items = self.items
+        kept: slice | list[int] = rows if self.refused else slice(None)  # every unit: the arrays as they are
         return _Part(
             positions=[self.first + k for k in rows],
             refused={self.first + k: p for k, p in self.refused.items()},
-            value=self.value[rows],
-            numerator=self.numerator[rows],
-            denominator=self.denominator[rows],
-            na=self.na[rows],
-            given=self.given[rows],
+            value=self.value[kept],
+            numerator=self.numerator[kept],
+            denominator=self.denominator[kept],
+            na=self.na[kept],
+            given=self.given[kept],
             extras={(at[k], c): m for (k, c), m in self.extras.items() if k in at},
             meta=[m for m in meta if m is not None],
             sources=[_source(items[k]) for k in rows],
@@ -556,17 +603,63 @@ class _Chunk:
     def _columns(self) -> None:
         """Many units: the values gathered into columns, one per criterion, each checked at once."""
         criteria = self.b.criteria
-        codes = [c.code for c in criteria]
+        codes = [sys.intern(c.code) for c in criteria]  # the keys of parsed files are interned (certify.sourcefile)
         getter = itemgetter(*codes) if len(codes) > 1 else (lambda v: (v[codes[0]],))
         table: list[tuple[Any, ...]] = []
         for values in self.values:
             try:
                 table.append(getter(values))  # every criterion given: read at once
             except KeyError:
-                table.append(tuple(values.get(code, _ABSENT) for code in codes))
-        self.rule = self.b.rule(max(self.years) or 2000)  # what columns check is the same whatever the year
-        for crit, col in zip(criteria, zip(*table, strict=True) if table else (), strict=False):
-            self._column(crit, col)
+                table.append(tuple(map(values.get, codes, repeat(_ABSENT))))
+        if not table:
+            return
+        rule = self.b.rule(max(self.years) or 2000)  # what columns check is the same whatever the year
+        n, m = len(table), len(criteria)
+        # every value of the chunk, unit after unit: each file's objects are read where they lie, together
+        flat = list(chain.from_iterable(table))
+        kinds_flat = np.fromiter(map(_KIND.get, map(type, flat), repeat(_OTHER)), dtype=np.int8, count=n * m)
+        kind = [c.indicator.type if c.indicator is not None else None for c in criteria]
+        boolean = np.array([k is IndicatorType.BOOLEAN for k in kind])
+        ratio = np.array([k is IndicatorType.RATIO for k in kind])
+        whole = np.array([k is IndicatorType.COUNT for k in kind])
+        most = np.array(
+            [
+                1.0 if k is IndicatorType.RATIO else rule.limit(c) if k else 0.0
+                for c, k in zip(criteria, kind, strict=True)
+            ]
+        )
+        # plain numbers and yes/no (true/false as 1.0/0.0)
+        scalar = (kinds_flat == _BOOL) | (kinds_flat == _NUMBER)
+        x_flat = np.full(n * m, np.nan)
+        x_flat[scalar] = _plain_floats(list(compress(flat, scalar.tolist())))  # beyond float range: NaN, to the rule
+        # {numerator, denominator} in ratio columns, nothing else, both plain numbers
+        in_ratio = (kinds_flat == _DICT) & np.tile(ratio, n)
+        num, den, plain = _counts(list(compress(flat, in_ratio.tolist())))
+        num_flat, den_flat = np.full(n * m, np.nan), np.full(n * m, np.nan)
+        num_flat[in_ratio], den_flat[in_ratio] = num, den
+        in_ratio[in_ratio] = plain
+        kinds, x, counted = kinds_flat.reshape(n, m), x_flat.reshape(n, m), in_ratio.reshape(n, m)
+        numerator, denominator = num_flat.reshape(n, m), den_flat.reshape(n, m)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # accepted at once when the rule would take them as they are
+            numbers = (kinds == _NUMBER) & ~boolean & np.isfinite(x) & (x >= 0) & (x <= most)
+            numbers &= ~whole | (x == np.floor(x))
+            yes_no_ok = (kinds == _BOOL) & boolean
+            counts = counted & np.isfinite(numerator) & np.isfinite(denominator) & (numerator >= 0)
+            counts &= (denominator > 0) & (numerator <= denominator) & (denominator <= rule.value_max)
+            counts &= (numerator == np.floor(numerator)) & (denominator == np.floor(denominator))
+            share = numerator / denominator
+        given = numbers | yes_no_ok | counts | (kinds == _NONE)  # a key written with no value: missing
+        columns = [self.b.index[c.code] for c in criteria]
+        self.value[:, columns] = np.where(counts, share, np.where(numbers | yes_no_ok, x, np.nan))
+        self.numerator[:, columns] = np.where(counts, numerator, np.nan)
+        self.denominator[:, columns] = np.where(counts, denominator, np.nan)
+        self.given[:, columns] = given
+        # every other value, and every value the columns do not accept, checked by the rule
+        rest = (kinds != _ABSENT_KIND) & ~given
+        for j in np.flatnonzero(rest.any(axis=0)).tolist():
+            rows = np.flatnonzero(rest[:, j]).tolist()
+            self._each(criteria[j], columns[j], [table[k][j] for k in rows], rows)
 
     # --- what the file says besides its values --------------------------------------------------------------
 
@@ -620,117 +713,16 @@ class _Chunk:
         ):
             self.flagged[k] = True
 
-    # --- the values, a column at a time ------------------------------------------------------------------
+    # --- values the columns do not accept, one by one ------------------------------------------------------
 
-    def _column(self, crit: Criterion, col: Sequence[Any]) -> None:
-        assert crit.indicator is not None
-        kind = crit.indicator.type
-        c = self.b.index[crit.code]
-        kinds = set(map(type, col))
-        if kinds == {_Absent}:
-            return
-        groups: dict[type, list[int]]
-        if len(kinds) == 1:
-            groups = {kinds.pop(): list(range(len(col)))}
-        elif len(kinds) == 2 and _Absent in kinds:
-            kinds.discard(_Absent)
-            groups = {kinds.pop(): [i for i, raw in enumerate(col) if raw is not _ABSENT]}
-        else:
-            groups = {}
-            for i, raw in enumerate(col):
-                groups.setdefault(type(raw), []).append(i)
-        rule = self.rule
-        for t, rows in groups.items():
-            if t is _Absent:
-                continue
-            if t is type(None):
-                self.given[rows, c] = True  # written, with no value: missing
-            elif t in _PLAIN and kind is not IndicatorType.BOOLEAN:
-                self._numbers(crit, c, col, rows, rule)
-            elif t is bool and kind is IndicatorType.BOOLEAN:
-                self.value[rows, c] = np.array([col[i] for i in rows], dtype=np.float64)
-                self.given[rows, c] = True
-            elif t is dict and kind is IndicatorType.RATIO:
-                self._counts(crit, c, col, rows, rule)
-            else:
-                self._each(crit, c, col, rows)
-
-    def _numbers(self, crit: Criterion, c: int, col: Sequence[Any], rows: list[int], rule: Rule) -> None:
-        """Plain numbers: accepted at once when the rule would take them as they are."""
-        assert crit.indicator is not None
-        try:
-            x = np.array([col[i] for i in rows] if len(rows) < len(col) else col, dtype=np.float64)
-        except OverflowError:
-            self._each(crit, c, col, rows)
-            return
-        kind = crit.indicator.type
-        with np.errstate(invalid="ignore"):
-            ok = np.isfinite(x) & (x >= 0)
-            if kind is IndicatorType.RATIO:
-                ok &= x <= 1.0
-            else:
-                ok &= x <= rule.limit(crit)
-                if kind is IndicatorType.COUNT:
-                    ok &= x == np.floor(x)
-        self._accept(c, rows, ok, x, None, None)
-        if not ok.all():
-            self._each(crit, c, col, [r for r, good in zip(rows, ok.tolist(), strict=True) if not good])
-
-    def _counts(self, crit: Criterion, c: int, col: Sequence[Any], rows: list[int], rule: Rule) -> None:
-        """`{numerator, denominator}` and nothing else, both plain numbers: accepted at once when whole, within
-        the limit, the denominator above zero and the numerator not above it."""
-        entries = [col[i] for i in rows] if len(rows) < len(col) else list(col)
-        sizes = list(map(len, entries))
-        nums = list(map(dict.get, entries, repeat("numerator")))  # None when absent: sent to the rule
-        dens = list(map(dict.get, entries, repeat("denominator")))
-        if set(sizes) != {2}:
-            self._each(crit, c, col, [r for r, size in zip(rows, sizes, strict=True) if size != 2])
-            keep = [size == 2 for size in sizes]
-            rows = [r for r, k in zip(rows, keep, strict=True) if k]
-            nums = [x for x, k in zip(nums, keep, strict=True) if k]
-            dens = [x for x, k in zip(dens, keep, strict=True) if k]
-        if not rows:
-            return
-        if not (set(map(type, nums)) | set(map(type, dens))) <= _PLAIN:
-            plain = [type(n) in _PLAIN and type(d) in _PLAIN for n, d in zip(nums, dens, strict=True)]
-            self._each(crit, c, col, [r for r, p in zip(rows, plain, strict=True) if not p])
-            rows = [r for r, p in zip(rows, plain, strict=True) if p]
-            nums = [n for n, p in zip(nums, plain, strict=True) if p]
-            dens = [d for d, p in zip(dens, plain, strict=True) if p]
-            if not rows:
-                return
-        try:
-            num = np.array(nums, dtype=np.float64)
-            den = np.array(dens, dtype=np.float64)
-        except OverflowError:
-            self._each(crit, c, col, rows)
-            return
-        most = rule.value_max
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ok = np.isfinite(num) & np.isfinite(den) & (num >= 0) & (den > 0) & (num <= den) & (den <= most)
-            ok &= (num == np.floor(num)) & (den == np.floor(den))
-            ratio = num / den
-        self._accept(c, rows, ok, ratio, num, den)
-        if not ok.all():
-            self._each(crit, c, col, [r for r, good in zip(rows, ok.tolist(), strict=True) if not good])
-
-    def _accept(
-        self, c: int, rows: list[int], ok: BoolArray, value: FloatArray, num: FloatArray | None, den: FloatArray | None
-    ) -> None:
-        taken = np.asarray(rows, dtype=np.intp)[ok]
-        self.value[taken, c] = value[ok]
-        if num is not None and den is not None:
-            self.numerator[taken, c] = num[ok]
-            self.denominator[taken, c] = den[ok]
-        self.given[taken, c] = True
-
-    def _each(self, crit: Criterion, c: int, col: Sequence[Any], rows: list[int]) -> None:
-        """Values checked one by one by the rule; a unit with a value refused is checked again on its own."""
-        for k in rows:
+    def _each(self, crit: Criterion, c: int, raws: list[Any], rows: list[int]) -> None:
+        """Values (`raws`, of the units `rows`) checked one by one by the rule; a unit with a value refused is
+        checked again on its own."""
+        for k, raw in zip(rows, raws, strict=True):
             if self.flagged[k] or k in self.refused:
                 continue
             try:
-                m = self.b.rule(self.years[k]).measure(crit, col[k])
+                m = self.b.rule(self.years[k]).measure(crit, raw)
             except Bad:
                 self.flagged[k] = True
                 continue

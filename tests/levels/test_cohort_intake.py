@@ -274,6 +274,56 @@ def test_odd_values_are_told_as_when_checked_alone(framework: Resolved, data: st
             assert accepted[i].measurements == measurements
 
 
+ODD_COUNTS = [
+    {"numerator": 10**400, "denominator": 10**401},
+    {"numerator": 3, "denominator": 10**400},
+    {"numerator": 1, "denominator": 2, "note": "ghi chú"},
+    {"numerator": True, "denominator": 2},
+    {"numerator": 1.0, "denominator": 2.0},
+    {"numerator": 1.5, "denominator": 2},
+    {"numerator": float("nan"), "denominator": 2},
+    {"numerator": 2, "denominator": 0},
+    {"numerator": 3, "denominator": 2},
+    {"numerator": "1", "denominator": 2},
+    {"denominator": 2, "value": 0.5},
+    {"numerator": 1, "denominator": 2},
+    None,
+    0.5,
+    10**400,
+    True,
+]
+ODD_NUMBERS = [10**400, 2**70, -1, 1.5, float("inf"), float("nan"), True, None, "12", {"value": 3}, 3, 3.0, 0]
+
+
+def test_a_chunks_odd_values_read_row_after_row_are_told_as_alone(catalog: Catalog) -> None:
+    """A chunk's values are read unit after unit and checked a column at a time: numbers beyond float range,
+    counts that are not two plain numbers, yes/no where a number is due, each in any column — every unit is
+    refused for exactly its own problems, or given exactly the values it has alone."""
+    resolved = catalog.load("sample-2361-commune")
+    fw = level_framework(resolved)
+    ratio = next(c for c in fw.criteria if c.indicator and c.indicator.type is IndicatorType.RATIO)
+    count = next(c for c in fw.criteria if c.indicator and c.indicator.type is IndicatorType.COUNT)
+    yes = next(c for c in fw.criteria if c.indicator and c.indicator.type is IndicatorType.BOOLEAN)
+    n = COLUMNS_FROM + len(ODD_COUNTS) * len(ODD_NUMBERS) // 4
+    records = []
+    for i in range(n):
+        values: dict[str, Any] = {
+            ratio.code: ODD_COUNTS[i % len(ODD_COUNTS)],
+            count.code: ODD_NUMBERS[i % len(ODD_NUMBERS)],
+            yes.code: [True, False, 1, None, "có"][i % 5],
+        }
+        records.append({"unit": f"X{i}", "tier": fw.tier.value, "year": 2025, "framework": fw.ref, "values": values})
+    docs = [doc_for(r, i) for i, r in enumerate(records)]
+    got = bind_cohort(fw, [Intake(r, d) for r, d in zip(records, docs, strict=True)])
+    accepted = dict(zip(got.positions, got.cohort, strict=True))
+    assert got.refused and accepted  # both kinds of unit are in the cohort
+    for i, (record, doc) in enumerate(zip(records, docs, strict=True)):
+        problems, measurements = alone(fw, record, doc)
+        assert got.refused.get(i, []) == problems
+        if not problems:
+            assert accepted[i].measurements == measurements
+
+
 def test_a_ratio_column_of_plain_counts_is_read_whole(catalog: Catalog) -> None:
     """The shapes nearly every file uses go into the arrays as they are: counts, yes/no, plain numbers."""
     resolved = catalog.load("sample-2361-commune")
