@@ -11,11 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from babel import Locale
-from babel.numbers import NumberPattern, parse_pattern
+
+# Babel formats figures for display; reading numbers (a batch of ten thousand units) never needs it.
+if TYPE_CHECKING:
+    from babel import Locale
+    from babel.numbers import NumberPattern
 
 LOCALE = "vi_VN"
 
@@ -44,11 +48,15 @@ _round_half_up_kept = lru_cache(maxsize=1 << 16)(_round_half_up)
 # Parsing a locale and a pattern costs far more than applying them; pages format thousands of numbers.
 @cache
 def _locale(name: str) -> Locale:
+    from babel import Locale
+
     return Locale.parse(name)
 
 
 @cache
 def _pattern(digits: int, fixed: bool) -> NumberPattern:
+    from babel.numbers import parse_pattern
+
     return parse_pattern(f"#,##0.{('0' if fixed else '#') * digits}" if digits else "#,##0")
 
 

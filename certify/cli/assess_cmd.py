@@ -28,6 +28,14 @@ FrameworkOpt = Annotated[
         "(re-evaluate against another framework version)",
     ),
 ]
+EvaluateFrameworkOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--framework",
+        help="Đánh giá lại theo bộ tiêu chí/phiên bản khác, vd. sample-2361-commune@1.1; bộ tiêu chí của một trang "
+        "tổng hợp .csv (re-evaluate against another framework version; the framework of a province sheet .csv)",
+    ),
+]
 
 
 def evaluate_cmd(
@@ -36,7 +44,7 @@ def evaluate_cmd(
         typer.Argument(help="Tệp đánh giá YAML/JSON (assessment file)", show_default=False),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In JSON (print JSON).")] = False,
-    framework: FrameworkOpt = None,
+    framework: EvaluateFrameworkOpt = None,
     batch: Annotated[
         Path | None,
         typer.Option(
