@@ -48,6 +48,8 @@ def write_csv(results: Results) -> None:
     Written column by column: each rounded and turned to text at once (the same texts as points_text/value_text one
     by one), every text column through the formula rule (certify.cellsafe); the rows joined at once where no cell
     needs the csv module's quotes."""
+    import numpy as np
+
     from certify.cellsafe import neutralise_column
     from certify.dti.numbers import points_texts, value_texts
 
@@ -70,19 +72,27 @@ def write_csv(results: Results) -> None:
     order = results.order()
     ranks = results.ranks[order].tolist()
     names, groups, bands, units = results.names, results.groups, results.bands, results.units
+    reasons = results.not_ranked  # results.reason(i) or "" is reasons[i]
+    # Ranks, and points and values when all are finite, are plain numbers: the formula rule leaves them as they are.
+    figures = (results.total, results.max_total, results.value, results.index_points)
+    plain = all(bool(np.isfinite(f).all()) for f in figures)
+
+    def number(column: list[str]) -> list[str]:
+        return column if plain else neutralise_column(column)
+
     columns: list[list[str]] = [
-        [units[i] for i in order],
-        [names[i] for i in order] if names else [""] * len(order),
-        [groups[i] for i in order] if groups else [""] * len(order),
-        [str(r) if r else "" for r in ranks],
-        points_texts(results.total[order]),
-        points_texts(results.max_total[order]),
-        value_texts(results.value[order]),
-        [bands[i] or "" for i in order],
-        *[points_texts(column) for column in results.index_points[order].T],
-        [results.reason(i) or "" for i in order],
+        neutralise_column([units[i] for i in order]),
+        neutralise_column([names[i] for i in order] if names else [""] * len(order)),
+        neutralise_column([groups[i] for i in order] if groups else [""] * len(order)),
+        number([str(r) if r else "" for r in ranks]),
+        number(points_texts(results.total[order])),
+        number(points_texts(results.max_total[order])),
+        number(value_texts(results.value[order])),
+        neutralise_column([bands[i] or "" for i in order]),
+        *[number(points_texts(column)) for column in results.index_points[order].T],
+        neutralise_column([reasons[i] for i in order] if reasons else [""] * len(order)),
     ]
-    rows = list(zip(*[neutralise_column(column) for column in columns], strict=True))
+    rows = list(zip(*columns, strict=True))
     body = "\n".join(map(",".join, rows))
     # What the csv module writes, when no cell needs quoting: every comma a separator, no quote, no line break
     if body.count(",") == len(rows) * (len(columns) - 1) and body.count("\n") == len(rows) - 1 and '"' not in body:
