@@ -42,7 +42,7 @@ from certify.store.editing import changed_values
 from certify.store.evaluations import bind_values
 from certify.store.recognition import holds_level
 from certify.store.submissions import parse_version
-from certify.store.views import UnitDti, UnitView
+from certify.store.views import DtiTable, UnitDti, UnitView
 from certify.store.workflow import STATE_VI, State
 
 router = APIRouter(include_in_schema=False)
@@ -136,11 +136,18 @@ def _dashboard(store: StoreDep, user: Account | None, q: DashboardQuery) -> _Das
     years = store.years()
     public_only = not _province_view(user)
     by_year = {y: _dashboard_views(store, user, y, public_only) for y in years}
+    dti_by_year: dict[int, list[DtiTable]] = {}  # a year's rankings read once, whether to list the year or show it
+
+    def dti_tables(year: int) -> list[DtiTable]:
+        if year not in dti_by_year:
+            dti_by_year[year] = store.dti_tables(year, public_only=public_only)
+        return dti_by_year[year]
+
     if public_only:  # the public sees the years that have published results, the latest by default
-        years = [y for y in years if by_year[y] or store.dti_tables(y, public_only=True)]
+        years = [y for y in years if by_year[y] or dti_tables(y)]
     chosen = q.year if q.year is not None else (years[0] if years else dt.date.today().year)
     views = by_year.get(chosen) or _dashboard_views(store, user, chosen, public_only)
-    dti = store.dti_tables(chosen, public_only=public_only)
+    dti = dti_tables(chosen)
     tier, tiers = pick_tier(q.tier, views, dti)
     views = [v for v in views if v.fw.tier.value == tier]
     before = [v for v in by_year.get(chosen - 1, []) if v.fw.tier.value == tier]
