@@ -63,9 +63,13 @@ CELLS = [
     "@SUM(A1)",
     "+84",
     "\t=cmd",
+    "a\x00b",
+    "không-phải-một-lựa-chọn-nào-cả-dài-hơn-32-byte",
+    "1" * 40,
 ]
 IDS = st.sampled_from(["u1", "u2", "u3", "xa-a", "Phường 1", "", " u4", "=u5", "u1 "])
 NEWLINES = st.sampled_from(["\n", "\r\n"])
+ANY_NEWLINE = st.sampled_from(["\n", "\r\n", "\r"])  # a lone CR: an old Mac file, read as text
 DELIMITERS = st.sampled_from([",", ";", "\t"])
 
 
@@ -94,7 +98,7 @@ def _read(path: Path, text: bool) -> tuple[object, ...]:
     width=st.integers(1, 5),
     data=st.data(),
     delimiter=DELIMITERS,
-    newline=NEWLINES,
+    newline=ANY_NEWLINE,
     bom=st.booleans(),
     last_newline=st.booleans(),
 )
@@ -136,7 +140,7 @@ COLUMNS = {
     "1.3.b": ["", "10", "12", "100", "1234.5", "0.0", "2"],
     "6.21": ["", "0", "0.5", "1", "1.5", "50%", "0.855", "0.8552631578947368", "có"],
     "1.2.du-hop-ubqg": ["", "có", "không", "Có", "1", "0", "x", "maybe", " có", "có "],
-    "1.1": ["", "khac", "bi-thu-chu-tich", "pho-bi-thu-pho-chu-tich", "KHAC", "other"],
+    "1.1": ["", "khac", "bi-thu-chu-tich", "pho-bi-thu-pho-chu-tich", "KHAC", "other", "x" * 40],
     "name": ["", "Xã A", "=HYPERLINK()", "Phường 1"],
     "group": ["", "xa", "phuong"],
     "not_ranked": ["", "không", "có", "đặc thù"],
