@@ -138,7 +138,8 @@ class _Meta(NamedTuple):
 
 
 class BoundCohort(LazySequence["BoundAssessment"]):
-    """The checked values of units of one framework: arrays [unit, criterion] in the framework's order.
+    """The checked values of units of one framework: arrays [unit, criterion] in the framework's order
+    (column-major when bound by a `CohortBinder`: each criterion's units side by side).
 
     `value` is in indicator units (yes/no as 1.0/0.0), NaN where missing or not applicable; `numerator` and
     `denominator` NaN where the value was not given as counts; `na` claimed not applicable; `given` the
@@ -482,10 +483,11 @@ class CohortBinder:
             carried.update({base + u: r for u, r in part.carried.items()})
 
         def stack(name: str, empty: Any) -> Any:
+            """The parts' [units × criteria] one after the other, column-major."""
             arrays = [getattr(p, name) for p in parts]
             if len(arrays) == 1:
-                return arrays[0]
-            return np.concatenate(arrays) if arrays else np.full((0, n_crit), empty)
+                return np.asfortranarray(arrays[0])
+            return np.concatenate([a.T for a in arrays], axis=1).T if arrays else np.full((0, n_crit), empty)
 
         cohort = BoundCohort(
             self.fw,
@@ -541,11 +543,13 @@ class _Chunk:
         self.items = items
         self.first = first
         n, n_crit = len(items), len(binder.fw.criteria)
-        self.value = np.full((n, n_crit), np.nan)
-        self.numerator = np.full((n, n_crit), np.nan)
-        self.denominator = np.full((n, n_crit), np.nan)
-        self.na = np.zeros((n, n_crit), dtype=np.bool_)
-        self.given = np.zeros((n, n_crit), dtype=np.bool_)
+        # criterion after criterion in memory (column-major): a column is written at once, and evaluation reads
+        # the units of a criterion side by side (certify.levels.evaluate)
+        self.value = np.full((n, n_crit), np.nan, order="F")
+        self.numerator = np.full((n, n_crit), np.nan, order="F")
+        self.denominator = np.full((n, n_crit), np.nan, order="F")
+        self.na = np.zeros((n, n_crit), dtype=np.bool_, order="F")
+        self.given = np.zeros((n, n_crit), dtype=np.bool_, order="F")
         self.extras: dict[tuple[int, int], Measurement] = {}
         self.meta: list[Assessment | _Meta | None] = [None] * n
         self.values: list[dict[str, Any]] = [{}] * n

@@ -88,13 +88,14 @@ def evaluate_arrays(cf: Compiled, values: FloatArray, na: BoolArray) -> Matrix:
     then one comparison of the units' values with the framework's threshold matrix and one product (MET is 0).
     A block of units is laid out criterion by criterion ([L, C, units]), so that each comparison runs along the
     units with one threshold (long, vectorised loops; [U, L, C] would loop over 38 criteria at a time). The
-    verdicts are kept in that layout: `status` is [U, L, C] as every reader indexes it, a view of [L, C, U]."""
+    verdicts are kept in that layout: `status` is [U, L, C] as every reader indexes it, a view of [L, C, U]
+    (and `holds` [U, L] a view of [L, U])."""
     n_units = values.shape[0]
     n_levels, n_crit = cf.applies.shape
     verdicts = np.empty((n_levels, n_crit, n_units), dtype=np.int8)
-    holds = np.empty((n_units, n_levels), dtype=np.bool_)
+    held = np.empty((n_levels, n_units), dtype=np.bool_)  # [L, U] as well: each level's row along the units
     na_status = (Status.NA_EXCLUDED + cf.na_policy).astype(np.int8)[:, None]  # policy order matches Status order
-    na_blocks = BLOCKS[na_status]  # [C, 1] a claimed «not applicable» blocks (not allowed)
+    na_blocks = BLOCKS[na_status].view(np.uint8)  # [C, 1] a claimed «not applicable» blocks (not allowed)
     share = cf.rule is LevelRule.MANDATORY_PLUS_SHARE
     thresholds = cf.thresholds[:, :, None]  # [L, C, 1]
     applies = cf.applies.view(np.uint8)[:, :, None]
@@ -114,22 +115,26 @@ def evaluate_arrays(cf: Compiled, values: FloatArray, na: BoolArray) -> Matrix:
         not_met = np.less(signed[None, :, :], thresholds)  # [L, C, units]
         np.multiply(not_met, otherwise[None, :, :], out=verdicts[:, :, lo:hi])
         if share:
-            holds[lo:hi] = _share_holds(cf, ~not_met.transpose(2, 0, 1), otherwise.T)
+            held[:, lo:hi] = _share_holds(cf, ~not_met.transpose(2, 0, 1), otherwise.T).T
         else:
             # a criterion blocks a level where it applies, is not met, and is neither excluded nor deemed met
-            blocks = ~claimed
-            blocks |= na_blocks
-            flags = not_met.view(np.uint8)  # bitwise on bytes: and-ing booleans with a broadcast is not vectorised
-            np.bitwise_and(flags, blocks.view(np.uint8)[None, :, :], out=flags)
+            # bitwise on bytes: and-ing, or-ing booleans with a broadcast operand is not vectorised
+            blocks = np.logical_not(claimed).view(np.uint8)
+            np.bitwise_or(blocks, na_blocks, out=blocks)
+            flags = not_met.view(np.uint8)
+            np.bitwise_and(flags, blocks[None, :, :], out=flags)
             np.bitwise_and(flags, applies, out=flags)
-            holds[lo:hi] = ~np.logical_or.reduce(not_met, axis=1).T
+            np.logical_or.reduce(not_met, axis=1, out=held[:, lo:hi])
+            np.logical_not(held[:, lo:hi], out=held[:, lo:hi])
+    level_index: IndexArray
     if cf.fw.rules.consecutive:
-        holds = np.logical_and.accumulate(holds, axis=1)
-        level_index = holds.sum(axis=1) - 1
+        for li in range(1, n_levels):  # a level held only above every level below it
+            np.logical_and(held[li], held[li - 1], out=held[li])
+        level_index = held.sum(axis=0) - 1
     else:
-        any_held = holds.any(axis=1)
-        level_index = np.where(any_held, n_levels - 1 - np.argmax(holds[:, ::-1], axis=1), -1)
-    return Matrix(status=verdicts.transpose(2, 0, 1), holds=holds, level_index=level_index)
+        any_held = held.any(axis=0)
+        level_index = np.where(any_held, n_levels - 1 - np.argmax(held[::-1], axis=0), -1)
+    return Matrix(status=verdicts.transpose(2, 0, 1), holds=held.T, level_index=level_index)
 
 
 def _share_holds(cf: Compiled, met: BoolArray, otherwise: IntArray) -> BoolArray:

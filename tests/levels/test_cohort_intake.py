@@ -224,6 +224,8 @@ def test_verdicts_are_the_same_whatever_the_block_of_units(
     values[na] = np.nan
     got = evaluate_arrays(cf, values, na)
     reference = reference_matrix(cf, values, na)
+    column_major = evaluate_arrays(cf, np.asfortranarray(values), np.asfortranarray(na))  # as a cohort binds them
+    assert (column_major.status == got.status).all() and (column_major.holds == got.holds).all()
     assert got.status.shape == reference.status.shape
     assert (got.status == reference.status).all()
     assert (got.holds == reference.holds).all()
