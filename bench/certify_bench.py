@@ -561,6 +561,7 @@ def report_sheet(args: argparse.Namespace) -> None:
     ratio = calc / wall
     floor = read / wall
     print(f"ratio, wall: {ratio:.1f}× LibreOffice recalculating ({floor:.1f}× LibreOffice only reading the same CSV)")
+    print(f"ratio, CPU: {calc_cpu / cpu:.1f}× LibreOffice recalculating ({read_cpu / cpu:.1f}× only reading)")
     at_goal_size = n >= GOAL_UNITS
     shown = verdict(ratio >= GOAL_CALC) if at_goal_size else f"not measured (goal is for {GOAL_UNITS:,} units)"
     print(f"goal file → levels ≥ {GOAL_CALC:.0f}× LibreOffice, whole processes: {ratio:.1f}× — {shown}")
