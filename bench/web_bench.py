@@ -11,7 +11,8 @@ Goal on this machine: ready ≤ 3 s, first start and later.
 
 Pages: in-process (the ASGI app through Starlette's test client: no network), one account per role, on a fresh
 copy of the demo province. Printed beside a baseline measured in the same run (the generated stylesheet, the
-cheapest page) so that the ratios compare across machines. Goal on this machine: dashboard ≤ 100 ms p50.
+cheapest page) so that the ratios compare across machines, with the CPU time the process spent per request (client
+and app: what the page costs, whatever else the machine runs). Goal on this machine: dashboard ≤ 100 ms p50 (wall).
 """
 
 from __future__ import annotations
@@ -153,20 +154,22 @@ def main() -> None:
             for name, role, url in PAGES:
                 login(client, role)
                 assert client.get(url).status_code == 200, (name, url)  # warm caches once
-                times = []
+                times, cpu = [], []
                 for _ in range(args.requests):
-                    start = time.perf_counter()
+                    start, start_cpu = time.perf_counter(), time.process_time()
                     r = client.get(url)
                     times.append((time.perf_counter() - start) * 1000)
+                    cpu.append((time.process_time() - start_cpu) * 1000)
                     assert r.status_code == 200
                 times.sort()
-                rows.append((name, statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]))
+                p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+                rows.append((name, statistics.median(times), p99, statistics.median(cpu)))
     base = rows[0][1]
-    print(f"{'page':28} {'p50 ms':>9} {'p99 ms':>9} {'× baseline':>11}  goal")
-    for name, p50, p99 in rows:
+    print(f"{'page':28} {'p50 ms':>9} {'p99 ms':>9} {'CPU p50':>8} {'× baseline':>11}  goal")
+    for name, p50, p99, cpu_p50 in rows:
         goal = GOAL_MS.get(name)
         verdict = "" if goal is None else (f"≤ {goal:.0f} ms p50: " + ("met" if p50 <= goal else "NOT met"))
-        print(f"{name:28} {p50:9.1f} {p99:9.1f} {p50 / base:11.1f}  {verdict}")
+        print(f"{name:28} {p50:9.1f} {p99:9.1f} {cpu_p50:8.1f} {p50 / base:11.1f}  {verdict}")
 
 
 if __name__ == "__main__":
