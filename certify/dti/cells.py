@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from certify.dti.methods import InputKind
 from certify.dti.methods.base import BoolArray, FloatArray, IntArray
-from certify.dti.table import PAD, tail_words
+from certify.dti.table import PAD, Grid, tail_words
 from certify.limits import current
 from certify.numbers import NumberTextError, parse_number
 
@@ -122,6 +122,17 @@ def plain_cells(buf: bytes, starts: IntArray, ends: IntArray) -> tuple[FloatArra
     return values, plain
 
 
+def plain_columns(grid: Grid | None, ks: list[int]) -> dict[int, FloatArray]:
+    """The columns among `ks` of a file read as a grid (`certify.dti.table.Grid`) whose every cell is plain or
+    empty, read at once from its bytes; {} for a file read otherwise, whose columns `parse_column` reads."""
+    if grid is None or not ks:
+        return {}
+    values, plain = plain_cells(grid.buf, grid.starts[:, ks].ravel(), grid.ends[:, ks].ravel())
+    shape = (len(grid.starts), len(ks))
+    whole = np.all(plain.reshape(shape), axis=0)
+    return {k: np.ascontiguousarray(values.reshape(shape)[:, j]) for j, k in enumerate(ks) if whole[j]}
+
+
 def _plain_column(cells: Sequence[str], joined: str | None = None) -> FloatArray | None:
     """The column at once when every cell is plain (see above), else None. `joined`: the cells joined by line
     breaks, when the caller has it already."""
@@ -223,7 +234,7 @@ def parse_column(
 ) -> tuple[FloatArray, list[CellError]]:
     """What a caller may know already, so that no cell need be looked at one by one: `joined`, the cells joined by
     line breaks (`Table.column_text`); `plain`, a column of numbers read at once from a file's bytes because every
-    cell is plain (`Table.plain_numbers`); `distinct`, the column's distinct cells (`Table.distinct`)."""
+    cell is plain (`plain_columns`); `distinct`, the column's distinct cells (`Table.distinct`)."""
     if kind is InputKind.YESNO:
         table = {v: 1.0 for v in YES} | {v: 0.0 for v in NO}
         return _labels(cells, table, YESNO_EXPECTED, distinct)

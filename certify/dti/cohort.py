@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from certify.dti.cells import CellError, parse_column, parse_yes_no
+from certify.dti.cells import CellError, parse_column, parse_yes_no, plain_columns
 from certify.dti.methods import Context, InputKind, InputSpec, Peers
 from certify.dti.methods.base import BoolArray, FloatArray
 from certify.dti.model import DtiFramework, PeerScope
@@ -357,7 +357,7 @@ def _read_inputs(
     columns: dict[str, FloatArray] = {}
     appraised: dict[str, FloatArray] = {}
     labelled = {k for k, (_, spec, _) in header.inputs.items() if spec.kind in (InputKind.YESNO, InputKind.OPTION)}
-    plain = table.plain_numbers([k for k in header.inputs if k not in labelled])  # read from the file's bytes
+    plain = plain_columns(table.grid, [k for k in header.inputs if k not in labelled])  # from the file's bytes
     for k, (base, spec, is_appraised) in header.inputs.items():
         cells = table.cells(k)
         if k in labelled:

@@ -7,7 +7,7 @@ A table is held by column (a scoring method reads a whole column at once). A CSV
 quotes whose every line holds the header's number of cells, the usual export of a spreadsheet, is
 held as its bytes and the byte range of every cell (`Grid`): no Python object per cell; a column
 becomes text only where it is asked for, and a column of numbers is read straight from the bytes
-(`certify.dti.cells.plain_cells`). Any other file without quotes is split in a few passes over the
+(`certify.dti.cells.plain_columns`). Any other file without quotes is split in a few passes over the
 whole text; a file with quoted cells goes through the `csv` module. All give the same cells, the
 same row numbers and the same errors.
 """
@@ -150,19 +150,6 @@ class Table:
     def cells(self, k: int) -> Sequence[str]:
         """Column `k`'s cells; a grid's column becomes text when a cell is first read."""
         return self._columns[k]
-
-    def plain_numbers(self, ks: list[int]) -> dict[int, npt.NDArray[np.float64]]:
-        """The columns among `ks` whose every cell is a plain number or empty, read at once from the bytes (a grid's
-        only: {} for any other table, whose columns are read by `certify.dti.cells.parse_column`)."""
-        if self.grid is None or not ks:
-            return {}
-        from certify.dti.cells import plain_cells
-
-        g = self.grid
-        values, plain = plain_cells(g.buf, g.starts[:, ks].ravel(), g.ends[:, ks].ravel())
-        shape = (len(g.starts), len(ks))
-        whole = np.all(plain.reshape(shape), axis=0)
-        return {k: np.ascontiguousarray(values.reshape(shape)[:, j]) for j, k in enumerate(ks) if whole[j]}
 
     def distinct(self, k: int) -> tuple[list[str], npt.NDArray[np.intp]] | None:
         """Column `k` as its distinct cells and each cell's index among them, where found from a grid's bytes."""

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certify.dti import table as table_module
+from certify.dti.cells import plain_columns
 from certify.dti.cohort import Cohort, cohort_from_table
 from certify.dti.model import DtiFramework
 from certify.dti.table import Table, read_table
@@ -128,8 +129,8 @@ def test_a_spreadsheet_export_is_read_as_a_grid(tmp_path: Path) -> None:
     t = read_table(path)
     assert t.grid is not None
     assert t.columns == [["u1", "u2"], ["12", "0.5"], ["có", "không"]] == _as_text(path).columns
-    assert [v.tolist() for v in t.plain_numbers([1]).values()] == [[12.0, 0.5]]
-    assert t.plain_numbers([2]) == {}  # words are not numbers: read as labels
+    assert [v.tolist() for v in plain_columns(t.grid, [1]).values()] == [[12.0, 0.5]]
+    assert plain_columns(t.grid, [2]) == {}  # words are not numbers: read as labels
     found = t.distinct(2)
     assert found is not None and [found[0][i] for i in found[1]] == ["có", "không"]
 
@@ -188,7 +189,7 @@ def test_numbers_read_from_the_bytes_equal_float(tmp_path: Path) -> None:
         f"{x:.{d}f}" for x, d in zip(rng.uniform(0, 10**6, 5000) ** rng.uniform(0, 1, 5000), decimals, strict=True)
     ]
     lines = ["unit,1.3.a", *(f"u{i},{v}" for i, v in enumerate(values))]
-    got = read_table(_file(tmp_path, lines, "\n", False, True)).plain_numbers([1]).get(1)
+    got = plain_columns(read_table(_file(tmp_path, lines, "\n", False, True)).grid, [1]).get(1)
     assert got is not None and got.tolist() == [float(v) for v in values]
 
 
