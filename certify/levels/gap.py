@@ -18,7 +18,7 @@ from certify.errors import CertifyError
 from certify.levels.assessment import Measurement
 from certify.levels.display import show_gap, show_measurement, show_pace, show_requirement
 from certify.levels.evaluate import CriterionResult, Evaluation, Status, Verdict, distance
-from certify.levels.graph import criterion_graph
+from certify.levels.graph import ancestors
 from certify.levels.model import Criterion, IndicatorType, LevelFramework, LevelRule
 from certify.levels.roadmap import History, Schedule, Slot, Task, schedule
 
@@ -340,10 +340,7 @@ def _ancestors(fw: LevelFramework, order: dict[str, int]) -> dict[str, tuple[str
     """Every criterion's direct and indirect prerequisites, in plan order."""
 
     def make() -> dict[str, tuple[str, ...]]:
-        import networkx as nx
-
-        graph = criterion_graph(fw)
-        return {code: tuple(sorted(nx.ancestors(graph, code), key=order.__getitem__)) for code in graph}
+        return {code: tuple(sorted(before, key=order.__getitem__)) for code, before in ancestors(fw).items()}
 
     return cached_on(fw, "ancestors", make)
 

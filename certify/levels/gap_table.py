@@ -43,7 +43,7 @@ from certify.levels.evaluate import (
     cohort_arrays,
     distances,
 )
-from certify.levels.graph import criterion_graph
+from certify.levels.graph import ancestors
 from certify.levels.model import Criterion, IndicatorType, LevelRule
 from certify.levels.roadmap import QUARTERS, level_years
 from certify.numbers import fmt_numbers_distinct
@@ -58,12 +58,10 @@ def _ancestors(cf: Compiled) -> tuple[IndexArray, ...]:
     """Per criterion (compiled index), its direct and indirect prerequisites, as compiled indices in plan order."""
 
     def make() -> tuple[IndexArray, ...]:
-        import networkx as nx
-
-        graph = criterion_graph(cf.fw)
+        before = ancestors(cf.fw)
         order, index = cf.order, cf.index
         return tuple(
-            np.array(sorted((index[a] for a in nx.ancestors(graph, code)), key=lambda i: order[cf.codes[i]]), np.intp)
+            np.array(sorted((index[a] for a in before[code]), key=lambda i: order[cf.codes[i]]), np.intp)
             for code in cf.codes
         )
 

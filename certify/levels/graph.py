@@ -52,7 +52,52 @@ def criterion_graph(fw: LevelFramework) -> nx.DiGraph:
     return graph
 
 
+def _prerequisites(fw: LevelFramework) -> dict[str, set[str]]:
+    """Each criterion's declared prerequisites that are criteria of the framework: the edges of `criterion_graph`."""
+    return {c.code: {p for p in c.requires if p in fw.criterion_by_code} for c in fw.criteria}
+
+
+def ancestors(fw: LevelFramework) -> dict[str, set[str]]:
+    """Per criterion (in framework order), its direct and indirect prerequisites: networkx's `ancestors` of each node
+    of `criterion_graph` (tests/levels/test_graph.py holds them equal), written out so that certifying a cycle and
+    checking a framework do not import networkx (a tenth of `certify serve`'s first start)."""
+    before = _prerequisites(fw)
+    out: dict[str, set[str]] = {}
+    for code in before:
+        seen: set[str] = set()
+        stack = list(before[code])
+        while stack:
+            pre = stack.pop()
+            if pre not in seen:
+                seen.add(pre)
+                stack.extend(before[pre])
+        seen.discard(code)
+        out[code] = seen
+    return out
+
+
+def _acyclic(fw: LevelFramework) -> bool:
+    before = _prerequisites(fw)
+    after: dict[str, set[str]] = {code: set() for code in before}
+    for code, pres in before.items():
+        for pre in pres:
+            after[pre].add(code)
+    waiting = {code: len(pres) for code, pres in before.items()}
+    ready = [code for code, n in waiting.items() if n == 0]
+    done = 0
+    while ready:
+        code = ready.pop()
+        done += 1
+        for follower in after[code]:
+            waiting[follower] -= 1
+            if waiting[follower] == 0:
+                ready.append(follower)
+    return done == len(before)
+
+
 def find_cycle(fw: LevelFramework) -> list[str] | None:
+    if _acyclic(fw):  # the usual case, told without networkx; a cycle is listed by networkx as before
+        return None
     import networkx as nx
 
     graph = criterion_graph(fw)

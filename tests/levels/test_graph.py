@@ -56,3 +56,16 @@ def test_plan_order_is_networkx_lexicographic_topological_sort_on_every_shipped_
             key=lambda code, fw=fw: (pillar_rank.get(fw.criterion_by_code[code].pillar, 99), declared[code]),  # type: ignore[misc]
         )
         assert list(plan_order(fw)) == list(expected), fw.ref
+
+
+def test_ancestors_are_networkx_ancestors_on_every_shipped_framework(catalog: Catalog) -> None:
+    from certify.levels.graph import ancestors, criterion_graph, find_cycle
+
+    for entry in catalog.entries():
+        fw = catalog.load(entry.id, entry.version).framework
+        if not isinstance(fw, LevelFramework):
+            continue
+        graph = criterion_graph(fw)
+        assert ancestors(fw) == {code: nx.ancestors(graph, code) for code in graph}, fw.ref
+        assert list(ancestors(fw)) == list(graph), fw.ref
+        assert find_cycle(fw) is None, fw.ref
