@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import io
 
-from docx.shared import Cm
-
 from certify.formats import GapFormat
 from certify.levels.gap import GapReport
 from reports.charts.radar import radar_png
 from reports.charts.shares import pillar_shares
-from reports.docx_common import (
-    add_banner_header,
-    add_grouped_table,
-    add_signature,
-    add_table,
-    new_document,
-    paragraph,
-)
 from reports.gap import chart_level, context
 from reports.provenance import provenance_line
 
 
 def render_docx(report: GapReport) -> bytes:
+    # python-docx is imported when a document is made, not when the formats are listed (certify.formats)
+    from docx.shared import Cm
+
+    from reports.docx_common import (
+        add_banner_header,
+        add_grouped_table,
+        add_signature,
+        add_table,
+        new_document,
+        paragraph,
+    )
+
     r = context(report)
     doc = new_document(size=12, margins=(2, 2, 2, 1.5))
     add_banner_header(

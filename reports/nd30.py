@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from docx.document import Document as DocumentT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from docx.table import _Cell
-from docx.text.paragraph import Paragraph
+if TYPE_CHECKING:  # the Word library is imported where a document is made (formats are listed cheaply)
+    from docx.document import Document as DocumentT
+    from docx.table import _Cell
+    from docx.text.paragraph import Paragraph
+
 
 BLANK = "…"
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
@@ -47,6 +46,9 @@ def para(
     indent: bool = False,
     after: float = 6,
 ) -> Paragraph:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+    from docx.shared import Cm, Pt
+
     p = container.add_paragraph()
     for piece in pieces:
         piece = Piece(piece) if isinstance(piece, str) else piece
@@ -69,6 +71,9 @@ def para(
 
 def rule(p: Paragraph, width: str = "1800") -> None:
     """The short solid line under the issuing body and the motto (a bottom border on the line)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     ppr = p._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
@@ -83,6 +88,9 @@ def rule(p: Paragraph, width: str = "1800") -> None:
 
 
 def no_borders(table: object) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     tbl = table._tbl  # type: ignore[attr-defined]
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -112,6 +120,8 @@ def header(
     when: dt.date | None = None,
 ) -> None:
     """Issuing body (its last line bold and underlined) and number | quốc hiệu, tiêu ngữ and place, date."""
+    from docx.shared import Cm
+
     head = doc.add_table(rows=1, cols=2)
     no_borders(head)
     left, right = (clear(c) for c in head.rows[0].cells)
@@ -136,6 +146,8 @@ def signature(
     signer: Pieces,
 ) -> None:
     """«Nơi nhận:» and its list beside the signature block: «TM. …», the role, space to sign, the name."""
+    from docx.shared import Cm
+
     sign = doc.add_table(rows=1, cols=2)
     no_borders(sign)
     left, right = (clear(c) for c in sign.rows[0].cells)

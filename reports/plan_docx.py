@@ -11,14 +11,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.text import WD_BREAK
-from docx.shared import Cm
-
 from certify.formats import GapFormat
 from certify.levels.gap import GapReport
-from reports.docx_common import add_banner_header, add_grouped_table, add_table, new_document, paragraph
-from reports.nd30 import BLANK, Piece, header, para, rule, signature
 from reports.plan_doc import plan_context
 from reports.provenance import provenance_line
 
@@ -53,6 +47,8 @@ def task_rows(items: list[dict[str, Any]], numbering: dict[str, int]) -> list[li
 
 
 def _summary(doc: Any, d: dict[str, Any]) -> None:
+    from reports.docx_common import add_table, paragraph
+
     paragraph(doc, "TÓM TẮT KẾ HOẠCH (trang tóm tắt, không thuộc văn bản trình ký)", bold=True, size=10)
     doc.add_heading(f"{d['title']} — {d['issuer']}", level=1)
     facts = [
@@ -88,6 +84,12 @@ def _summary(doc: Any, d: dict[str, Any]) -> None:
 
 
 def render_plan_docx(report: GapReport) -> bytes:
+    # python-docx is imported when a document is made, not when the formats are listed (certify.formats)
+    from docx.enum.text import WD_BREAK
+
+    from reports.docx_common import add_banner_header, new_document
+    from reports.nd30 import BLANK, Piece, header, para, rule, signature
+
     d = plan_context(report)
     year = d["plan_year"]
     doc = new_document(size=14, margins=(2, 2, 3, 1.5))
@@ -199,6 +201,12 @@ def render_plan_docx(report: GapReport) -> bytes:
 
 
 def _annex(doc: Any, d: dict[str, Any]) -> None:
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Cm
+
+    from reports.docx_common import add_grouped_table
+    from reports.nd30 import BLANK, Piece, para
+
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21)
