@@ -6,16 +6,14 @@ import io
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from rich.console import Console, RenderableType
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
-
 from certify.formats import GapFormat
 from certify.levels.evaluate import Evaluation, Verdict, rule_text
 from certify.levels.model import LevelFramework, LevelRule
 
 if TYPE_CHECKING:  # `certify evaluate` shows no gap report: the gap module is loaded by what builds one
+    from rich.console import RenderableType  # rich is imported where text is drawn, not when formats are listed
+    from rich.table import Table
+
     from certify.levels.gap import GapReport, Step
 
 OPTIONAL_VI = "mở rộng"
@@ -29,6 +27,8 @@ def code_cell(fw: LevelFramework, code: str) -> str:
 
 
 def rule_line(fw: LevelFramework) -> list[RenderableType]:
+    from rich.text import Text
+
     if fw.rules.level_rule is not LevelRule.MANDATORY_PLUS_SHARE:
         return []
     vi, en = rule_text(fw)
@@ -44,6 +44,8 @@ VERDICT_STYLE = {
 
 
 def banner(ev: Evaluation) -> list[RenderableType]:
+    from rich.text import Text
+
     fw = ev.fw
     out: list[RenderableType] = []
     if fw.banner:
@@ -57,6 +59,8 @@ def banner(ev: Evaluation) -> list[RenderableType]:
 
 def carried_view(ev: Evaluation) -> list[RenderableType]:
     """What became of values entered for an earlier version (its mapping to this one)."""
+    from rich.text import Text
+
     c = ev.unit.carried
     if c is None:
         return []
@@ -76,6 +80,9 @@ def carried_view(ev: Evaluation) -> list[RenderableType]:
 
 
 def evaluation_view(ev: Evaluation) -> list[RenderableType]:
+    from rich.table import Table
+    from rich.text import Text
+
     fw = ev.fw
     out = banner(ev)
     out.append(
@@ -111,6 +118,10 @@ def evaluation_view(ev: Evaluation) -> list[RenderableType]:
 
 
 def criteria_table(ev: Evaluation, level: str, title: str, only_blocking: bool = False) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=title)
     for col in ("Mã", "Tiêu chí", "Giá trị", "Yêu cầu", "Kết quả"):
         table.add_column(col)
@@ -126,6 +137,9 @@ def criteria_table(ev: Evaluation, level: str, title: str, only_blocking: bool =
 
 
 def step_table(fw: LevelFramework, step: Step, title: str) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title=title)
     for col in ("TT", "Mã", "Tiêu chí", "Hiện tại", "Mục tiêu", "Khoảng cách", "Cơ quan chủ trì", "Ghi chú"):
         table.add_column(col)
@@ -145,6 +159,10 @@ def step_table(fw: LevelFramework, step: Step, title: str) -> Table:
 
 
 def gap_view(report: GapReport) -> list[RenderableType]:
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
     ev = report.evaluation
     fw = ev.fw
     out = banner(ev)
@@ -176,6 +194,8 @@ def gap_view(report: GapReport) -> list[RenderableType]:
 
 
 def to_text(renderables: Iterable[RenderableType], width: int = 140) -> str:
+    from rich.console import Console
+
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
     for r in renderables:
