@@ -185,6 +185,9 @@ class RankingGroup(_Strict):
 
 
 class DtiFramework(FrameworkBase):
+    # Validators built when a framework is first validated: a framework read back from the cache never is.
+    model_config = ConfigDict(defer_build=True)
+
     added_later: ClassVar[frozenset[str]] = FrameworkBase.added_later | {"denominator"}
 
     kind: Literal["dti"]
@@ -197,7 +200,9 @@ class DtiFramework(FrameworkBase):
     pillars: list[Pillar] = Field(default_factory=list)
     indices: list[MainIndex] = Field(min_length=1)
     criteria: list[Criterion] = Field(default_factory=list)
-    rules: Rules = Rules()
+    # Rules(), made without validating (its validator is built when a framework is first validated) and without
+    # calling its list factories (pydantic would read `list`'s signature: Python's tokenizer, ≈ 20 ms per process)
+    rules: Rules = Rules.model_construct(_fields_set=set(), peer_maximum=[], not_ranked_when=[])
     bands: list[Band] = Field(default_factory=list)
     groups: list[RankingGroup] = Field(default_factory=list)
 
