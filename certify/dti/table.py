@@ -32,7 +32,7 @@ from certify.limits import Limits, current, thousands
 SUFFIXES = {".csv", ".xlsx"}
 DELIMITERS = (",", ";", "\t")
 MAX_DISTINCT = 64  # distinct cells of a column of labels (yes/no, options) looked at one by one
-PAD = 16  # bytes held before a grid's first cell: a cell's last 16 bytes are always there to read
+PAD = 32  # bytes held before a grid's first cell: a cell's last 32 bytes (`tail_words`, k ≤ 4) are always there
 
 IntArray = npt.NDArray[np.int64]
 WordArray = npt.NDArray[np.uint64]

@@ -141,7 +141,7 @@ COLUMNS = {
     "1.3.b": ["", "10", "12", "100", "1234.5", "0.0", "2"],
     "6.21": ["", "0", "0.5", "1", "1.5", "50%", "0.855", "0.8552631578947368", "có"],
     "1.2.du-hop-ubqg": ["", "có", "không", "Có", "1", "0", "x", "maybe", " có", "có "],
-    "1.1": ["", "khac", "bi-thu-chu-tich", "pho-bi-thu-pho-chu-tich", "KHAC", "other", "x" * 40],
+    "1.1": ["", "khac", "bi-thu-chu-tich", "pho-bi-thu-pho-chu-tich", "KHAC", "other", "y" * 30, "x" * 40],
     "name": ["", "Xã A", "=HYPERLINK()", "Phường 1"],
     "group": ["", "xa", "phuong"],
     "not_ranked": ["", "không", "có", "đặc thù"],
