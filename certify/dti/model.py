@@ -34,8 +34,18 @@ INDEX_CODE = r"^[0-9]+$"
 CONDITION = r"^[a-z][a-z0-9_]*$"
 
 
+# Empty defaults made by Python functions, not by `list` and `dict`: pydantic reads a factory's signature, and a
+# builtin's is parsed by Python's tokenizer (≈ 20 ms once per process, for every command that loads a DTI framework).
+def _empty_list() -> list[Any]:
+    return []
+
+
+def _empty_dict() -> dict[str, Any]:
+    return {}
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class PeerScope(StrEnum):
@@ -105,7 +115,7 @@ class Criterion(_Strict):
     name_en: str | None = None
     max_points: float = Field(ge=0)
     method: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: dict[str, Any] = Field(default_factory=_empty_dict)
     pillar: str | None = Field(default=None, description="overrides the main index's pillar")
     lead_agency: str | None = None
     support_agency: str | None = None
@@ -161,9 +171,9 @@ class Rules(_Strict):
     peer_scope: PeerScope = PeerScope.GROUP
     not_applicable: NotApplicable = NotApplicable.FULL_POINTS
     appraisal: Appraisal = Appraisal.APPRAISED
-    peer_maximum: list[PeerMaximum] = Field(default_factory=list)
+    peer_maximum: list[PeerMaximum] = Field(default_factory=_empty_list)
     not_ranked_when: list[Annotated[NotRanked, BeforeValidator(_not_ranked_item)]] = Field(
-        default_factory=list, description="conditions whose units are scored but not ranked, with the reason"
+        default_factory=_empty_list, description="conditions whose units are scored but not ranked, with the reason"
     )
     status: Evidence = Evidence.INFERRED
     note: str | None = None
@@ -185,9 +195,6 @@ class RankingGroup(_Strict):
 
 
 class DtiFramework(FrameworkBase):
-    # Validators built when a framework is first validated: a framework read back from the cache never is.
-    model_config = ConfigDict(defer_build=True)
-
     added_later: ClassVar[frozenset[str]] = FrameworkBase.added_later | {"denominator"}
 
     kind: Literal["dti"]
@@ -197,14 +204,12 @@ class DtiFramework(FrameworkBase):
         gt=0,
         description="what the total is divided by, when not the nominal maximum (the 2024 national round: 940)",
     )
-    pillars: list[Pillar] = Field(default_factory=list)
+    pillars: list[Pillar] = Field(default_factory=_empty_list)
     indices: list[MainIndex] = Field(min_length=1)
-    criteria: list[Criterion] = Field(default_factory=list)
-    # Rules(), made without validating (its validator is built when a framework is first validated) and without
-    # calling its list factories (pydantic would read `list`'s signature: Python's tokenizer, ≈ 20 ms per process)
-    rules: Rules = Rules.model_construct(_fields_set=set(), peer_maximum=[], not_ranked_when=[])
-    bands: list[Band] = Field(default_factory=list)
-    groups: list[RankingGroup] = Field(default_factory=list)
+    criteria: list[Criterion] = Field(default_factory=_empty_list)
+    rules: Rules = Rules()
+    bands: list[Band] = Field(default_factory=_empty_list)
+    groups: list[RankingGroup] = Field(default_factory=_empty_list)
 
     @cached_property
     def index_by_code(self) -> dict[str, MainIndex]:
