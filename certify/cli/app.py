@@ -4,6 +4,7 @@ way, so the core never imports its edges, and a broken group leaves the others w
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -49,4 +50,7 @@ except CertifyError as exc:  # an installation without certify's own entry point
 
 
 def main() -> None:
+    # One BLAS thread unless the user says otherwise: certify's matrices (a cohort × 9 main indices at most) gain
+    # nothing from a second, and OpenBLAS starting its thread pool costs a command ≈ 0.1 s of CPU on two cores.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     sys.exit(run_guarded(app, console_err))
