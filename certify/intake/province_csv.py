@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from certify.cellsafe import neutralise_row
 from certify.errors import CertifyError, Problem
 from certify.intake import layout as L
 from certify.levels.assessment import BoundCohort, cohort_of_columns
@@ -404,5 +405,5 @@ def sheet_text(
     out.writerow([*L.PROVINCE_FIXED, *(c.code for c in crits)])
     out.writerow(["", "", *(f"{c.name or ''} [{L.TYPE_VI[c.indicator.type.value]}]" for c in crits if c.indicator)])
     for code, name, values in units:
-        out.writerow([code, name or "", *(number(values.get(c.code)) for c in crits)])
+        out.writerow(neutralise_row([code, name or "", *(number(values.get(c.code)) for c in crits)]))
     return "\ufeff" + buffer.getvalue()
