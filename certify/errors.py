@@ -26,6 +26,16 @@ def format_path(path: KeyPath) -> str:
     return out
 
 
+def column_letter(column: int) -> str:
+    """1 → A, 27 → AA: a column as the spreadsheet names it, for a problem's `column` (openpyxl's own function
+    would import openpyxl, ≈ 0.1 s, on paths that read no workbook)."""
+    out = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
 @dataclass(frozen=True)
 class Problem:
     code: str
@@ -148,3 +158,16 @@ def raise_if_errors(problems: Sequence[Problem]) -> None:
     errors = errors_only(problems)
     if errors:
         raise CertifyError(list(errors))
+
+
+def csv_refusal(exc: Exception, file: str, row: int) -> CertifyError:
+    """A `csv.Error` of a strict reader at `row` (a quote left open would swallow every later row into one cell)."""
+    if "end of data" in str(exc):
+        return CertifyError.one(
+            "unclosed-quote",
+            'Dấu nháy kép (") mở ở dòng này không được đóng: mọi dòng sau sẽ bị gộp vào một ô',
+            'A double quote (") opened on this row is never closed: every later row would merge into one cell',
+            file=file,
+            row=row,
+        )
+    return CertifyError.one("bad-csv", f"Tệp CSV lỗi: {exc}", f"Malformed CSV: {exc}", file=file, row=row)

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from certify.errors import Problem
-from certify.limits import current
+from certify.errors import Problem, column_letter
+from certify.limits import current, thousands
 
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -123,6 +123,23 @@ class SheetTooLarge(Exception):
     def __init__(self, sheet: str, row: int, column: int, max_rows: int, max_columns: int) -> None:
         super().__init__(f"{sheet}: row {row}, column {column}")
         self.sheet, self.row, self.column, self.max_rows, self.max_columns = sheet, row, column, max_rows, max_columns
+
+
+def sheet_too_large(file: str, sheet: str | None, row: int, column: int) -> Problem:
+    """A sheet (or a CSV read as one) past the row or column limit; (row, column) is the first cell beyond it."""
+    lim = current()
+    most_rows, most_columns = lim.sheet_max_rows, lim.sheet_max_columns
+    return Problem(
+        code="sheet-too-large",
+        vi=f"Trang tính quá lớn (tối đa {thousands(most_rows)[0]} dòng, {thousands(most_columns)[0]} cột)",
+        en=f"The sheet is too large (at most {most_rows:,} rows, {most_columns:,} columns)",
+        file=file,
+        sheet=sheet,
+        row=row,
+        column=column_letter(max(column, 1)),
+        expected=f"≤ {most_rows} dòng/rows, ≤ {most_columns} cột/columns",
+        found=f"dòng/row {row}, cột/column {column}",
+    )
 
 
 def _col_index(ref: str) -> int:

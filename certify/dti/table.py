@@ -26,7 +26,7 @@ from typing import Any, overload
 import numpy as np
 import numpy.typing as npt
 
-from certify.errors import CertifyError, Problem
+from certify.errors import CertifyError, Problem, csv_refusal
 from certify.limits import Limits, current, thousands
 
 SUFFIXES = {".csv", ".xlsx"}
@@ -295,15 +295,7 @@ def _csv_records(name: str, text: str, delimiter: str) -> Table:
             raw.append((len(raw) + 1, cells))
             _within_limits(name, None, len(raw), cells, lim)
     except csv.Error as exc:
-        if "end of data" in str(exc):
-            raise _problem(
-                "unclosed-quote",
-                'Dấu nháy kép (") mở ở dòng này không được đóng: mọi dòng sau sẽ bị gộp vào một ô',
-                'A double quote (") opened on this row is never closed: every later row would merge into one cell',
-                name,
-                row=len(raw) + 1,
-            ) from None
-        raise _problem("bad-csv", f"Tệp CSV lỗi: {exc}", f"Malformed CSV: {exc}", name, row=len(raw) + 1) from None
+        raise csv_refusal(exc, name, len(raw) + 1) from None
     return _from_rows(name, None, raw)
 
 

@@ -16,6 +16,7 @@ them), what was expected and what was found, in the words of the workbook path.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -28,21 +29,18 @@ from typing import Any
 import numpy as np
 
 from certify.cellsafe import neutralise_row
-from certify.errors import CertifyError, Problem
+from certify.errors import CertifyError, Problem, column_letter, csv_refusal
 from certify.intake import layout as L
 from certify.levels.assessment import BoundCohort, cohort_of_columns
 from certify.levels.model import IndicatorType, LevelFramework
 from certify.levels.rule import Bad, Rule, yes_no
-from certify.limits import current, thousands
+from certify.limits import current
 from certify.numbers import plain_numbers
+from certify.xlsx_read import sheet_too_large
 
 DELIMITERS = (",", ";", "\t")
 _YEAR = re.compile(r"năm\s+(\d{4})\s*$")
 EXCEL_BOOLEANS = {"TRUE": True, "FALSE": False}  # a yes/no cell Excel holds as a boolean, as its CSV writes it
-_YES_NO = {
-    **{t: 1.0 for t in ("Có", "có", "CÓ", "x", "X", "1", "yes", "Yes", "TRUE")},
-    **{t: 0.0 for t in ("Không", "không", "KHÔNG", "0", "no", "No", "FALSE")},
-}
 
 
 @dataclass
@@ -52,15 +50,6 @@ class ProvinceCsv:
     cohort: BoundCohort
     rows: list[int]
     year: int
-
-
-def letter(column: int) -> str:
-    """1 → A, 27 → AA: the column as the spreadsheet names it."""
-    out = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        out = chr(65 + rest) + out
-    return out
 
 
 def no_unit_code(file: str, sheet: str | None, row: int) -> Problem:
@@ -91,6 +80,20 @@ def duplicate_unit(file: str, sheet: str | None, row: int, code: str, first: int
         expected="một lần (once)",
         found=f"cũng có ở / also in {file} dòng/row {first}",
     )
+
+
+def _yes_no(cell: str) -> float:
+    """A yes/no cell by the rule's words (`certify.levels.rule.yes_no`), Excel's TRUE/FALSE included."""
+    return 1.0 if yes_no(EXCEL_BOOLEANS.get(cell.strip(), cell)) else 0.0
+
+
+def _yes_no_answers(column: list[str]) -> dict[str, float]:
+    """Each distinct cell of a yes/no column that the rule accepts, read once; the others are checked one by one."""
+    answers: dict[str, float] = {}
+    for cell in set(column):
+        with contextlib.suppress(Bad):
+            answers[cell] = _yes_no(cell)
+    return answers
 
 
 def _shown(raw: Any) -> str:
@@ -131,20 +134,8 @@ def _text(path: Path) -> str:
 
 
 def _too_large(file: str, row: int, column: int) -> CertifyError:
-    """Past the row or column limit at (row, column), the first cell beyond it (the words of the workbook
-    reader's `sheet-too-large`)."""
-    lim = current()
-    most_rows, most_columns = lim.sheet_max_rows, lim.sheet_max_columns
-    return _refuse(
-        "sheet-too-large",
-        f"Trang tính quá lớn (tối đa {thousands(most_rows)[0]} dòng, {thousands(most_columns)[0]} cột)",
-        f"The sheet is too large (at most {most_rows:,} rows, {most_columns:,} columns)",
-        file,
-        row=row,
-        column=letter(column),
-        expected=f"≤ {most_rows} dòng/rows, ≤ {most_columns} cột/columns",
-        found=f"dòng/row {row}, cột/column {column}",
-    )
+    """Past the row or column limit at (row, column), the first cell beyond it, as the workbook reader stops."""
+    return CertifyError([sheet_too_large(file, None, row, column)])
 
 
 Table = tuple[list[list[str]], list[list[str]], list[int]]  # the rows above the units; the units' columns; their rows
@@ -213,16 +204,7 @@ def _table(text: str, file: str, width: int) -> Table:
             if len(cells) > lim.sheet_max_columns:
                 raise _too_large(file, len(records), lim.sheet_max_columns + 1)
     except csv.Error as exc:
-        row = len(records) + 1
-        if "end of data" in str(exc):
-            raise _refuse(
-                "unclosed-quote",
-                'Dấu nháy kép (") mở ở dòng này không được đóng: mọi dòng sau sẽ bị gộp vào một ô',
-                'A double quote (") opened on this row is never closed: every later row would merge into one cell',
-                file,
-                row=row,
-            ) from None
-        raise _refuse("bad-csv", f"Tệp CSV lỗi: {exc}", f"Malformed CSV: {exc}", file, row=row) from None
+        raise csv_refusal(exc, file, len(records) + 1) from None
     first = L.PROVINCE_FIRST_ROW - 1
     body = records[first:]
     return records[:first], _columns(body, width), list(range(first + 1, first + 1 + len(body)))
@@ -241,7 +223,7 @@ def _header_problem(top: list[list[str]], expected: list[str], file: str) -> Pro
                 en="Columns were moved, inserted or deleted",
                 file=file,
                 row=row,
-                column=letter(c + 1),
+                column=column_letter(c + 1),
                 expected=want,
                 found=_shown(got) if got.strip() else "(trống/empty)",
             )
@@ -323,7 +305,8 @@ def read_province_csv(path: Path, fw: LevelFramework) -> ProvinceCsv:
         col = columns[fixed + k]
         c = index[crit_code]
         if kind is IndicatorType.BOOLEAN:
-            read = np.array([_YES_NO.get(cell, np.nan) for cell in col], dtype=np.float64).reshape(n)
+            answers = _yes_no_answers(col)
+            read = np.array([answers.get(cell, np.nan) for cell in col], dtype=np.float64).reshape(n)
             ok = ~np.isnan(read)
         else:
             read, ok, percent = plain_numbers(col, percent=kind is IndicatorType.RATIO)
@@ -344,7 +327,7 @@ def read_province_csv(path: Path, fw: LevelFramework) -> ProvinceCsv:
                 continue
             try:
                 if kind is IndicatorType.BOOLEAN:
-                    checked: float | None = 1.0 if yes_no(EXCEL_BOOLEANS.get(cell.strip(), cell)) else 0.0
+                    checked: float | None = _yes_no(cell)
                 else:
                     checked = rule.scalar(crit, cell, ())
             except Bad as bad:
@@ -358,7 +341,7 @@ def read_province_csv(path: Path, fw: LevelFramework) -> ProvinceCsv:
                         en=f"Unit {units[u]}, criterion {crit_code}: {bad.en}",
                         file=file,
                         row=r,
-                        column=letter(fixed + k + 1),
+                        column=column_letter(fixed + k + 1),
                         expected=bad.expected,
                         found=_shown(bad.found),
                     ),

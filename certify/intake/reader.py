@@ -22,9 +22,8 @@ from certify.intake.province_csv import no_unit_code
 from certify.intake.safety import merged_ranges
 from certify.levels.assessment import Assessment, Bad, FrameworkRef, Rule, bind, yes_no
 from certify.levels.model import Criterion, IndicatorType, LevelFramework
-from certify.limits import thousands
 from certify.store.submissions import ValueInput
-from certify.xlsx_read import Book, Cell, SheetTooLarge, check_xlsx_file, formula_problem
+from certify.xlsx_read import Book, Cell, SheetTooLarge, check_xlsx_file, formula_problem, sheet_too_large
 
 CODE_WIDTH = {Tier.COMMUNE: 5, Tier.DISTRICT: 3, Tier.PROVINCE: 2}
 
@@ -225,24 +224,7 @@ def read_form(path: Path, exp: Expect) -> ParsedFile:
     try:
         return _read_book(path, wb, exp)
     except SheetTooLarge as big:
-        lim_rows, lim_cols = big.max_rows, big.max_columns
-        return ParsedFile(
-            path,
-            [],
-            [
-                Problem(
-                    code="sheet-too-large",
-                    vi=f"Trang tính quá lớn (tối đa {thousands(lim_rows)[0]} dòng, {thousands(lim_cols)[0]} cột)",
-                    en=f"The sheet is too large (at most {lim_rows:,} rows, {lim_cols:,} columns)",
-                    file=file,
-                    sheet=big.sheet,
-                    row=big.row,
-                    column=get_column_letter(max(big.column, 1)),
-                    expected=f"≤ {lim_rows} dòng/rows, ≤ {lim_cols} cột/columns",
-                    found=f"dòng/row {big.row}, cột/column {big.column}",
-                )
-            ],
-        )
+        return ParsedFile(path, [], [sheet_too_large(file, big.sheet, big.row, big.column)])
     except (ET.ParseError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         return _unreadable(path, exc)
     finally:
