@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from api_bench import free_port  # noqa: E402  (this folder: the script's own)
 
 from tests.api.demo_site import OWN, build  # noqa: E402
 from tests.api.store_fixtures import login, make_app  # noqa: E402
@@ -53,13 +54,6 @@ HELLO = "async def app(scope, receive, send):\n    if scope['type'] != 'http':\n
     "    await send({'type': 'http.response.start', 'status': 200, 'headers': []})\n"
     "    await send({'type': 'http.response.body', 'body': b'ok'})\n"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def cpu_seconds(pid: int) -> float:
