@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from certify.csv_grid import PAD, tail_words
+
 # Babel formats figures for display; reading numbers (a batch of ten thousand units) never needs it.
 if TYPE_CHECKING:
     from babel import Locale
@@ -289,52 +291,130 @@ def parse_number(text: str, *, whole: bool = False, percent: bool = False) -> Ty
     return TypedNumber(value, is_percent)
 
 
-# A column of cells (a province sheet saved as CSV: ten thousand rows) is read at once where every cell is written
-# plainly — digits with at most one decimal comma, or one dot that cannot group thousands — exactly as
-# `parse_number` reads each; any other cell is left to `parse_number`, one by one, which says what is wrong.
-_PLAIN_CELL = re.compile(r"[0-9]{1,20}(?:[.,][0-9]{1,18})?%?")  # ≤ 40 characters (MAX_NUMBER_TEXT)
-_PLAIN_CHARS = re.compile(r"[0-9.,\n]*")
-_GROUPS_LIKE = re.compile(r"^(?!0\.)[0-9]{1,3}\.[0-9]{3}%?$", re.M)  # «1.234»: 1234 or 1,234? parse_number decides
+# Many cells at once (a province sheet or a DTI table saved as CSV: ten thousand rows, dozens of columns). A cell
+# written plainly — digits with at most one decimal comma or point, the point not one that could group thousands
+# («0.855», «85,5», «1234.5»; not «1.234», «.5» or «5.»), a trailing «%» where the caller allows it — is read at
+# once, straight from the bytes of a file or of a column, to exactly what `parse_number` reads; any other cell is
+# left to `parse_number`, one by one, which says what is wrong. tests/test_plain_numbers.py holds the two equal.
+#
+# A cell of at most 16 bytes is read from the 8 or 16 bytes that end where it ends, as one or two 64-bit words
+# (bytes before the cell read as «0»): its digits make one whole number, exact in 64 bits, and the cell's value is
+# that number divided by the power of ten of its decimals. With at most 15 digits both are exact in float64, so
+# the one correctly rounded division gives exactly `float(cell)`; a whole number of 16 digits converts to float64
+# correctly rounded, as `float` reads it. A longer plain cell (up to `MAX_NUMBER_TEXT`) is read by `float` itself.
+_U64 = np.dtype("<u8")
+_EACH_BYTE = np.uint64(0x0101010101010101)
+_LOW_NIBBLES = np.uint64(0x0F0F0F0F0F0F0F0F)  # «0»…«9» → 0…9
+_POSITIONS = np.uint64(0x0706050403020100)
+_LATER_WORDS = {k: 8 * np.arange(k - 1, -1, -1, dtype=np.uint64) for k in (1, 2, 3, 4)}
+_CHUNK = 1 << 15  # cells read in one step: the step's arrays stay in the processor's cache
+_MOST_DECIMALS = 19  # 10**19 is held in 64 bits, and 10**k as a float64 exactly up to k = 22
+_POWERS = 10.0 ** np.arange(_MOST_DECIMALS + 1)  # exact
+_WHOLE_POWERS = 10 ** np.arange(_MOST_DECIMALS + 1, dtype=np.uint64)
+_LONG_PLAIN = re.compile(rb"[0-9]+(?:[.,][0-9]+)?")
+_POINT, _COMMA, _PERCENT, _NL = (ord(c) for c in ".,%\n")
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 
 
-def _whole_column(joined: str, n: int) -> npt.NDArray[np.float64] | None:
-    """Every cell of the column plain or empty, without «%»: their values (NaN where empty); else None.
-    Digits and separators only, no separator first or last in a cell, at most one in a cell (else `float` refuses),
-    no cell longer than `MAX_NUMBER_TEXT`, none that could be grouped thousands."""
-    if not _PLAIN_CHARS.fullmatch(joined) or _GROUPS_LIKE.search(joined):
-        return None
-    dotted = joined.replace(",", ".")
-    if dotted.startswith(".") or dotted.endswith(".") or "\n." in dotted or ".\n" in dotted:
-        return None
-    texts = dotted.split("\n")
-    if max(map(len, texts)) > MAX_NUMBER_TEXT:
-        return None
-    try:
-        return np.array([t or "nan" for t in texts], dtype=np.float64).reshape(n)
-    except ValueError:  # «1.2.3»
-        return None
+def _eight_digits(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """Eight digits (0…9, one per byte, the first the most significant) as one whole number (SWAR)."""
+    words = ((words & _LOW_NIBBLES) * np.uint64(10 * 256 + 1)) >> np.uint64(8)
+    words = ((words & np.uint64(0x00FF00FF00FF00FF)) * np.uint64(100 * 65536 + 1)) >> np.uint64(16)
+    return ((words & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(10000 * 2**32 + 1)) >> np.uint64(32)
+
+
+def _windows(buf: bytes, ends: IntArray, lens: IntArray, k: int) -> tuple[FloatArray, BoolArray]:
+    """Cells of 1 to 8k bytes (k ≤ 4): their values and whether each is plain (NaN where it is not)."""
+    words = tail_words(buf, ends, lens, k, fill=ord("0"))
+    raw = words.view(np.uint8)
+    comma = raw == _COMMA
+    shifted = raw - np.uint8(_POINT)  # (n, 8k): «.» → 0, «/» → 1, «0»…«9» → 2…11
+    odd = (((shifted > 11) & ~comma) | (shifted == 1)).view(_U64).any(axis=1)
+    separator = (shifted == 0) | comma
+    seps = separator.view(_U64)
+    n_seps = ((seps * _EACH_BYTE) >> np.uint64(56)).sum(axis=1)
+    has_sep = n_seps == 1
+    # bytes after the separator: for one at byte q of a word, 7 - q (the top byte of the word times 0x0706…00), and
+    # 8 for every word after its word
+    in_word = (seps * _POSITIONS) >> np.uint64(56)
+    after = np.where(has_sep, (in_word + (seps != 0) * _LATER_WORDS[k]).sum(axis=1), 0).astype(np.intp)
+    before = lens - after - has_sep
+    plain = ~odd & (n_seps <= 1) & ~(has_sep & ((before == 0) | (after == 0)))
+    digits = words & ~(seps * np.uint64(255)) & _LOW_NIBBLES  # the separator read as a 0
+    whole = _eight_digits(digits[:, 0])
+    near = whole.astype(np.float64)  # the same number in floating point: whether 64 bits held it
+    for j in range(1, k):
+        eight = _eight_digits(digits[:, j])
+        whole = whole * np.uint64(10**8) + eight
+        near = near * 1e8 + eight
+    after_held = np.minimum(after, _MOST_DECIMALS)
+    low = whole % _WHOLE_POWERS[after_held]  # the separator, read as a 0, put the digits before it one place too high
+    whole = np.where(has_sep, (whole - low) // np.uint64(10) + low, whole)
+    has_dot = has_sep & ~comma.view(_U64).any(axis=1)
+    plain &= ~(has_dot & (before <= 3) & (after == 3) & ~((before == 1) & (whole < 1000)))  # «1.234», not «0.123»
+    # exact: a whole number held in 64 bits, converted once; or one of at most 2**53 (exact in float64) divided by
+    # an exact power of ten, once. Either is rounded once, correctly, as `float` reads the cell.
+    exact = (near < 1e19) & (after <= _MOST_DECIMALS) & ((after == 0) | (whole <= 2**53))
+    values: FloatArray = np.where(plain & exact, whole / _POWERS[after_held], np.nan)
+    rest = plain & ~exact
+    if rest.any():  # more digits than float64 holds exactly: read by the C library, as `float` reads them
+        text = np.where(comma, np.uint8(_POINT), raw)[rest]  # «0» before the cell, as `float` reads «007»
+        values[rest] = np.ascontiguousarray(text).view(f"S{8 * k}").ravel().astype(np.float64)
+    return values, plain
+
+
+def plain_cells(
+    buf: bytes, starts: IntArray, ends: IntArray, *, percent: bool = False
+) -> tuple[FloatArray, BoolArray, BoolArray]:
+    """The cells `buf[starts[i]:ends[i]]` read at once: each cell's value as written (NaN where empty or not
+    plain), whether it is plain (an empty cell is; see above), and whether it ends in «%» (allowed where `percent`:
+    the value is then the number before it, as `parse_number(…).value`). `buf` holds at least 32 bytes before the
+    first cell (`certify.csv_grid.PAD`)."""
+    n = len(ends)
+    lens = ends - starts
+    shown_percent = np.zeros(n, np.bool_)
+    if percent and n:
+        shown_percent = (lens > 0) & (np.frombuffer(buf, np.uint8)[ends - 1] == _PERCENT)
+        ends = ends - shown_percent
+        lens = lens - shown_percent
+    values = np.empty(n)
+    plain = np.empty(n, np.bool_)
+    for at in range(0, n, _CHUNK):  # every cell by its last 8 bytes; the longer ones again below
+        part = slice(at, at + _CHUNK)
+        values[part], plain[part] = _windows(buf, ends[part], lens[part], 1)
+    for k, low, high in ((2, 8, 16), (4, 16, 32)):  # the longer ones again, by their last 16 or 32 bytes
+        take_all = np.flatnonzero((lens > low) & (lens <= high))
+        for at in range(0, len(take_all), _CHUNK):
+            take = take_all[at : at + _CHUNK]
+            values[take], plain[take] = _windows(buf, ends[take], lens[take], k)
+    for i in np.flatnonzero(lens > 32).tolist():
+        cell = buf[starts[i] : ends[i]]
+        plain[i] = len(cell) + shown_percent[i] <= MAX_NUMBER_TEXT and _LONG_PLAIN.fullmatch(cell) is not None
+        values[i] = float(cell.replace(b",", b".")) if plain[i] else np.nan
+    empty = lens == 0
+    plain[empty & shown_percent] = False  # «%» alone
+    values[empty | ~plain] = np.nan
+    shown_percent &= plain
+    return values, plain, shown_percent
 
 
 def plain_numbers(
-    cells: Sequence[str], *, percent: bool = False
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """The values of `cells` written plainly («85,5» · «0.855» · «1234», with a trailing «%» where `percent`),
-    read at once: per cell its value (what `parse_number(cell).value` gives; NaN elsewhere), whether it was
-    written plainly, and whether as a percentage. Empty cells and every other text are not plain: they are for
-    `parse_number`, one by one (a test holds the two to the same values)."""
+    cells: Sequence[str], *, percent: bool = False, joined: str | None = None
+) -> tuple[FloatArray, BoolArray, BoolArray]:
+    """`plain_cells` for a column of text cells («85,5» · «0.855» · «1234», with a trailing «%» where `percent`):
+    per cell its value (what `parse_number(cell).value` gives; NaN where empty or not plain), whether it was empty
+    or written plainly, and whether as a percentage. `joined`: the cells joined by line breaks, where the caller has
+    it already. Every other text (with a space, a sign, a letter, grouped thousands) is for `parse_number`."""
     n = len(cells)
-    no_percent = np.zeros(n, dtype=np.bool_)
-    if not n:
-        return np.zeros(0), no_percent, no_percent
-    joined = "\n".join(cells)
-    values = _whole_column(joined, n)
-    if values is not None:
-        return values, ~np.isnan(values), no_percent
-    plain = [
-        _PLAIN_CELL.fullmatch(c) is not None and (percent or "%" not in c) and _GROUPS_LIKE.match(c) is None
-        for c in cells
-    ]
-    texts = [c.replace(",", ".") if k else "" for c, k in zip(cells, plain, strict=True)]
-    shown_percent = np.fromiter((t.endswith("%") for t in texts), dtype=np.bool_, count=n)
-    values = np.array([t.rstrip("%") or "nan" for t in texts], dtype=np.float64).reshape(n)
-    return values, np.array(plain, dtype=np.bool_).reshape(n), shown_percent
+    if joined is None:
+        joined = "\n".join(cells)
+    buf = bytes(PAD) + joined.encode() + b"\n"
+    ends = np.flatnonzero(np.frombuffer(buf, np.uint8) == _NL)
+    if len(ends) != n:  # a cell holding a line break: every cell is for `parse_number`
+        none = np.zeros(n, np.bool_)
+        return np.full(n, np.nan), none, none
+    starts = np.concatenate(([PAD], ends[:-1] + 1))
+    return plain_cells(buf, starts, ends, percent=percent)

@@ -26,68 +26,11 @@ from typing import Any, overload
 import numpy as np
 import numpy.typing as npt
 
+from certify.csv_grid import PAD, Grid, delimiter_of, grid_of_lines, padded
 from certify.errors import CertifyError, Problem, csv_refusal
 from certify.limits import Limits, current, thousands
 
 SUFFIXES = {".csv", ".xlsx"}
-DELIMITERS = (",", ";", "\t")
-MAX_DISTINCT = 64  # distinct cells of a column of labels (yes/no, options) looked at one by one
-PAD = 32  # bytes held before a grid's first cell: a cell's last 32 bytes (`tail_words`, k ≤ 4) are always there
-
-IntArray = npt.NDArray[np.int64]
-WordArray = npt.NDArray[np.uint64]
-_WORD = np.dtype("<u8")  # little-endian: the first byte of a word is the first character
-_EACH_BYTE = np.uint64(0x0101010101010101)
-_KEEP = np.array([(2**64 - 1) ^ (2 ** (8 * (8 - m)) - 1) for m in range(9)], np.uint64)  # the last m bytes of a word
-
-
-def tail_words(buf: bytes, ends: IntArray, lens: IntArray, k: int, fill: int = 0) -> WordArray:
-    """The last 8k bytes of each cell `buf[ends[i] - lens[i]:ends[i]]` as k little-endian words (n, k), bytes before
-    the cell read as `fill`. `buf` holds at least 8k bytes before the first cell."""
-    at = np.ndarray((len(buf) - 7,), _WORD, buf, strides=(1,))  # the 8 bytes from every position
-    words = np.empty((len(ends), k), _WORD)
-    for j in range(k):
-        keep = _KEEP[np.clip(lens - 8 * (k - 1 - j), 0, 8)]
-        words[:, j] = (at[ends - 8 * (k - j)] & keep) | (np.uint64(fill) * _EACH_BYTE & ~keep)
-    return words
-
-
-class Grid:
-    """The cells of a CSV file as byte ranges of its bytes `buf`: `starts` and `ends` (rows × columns)."""
-
-    def __init__(self, buf: bytes, starts: IntArray, ends: IntArray) -> None:
-        self.buf = buf
-        self.starts = starts
-        self.ends = ends
-
-    def texts(self, k: int) -> list[str]:
-        """Column `k` as text, each cell trimmed as a spreadsheet shows it."""
-        buf, starts, ends = self.buf, self.starts[:, k].tolist(), self.ends[:, k].tolist()
-        joined = b"\n".join([buf[i:j] for i, j in zip(starts, ends, strict=True)])
-        return [cell.strip() for cell in joined.decode().split("\n")]
-
-    def distinct(self, k: int) -> tuple[list[str], npt.NDArray[np.intp]] | None:
-        """Column `k` as its distinct cells (trimmed texts) and the index of each cell's among them, found from the
-        bytes; None for a column with a cell longer than 32 bytes or more than `MAX_DISTINCT` distinct cells."""
-        starts, ends = self.starts[:, k], self.ends[:, k]
-        lens = ends - starts
-        k_words = max(1, (int(lens.max()) + 7) // 8)
-        if k_words > 4:
-            return None
-        words = tail_words(self.buf, ends, lens, k_words)  # no NUL byte in a grid: a cell is its words
-        key = words[:, 0]
-        for j in range(1, k_words):
-            key = key * np.uint64(0x9E3779B97F4A7C15) + words[:, j]
-        ordered = np.sort(key)
-        keys = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
-        if len(keys) > MAX_DISTINCT:
-            return None
-        index = np.searchsorted(keys, key)
-        first = np.array([np.argmax(index == j) for j in range(len(keys))], np.intp)
-        if (words[first[index]] != words).any():
-            return None  # two cells with one key
-        buf = self.buf
-        return [buf[starts[i] : ends[i]].decode().strip() for i in first.tolist()], index
 
 
 class Cells(Sequence[str]):
@@ -389,37 +332,21 @@ def _split_plain(name: str, text: str, delimiter: str) -> Table:
 def _grid(data: bytes, lim: Limits) -> tuple[list[str], Grid] | None:
     """The cells of a CSV text (UTF-8 bytes, no quotes) as byte ranges, when every line after the header holds
     exactly the header's cells and none can be blank; None for any other file, read as text (`_split_plain`)."""
-    if b"\r" in data:
-        data = data.replace(b"\r\n", b"\n")
-    if b"\r" in data or b"\0" in data:
+    buf = padded(data)
+    if buf is None:
         return None
-    if not data.endswith(b"\n"):
-        data += b"\n"
-    head = data[: data.index(b"\n")]
-    delimiter = max(DELIMITERS, key=head.decode().count)
-    header_cells = head.decode().split(delimiter)
+    head = buf[PAD : buf.index(b"\n", PAD)].decode()
+    delimiter = delimiter_of(head)
+    header_cells = head.split(delimiter)
     header = _header("", header_cells)
     width = len(header)
     if not 0 < width == len(header_cells) <= lim.sheet_max_columns:
         return None  # trailing empty header cells, or past the limit: as text
-    buf = bytes(PAD) + data
-    b = np.frombuffer(buf, np.uint8)
-    lines = np.flatnonzero(b == ord("\n"))
-    rows = len(lines) - 1
-    if not 0 < rows <= lim.sheet_max_rows or int(np.diff(lines, prepend=PAD - 1).max()) - 1 > lim.text_max_chars:
+    grid = grid_of_lines(buf, PAD + len(head.encode()) + 1, delimiter, width)
+    if grid is None or grid.n_rows > lim.sheet_max_rows:
         return None
-    sep = ord(delimiter)
-    bounds = np.flatnonzero((b == sep) | (b == ord("\n")))[width - 1 :]  # from the header's line break on
-    if len(bounds) != rows * width + 1:
-        return None
-    ends = bounds[1:].reshape(rows, width)
-    if not (b[ends[:, -1]] == ord("\n")).all():
-        return None  # a line with more or fewer cells than the header
-    starts = (bounds[:-1] + 1).reshape(rows, width)
-    first = b[starts[:, 0]]
-    if not ((first > ord(" ")) & (first < 127) & (first != sep)).all():
-        return None  # a line that may be blank (or a unit id that starts oddly): as text
-    return header, Grid(buf, starts, ends)
+    longest = max(len(head.encode()), int((grid.ends[:, -1] - grid.starts[:, 0]).max()))  # without the line break
+    return None if longest > lim.text_max_chars else (header, grid)
 
 
 def _read_csv(path: Path) -> Table:
@@ -431,14 +358,13 @@ def _read_csv(path: Path) -> Table:
         text = None if data.isascii() else data.decode()
     except UnicodeDecodeError:
         raise _problem("bad-encoding", "Tệp CSV không phải UTF-8", "The CSV file is not UTF-8 text", name) from None
-    if b'"' not in data:
-        grid = _grid(data, current())
-        if grid is not None:
-            return Table.from_grid(name, *grid)
+    grid = _grid(data, current())
+    if grid is not None:
+        return Table.from_grid(name, *grid)
     # universal newlines, as a file read as text
     text = (data.decode() if text is None else text).replace("\r\n", "\n").replace("\r", "\n")
     first = text.split("\n", 1)[0]
-    delimiter = max(DELIMITERS, key=first.count)
+    delimiter = delimiter_of(first)
     if not text.strip():
         raise _problem("empty-table", "Tệp không có dòng tiêu đề", "The file has no header row", name, row=1)
     return _csv_records(name, text, delimiter) if '"' in text else _split_plain(name, text, delimiter)

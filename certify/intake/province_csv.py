@@ -16,6 +16,7 @@ them), what was expected and what was found, in the words of the workbook path.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import datetime as dt
@@ -27,18 +28,19 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from certify.cellsafe import neutralise_row
+from certify.csv_grid import PAD, Grid, delimiter_of, grid_of_lines, padded
 from certify.errors import CertifyError, Problem, column_letter, csv_refusal
 from certify.intake import layout as L
 from certify.levels.assessment import BoundCohort, cohort_of_columns
 from certify.levels.model import IndicatorType, LevelFramework
 from certify.levels.rule import Bad, Rule, yes_no
 from certify.limits import current
-from certify.numbers import plain_numbers
+from certify.numbers import BoolArray, FloatArray, plain_cells, plain_numbers
 from certify.xlsx_read import sheet_too_large
 
-DELIMITERS = (",", ";", "\t")
 _YEAR = re.compile(r"năm\s+(\d{4})\s*$")
 EXCEL_BOOLEANS = {"TRUE": True, "FALSE": False}  # a yes/no cell Excel holds as a boolean, as its CSV writes it
 
@@ -87,13 +89,19 @@ def _yes_no(cell: str) -> float:
     return 1.0 if yes_no(EXCEL_BOOLEANS.get(cell.strip(), cell)) else 0.0
 
 
-def _yes_no_answers(column: list[str]) -> dict[str, float]:
+def _yes_no_answers(cells: Iterable[str]) -> dict[str, float]:
     """Each distinct cell of a yes/no column that the rule accepts, read once; the others are checked one by one."""
     answers: dict[str, float] = {}
-    for cell in set(column):
+    for cell in set(cells):
         with contextlib.suppress(Bad):
             answers[cell] = _yes_no(cell)
     return answers
+
+
+def _kind(fw: LevelFramework, code: str) -> IndicatorType:
+    indicator = fw.criterion_by_code[code].indicator
+    assert indicator is not None  # a measured criterion (`certify.intake.layout.measured`)
+    return indicator.type
 
 
 def _shown(raw: Any) -> str:
@@ -104,8 +112,9 @@ def _refuse(code: str, vi: str, en: str, file: str, **where: Any) -> CertifyErro
     return CertifyError([Problem(code=code, vi=vi, en=en, file=file, **where)])
 
 
-def _text(path: Path) -> str:
-    """The file's text, after its size is checked (nothing past the limit is read)."""
+def _text(path: Path) -> tuple[bytes, str]:
+    """The file's bytes (after its byte-order mark) and text, after its size is checked (nothing past the limit is
+    read)."""
     file = str(path)
     if not path.is_file():
         raise _refuse(
@@ -120,7 +129,7 @@ def _text(path: Path) -> str:
         )
     data = path.read_bytes()
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _refuse(
             "bad-encoding",
@@ -131,6 +140,7 @@ def _text(path: Path) -> str:
             expected="CSV UTF-8",
             found=f"byte {data[exc.start : exc.start + 1]!r}",
         ) from None
+    return data.removeprefix(codecs.BOM_UTF8), text
 
 
 def _too_large(file: str, row: int, column: int) -> CertifyError:
@@ -138,7 +148,51 @@ def _too_large(file: str, row: int, column: int) -> CertifyError:
     return CertifyError([sheet_too_large(file, None, row, column)])
 
 
-Table = tuple[list[list[str]], list[list[str]], list[int]]  # the rows above the units; the units' columns; their rows
+class _Columns:
+    """The unit rows' columns: cut from the file's bytes (`certify.csv_grid.Grid`, the usual file) or split as text
+    (a file with quotes below the names row, or rows of unequal length). Columns past a row's end are empty."""
+
+    def __init__(self, n: int, grid: Grid | None = None, texts: list[list[str]] | None = None) -> None:
+        self.n = n
+        self._grid = grid
+        self._texts = texts or []
+
+    def _width(self) -> int:
+        return self._grid.n_columns if self._grid is not None else len(self._texts)
+
+    def text(self, k: int) -> list[str]:
+        """Column `k`'s cells as the file holds them (not trimmed)."""
+        if k >= self._width():
+            return [""] * self.n
+        return self._grid.texts(k, trim=False) if self._grid is not None else self._texts[k]
+
+    def numbers(self, ks: list[int]) -> tuple[FloatArray, BoolArray, BoolArray]:
+        """Columns `ks`' cells written plainly, read at once (`certify.numbers.plain_cells`, a trailing «%» allowed):
+        values, plain and percent, each (units × len(ks))."""
+        shape = (self.n, len(ks))
+        inside = [k for k in ks if k < self._width()]
+        if self._grid is not None and inside == ks:
+            g = self._grid
+            values, plain, percent = plain_cells(g.buf, g.starts[:, ks].ravel(), g.ends[:, ks].ravel(), percent=True)
+            return values.reshape(shape), plain.reshape(shape), percent.reshape(shape)
+        values, plain, percent = np.full(shape, np.nan), np.ones(shape, np.bool_), np.zeros(shape, np.bool_)
+        for j, k in enumerate(inside):
+            values[:, j], plain[:, j], percent[:, j] = plain_numbers(self.text(k), percent=True)
+        return values, plain, percent
+
+    def labels(self, k: int) -> tuple[list[str], npt.NDArray[np.intp]]:
+        """Column `k` as its distinct cells (as the file holds them) and each cell's index among them."""
+        if self._grid is not None and k < self._width():
+            found = self._grid.distinct(k, trim=False)
+            if found is not None:
+                return found
+        index: dict[str, int] = {}
+        cells = self.text(k)
+        at = np.fromiter((index.setdefault(c, len(index)) for c in cells), np.intp, len(cells))
+        return list(index), at
+
+
+Table = tuple[list[list[str]], _Columns, list[int]]  # the rows above the units; the units' columns; their rows
 
 
 def _columns(rows: list[list[str]], width: int) -> list[list[str]]:
@@ -147,31 +201,52 @@ def _columns(rows: list[list[str]], width: int) -> list[list[str]]:
     return [list(c) for c in zip(*padded, strict=True)] if padded else [[] for _ in range(width)]
 
 
-def _plain_table(text: str, delimiter: str, width: int, file: str) -> Table | None:
-    """The table split line by line, when no quote below the header rows can join lines or hide a separator (the
-    usual file: Excel quotes only cells holding a separator, a quote or a line break); else None. When every unit
-    row has as many cells as the others (as Excel writes them), the columns are cut from one split of the rows."""
+def _top(lines: list[str], body: list[str], delimiter: str) -> list[list[str]] | None:
+    """The rows above the units, when no quote below them can join lines or hide a separator (the usual file: Excel
+    quotes only cells holding a separator, a quote or a line break); else None."""
+    head = L.PROVINCE_FIRST_ROW - 1
+    if any('"' in line for line in body):
+        return None
+    if not any('"' in line for line in lines[:head]):
+        return [line.split(delimiter) for line in lines[:head]]
+    try:
+        top = list(csv.reader(io.StringIO("\n".join(lines[:head]), newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        return None
+    return top if len(top) == min(head, len(lines)) else None  # a quoted line break: rows counted by the csv module
+
+
+def _grid(data: bytes, delimiter: str) -> Grid | None:
+    """The unit rows cut from the file's bytes, when they hold no quote and as many cells each (`certify.csv_grid`)."""
+    at = 0
+    for _ in range(L.PROVINCE_FIRST_ROW - 1):
+        at = data.find(b"\n", at) + 1
+        if not at:
+            return None
+    buf = padded(data[at:])
+    return None if buf is None else grid_of_lines(buf, PAD, delimiter)
+
+
+def _plain_table(data: bytes, text: str, delimiter: str, width: int, file: str) -> Table | None:
+    """The table split line by line, when no quote below the header rows can join lines or hide a separator; else
+    None. When every unit row has as many cells as the others (as Excel writes them), the columns are cut from the
+    file's bytes, or from one split of the rows."""
     head = L.PROVINCE_FIRST_ROW - 1
     lines = text.replace("\r\n", "\n").split("\n")
     if lines[-1] == "":
         lines.pop()  # the file's last line break
     body = lines[head:]
-    if '"' not in text:
-        top = [line.split(delimiter) for line in lines[:head]]
-    else:
-        if any('"' in line for line in body):
-            return None
-        try:
-            top = list(csv.reader(io.StringIO("\n".join(lines[:head]), newline=""), delimiter=delimiter, strict=True))
-        except csv.Error:
-            return None
-        if len(top) != min(head, len(lines)):
-            return None  # a quoted line break in the title or the names: rows counted by the csv module
+    top = _top(lines, body, delimiter)
+    if top is None:
+        return None
     lim = current()
     if len(lines) > lim.sheet_max_rows:
         raise _too_large(file, lim.sheet_max_rows + 1, 1)
-    counts = [line.count(delimiter) for line in body]
     wide = [k for k, cells in enumerate(len(r) for r in top) if cells > lim.sheet_max_columns]
+    grid = _grid(data, delimiter) if not wide and body else None
+    if grid is not None and grid.n_columns <= lim.sheet_max_columns:
+        return top, _Columns(grid.n_rows, grid=grid), list(range(head + 1, head + 1 + grid.n_rows))
+    counts = [line.count(delimiter) for line in body]
     if wide or (counts and max(counts) >= lim.sheet_max_columns):
         row = wide[0] + 1 if wide else head + 1 + next(k for k, n in enumerate(counts) if n >= lim.sheet_max_columns)
         raise _too_large(file, row, lim.sheet_max_columns + 1)
@@ -180,17 +255,16 @@ def _plain_table(text: str, delimiter: str, width: int, file: str) -> Table | No
         cells = counts[0] + 1
         flat = delimiter.join(body).split(delimiter)
         columns = [flat[k::cells] if k < cells else [""] * len(body) for k in range(width)]
-        return top, columns, numbers
-    return top, _columns([line.split(delimiter) for line in body], width), numbers
+        return top, _Columns(len(body), texts=columns), numbers
+    return top, _Columns(len(body), texts=_columns([line.split(delimiter) for line in body], width)), numbers
 
 
-def _table(text: str, file: str, width: int) -> Table:
+def _table(data: bytes, text: str, file: str, width: int) -> Table:
     """The rows above the units, the units' first `width` columns and the row of each (a quoted cell may span
     lines: rows are counted as the spreadsheet counts them); refused at the first row or column past the limits
     (certify.limits), as the workbook reader stops."""
-    head = "\n".join(text.split("\n", 3)[:3])
-    delimiter = max(DELIMITERS, key=head.count)
-    plain = _plain_table(text, delimiter, width, file)
+    delimiter = delimiter_of("\n".join(text.split("\n", 3)[:3]))
+    plain = _plain_table(data, text, delimiter, width, file)
     if plain is not None:
         return plain
     lim = current()
@@ -207,7 +281,8 @@ def _table(text: str, file: str, width: int) -> Table:
         raise csv_refusal(exc, file, len(records) + 1) from None
     first = L.PROVINCE_FIRST_ROW - 1
     body = records[first:]
-    return records[:first], _columns(body, width), list(range(first + 1, first + 1 + len(body)))
+    numbers = list(range(first + 1, first + 1 + len(body)))
+    return records[:first], _Columns(len(body), texts=_columns(body, width)), numbers
 
 
 def _header_problem(top: list[list[str]], expected: list[str], file: str) -> Problem | None:
@@ -243,7 +318,8 @@ def read_province_csv(path: Path, fw: LevelFramework) -> ProvinceCsv:
     codes = L.measured(fw)
     fixed = len(L.PROVINCE_FIXED)
     width = fixed + len(codes)
-    top, columns, numbers = _table(_text(path), file, width)
+    data, text = _text(path)
+    top, columns, numbers = _table(data, text, file, width)
     moved = _header_problem(top, [*L.PROVINCE_FIXED, *codes], file)
     if moved is not None:
         raise CertifyError([moved])
@@ -256,14 +332,17 @@ def read_province_csv(path: Path, fw: LevelFramework) -> ProvinceCsv:
         problems.append((row, column, problem))
 
     # the units: one per row with a code; a row with values and no code is refused, never dropped
-    units = [c.strip() for c in columns[0]]
+    units = [c.strip() for c in columns.text(0)]
+    names = [n.strip() or None for n in columns.text(1)]
     rows = numbers
+    keep: list[int] | None = None  # the rows kept, where some are not
     if "" in units or len(set(units)) != len(units):
-        keep: list[int] = []
+        keep = []
         seen: dict[str, int] = {}
+        texts = [columns.text(k) for k in range(1, width)]
         for i, (r, code) in enumerate(zip(numbers, units, strict=True)):
             if not code:
-                if any(col[i].strip() for col in columns[1:]):
+                if any(col[i].strip() for col in texts):
                     at(r, 1, no_unit_code(file, None, r))
                 continue
             first = seen.get(code)
@@ -274,8 +353,7 @@ def read_province_csv(path: Path, fw: LevelFramework) -> ProvinceCsv:
             keep.append(i)
         rows = [numbers[i] for i in keep]
         units = [units[i] for i in keep]
-        columns = [[col[i] for i in keep] for col in columns]
-    names = [n.strip() or None for n in columns[1]]
+        names = [names[i] for i in keep]
     for u, name in enumerate(names):
         if name is not None and len(name) > lim.unit_name_max_chars:
             at(
@@ -293,25 +371,33 @@ def read_province_csv(path: Path, fw: LevelFramework) -> ProvinceCsv:
                 ),
             )
 
-    # the values, a column at a time
+    # the values, a column at a time: the cells written plainly at once, the others by the rule one by one
     n = len(rows)
     index = {c.code: i for i, c in enumerate(fw.criteria)}
     value = np.full((n, len(fw.criteria)), np.nan)
     given = np.zeros((n, len(fw.criteria)), dtype=np.bool_)
+    measured = [fixed + k for k, code in enumerate(codes) if _kind(fw, code) is not IndicatorType.BOOLEAN]
+    numbers_read, numbers_plain, numbers_percent = columns.numbers(measured)
+    at_number = {j: m for m, j in enumerate(measured)}
     for k, crit_code in enumerate(codes):
         crit = fw.criterion_by_code[crit_code]
-        assert crit.indicator is not None
-        kind = crit.indicator.type
-        col = columns[fixed + k]
+        kind = _kind(fw, crit_code)
+        j = fixed + k
         c = index[crit_code]
         if kind is IndicatorType.BOOLEAN:
-            answers = _yes_no_answers(col)
-            read = np.array([answers.get(cell, np.nan) for cell in col], dtype=np.float64).reshape(n)
+            texts_of, at_text = columns.labels(j)
+            answers = _yes_no_answers(texts_of)
+            read = np.array([answers.get(t, np.nan) for t in texts_of], dtype=np.float64)[at_text]
             ok = ~np.isnan(read)
+            blank = np.array([not t.strip() for t in texts_of], dtype=np.bool_)[at_text]
         else:
-            read, ok, percent = plain_numbers(col, percent=kind is IndicatorType.RATIO)
-            if percent.any():
+            m = at_number[j]
+            read, ok, percent = numbers_read[:, m], numbers_plain[:, m].copy(), numbers_percent[:, m]
+            blank = ok & np.isnan(read)
+            if kind is IndicatorType.RATIO:
                 read = np.where(percent, read / 100, read)
+            else:
+                ok &= ~percent  # «%» is for ratios: the rule says so, one by one
             with np.errstate(invalid="ignore"):
                 if kind is IndicatorType.RATIO:
                     ok &= read <= 1.0
@@ -319,10 +405,15 @@ def read_province_csv(path: Path, fw: LevelFramework) -> ProvinceCsv:
                     ok &= read <= rule.limit(crit)
                     if kind is IndicatorType.COUNT:
                         ok &= read == np.floor(read)
+            ok &= ~blank
+        if keep is not None:
+            read, ok, blank = read[keep], ok[keep], blank[keep]
         value[ok, c] = read[ok]
         given[ok, c] = True
-        for u in np.flatnonzero(~ok).tolist():  # blank, or to be read and checked one by one
-            cell = col[u]
+        others = np.flatnonzero(~ok & ~blank).tolist()  # to be read and checked one by one
+        col = columns.text(j) if others else []
+        for u in others:
+            cell = col[u if keep is None else keep[u]]
             if not cell.strip():
                 continue
             try:
@@ -334,14 +425,14 @@ def read_province_csv(path: Path, fw: LevelFramework) -> ProvinceCsv:
                 r = rows[u]
                 at(
                     r,
-                    fixed + k + 1,
+                    j + 1,
                     Problem(
                         code=bad.code,
                         vi=f"Đơn vị {units[u]}, tiêu chí {crit_code}: {bad.vi}",
                         en=f"Unit {units[u]}, criterion {crit_code}: {bad.en}",
                         file=file,
                         row=r,
-                        column=column_letter(fixed + k + 1),
+                        column=column_letter(j + 1),
                         expected=bad.expected,
                         found=_shown(bad.found),
                     ),

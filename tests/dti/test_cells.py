@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certify.dti import cells
-from certify.dti.cells import _plain_column, parse_column
+from certify.dti.cells import parse_column
 from certify.dti.methods import InputKind
 
 # Cells a column of numbers may hold: plain numbers of every length, and what the rule reads otherwise or refuses.
@@ -45,13 +45,22 @@ OTHER = st.sampled_from(
         "000",
         "9" * 15,
         "9" * 16,
+        "0,5",
+        "1,234",
+        "60%",
+        "60,5%",
+        "%",
     ]
 )
 FLOATS = st.floats(0, 1e7, allow_nan=False).map(lambda x: f"{x:.{len(repr(x))}g}"[:18])
 
 
 def _cell_by_cell(column: list[str], kind: InputKind) -> tuple[np.ndarray, list[tuple[int, str, str]]]:
-    with mock.patch.object(cells, "_plain_column", return_value=None):
+    def nothing_plain(cells: list[str], **_: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        none = np.zeros(len(cells), np.bool_)
+        return np.full(len(cells), np.nan), none, none
+
+    with mock.patch.object(cells, "plain_numbers", nothing_plain):
         values, errors = parse_column(column, kind)
     return values, [(e.index, e.en, e.found) for e in errors]
 
@@ -68,31 +77,11 @@ def test_vectorised_column_equals_the_rule_cell_by_cell(column: list[str], kind:
     assert [(e.index, e.en, e.found) for e in errors] == expected_errors
 
 
-@settings(max_examples=100, deadline=None)
-@given(column=st.lists(st.one_of(PLAIN, st.just("")), min_size=1, max_size=40))
-def test_plain_columns_take_the_vectorised_step(column: list[str]) -> None:
-    """Plain cells of at most 15 digits, the columns a spreadsheet exports, never fall back to cell by cell."""
-    short = [c if len(c.replace(".", "")) <= 15 and not _ambiguous(c) else "" for c in column]
-    got = _plain_column(short)
-    assert got is not None
-    assert np.array_equal(got, [float(c) if c else np.nan for c in short], equal_nan=True)
-
-
-def _ambiguous(cell: str) -> bool:
-    head, dot, tail = cell.partition(".")
-    return bool(dot) and 1 <= len(head) <= 3 and len(tail) == 3 and head != "0"
-
-
-def test_what_falls_back_to_the_rule() -> None:
-    for column in (["1.234"], ["00.123"], [".5"], ["5."], ["1.2.3"], ["1e5"], ["75%"], ["1\n2"], ["-1"]):
-        assert _plain_column(column) is None, column
-    assert np.array_equal(_plain_column(["0.123", "", "12", "1234.5"]), [0.123, np.nan, 12, 1234.5], equal_nan=True)
-
-
-def test_a_plain_number_past_fifteen_digits_is_read_as_float_reads_it() -> None:
-    """As before the vectorised step: 1e300 written out is read, then refused as beyond what is possible."""
+def test_a_plain_number_past_forty_characters_is_refused_as_the_rule_refuses_it() -> None:
+    """A cell read at once is one the rule reads: 1e300 written out is too long a number, said so for its cell."""
     huge = str(10**300)
     column = ["9" * 16, "12345678901234567.25", huge, "7"]
-    assert np.array_equal(_plain_column(column), [float(c) for c in column])
-    _, errors = parse_column(column, InputKind.NUMBER)
-    assert [(e.index, e.en) for e in errors][-1] == (2, "Number beyond what is possible (1e+09)")
+    values, errors = parse_column(column, InputKind.NUMBER)
+    assert values.tolist()[:2] == [float(c) for c in column[:2]]
+    beyond = "Number beyond what is possible (1e+09)"
+    assert [(e.index, e.en) for e in errors] == [(0, beyond), (1, beyond), (2, "Number too long")]
