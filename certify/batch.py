@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -87,46 +88,52 @@ class Batch:
     def units(self) -> int:
         return sum(len(c.evaluations) for c in self.cohorts)
 
-    def level_rows(self) -> Iterator[dict[str, Any]]:
-        """One row per unit: its level, the next one and the criteria still missing for it (what its gap report
-        lists at the next level, computed without the rest of the reports)."""
+    def level_columns(self) -> dict[str, list[Any]]:
+        """`LEVEL_COLUMNS`, each as one list over every unit: its level, the next one and the criteria still missing
+        for it (what its gap report lists at the next level, computed without the rest of the reports)."""
         from certify.levels.gap_table import next_level_items, unit_facts
 
+        out: dict[str, list[Any]] = {c: [] for c in LEVEL_COLUMNS}
         for cohort in self.cohorts:
             evaluations = cohort.evaluations
-            if not len(evaluations):
+            n = len(evaluations)
+            if not n:
                 continue
             cf = evaluations[0].compiled
             fw, codes = cf.fw, cf.codes
             starts, crits = next_level_items(evaluations)
-            offsets, crit_of = starts.tolist(), crits.tolist()
+            offsets, crit_of = starts.tolist(), [codes[c] for c in crits.tolist()]
             facts = unit_facts(evaluations)  # what each unit's file says (no assessment made per unit)
-            ids: list[str | None] = [*fw.level_ids, None, None]  # [-1] → none; past the top → none
-            names = [fw.level_name(i) if i is not None else "" for i in ids]
-            names[-1] = fw.level_name(None)
+            ids: list[str] = [*(i or "" for i in fw.level_ids), "", ""]  # [-1] → none; past the top → none
+            names = [fw.level_name(i) for i in fw.level_ids] + ["", fw.level_name(None)]
             index = (
                 evaluations.level_index.tolist()
                 if isinstance(evaluations, CohortEvaluation)
                 else [ev.level_index for ev in evaluations]
             )
-            ref, tier = fw.ref, fw.tier
-            for u, (source, a, li) in enumerate(zip(cohort.sources, facts, index, strict=True)):
-                missing = [codes[c] for c in crit_of[offsets[u] : offsets[u + 1]]]
-                nxt = li + 1 if li + 1 < len(fw.level_ids) else len(fw.level_ids)
-                yield {
-                    "source": source,
-                    "unit": a.unit,
-                    "unit_name": a.unit_name or "",
-                    "tier": getattr(a, "tier", tier).value,  # a unit kept without its assessment: the framework's
-                    "year": a.year,
-                    "framework": ref,
-                    "level": ids[li] or "",
-                    "level_name": names[li],
-                    "next_level": ids[nxt] or "",
-                    "next_level_name": names[nxt],
-                    "items_to_next": len(missing),
-                    "criteria_to_next": " ".join(missing),
-                }
+            top = len(fw.level_ids)
+            following = [min(li + 1, top) for li in index]
+            out["source"] += cohort.sources
+            out["unit"] += [a.unit for a in facts]
+            out["unit_name"] += [a.unit_name or "" for a in facts]
+            tier = fw.tier  # a unit kept without its assessment: the framework's
+            out["tier"] += [getattr(a, "tier", tier).value for a in facts]
+            out["year"] += [a.year for a in facts]
+            out["framework"] += [fw.ref] * n
+            out["level"] += [ids[li] for li in index]
+            out["level_name"] += [names[li] for li in index]
+            out["next_level"] += [ids[li] for li in following]
+            out["next_level_name"] += [names[li] for li in following]
+            spans = list(itertools.pairwise(offsets))
+            out["items_to_next"] += [b - a for a, b in spans]
+            out["criteria_to_next"] += [" ".join(crit_of[a:b]) for a, b in spans]
+        return out
+
+    def level_rows(self) -> Iterator[dict[str, Any]]:
+        """`level_columns` one unit at a time."""
+        columns = self.level_columns()
+        for values in zip(*columns.values(), strict=True):
+            yield dict(zip(LEVEL_COLUMNS, values, strict=True))
 
     def reports(self) -> Iterator[dict[str, Any]]:
         """Per unit, where it came from and its full gap report (`certify gap --format json`)."""
@@ -299,11 +306,13 @@ def format_for(output: Path | None, fmt: str | None) -> str:
 def to_csv(batch: Batch) -> str:
     from certify.cellsafe import neutralise, neutralise_column
 
-    rows = [[row[c] for c in LEVEL_COLUMNS] for row in batch.level_rows()]
-    columns = [list(col) for col in zip(*rows, strict=True)] if rows else []
-    safe = [  # a column of texts searched at once for a cell a spreadsheet would run (certify.cellsafe)
-        neutralise_column(col) if all(type(v) is str for v in col) else [neutralise(v) for v in col] for col in columns
-    ]
+    safe: list[list[Any]] = []
+    for col in batch.level_columns().values():
+        kinds = set(map(type, col))
+        if kinds <= {str}:  # a column of texts searched at once for a cell a spreadsheet would run (certify.cellsafe)
+            safe.append(neutralise_column(col))
+        else:  # whole numbers (a year, a count) are never run
+            safe.append(col if kinds <= {int} else [neutralise(v) for v in col])
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(LEVEL_COLUMNS)
