@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from certify.errors import CertifyError, KeyPath, Problem, format_path
@@ -49,22 +49,32 @@ class _Stop(Exception):
         self.problem = problem
 
 
-_RESOLVER = yaml.resolver.Resolver()
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _TAG = "tag:yaml.org,2002:"
 _STR, _NULL, _BOOL = _TAG + "str", _TAG + "null", _TAG + "bool"
-_SCALARS: dict[str, Any] = {
-    _TAG + "int": _CONSTRUCTOR.construct_yaml_int,
-    _TAG + "float": _CONSTRUCTOR.construct_yaml_float,
-    _TAG + "timestamp": _CONSTRUCTOR.construct_yaml_timestamp,
-}
 _COLLECTION_TAGS = {None, "!", _TAG + "map", _TAG + "seq"}
 _EMPTY = object()
 
 
+@cache
+def _yaml() -> tuple[Any, Any, dict[str, Any]]:
+    """PyYAML's resolver, its safe constructor and the constructors of the scalars, made when a file is first read:
+    a command that reads no YAML (a framework kept in the cache) never imports PyYAML."""
+    import yaml
+
+    constructor = yaml.constructor.SafeConstructor()
+    scalars: dict[str, Any] = {
+        _TAG + "int": constructor.construct_yaml_int,
+        _TAG + "float": constructor.construct_yaml_float,
+        _TAG + "timestamp": constructor.construct_yaml_timestamp,
+    }
+    return yaml.resolver.Resolver(), constructor, scalars
+
+
 def _resolve(text: str, implicit: tuple[bool, bool]) -> str:
     """The tag YAML 1.1 gives a scalar written without one (int, float, bool, null, timestamp or str)."""
-    tag: str = _RESOLVER.resolve(yaml.ScalarNode, text, implicit)  # type: ignore[no-untyped-call]
+    import yaml
+
+    tag: str = _yaml()[0].resolve(yaml.ScalarNode, text, implicit)
     return tag
 
 
@@ -77,16 +87,21 @@ def _scalar(event: Any) -> Any:
         return event.value
     if tag == _NULL:
         return None
+    _, constructor, scalars = _yaml()
     if tag == _BOOL:
-        return _CONSTRUCTOR.bool_values[event.value.lower()]
-    build = _SCALARS.get(tag)
+        return constructor.bool_values[event.value.lower()]
+    build = scalars.get(tag)
     if build is None:
         raise LookupError(tag)
+    import yaml
+
     return build(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
 
 
 def _events(text: str) -> Iterator[Any]:
     """libyaml's events, each with its start mark (line); the C parser keeps no Python stack, however deep."""
+    import yaml
+
     return iter(yaml.parse(text, Loader=yaml.CSafeLoader))
 
 
@@ -119,6 +134,8 @@ def parse_text(text: str, name: str) -> SourceDoc:
 
     Limits (certify.limits) are checked as the events arrive, so a «billion laughs» alias bomb, a 20,000-deep
     nesting or 300,000 keys stop at the first event past the limit, even in a key nothing reads."""
+    import yaml
+
     lim = current()
     lines: dict[KeyPath, int] = {}
     problems: list[Problem] = []
