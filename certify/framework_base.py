@@ -66,7 +66,7 @@ class AddedLater(BaseModel):
 
 
 class FrameworkBase(AddedLater):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     added_later: ClassVar[frozenset[str]] = frozenset({"supersedes", "applies_from"})
 
     kind: str

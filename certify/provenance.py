@@ -44,7 +44,7 @@ PARTIAL_DTI_BANNER_EN = "Partial index — main indices only, points computed fr
 class Source(BaseModel):
     """A legal or documentary reference."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     issuer: str | None = None
     decision: str | None = Field(default=None, description="e.g. 2361/QĐ-BTTTT")

@@ -36,7 +36,7 @@ ENTRY_POINT_GROUP = "certify.scoring_methods"
 class Params(BaseModel):
     """Base of every method's parameter model: strict, so a misspelt key is reported."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class NoParams(Params):
