@@ -101,20 +101,19 @@ class Results:
 
     @cached_property
     def _order(self) -> list[int]:
-        # The sort keys of every unit built once as tuples (compared in C): not ranked for a reason last, then by
-        # group, ranked before unranked, by rank, by unit code.
-        ranks = self.ranks.tolist()
-        keys = list(
-            zip(
-                [self.reason(i) is not None for i in range(self.n)],
-                self.groups or [""] * self.n,
-                [r == 0 for r in ranks],
-                ranks,
-                self.units,
-                strict=True,
-            )
-        )
-        return sorted(range(self.n), key=keys.__getitem__)
+        # Not ranked for a reason last, then by group, ranked before unranked, by rank, by unit code: the units sorted
+        # by code once (Python's order of texts), then stably by the other keys as whole numbers (numpy), which gives
+        # exactly the order of sorting by the whole key.
+        n = self.n
+        by_unit = np.array(sorted(range(n), key=self.units.__getitem__), dtype=np.intp)
+        ranks = np.asarray(self.ranks)[by_unit]
+        apart = np.array([bool(r) for r in self.not_ranked] if self.not_ranked else [False] * n, dtype=np.bool_)
+        groups = self.groups or [""] * n
+        group_code = {g: k for k, g in enumerate(sorted(set(groups)))}
+        group = np.array([group_code[g] for g in groups], dtype=np.intp)
+        keys = (ranks, ranks == 0, group[by_unit], apart[by_unit])  # the last the first key
+        ordered: list[int] = by_unit[np.lexsort(keys)].tolist()
+        return ordered
 
     def order(self) -> list[int]:
         """Ranked units by group, then rank (unranked last), then id; units left out of the ranking after all."""
