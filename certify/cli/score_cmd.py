@@ -80,25 +80,28 @@ def write_csv(results: Results) -> None:
     def number(column: list[str]) -> list[str]:
         return column if plain else neutralise_column(column)
 
+    n = len(order)
+    # Every points column (total, maximum, each main index) turned to text in one step, one after the other.
+    points = points_texts(np.vstack([results.total[order], results.max_total[order], results.index_points[order].T]))
+    total, max_total, *index_points = (number(points[k * n : (k + 1) * n]) for k in range(2 + len(fw.indices)))
     columns: list[list[str]] = [
         neutralise_column([units[i] for i in order]),
-        neutralise_column([names[i] for i in order] if names else [""] * len(order)),
-        neutralise_column([groups[i] for i in order] if groups else [""] * len(order)),
+        neutralise_column([names[i] for i in order] if names else [""] * n),
+        neutralise_column([groups[i] for i in order] if groups else [""] * n),
         number([str(r) if r else "" for r in ranks]),
-        number(points_texts(results.total[order])),
-        number(points_texts(results.max_total[order])),
+        total,
+        max_total,
         number(value_texts(results.value[order])),
         neutralise_column([bands[i] or "" for i in order]),
-        *[number(points_texts(column)) for column in results.index_points[order].T],
-        neutralise_column([reasons[i] for i in order] if reasons else [""] * len(order)),
+        *index_points,
+        neutralise_column([reasons[i] for i in order] if reasons else [""] * n),
     ]
-    rows = list(zip(*columns, strict=True))
-    body = "\n".join(map(",".join, rows))
+    body = "\n".join(map(",".join, zip(*columns, strict=True)))
     # What the csv module writes, when no cell needs quoting: every comma a separator, no quote, no line break
-    if body.count(",") == len(rows) * (len(columns) - 1) and body.count("\n") == len(rows) - 1 and '"' not in body:
-        sys.stdout.write(body + "\n" if rows else "")
+    if body.count(",") == n * (len(columns) - 1) and body.count("\n") == n - 1 and '"' not in body:
+        sys.stdout.write(body + "\n" if n else "")
     else:
-        out.writerows(rows)
+        out.writerows(zip(*columns, strict=True))
 
 
 def print_caveats(fw: DtiFramework, out: Console) -> None:
