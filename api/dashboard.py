@@ -10,9 +10,11 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from certify.dti.numbers import dti_value, published
+from certify.errors import Problem
 from certify.labels import level_slot
 from certify.levels.evaluate import next_level_blockers
 from certify.store.merger_links import APPROXIMATE_VI, UNCONFIRMED_VI
@@ -51,12 +53,10 @@ def level_section(views: Sequence[UnitView], before: Sequence[UnitView]) -> dict
     frameworks = {id(v.fw): v.fw for v in views}.values()
     names = {c.code: c.name or c.code for fw in frameworks for c in fw.criteria}
     blocking = list(next_level_blockers(evaluations).items())[:10]
-    rows = [v.summary() | {"state_vi": STATE_VI[State(v.state)]} for v in views]
     last: Counter[str | None] = Counter(_level_of(v) for v in before)
     fws = [v.fw for v in [*views, *before]]
     ids = fws[0].level_ids if fws else []
     return {
-        "units": rows,
         "by_level": [
             {
                 "level": lv,
@@ -231,6 +231,154 @@ def ranking_cells(
             ]
         )
     return out
+
+
+# --- the cycle's units as a list a person sorts, filters by state and pages through ------------------------------
+
+UNIT_SORTS = ("code", "name", "state", "level")
+UNITS_DESCENDING_FIRST = frozenset({"level"})  # as in the ranking: levels from the top, the rest upwards
+UNITS_PER_PAGE = 50
+STATE_ORDER = tuple(s.value for s in State if s is not State.DELETED)  # the workflow's order
+
+
+@dataclass(frozen=True)
+class UnitListQuery:
+    """The unit list's sort, order, state filter and page, once checked (`unit_list_query`)."""
+
+    sort: str = "code"
+    order: str | None = None
+    state: str | None = None
+    page: int = 1
+
+
+def _bad(name: str, found: str, vi: str, en: str, expected: str) -> Problem:
+    return Problem("bad-query", vi, en, path=("query", name), expected=expected, found=found[:60])
+
+
+def unit_list_query(
+    sort: str | None, order: str | None, state: str | None, page: str | None
+) -> tuple[UnitListQuery, list[Problem]]:
+    """The unit list's query parameters as the address gives them (`units_sort`, `units_order`, `units_state`,
+    `units_page`), checked: what is wrong is named and left out, and then the list starts again at its first
+    page (the page says so; its JSON twin refuses the query)."""
+    problems = []
+    if sort is not None and sort not in UNIT_SORTS:
+        problems.append(
+            _bad(
+                "units_sort",
+                sort,
+                f"Không sắp xếp danh sách đơn vị theo «{sort[:60]}» được",
+                f"The unit list cannot be sorted by '{sort[:60]}'",
+                " | ".join(UNIT_SORTS),
+            )
+        )
+        sort = None
+    if order is not None and order not in ("asc", "desc"):
+        problems.append(
+            _bad(
+                "units_order",
+                order,
+                f"Thứ tự «{order[:60]}» không có: chỉ tăng dần (asc) hoặc giảm dần (desc)",
+                f"No order '{order[:60]}': only ascending (asc) or descending (desc)",
+                "asc | desc",
+            )
+        )
+        order = None
+    if state is not None and state not in STATE_ORDER and state != "":
+        problems.append(
+            _bad(
+                "units_state",
+                state,
+                f"Không có trạng thái «{state[:60]}»",
+                f"No state '{state[:60]}'",
+                " | ".join(STATE_ORDER),
+            )
+        )
+        state = None
+    number = 1
+    if page is not None:
+        text = page.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 6 and int(text) >= 1:
+            number = int(text)
+        else:
+            problems.append(
+                _bad(
+                    "units_page",
+                    page,
+                    f"Số trang «{page[:60]}» không hợp lệ: trang là một số từ 1",
+                    f"Page '{page[:60]}' is not valid: a page is a number from 1",
+                    "1, 2, 3…",
+                )
+            )
+    if problems:
+        number = 1
+    return UnitListQuery(sort or "code", order, state or None, number), problems
+
+
+def _unit_name(v: UnitView) -> tuple[str, str, int]:
+    return (_plain(v.unit_name or v.unit_code), v.unit_code, v.cycle_id)
+
+
+def _assessed(v: UnitView) -> bool:
+    """A level to show: figures entered, and they bind to the framework (a draft left empty reaches no level only
+    because nothing was measured yet)."""
+    return v.evaluation is not None and bool(v.self_values or v.appraised_values)
+
+
+def _unit_key(sort: str) -> Callable[[UnitView], Any]:
+    """The column's own value (None: nothing to sort by); ties are left in the name order set before."""
+
+    def key(v: UnitView) -> Any:
+        if sort == "name":
+            return _unit_name(v)
+        if sort == "state":
+            return STATE_ORDER.index(v.state) if v.state in STATE_ORDER else len(STATE_ORDER)
+        if sort == "level":  # «no level yet» below the first level; a unit not assessed has none
+            if not _assessed(v):
+                return None
+            ids = v.fw.level_ids
+            return ids.index(v.level) + 1 if v.level in ids else 0
+        code = v.unit_code  # GSO codes as numbers; a unit named instead of coded after them
+        return (0, int(code), "", v.cycle_id) if code.isascii() and code.isdigit() else (1, 0, _plain(code), v.cycle_id)
+
+    return key
+
+
+def unit_list(views: Sequence[UnitView], q: UnitListQuery, per: int = UNITS_PER_PAGE) -> dict[str, Any]:
+    """The tier's units of the year filtered by state, sorted (a unit not assessed last, whichever way; ties by
+    name) and cut to one page: `units` the rows shown, `unit_list` what the list shows them by — the same for the
+    page and its JSON twin."""
+    counts = Counter(v.state for v in views)
+    shown = [v for v in views if q.state is None or v.state == q.state]
+    descending = q.order == "desc" if q.order else q.sort in UNITS_DESCENDING_FIRST
+    key = _unit_key(q.sort)
+    by_name = sorted(shown, key=_unit_name)
+    ranked = [v for v in by_name if key(v) is not None]
+    ranked.sort(key=key, reverse=descending)  # stable: within a state or a level, names stay A to Z
+    ordered = ranked + [v for v in by_name if key(v) is None]
+    pages = max(1, -(-len(ordered) // per))
+    page = min(q.page, pages)
+    start = (page - 1) * per
+    rows = ordered[start : start + per]
+    states = [s for s in STATE_ORDER if counts[s] or s == q.state]
+    return {
+        "units": [v.summary() | {"state_vi": STATE_VI[State(v.state)], "assessed": _assessed(v)} for v in rows],
+        "unit_list": {
+            "sort": q.sort,
+            "order": "desc" if descending else "asc",
+            "state": q.state,
+            "states": [{"state": s, "state_vi": STATE_VI[State(s)], "units": counts[s]} for s in states],
+            "paging": {
+                "page": page,
+                "pages": pages,
+                "per": per,
+                "first": start + 1 if rows else 0,
+                "last": start + len(rows),
+                "total": len(ordered),
+                "all": len(views),
+            },
+        },
+    }
 
 
 # --- year on year -------------------------------------------------------------------------------------------------

@@ -21,7 +21,17 @@ from api.auth import UserDep, guard
 from api.authz import Action, can
 from api.confirm import Confirm
 from api.csrf import require_csrf
-from api.dashboard import PER_PAGE, PER_PAGE_MAX, dti_section, level_section, level_trend, pick_tier, ranking_page
+from api.dashboard import (
+    PER_PAGE,
+    PER_PAGE_MAX,
+    dti_section,
+    level_section,
+    level_trend,
+    pick_tier,
+    ranking_page,
+    unit_list,
+    unit_list_query,
+)
 from api.deps import CatalogDep, get_lang, get_translator, wants_json
 from api.downloads import ranking_file
 from api.evidence_store import by_criterion, get_evidence
@@ -91,6 +101,9 @@ PerPage = Annotated[int, Query(ge=1, le=PER_PAGE_MAX)]
 Tier = Annotated[str | None, Query(pattern="^(commune|district|province)$")]
 District = Annotated[str | None, Query(max_length=200)]
 LevelFilter = Annotated[str | None, Query(max_length=60)]
+# The unit list's own parameters, read as typed and checked by api.dashboard.unit_list_query: a wrong one leaves the
+# page at the list's first page with a message (its JSON twin refuses it), never an error page.
+UnitsParam = Annotated[str | None, Query()]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,6 +118,10 @@ class DashboardQuery:
     order: str | None
     page: int
     per: int
+    units_sort: str | None = None
+    units_order: str | None = None
+    units_state: str | None = None
+    units_page: str | None = None
 
 
 def dashboard_query(
@@ -116,8 +133,14 @@ def dashboard_query(
     order: Order = None,
     page_no: PageNo = 1,
     per: PerPage = PER_PAGE,
+    units_sort: UnitsParam = None,
+    units_order: UnitsParam = None,
+    units_state: UnitsParam = None,
+    units_page: UnitsParam = None,
 ) -> DashboardQuery:
-    return DashboardQuery(year, tier, district, level, sort, order, page_no, per)
+    return DashboardQuery(
+        year, tier, district, level, sort, order, page_no, per, units_sort, units_order, units_state, units_page
+    )
 
 
 DashboardQueryDep = Annotated[DashboardQuery, Depends(dashboard_query)]
@@ -129,6 +152,7 @@ class _Dashboard:
     fw: LevelFramework | None
     fws: dict[str, LevelFramework]
     levels: list[dict[str, Any]]
+    problems: list[Problem]  # what was wrong in the unit list's parameters (left out)
 
 
 def _dashboard(store: StoreDep, user: Account | None, q: DashboardQuery) -> _Dashboard:
@@ -161,18 +185,22 @@ def _dashboard(store: StoreDep, user: Account | None, q: DashboardQuery) -> _Das
     section = dti_section(table, views, district=q.district, level=q.level)
     ranking = ranking_page(section, fw.level_ids if fw else [], sort=q.sort, order=q.order, page=q.page, per=q.per)
     trend = level_trend(by_tier)
+    units_q, problems = unit_list_query(q.units_sort, q.units_order, q.units_state, q.units_page)
     data = (
         {"year": chosen, "years": years, "tier": tier, "tiers": tiers, "public_only": public_only}
         | levels
+        | unit_list(views, units_q)
         | {"dti": ranking, "trend": trend}
     )
     fws = {v.fw.ref: v.fw for y in shown_years for v in by_year.get(y, [])} | {v.fw.ref: v.fw for v in views}
-    return _Dashboard(data, fw, fws, levels["by_level"])
+    return _Dashboard(data, fw, fws, levels["by_level"], problems)
 
 
 @router.get("/dashboard")
 def dashboard(request: Request, store: StoreDep, user: UserDep, q: DashboardQueryDep) -> Response:
     d = _dashboard(store, user, q)
+    if d.problems and wants_json(request):  # the twin refuses what the page corrects (and says so)
+        raise CertifyError(d.problems)
     tr = get_translator(request)
     fw = d.fw
     chart = (
@@ -194,6 +222,8 @@ def dashboard(request: Request, store: StoreDep, user: UserDep, q: DashboardQuer
         fw=fw,
         fws=d.fws,
         query=_query(request),
+        units_problems=d.problems,
+        kept=_kept(request),
     )
 
 
@@ -219,6 +249,15 @@ def _query(request: Request) -> Callable[..., str]:
         return urlencode(params)
 
     return change
+
+
+def _kept(request: Request) -> Callable[..., list[tuple[str, str]]]:
+    """The page's own query less some parameters, as the hidden fields of a filter form that keeps the rest."""
+
+    def kept(*dropped: str) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in request.query_params.items() if k not in dropped]
+
+    return kept
 
 
 def _download_format(fmt: Annotated[str, Path(pattern="^(csv|xlsx)$")]) -> str:
