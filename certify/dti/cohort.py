@@ -127,9 +127,12 @@ def _cell_problem(table: Table, column: str, err: CellError) -> Problem:
 
 def unit_ids(table: Table, col: int) -> tuple[list[str], list[Problem]]:
     ids = table.cells(col)
+    units = list(ids)
+    if "" not in units and len(set(units)) == len(units):  # every unit given once: nothing to say
+        return units, []
     problems: list[Problem] = []
     first: dict[str, int] = {}
-    for i, unit in enumerate(ids):
+    for i, unit in enumerate(units):
         if not unit:
             problems.append(
                 Problem(
@@ -155,7 +158,7 @@ def unit_ids(table: Table, col: int) -> tuple[list[str], list[Problem]]:
             )
         else:
             first[unit] = i
-    return list(ids), problems
+    return units, problems
 
 
 def missing_unit_column(table: Table) -> Problem:

@@ -53,7 +53,7 @@ def _score_pass(plan: Plan, cohort: Cohort, columns: dict[str, FloatArray], peer
         scored = c.method.score(c, ctx)
         run.scored[code] = scored
         no_data = np.isnan(scored.points)
-        points = np.clip(np.nan_to_num(scored.points), 0, c.max_points)
+        points = np.clip(np.where(no_data, 0.0, scored.points), 0, c.max_points)  # no data: 0; ±inf: a bound
         status = np.where(no_data, Status.NO_DATA, Status.SCORED).astype(np.int64)
         listed = cohort.not_applicable.get(code)
         arises_not = scored.not_applicable if scored.not_applicable is not None else np.zeros(n, dtype=bool)
