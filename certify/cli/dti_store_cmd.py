@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from certify.cli.common import YesFlag, actor, confirm_change, console, database, print_json, print_problems
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 dti_app = typer.Typer(help="Điểm DTI lưu theo kỳ (DTI scores stored per cycle).", no_args_is_help=True)
 CycleOpt = Annotated[int, typer.Option("--cycle", help="Số kỳ chấm điểm DTI (DTI cycle id)")]
@@ -129,6 +131,8 @@ def dti_show(cycle: CycleOpt, as_json: JsonOpt = False) -> None:
 
 def _ranking_table(title: str, rows: list[dict[str, Any]], *, reasons: bool) -> Table:
     """The ranking against last year; units left out of it: their points, value and reason only."""
+    from rich.table import Table
+
     from certify.dti.numbers import points_text, value_text
 
     table = Table(title=title)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from certify.cli.common import EXIT_INVALID, ForceFlag, console, ensure_writable, print_json, print_problems
 from certify.errors import CertifyError
@@ -36,6 +35,8 @@ def list_(as_json: JsonFlag = False) -> None:
     if as_json:
         print_json(rows)
         return
+    from rich.table import Table
+
     table = Table(title="Bộ tiêu chí / Frameworks")
     table.add_column("Mã / id", no_wrap=True)  # the id is what users type: never cut it
     for col in ("Phiên bản", "Loại", "Cấp", "Trạng thái", "Tên"):
@@ -63,6 +64,8 @@ def show(
     console.print(f"[bold]{summary['title']}[/] ({summary['id']}@{summary['version']}, {summary['status']})")
     console.print(f"Nguồn / source: {resolved.framework.source.cite()}")
     counts = summary["counts"]
+    from rich.table import Table
+
     table = Table(title=f"Tổng số / total: {counts['total']}")
     table.add_column("Nhóm / group")
     table.add_column("Số lượng / count", justify="right")
@@ -119,6 +122,8 @@ def diff(
     if not changes:
         console.print("Không có thay đổi (no changes).")
         return
+    from rich.table import Table
+
     table = Table(title=f"{old} → {new}: {len(changes)} thay đổi / changes")
     table.add_column("Loại")
     table.add_column("Vị trí", overflow="fold")

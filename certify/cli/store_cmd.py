@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from certify.cli.common import (
     EXIT_INVALID,
@@ -134,6 +133,8 @@ def units_history(
             "Đơn vị cũ / former units: "
             + escape("; ".join(f"{c} {n}" + ("" if whole else " (một phần / part)") for c, n, _, whole in formers))
         )
+    from rich.table import Table
+
     table = Table(title=f"Lịch sử / history {code}")
     for col in ("Năm", "Mã", "Đơn vị", "Bản đồ", "Trạng thái", "Mức"):
         table.add_column(col)
@@ -167,6 +168,8 @@ def units_check(
         print_json([link.to_dict() for link in links])
         return
     title = f"Liên kết đáng ngờ / doubtful merger links: {sum(1 for link in links if link.doubtful)}"
+    from rich.table import Table
+
     table = Table(title=title)
     for col in ("Đơn vị mới / new", "Đơn vị cũ / former", "Huyện, tỉnh cũ", "Phần / share", "Lý do / reason"):
         table.add_column(col)
@@ -352,6 +355,8 @@ def cycle_show(cycle: Annotated[int, typer.Argument()], as_json: JsonOpt = False
     if as_json:
         print_json(rows)
         return
+    from rich.table import Table
+
     table = Table(title=f"Kỳ / cycle {cycle}")
     for col in ("Mã@phiên bản", "Đơn vị", "Trạng thái", "Mức (hiện tại)"):
         table.add_column(col)
