@@ -38,6 +38,11 @@ class _Run:
     status: dict[str, IntArray]
 
 
+# Statuses as plain numbers for the arrays (an IntEnum member is looked up through its class on every use).
+_SCORED, _NO_DATA, _NOT_APPLICABLE = int(Status.SCORED), int(Status.NO_DATA), int(Status.NOT_APPLICABLE)
+_DOES_NOT_ARISE, _NO_PEER, _PEER_MAXIMUM = int(Status.DOES_NOT_ARISE), int(Status.NO_PEER), int(Status.PEER_MAXIMUM)
+
+
 def _score_pass(plan: Plan, cohort: Cohort, columns: dict[str, FloatArray], peers: Peers) -> _Run:
     fw = plan.fw
     n = cohort.n
@@ -54,16 +59,17 @@ def _score_pass(plan: Plan, cohort: Cohort, columns: dict[str, FloatArray], peer
         run.scored[code] = scored
         no_data = np.isnan(scored.points)
         points = np.clip(np.where(no_data, 0.0, scored.points), 0, c.max_points)  # no data: 0; ±inf: a bound
-        status = np.where(no_data, Status.NO_DATA, Status.SCORED).astype(np.int64)
+        status = no_data.astype(np.int64)  # NO_DATA (1) where no data, SCORED (0) elsewhere
+        if scored.not_applicable is not None:
+            status[scored.not_applicable] = _DOES_NOT_ARISE
         listed = cohort.not_applicable.get(code)
-        arises_not = scored.not_applicable if scored.not_applicable is not None else np.zeros(n, dtype=bool)
-        status[arises_not] = Status.DOES_NOT_ARISE
         if listed is not None:
-            status[listed] = Status.NOT_APPLICABLE
+            status[listed] = _NOT_APPLICABLE
         if c.children:  # a sum of parts none of which has data has no data either
-            nothing = np.logical_and.reduce([run.status[k] == Status.NO_DATA for k in c.children])
-            status[nothing & (status == Status.SCORED)] = Status.NO_DATA
-        na = status >= Status.NOT_APPLICABLE
+            nothing = np.logical_and.reduce([run.status[k] == _NO_DATA for k in c.children])
+            status[nothing & (status == _SCORED)] = _NO_DATA
+        na = status >= _NOT_APPLICABLE
+        peer_rule = False
         for condition in rules_of.get(code, []):
             flagged = cohort.condition(condition) & ~na
             if flagged.any():
@@ -71,16 +77,19 @@ def _score_pass(plan: Plan, cohort: Cohort, columns: dict[str, FloatArray], peer
                 best = peers.group_max(points, eligible)
                 has_peer = ~np.isnan(best)
                 points = np.where(flagged & has_peer, best, points)
-                status[flagged & has_peer] = Status.PEER_MAXIMUM
-                status[flagged & ~has_peer] = Status.NO_PEER
-        na = (status >= Status.NOT_APPLICABLE) & (status != Status.PEER_MAXIMUM)
+                status[flagged & has_peer] = _PEER_MAXIMUM
+                status[flagged & ~has_peer] = _NO_PEER
+                peer_rule = True
+        if peer_rule:  # a unit given its peers' maximum counts as scored
+            na = (status >= _NOT_APPLICABLE) & (status != _PEER_MAXIMUM)
         if c.children:
             unit_max = np.where(na, 0.0, np.sum([run.unit_max[k] for k in c.children], axis=0))
         else:
             unit_max = np.full(n, c.max_points)
         if full:
             points = np.where(na, c.max_points, points)
-            unit_max = np.where(na, c.max_points, unit_max)
+            if c.children:
+                unit_max = np.where(na, c.max_points, unit_max)
         else:
             points = np.where(na, 0.0, points)
             unit_max = np.where(na, 0.0, unit_max)
