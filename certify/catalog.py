@@ -284,6 +284,7 @@ class Catalog:
         self.roots = list(roots) if roots is not None else default_roots()
         self._cache: dict[Path, tuple[tuple[int, ...], Resolved]] = {}
         self._entries: tuple[Any, list[Entry]] | None = None
+        self._real: dict[Path, Path] = {}  # entry path → resolved, for the entries of the last scan
         self._disk = DiskCache(cache_dir) if cache_dir is not None else None
 
     def _folders_stamp(self) -> Any:
@@ -303,6 +304,7 @@ class Catalog:
         stamp = self._folders_stamp()
         if self._entries is None or self._entries[0] != stamp:
             self._entries = (stamp, self._scan())
+            self._real = {}  # a file or folder replaced (a link pointed elsewhere) changes a folder's mtime
         return self._entries[1]
 
     def _scan(self) -> list[Entry]:
@@ -347,10 +349,16 @@ class Catalog:
         )
 
     def load(self, ref: str, version: str | None = None) -> Resolved:
-        return self.load_path(self.find(ref, version).path)
+        path = self.find(ref, version).path
+        real = self._real.get(path)
+        if real is None:
+            real = self._real[path] = path.resolve()
+        return self._load_real(real)
 
     def load_path(self, path: Path) -> Resolved:
-        path = path.resolve()
+        return self._load_real(path.resolve())
+
+    def _load_real(self, path: Path) -> Resolved:
         cached = self._cache.get(path)
         if cached is not None and cached[0] == _mtimes(cached[1].layers):
             return cached[1]
@@ -512,7 +520,7 @@ def _mtimes(layers: Layers) -> tuple[int, ...]:
     out = []
     for doc in layers.docs:
         try:
-            out.append(Path(doc.name).stat().st_mtime_ns)
+            out.append(os.stat(doc.name).st_mtime_ns)
         except OSError:
             out.append(-1)
     return tuple(out)

@@ -595,14 +595,28 @@ class _Chunk:
             if k in self.refused or self.flagged[k]:
                 continue
             rule = self.b.rule(self.years[k])
+            columns: list[int] = []
+            kept: list[Measurement] = []
             for code, raw in values.items():
                 c = index[code]
                 try:
-                    m = rule.measure(criteria[c], raw)
+                    kept.append(rule.measure(criteria[c], raw))
                 except Bad:
                     self.flagged[k] = True
                     break
-                self._put(k, c, m, keep=True)
+                columns.append(c)
+            self._put_row(k, columns, kept)
+
+    def _put_row(self, k: int, columns: list[int], kept: list[Measurement]) -> None:
+        """Unit k's measurements `kept` (of the criteria in `columns`, each once) into the arrays at once, as
+        `_put` puts each, and kept whole."""
+        nan = np.nan
+        self.given[k, columns] = True
+        self.na[k, columns] = [m.na for m in kept]
+        self.value[k, columns] = [nan if m.value is None or m.na else m.value for m in kept]
+        self.numerator[k, columns] = [nan if m.numerator is None else m.numerator for m in kept]
+        self.denominator[k, columns] = [nan if m.denominator is None else m.denominator for m in kept]
+        self.extras.update({(k, c): m for c, m in zip(columns, kept, strict=True)})
 
     def _columns(self) -> None:
         """Many units: the values gathered into columns, one per criterion, each checked at once."""

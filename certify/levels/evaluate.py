@@ -36,6 +36,10 @@ class Status(IntEnum):
     NA_NOT_ALLOWED = 5
 
 
+# As plain ints for comparing status arrays: reading a member off the enum class costs a lookup each time.
+_MET, _NA_EXCLUDED, _NA_DEEMED_MET = int(Status.MET), int(Status.NA_EXCLUDED), int(Status.NA_DEEMED_MET)
+
+
 class Verdict(StrEnum):
     MET = "met"
     NOT_MET = "not_met"
@@ -298,7 +302,12 @@ class Evaluation:
         if len(cohort) > 1:  # a unit of a cohort: every unit's hash read from the arrays at once
             return cohort.input_hashes()[self.unit.index]
         a = self.unit.assessment
-        values = {code: [m.value, m.numerator, m.denominator, m.na] for code, m in self.unit.measurements.items()}
+        u, codes = self.unit.index, cohort.codes
+        values: dict[str, list[Any]] = {}
+        for c in np.flatnonzero(cohort.given[u]).tolist():  # the unit's given values, in the framework's order
+            m = cohort.measurement(u, c)
+            assert m is not None
+            values[codes[c]] = [m.value, m.numerator, m.denominator, m.na]
         return content_hash({"unit": a.unit, "tier": a.tier.value, "year": a.year, "values": values})
 
     def results(self, level: str) -> list[CriterionResult]:
@@ -324,9 +333,9 @@ class Evaluation:
         """[L, C]: criteria that count (apply, not excluded), those met, those not applicable."""
         status = self.status
         applies = self.compiled.applies
-        na = applies & ((status == Status.NA_EXCLUDED) | (status == Status.NA_DEEMED_MET))
-        counted = applies & (status != Status.NA_EXCLUDED)
-        met = counted & ((status == Status.MET) | (status == Status.NA_DEEMED_MET))
+        na = applies & ((status == _NA_EXCLUDED) | (status == _NA_DEEMED_MET))
+        counted = applies & (status != _NA_EXCLUDED)
+        met = counted & ((status == _MET) | (status == _NA_DEEMED_MET))
         return counted, met, na
 
     def tallies(self) -> list[LevelTally]:

@@ -129,8 +129,8 @@ class Rule:
                 na,
                 ("not_applicable",),
             )
-        given = [k for k in ("value", "numerator", "denominator") if raw.get(k) is not None]
         if na:
+            given = [k for k in ("value", "numerator", "denominator") if raw.get(k) is not None]
             if given:
                 raise Bad(
                     "na-with-value",
