@@ -61,15 +61,20 @@ class Edge:
             scope["path"] = path[: -len(".json")] or "/"
             scope["raw_path"] = scope["path"].encode()
             scope[JSON_FLAG] = True
-        headers = dict(scope["headers"])
-        length = headers.get(b"content-length", b"0")
+        length, cookies = b"0", b""
+        for name, value in scope["headers"]:  # the last of each, as a dict of them would keep
+            if name == b"content-length":
+                length = value
+            elif name == b"cookie":
+                cookies = value
         limit = self.max_upload if path.endswith(UPLOAD_SUFFIX) and scope["method"] == "POST" else self.max_body
         if length.isdigit() and int(length) > limit:
             response = JSONResponse(body([http_problem(413)]), status_code=413)
             await response(scope, receive, send)
             return
-        query = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[-1]
-        cookie_lang = _cookie(headers.get(b"cookie", b""), LANG_COOKIE)
+        raw_query: bytes = scope.get("query_string", b"")
+        query = parse_qs(raw_query.decode("latin-1")).get("lang", [None])[-1] if raw_query else None
+        cookie_lang = _cookie(cookies, LANG_COOKIE) if cookies else None
         scope[LANG_KEY] = pick_lang(query, cookie_lang, self.default_lang)
         if query not in LANGS or query == cookie_lang:
             await self.app(scope, receive, send)

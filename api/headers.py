@@ -43,14 +43,19 @@ _COMMON = (
 )
 
 
+# Encoded once: every response carries them.
+_HEADERS = ((b"content-security-policy", CSP.encode()), *_COMMON)
+_REDOC_HEADERS = ((b"content-security-policy", REDOC_CSP.encode()), *_COMMON)
+
+
 def security_headers(path: str) -> list[tuple[bytes, bytes]]:
     """The headers every response of `path` carries."""
-    csp = REDOC_CSP if path == REDOC_PATH else CSP
-    return [(b"content-security-policy", csp.encode()), *_COMMON]
+    return list(_REDOC_HEADERS if path == REDOC_PATH else _HEADERS)
 
 
 def add_security_headers(message: Message, path: str) -> Message:
     """`message` (an ASGI http.response.start) with the security headers it does not already have."""
-    present = {name.lower() for name, _ in message.get("headers", [])}
-    extra = [(name, value) for name, value in security_headers(path) if name not in present]
-    return {**message, "headers": [*message.get("headers", []), *extra]}
+    headers = message.get("headers", [])
+    ours = _REDOC_HEADERS if path == REDOC_PATH else _HEADERS
+    present = {name.lower() for name, _ in headers}
+    return {**message, "headers": [*headers, *[(name, value) for name, value in ours if name not in present]]}

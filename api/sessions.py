@@ -87,7 +87,7 @@ class Sessions:
             found = await run_in_threadpool(store.find_session, token)
         scope[OPEN_KEY] = found
         scope["session"] = dict(found.data) if found else {}
-        before = json.dumps(scope["session"], sort_keys=True)
+        before = json.dumps(scope["session"], sort_keys=True) if found is not None else ""  # compared only then
         stale = token is not None and found is None  # expired, revoked or unknown: remove it
 
         async def send_with_session(message: Message) -> None:
