@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query
@@ -60,7 +61,17 @@ async def evaluate(assessment: AssessmentBody, catalog: CatalogDep, detail: Deta
 def answer(catalog: Catalog, assessment: Assessment, detail: str) -> JSONResponse:
     """The answer of `POST /api/evaluate`."""
     ev = certify_one(catalog, assessment)
-    return JSONResponse(evaluation_summary(ev) if detail == "summary" else evaluation_json(ev))
+    return CoreJSON(evaluation_summary(ev) if detail == "summary" else evaluation_json(ev))
+
+
+# JSONResponse's encoding, with its encoder made once and no check for circular references (the core's answers are
+# plain trees of dicts and lists): the same bytes.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False, separators=(",", ":"))
+
+
+class CoreJSON(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return _ENCODER.encode(content).encode("utf-8")
 
 
 @router.post(

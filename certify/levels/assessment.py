@@ -160,8 +160,7 @@ class BoundCohort(LazySequence["BoundAssessment"]):
         carried: dict[int, CarryReport],
     ) -> None:
         self.fw = fw
-        self.codes = tuple(c.code for c in fw.criteria)
-        self.column = {code: c for c, code in enumerate(self.codes)}
+        self.codes, self.column = cached_on(fw, "cohort_columns", lambda: _columns_of(fw))
         self.value, self.numerator, self.denominator, self.na, self.given = value, numerator, denominator, na, given
         self.extras, self.meta, self.sources, self.carried = extras, meta, sources, carried
         self._input_hashes: list[str] | None = None
@@ -235,6 +234,12 @@ class BoundCohort(LazySequence["BoundAssessment"]):
         if isinstance(meta, Assessment):
             return meta
         return _model(self.fw, meta, {})
+
+
+def _columns_of(fw: LevelFramework) -> tuple[tuple[str, ...], dict[str, int]]:
+    """The criteria codes in the framework's order, and each one's column."""
+    codes = tuple(c.code for c in fw.criteria)
+    return codes, {code: c for c, code in enumerate(codes)}
 
 
 class UnitMeasurements(Mapping[str, Measurement]):
@@ -453,6 +458,7 @@ class CohortBinder:
         self.parts: list[_Part] = []
         self.added = 0
         self.rules: dict[int, Rule] = {}
+        self.limits = current()  # read once for the whole binding
 
     def add(self, intake: Intake) -> int:
         """Queue one unit; its place among the intakes."""
@@ -506,7 +512,7 @@ class CohortBinder:
     def rule(self, year: int) -> Rule:
         rule = self.rules.get(year)
         if rule is None:
-            rule = self.rules[year] = Rule.of(self.fw, year)
+            rule = self.rules[year] = Rule.of(self.fw, year, self.limits)
         return rule
 
     # --- one chunk ---------------------------------------------------------------------------------------------
@@ -557,7 +563,7 @@ class _Chunk:
         self.flagged = [False] * n
         self.refused: dict[int, list[Problem]] = {}
         self.carried: dict[int, CarryReport] = {}
-        self.limits = current()
+        self.limits = binder.limits
 
     def bind(self) -> _Part:
         for k, intake in enumerate(self.items):

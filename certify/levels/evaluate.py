@@ -381,7 +381,18 @@ class Evaluation:
         return mask
 
     def blocking(self, level: str) -> list[CriterionResult]:
-        """The criteria that keep the unit from `level`, found without visiting the others."""
+        """The criteria that keep the unit from `level`, found without visiting the others (once per level: the
+        answer and its gap report both ask for the next level's)."""
+        found = self._blocking.get(level)
+        if found is None:
+            found = self._blocking[level] = self._find_blocking(level)
+        return list(found)
+
+    @cached_property
+    def _blocking(self) -> dict[str, list[CriterionResult]]:
+        return {}
+
+    def _find_blocking(self, level: str) -> list[CriterionResult]:
         li = self.fw.level_ids.index(level)
         row = self.status[li]
         mask = self._blocking_mask(li)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from certify.errors import KeyPath
 from certify.levels.model import Criterion, IndicatorType, LevelFramework
-from certify.limits import current
+from certify.limits import Limits, current
 from certify.numbers import NumberTextError, TypedNumber, parse_number
 
 
@@ -77,8 +77,9 @@ class Rule:
     reason_required: bool
 
     @classmethod
-    def of(cls, fw: LevelFramework, year: int) -> Rule:
-        lim = current()
+    def of(cls, fw: LevelFramework, year: int, lim: Limits | None = None) -> Rule:
+        """`lim`: the limits in force (default: read now)."""
+        lim = lim if lim is not None else current()
         prose = lim.prose_max_chars
         return cls(
             year=year,
@@ -117,8 +118,8 @@ class Rule:
                 (unknown[0],),
             )
         evidence = self.evidence(raw["evidence"]) if raw.get("evidence") is not None else None
-        note = self.text(raw, "note")
-        reason = self.text(raw, "reason")
+        note = self.text(raw, "note") if "note" in raw else None
+        reason = self.text(raw, "reason") if "reason" in raw else None
         na = raw.get("not_applicable")
         if na is not None and not isinstance(na, bool):
             raise Bad(

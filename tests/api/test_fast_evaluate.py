@@ -8,12 +8,16 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from starlette.middleware import Middleware
 
 from api.app import create_app
+from api.evaluation import certify_one, evaluation_json, evaluation_summary
 from api.fast_evaluate import FastEvaluate
+from api.routes.evaluate_api import CoreJSON
 from certify.catalog import Catalog, bundled_root
+from certify.levels.assessment import Assessment
 from certify.settings import Settings
 from tests.api.conftest import SAMPLE
 from tests.api.test_api import sample_body
@@ -101,3 +105,12 @@ def test_the_plain_request_is_answered_before_the_route() -> None:
         assert client.post("/api/evaluate", content=b"{", headers=JSON).status_code == 422
         assert client.post("/api/gap", json=BODY).status_code == 200
         assert reached == ["/api/evaluate", "/api/gap"]
+
+
+@pytest.mark.parametrize("detail", ["summary", "full"])
+def test_the_answer_is_encoded_as_json_response_encodes_it(detail: str) -> None:
+    catalog = Catalog([bundled_root("frameworks")])
+    for path in sorted((bundled_root("samples") / "assessments").glob("*.yaml")):
+        ev = certify_one(catalog, Assessment.model_validate(sample_body(path)))
+        content = evaluation_summary(ev) if detail == "summary" else evaluation_json(ev)
+        assert CoreJSON(content).body == JSONResponse(content).body
