@@ -1,8 +1,10 @@
 """The dashboard's unit list with the province's 124 communes, in Chromium: a click on a header (or Enter on it)
 re-sorts the list in place (HTMX swaps the list alone: the page is not reloaded, the address follows), the state
 filter and «Sau» do the same; without JavaScript the same links load the page. At 1366 px the page does not scroll
-sideways; at 390 px the list is a stack of cards with the sort links as buttons above it. axe-core finds nothing
-serious either way. Screenshots land in $CERTIFY_SCREENSHOTS when set, for a person to look at."""
+sideways; at 390 px the list is a stack of cards with the sort links as buttons above it, and so is the DTI ranking (the
+buttons re-sort the ranking alone, in place or, without JavaScript, by loading the page); Tab lands on nothing out of
+sight. axe-core finds nothing serious either way. Screenshots land in $CERTIFY_SCREENSHOTS when set, for a person to
+look at."""
 
 from __future__ import annotations
 
@@ -42,6 +44,33 @@ def _names(page: Any) -> list[str]:
     return [str(n) for n in page.locator("#units tbody tr td:nth-child(2) a").all_inner_texts()]
 
 
+def _ranked(page: Any) -> list[str]:
+    """The DTI ranking's unit names in the order shown (each cell: the name, then the unit's code in small print)."""
+    return [
+        str(n)
+        for n in page.locator("#dti-ranking tbody tr td:nth-child(2)").evaluate_all(
+            "cells => cells.map(c => c.firstChild.textContent.trim())"
+        )
+    ]
+
+
+# Every control Tab can land on, focused in turn: those that are then still out of sight (outside the page, no size,
+# hidden) — a header link moved off-screen with its table's headers, say. The skip link shows itself on focus.
+UNSEEN_TAB_STOPS = """() => {
+    const found = [];
+    for (const e of document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')) {
+        if (e.type === 'hidden' || e.disabled || e.tabIndex < 0 || !e.getClientRects().length) continue;
+        e.focus();
+        const r = e.getBoundingClientRect(), left = r.left + window.scrollX;
+        const seen = r.width > 1 && r.height > 1 && left + r.width > 0
+            && left < document.documentElement.scrollWidth && e.checkVisibility({visibilityProperty: true});
+        if (!seen) found.push(e.outerHTML.slice(0, 120));
+    }
+    document.activeElement.blur();
+    return found;
+}"""
+
+
 def test_sorting_filtering_and_paging_in_place_at_1366(province_server: str, chromium: Any, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
@@ -77,6 +106,9 @@ def test_sorting_filtering_and_paging_in_place_at_1366(province_server: str, chr
     expect(page.locator("#units-sort-name").locator("xpath=..")).to_have_attribute("aria-sort", "descending")
     assert page.evaluate("window.stillHere") is True
     expect(page.locator("#units-sort-bar")).to_be_hidden()  # the headers sort on a desktop
+    expect(page.locator("#dti-sort-bar")).to_be_hidden()
+    expect(page.locator("#sort-name")).to_be_visible()
+    assert page.evaluate(UNSEEN_TAB_STOPS) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     assert axe_violations(page) == []
     page.locator("#unit-list").screenshot(path=str(shots / "dashboard-units-1366.png"))
@@ -134,4 +166,79 @@ def test_without_javascript_the_links_load_the_page(province_server: str, chromi
         "Hiển thị 1–20 / 20 đơn vị — trạng thái «trả lại», trong 124 đơn vị"
     )
     assert "units_sort=state" in page.url
+    context.close()
+
+
+def test_the_dti_ranking_on_a_phone_sorts_with_buttons_above_its_cards(
+    province_server: str, chromium: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    shots = Path(os.environ.get("CERTIFY_SCREENSHOTS", tmp_path))
+    page = open_page(chromium, province_server, "appraiser", 390, height=844)
+    page.goto(province_server + LIST + "&per=200")  # the whole ranking on one page: the same names in a new order
+    page.evaluate("window.stillHere = true")  # gone if the page were loaded again
+    # the ranking's headers are out of sight on a phone: its sort links stand above the cards as buttons instead
+    expect(page.locator("#dti-ranking thead")).to_be_hidden()
+    bar = page.locator("#dti-sort-bar")
+    expect(bar).to_be_visible()
+    assert [" ".join(t.split()) for t in bar.locator("a").all_text_contents()] == [
+        "Hạng ▲ (tăng dần)",
+        "Đơn vị",
+        "Huyện (trước 01/7/2025)",
+        "Mức",
+        "Điểm",
+        "Giá trị DTI",
+        "Thay đổi",
+    ]
+    expect(page.locator("#dti-by-rank")).to_have_attribute("aria-current", "true")
+    for button in bar.locator("a").all():
+        box = button.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    by_rank = _ranked(page)
+    assert len(by_rank) == 124
+
+    by_name = page.locator("#dti-by-name")
+    by_name.focus()
+    page.keyboard.press("Enter")  # the keyboard does what a tap does
+    expect(page.locator("#dti-by-name")).to_have_attribute("aria-current", "true")
+    expect(page.locator("#dti-by-name")).to_contain_text("(tăng dần)")
+    expect(page.locator("#dti-by-rank")).not_to_have_attribute("aria-current", "true")
+    expect(page.locator("#dti-by-name")).to_be_focused()  # focus stays on the button after the swap
+    names = _ranked(page)
+    assert names != by_rank and sorted(names) == sorted(by_rank)
+    assert names[0].startswith("Phường")  # «Phường …» before «Xã …»
+    assert "sort=name" in page.url and page.evaluate("window.stillHere") is True
+    expect(page.locator("#sort-name").locator("xpath=..")).to_have_attribute("aria-sort", "ascending")
+
+    page.locator("#dti-by-name").click()  # again: the other way round
+    expect(page.locator("#dti-by-name")).to_contain_text("(giảm dần)")
+    assert _ranked(page) == names[::-1]
+    assert page.evaluate("window.stillHere") is True
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate(UNSEEN_TAB_STOPS) == []  # neither list's header links are reachable out of sight
+    assert axe_violations(page) == []
+    page.locator("#dti").scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('#dti').scrollIntoView()")
+    page.screenshot(path=str(shots / "dashboard-dti-390.png"))
+    page.context.close()
+
+
+def test_without_javascript_the_ranking_buttons_load_the_page(province_server: str, chromium: Any) -> None:
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(province_server + "/login")
+    page.fill("#username", "appraiser")
+    page.fill("#password", "mat-khau-thu")
+    page.click("form.login button[type=submit]")
+    page.goto(province_server + LIST + "&per=200")
+    by_rank = _ranked(page)
+    page.click("#dti-by-name")
+    expect(page.locator("#dti-by-name")).to_have_attribute("aria-current", "true")
+    assert "sort=name" in page.url
+    names = _ranked(page)
+    assert names != by_rank and sorted(names) == sorted(by_rank) and names[0].startswith("Phường")
     context.close()
