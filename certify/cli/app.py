@@ -13,6 +13,7 @@ from typing import Any
 import typer
 
 from certify import plugins
+from certify.bulk import keep_freed_memory
 from certify.cli.common import console_err, print_problems, run_guarded
 from certify.errors import CertifyError
 
@@ -50,33 +51,12 @@ except CertifyError as exc:  # an installation without certify's own entry point
     sys.exit(2)
 
 
-# glibc's mallopt parameters (malloc.h)
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-
-
-def _keep_freed_memory() -> None:
-    """Let a command reuse the memory it frees (Linux, glibc). A cohort's columns are arrays of a few hundred kB to
-    a few MB, made and dropped by the hundred: by default glibc maps each large one afresh and hands freed memory
-    back at once, so every new array is new pages for the kernel to fault in (certify score on 10,600 units: ≈ 12,000
-    page faults, ≈ 20 ms). Here the freed memory is kept for the next arrays (handed back only past 256 MB) until the
-    process ends. Elsewhere, or without glibc's mallopt, nothing changes."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None)
-        libc.mallopt(_M_MMAP_THRESHOLD, 64 << 20)
-        libc.mallopt(_M_TRIM_THRESHOLD, 256 << 20)
-    except (OSError, AttributeError):  # no C library to ask, or one without mallopt (musl)
-        pass
-
-
 def main() -> None:
     # One BLAS thread unless the user says otherwise: certify's matrices (a cohort × 9 main indices at most) gain
     # nothing from a second, and OpenBLAS starting its thread pool costs a command ≈ 0.1 s of CPU on two cores.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    _keep_freed_memory()
+    if sys.argv[1:2] != ["serve"]:  # a command that ends, not the web server (whose memory goes back as usual)
+        keep_freed_memory()
     code = run_guarded(app, console_err)
     # The command is done and the process ends: the collector's passes at exit would walk every object it made
     # (certify score on 10,600 units: ≈ 50 ms) to free what the exit frees anyway. Buffers are flushed as usual.
