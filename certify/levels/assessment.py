@@ -485,7 +485,7 @@ class CohortBinder:
             positions += part.positions
             meta += part.meta
             sources += part.sources
-            extras.update({(base + u, c): m for (u, c), m in part.extras.items()})
+            extras.update(part.extras if base == 0 else {(base + u, c): m for (u, c), m in part.extras.items()})
             carried.update({base + u: r for u, r in part.carried.items()})
 
         def stack(name: str, empty: Any) -> Any:
@@ -588,7 +588,7 @@ class _Chunk:
             denominator=self.denominator[kept],
             na=self.na[kept],
             given=self.given[kept],
-            extras={(at[k], c): m for (k, c), m in self.extras.items() if k in at},
+            extras=self.extras if not self.refused else {(at[k], c): m for (k, c), m in self.extras.items() if k in at},
             meta=[m for m in meta if m is not None],
             sources=[_source(items[k]) for k in rows],
             carried={at[k]: r for k, r in self.carried.items() if k in at},

@@ -52,6 +52,11 @@ class Compiled:
         return np.array(self.codes)
 
     @cached_property
+    def applicable_codes(self) -> tuple[list[str], ...]:
+        """Per level, the codes of the criteria that apply there (in `applicable`'s order)."""
+        return tuple(self.codes_array[idx].tolist() for idx in self.applicable)
+
+    @cached_property
     def order(self) -> dict[str, int]:
         return plan_order(self.fw)
 

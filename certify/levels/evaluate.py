@@ -458,9 +458,7 @@ class Evaluation:
             if detail:
                 entry["criteria"] = [self.result_dict(r) for r in self.results(lv.id)]
             else:
-                entry["verdicts"] = dict(
-                    zip(cf.codes_array[idx].tolist(), VERDICT_NAMES[statuses].tolist(), strict=True)
-                )
+                entry["verdicts"] = dict(zip(cf.applicable_codes[li], VERDICT_NAMES[statuses].tolist(), strict=True))
             levels.append(entry)
         return {
             "unit": a.unit,
