@@ -46,6 +46,7 @@ class Measurement:
     note: str | None = None
 
 
+_EXACT = 2**53  # whole numbers up to here are floats exactly
 _ENTRY_KEYS = frozenset({"value", "numerator", "denominator", "not_applicable", "reason", "evidence", "note"})
 _EVIDENCE_KEYS = ("document", "date", "summary", "file", "url")
 
@@ -107,6 +108,11 @@ class Rule:
         kind = crit.indicator.type
         if not isinstance(raw, dict):
             return Measurement(self.scalar(crit, raw, ()))
+        if len(raw) == 2 and kind is IndicatorType.RATIO:  # the usual ratio: two whole counts, nothing else
+            num, den = raw.get("numerator"), raw.get("denominator")
+            if type(num) is int and type(den) is int and 0 <= num <= den and 0 < den <= min(self.value_max, _EXACT):
+                n, d = float(num), float(den)
+                return Measurement(n / d, n, d)  # what the checks below give it (tests/levels/test_rule_counts.py)
         unknown = [] if raw.keys() <= _ENTRY_KEYS else sorted(str(k) for k in raw if k not in _ENTRY_KEYS)
         if unknown:
             raise Bad(
