@@ -10,7 +10,6 @@ from fastapi.staticfiles import StaticFiles
 
 from api import auth, handlers
 from api.edge import Edge
-from api.fast_evaluate import FastEvaluate
 from api.pages import (
     admin_pages,
     api_docs,
@@ -98,7 +97,6 @@ def create_app(
     ):
         app.include_router(page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(FastEvaluate)  # innermost: the plain POST /api/evaluate, answered as the route would
     # Sessions in the database (api.sessions): the cookie holds a random token only.
     app.add_middleware(Sessions, seconds=settings.session_seconds, force_secure=settings.secure_cookies)
     app.add_middleware(  # outermost: trusted proxies and security headers for everything inside

@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse
 from api.deps import CatalogDep
 from api.evaluation import certify_one, evaluation_json, evaluation_summary
 from api.problems import BODY_ERROR_RESPONSES, ERROR_RESPONSES
-from certify.catalog import Catalog
 from certify.levels.assessment import Assessment
 from certify.levels.gap import gap_report
 
@@ -53,13 +52,7 @@ OBJECT: dict[int | str, dict[str, Any]] = {
 )
 # `async def`: certifying one unit is a millisecond of computing with no I/O (the framework is in the catalog's
 # memory), so it runs in place rather than being handed to FastAPI's thread pool and back (a sixth of a request).
-# `api.fast_evaluate` answers the plain requests with `answer` before they reach it (the same bytes).
 async def evaluate(assessment: AssessmentBody, catalog: CatalogDep, detail: Detail = "summary") -> JSONResponse:
-    return answer(catalog, assessment, detail)
-
-
-def answer(catalog: Catalog, assessment: Assessment, detail: str) -> JSONResponse:
-    """The answer of `POST /api/evaluate`."""
     ev = certify_one(catalog, assessment)
     return CoreJSON(evaluation_summary(ev) if detail == "summary" else evaluation_json(ev))
 
