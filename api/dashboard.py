@@ -11,7 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from certify.dti.numbers import dti_value, published
 from certify.errors import Problem
@@ -162,23 +162,22 @@ def ranking_page(
     present.sort(key=key, reverse=descending)
     ordered = present + absent
     per = max(1, min(per, PER_PAGE_MAX))
+    shown, paging = one_page(ordered, page, per)
+    return section | {"rows": shown, "sort": sort, "order": "desc" if descending else "asc", "paging": paging}
+
+
+T = TypeVar("T")
+
+
+def one_page(ordered: Sequence[T], page: int, per: int) -> tuple[list[T], dict[str, int]]:
+    """Page `page` (1 on, past the end: the last) of `ordered`, `per` to a page, and what a pager says of it:
+    the page, how many pages, and which rows of how many are shown («51–100 / 124»)."""
     pages = max(1, -(-len(ordered) // per))
     page = max(1, min(page, pages))
     start = (page - 1) * per
-    shown = ordered[start : start + per]
-    return section | {
-        "rows": shown,
-        "sort": sort,
-        "order": "desc" if descending else "asc",
-        "paging": {
-            "page": page,
-            "pages": pages,
-            "per": per,
-            "first": start + 1 if shown else 0,
-            "last": start + len(shown),
-            "total": len(ordered),
-        },
-    }
+    shown = list(ordered[start : start + per])
+    paging = {"page": page, "pages": pages, "per": per, "first": start + 1 if shown else 0}
+    return shown, paging | {"last": start + len(shown), "total": len(ordered)}
 
 
 RANKING_COLUMNS = (
@@ -356,10 +355,7 @@ def unit_list(views: Sequence[UnitView], q: UnitListQuery, per: int = UNITS_PER_
     ranked = [v for v in by_name if key(v) is not None]
     ranked.sort(key=key, reverse=descending)  # stable: within a state or a level, names stay A to Z
     ordered = ranked + [v for v in by_name if key(v) is None]
-    pages = max(1, -(-len(ordered) // per))
-    page = min(q.page, pages)
-    start = (page - 1) * per
-    rows = ordered[start : start + per]
+    rows, paging = one_page(ordered, q.page, per)
     states = [s for s in STATE_ORDER if counts[s] or s == q.state]
     return {
         "units": [v.summary() | {"state_vi": STATE_VI[State(v.state)], "assessed": _assessed(v)} for v in rows],
@@ -368,15 +364,7 @@ def unit_list(views: Sequence[UnitView], q: UnitListQuery, per: int = UNITS_PER_
             "order": "desc" if descending else "asc",
             "state": q.state,
             "states": [{"state": s, "state_vi": STATE_VI[State(s)], "units": counts[s]} for s in states],
-            "paging": {
-                "page": page,
-                "pages": pages,
-                "per": per,
-                "first": start + 1 if rows else 0,
-                "last": start + len(rows),
-                "total": len(ordered),
-                "all": len(views),
-            },
+            "paging": paging | {"all": len(views)},
         },
     }
 

@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -101,11 +101,15 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
-def open_page(browser: Any, base: str, username: str | None = None, width: int = 1366, height: int = 900) -> Any:
-    """A new person at a screen `width` px wide, in Vietnamese, logged in as `username` (None: the public)."""
+def open_page(
+    browser: Any, base: str, username: str | None = None, width: int = 1366, height: int = 900, javascript: bool = True
+) -> Any:
+    """A new person at a screen `width` px wide, in Vietnamese, logged in as `username` (None: the public);
+    `javascript=False`: a browser with JavaScript turned off."""
     from playwright.sync_api import expect
 
-    page = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN").new_page()
+    viewport = {"width": width, "height": height}
+    page = browser.new_context(viewport=viewport, locale="vi-VN", java_script_enabled=javascript).new_page()
     page.set_default_timeout(WAIT_MS)
     if username is not None:
         from tests.api.store_fixtures import PASSWORD
@@ -118,20 +122,28 @@ def open_page(browser: Any, base: str, username: str | None = None, width: int =
     return page
 
 
-@pytest.fixture(scope="session")
-def demo_server(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One live server on a copy of the demo province for every browser test of the run that uses it: the pages of
-    every role (layout, accessibility) and the year's walk, which moves units through the workflow — so a test that
-    reads the pages holds in every state a unit can be in, whichever ran first."""
+@contextmanager
+def served_copy(template_db: Path, folder: Path, prepare: Callable[[Path], None] | None = None) -> Iterator[str]:
+    """A live server on a copy of the demo database in `folder`, changed first by `prepare(db)` where given."""
     import shutil
 
-    folder = tmp_path_factory.mktemp("demo-site")
     db = folder / "certify.sqlite"
     shutil.copy(template_db, db)
+    if prepare is not None:
+        prepare(db)
     env = {
         "CERTIFY_DATABASE_URL": f"sqlite:///{db}",
         "CERTIFY_SECRET_KEY": "browser-tests",
         "CERTIFY_EVIDENCE_DIR": str(folder / "evidence"),
     }
     with live_server("/dashboard.json", env) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def demo_server(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One live server on a copy of the demo province for every browser test of the run that uses it: the pages of
+    every role (layout, accessibility) and the year's walk, which moves units through the workflow — so a test that
+    reads the pages holds in every state a unit can be in, whichever ran first."""
+    with served_copy(template_db, tmp_path_factory.mktemp("demo-site")) as base:
         yield base

@@ -9,14 +9,13 @@ look at."""
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.api.live_server import live_server, needs_chromium, open_page
+from tests.api.live_server import needs_chromium, open_page, served_copy
 from tests.api.many_units import add_units
 from tests.api.site_survey import axe_violations
 
@@ -27,16 +26,7 @@ LIST = "/dashboard?year=2025"
 
 @pytest.fixture(scope="module")
 def province_server(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("province-site")
-    db = folder / "certify.sqlite"
-    shutil.copy(template_db, db)
-    add_units(db, 121)
-    env = {
-        "CERTIFY_DATABASE_URL": f"sqlite:///{db}",
-        "CERTIFY_SECRET_KEY": "browser-tests",
-        "CERTIFY_EVIDENCE_DIR": str(folder / "evidence"),
-    }
-    with live_server("/dashboard.json", env) as base:
+    with served_copy(template_db, tmp_path_factory.mktemp("province-site"), lambda db: add_units(db, 121)) as base:
         yield base
 
 
@@ -151,12 +141,8 @@ def test_a_stack_of_cards_on_a_phone(province_server: str, chromium: Any, tmp_pa
 def test_without_javascript_the_links_load_the_page(province_server: str, chromium: Any) -> None:
     from playwright.sync_api import expect
 
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN", java_script_enabled=False)
-    page = context.new_page()
-    page.goto(province_server + "/login")
-    page.fill("#username", "appraiser")
-    page.fill("#password", "mat-khau-thu")
-    page.click("form.login button[type=submit]")
+    page = open_page(chromium, province_server, "appraiser", width=1366, height=900, javascript=False)
+    context = page.context
     page.goto(province_server + LIST)
     page.click("#units-sort-state")
     expect(page.locator("#units-sort-state").locator("xpath=..")).to_have_attribute("aria-sort", "ascending")
@@ -228,12 +214,8 @@ def test_the_dti_ranking_on_a_phone_sorts_with_buttons_above_its_cards(
 def test_without_javascript_the_ranking_buttons_load_the_page(province_server: str, chromium: Any) -> None:
     from playwright.sync_api import expect
 
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", java_script_enabled=False)
-    page = context.new_page()
-    page.goto(province_server + "/login")
-    page.fill("#username", "appraiser")
-    page.fill("#password", "mat-khau-thu")
-    page.click("form.login button[type=submit]")
+    page = open_page(chromium, province_server, "appraiser", width=390, height=844, javascript=False)
+    context = page.context
     page.goto(province_server + LIST + "&per=200")
     by_rank = _ranked(page)
     page.click("#dti-by-name")
