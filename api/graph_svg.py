@@ -95,13 +95,14 @@ def bar_chart(
     colours: Sequence[str] | None = None,
 ) -> Markup:
     """Horizontal bars, one per label, as inline SVG (labels escaped); `texts` replace the numbers shown;
-    `colours` (one per bar) default to the pillar palette."""
+    `colours` (one per bar) default to the pillar palette. Each label stands above its bar, so the chart is as
+    narrow as a phone (≈ 340 px): shown at its own size there, its text stays as large as the page's."""
     if not bars:
         return Markup("")
-    label_w, bar_w, row_h = 200, 320, 28
+    bar_w, row_h = 250, 40
     top = top or max(n for _, n in bars) or 1
     height = PAD * 2 + len(bars) * row_h
-    width = PAD * 2 + label_w + bar_w + 90
+    width = PAD * 2 + bar_w + 70
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="barchart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
@@ -112,12 +113,10 @@ def bar_chart(
         w = round(bar_w * min(n, top) / top)
         shown = texts[i] if texts is not None else f"{n:g}"
         parts.append(
-            f'<text x="{PAD + label_w - 6}" y="{y + 18}" text-anchor="end" font-size="13" '
-            f'font-family="sans-serif">{escape(label)}</text>'
-            f'<rect x="{PAD + label_w}" y="{y + 4}" width="{w}" height="{row_h - 8}" rx="3" '
+            f'<text x="{PAD}" y="{y + 14}" font-size="13" font-family="sans-serif">{escape(label)}</text>'
+            f'<rect x="{PAD}" y="{y + 19}" width="{w}" height="14" rx="3" '
             f'fill="{colours[i] if colours else PALETTE[i % len(PALETTE)]}"/>'
-            f'<text x="{PAD + label_w + w + 6}" y="{y + 18}" font-size="13" '
-            f'font-family="sans-serif">{escape(shown)}</text>'
+            f'<text x="{PAD + w + 6}" y="{y + 31}" font-size="13" font-family="sans-serif">{escape(shown)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
