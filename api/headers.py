@@ -48,14 +48,17 @@ _HEADERS = ((b"content-security-policy", CSP.encode()), *_COMMON)
 _REDOC_HEADERS = ((b"content-security-policy", REDOC_CSP.encode()), *_COMMON)
 
 
+def _ours(path: str) -> tuple[tuple[bytes, bytes], ...]:
+    return _REDOC_HEADERS if path == REDOC_PATH else _HEADERS
+
+
 def security_headers(path: str) -> list[tuple[bytes, bytes]]:
     """The headers every response of `path` carries."""
-    return list(_REDOC_HEADERS if path == REDOC_PATH else _HEADERS)
+    return list(_ours(path))
 
 
 def add_security_headers(message: Message, path: str) -> Message:
     """`message` (an ASGI http.response.start) with the security headers it does not already have."""
     headers = message.get("headers", [])
-    ours = _REDOC_HEADERS if path == REDOC_PATH else _HEADERS
     present = {name.lower() for name, _ in headers}
-    return {**message, "headers": [*headers, *[(name, value) for name, value in ours if name not in present]]}
+    return {**message, "headers": [*headers, *[(name, value) for name, value in _ours(path) if name not in present]]}

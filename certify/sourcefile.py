@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -55,10 +55,17 @@ _COLLECTION_TAGS = {None, "!", _TAG + "map", _TAG + "seq"}
 _EMPTY = object()
 
 
+class _Yaml(NamedTuple):
+    module: Any  # PyYAML
+    resolver: Any
+    constructor: Any
+    scalars: dict[str, Any]  # the constructors of the scalars, by tag
+
+
 @cache
-def _yaml() -> tuple[Any, Any, dict[str, Any]]:
-    """PyYAML's resolver, its safe constructor and the constructors of the scalars, made when a file is first read:
-    a command that reads no YAML (a framework kept in the cache) never imports PyYAML."""
+def _yaml() -> _Yaml:
+    """PyYAML, its resolver, its safe constructor and the constructors of the scalars, made when a file is first
+    read: a command that reads no YAML (a framework kept in the cache) never imports PyYAML."""
     import yaml
 
     constructor = yaml.constructor.SafeConstructor()
@@ -67,14 +74,13 @@ def _yaml() -> tuple[Any, Any, dict[str, Any]]:
         _TAG + "float": constructor.construct_yaml_float,
         _TAG + "timestamp": constructor.construct_yaml_timestamp,
     }
-    return yaml.resolver.Resolver(), constructor, scalars
+    return _Yaml(yaml, yaml.resolver.Resolver(), constructor, scalars)
 
 
 def _resolve(text: str, implicit: tuple[bool, bool]) -> str:
     """The tag YAML 1.1 gives a scalar written without one (int, float, bool, null, timestamp or str)."""
-    import yaml
-
-    tag: str = _yaml()[0].resolve(yaml.ScalarNode, text, implicit)
+    y = _yaml()
+    tag: str = y.resolver.resolve(y.module.ScalarNode, text, implicit)
     return tag
 
 
@@ -87,21 +93,18 @@ def _scalar(event: Any) -> Any:
         return event.value
     if tag == _NULL:
         return None
-    _, constructor, scalars = _yaml()
+    y = _yaml()
     if tag == _BOOL:
-        return constructor.bool_values[event.value.lower()]
-    build = scalars.get(tag)
+        return y.constructor.bool_values[event.value.lower()]
+    build = y.scalars.get(tag)
     if build is None:
         raise LookupError(tag)
-    import yaml
-
-    return build(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
+    return build(y.module.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
 
 
 def _events(text: str) -> Iterator[Any]:
     """libyaml's events, each with its start mark (line); the C parser keeps no Python stack, however deep."""
-    import yaml
-
+    yaml = _yaml().module
     return iter(yaml.parse(text, Loader=yaml.CSafeLoader))
 
 
@@ -134,7 +137,7 @@ def parse_text(text: str, name: str) -> SourceDoc:
 
     Limits (certify.limits) are checked as the events arrive, so a «billion laughs» alias bomb, a 20,000-deep
     nesting or 300,000 keys stop at the first event past the limit, even in a key nothing reads."""
-    import yaml
+    yaml = _yaml().module
 
     lim = current()
     lines: dict[KeyPath, int] = {}

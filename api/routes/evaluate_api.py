@@ -74,4 +74,4 @@ class CoreJSON(JSONResponse):
     summary="Báo cáo khoảng cách và lộ trình (gap report and roadmap)",
 )
 async def gap(assessment: AssessmentBody, catalog: CatalogDep) -> JSONResponse:  # as `evaluate`
-    return JSONResponse(gap_report(certify_one(catalog, assessment)).to_dict())
+    return CoreJSON(gap_report(certify_one(catalog, assessment)).to_dict())

@@ -59,7 +59,7 @@ def _score_pass(plan: Plan, cohort: Cohort, columns: dict[str, FloatArray], peer
         run.scored[code] = scored
         no_data = np.isnan(scored.points)
         points = np.clip(np.where(no_data, 0.0, scored.points), 0, c.max_points)  # no data: 0; ±inf: a bound
-        status = no_data.astype(np.int64)  # NO_DATA (1) where no data, SCORED (0) elsewhere
+        status = np.where(no_data, _NO_DATA, _SCORED).astype(np.int64)
         if scored.not_applicable is not None:
             status[scored.not_applicable] = _DOES_NOT_ARISE
         listed = cohort.not_applicable.get(code)

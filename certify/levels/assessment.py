@@ -613,16 +613,22 @@ class _Chunk:
                 columns.append(c)
             self._put_row(k, columns, kept)
 
-    def _put_row(self, k: int, columns: list[int], kept: list[Measurement]) -> None:
-        """Unit k's measurements `kept` (of the criteria in `columns`, each once) into the arrays at once, as
-        `_put` puts each, and kept whole."""
+    def _put_row(self, k: int, columns: list[int], kept: list[Measurement], keep_all: bool = True) -> None:
+        """Unit k's measurements `kept` (of the criteria in `columns`, each once) into the arrays at once, and kept
+        whole as well: all of them (`keep_all`), or those holding more than the arrays (a reason, evidence, a note)."""
         nan = np.nan
         self.given[k, columns] = True
         self.na[k, columns] = [m.na for m in kept]
         self.value[k, columns] = [nan if m.value is None or m.na else m.value for m in kept]
         self.numerator[k, columns] = [nan if m.numerator is None else m.numerator for m in kept]
         self.denominator[k, columns] = [nan if m.denominator is None else m.denominator for m in kept]
-        self.extras.update({(k, c): m for c, m in zip(columns, kept, strict=True)})
+        self.extras.update(
+            {
+                (k, c): m
+                for c, m in zip(columns, kept, strict=True)
+                if keep_all or m.reason is not None or m.evidence is not None or m.note is not None
+            }
+        )
 
     def _columns(self) -> None:
         """Many units: the values gathered into columns, one per criterion, each checked at once."""
@@ -750,17 +756,7 @@ class _Chunk:
             except Bad:
                 self.flagged[k] = True
                 continue
-            self._put(k, c, m)
-
-    def _put(self, k: int, c: int, m: Measurement, keep: bool = False) -> None:
-        """`m` into the arrays (kept whole as well when it has more than they hold, or when asked)."""
-        self.given[k, c] = True
-        self.na[k, c] = m.na
-        self.value[k, c] = np.nan if m.value is None or m.na else m.value
-        self.numerator[k, c] = np.nan if m.numerator is None else m.numerator
-        self.denominator[k, c] = np.nan if m.denominator is None else m.denominator
-        if keep or m.reason is not None or m.evidence is not None or m.note is not None:
-            self.extras[k, c] = m
+            self._put_row(k, [c], [m], keep_all=False)
 
     # --- a unit with a problem, checked on its own ---------------------------------------------------------
 
@@ -779,8 +775,8 @@ class _Chunk:
         self.value[k] = self.numerator[k] = self.denominator[k] = np.nan
         for key in [key for key in self.extras if key[0] == k]:
             del self.extras[key]
-        for code, m in measurements.items():
-            self._put(k, self.b.index[code], m)
+        index = self.b.index
+        self._put_row(k, [index[code] for code in measurements], list(measurements.values()), keep_all=False)
 
 
 def _layout(fw: LevelFramework) -> tuple[list[Criterion], dict[str, int], frozenset[str], frozenset[str]]:
