@@ -171,3 +171,19 @@ def csv_refusal(exc: Exception, file: str, row: int) -> CertifyError:
             row=row,
         )
     return CertifyError.one("bad-csv", f"Tệp CSV lỗi: {exc}", f"Malformed CSV: {exc}", file=file, row=row)
+
+
+def extra_cells(file: str, sheet: str | None, row: int, width: int, found: int) -> Problem:
+    """A row of a table holding more cells than its header (DTI tables, the province sheet as CSV)."""
+    return Problem(
+        code="extra-cells",
+        vi="Dòng có nhiều ô hơn dòng tiêu đề: một ô chứa dấu phân cách (như 85,5 trong tệp phân cách bằng dấu phẩy)"
+        " bị tách làm hai — đặt ô đó trong ngoặc kép",
+        en="The row has more cells than the header: a cell holding the separator (such as 85,5 in a comma-separated"
+        " file) splits in two — put it in quotes",
+        file=file,
+        sheet=sheet,
+        row=row,
+        expected=f"{width} cột/columns",
+        found=f"{found}",
+    )

@@ -307,3 +307,23 @@ def test_a_sheet_read_from_its_bytes_is_read_as_the_same_sheet_read_as_text(
     from_bytes = outcome()
     with mock.patch.object(province_csv, "_grid", return_value=None):
         assert outcome() == from_bytes
+
+
+def test_a_row_with_a_cell_too_many_is_one_problem_not_a_shifted_row(tmp_path: Path) -> None:
+    """«12,5» unquoted in a comma-separated sheet splits into two cells: the row is refused once, by its row, instead
+    of every later cell being read one column off (and the last one dropped), whether the file is cut from its bytes
+    (every row one cell longer) or split as text (one row longer)."""
+    fw = framework()
+    units: list[tuple[str, str, Values]] = [("29602", "Xã Một", {}), ("29605", "Xã Hai", {}), ("29608", "Xã Ba", {})]
+    text = sheet_text(fw, units, 2025)
+    lines = text.split("\r\n")
+    one = [*lines[:5], lines[5] + ",12", *lines[6:]]  # row 6 only: split as text
+    every = [*lines[:4], *(line + ",5" if line else line for line in lines[4:])]  # every unit row: cut from bytes
+    for name, rows, bad in (("one.csv", one, [6]), ("every.csv", every, [5, 6, 7])):
+        path = tmp_path / name
+        path.write_text("\r\n".join(rows), encoding="utf-8")
+        with pytest.raises(CertifyError) as refused:
+            read_province_csv(path, fw)
+        problems = refused.value.problems
+        assert [(p.code, p.row, p.found) for p in problems] == [("extra-cells", r, "41") for r in bad], name
+        assert "a cell holding the separator" in problems[0].en

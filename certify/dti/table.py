@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from certify.csv_grid import PAD, Grid, delimiter_of, grid_of_lines, padded
-from certify.errors import CertifyError, Problem, csv_refusal
+from certify.errors import CertifyError, Problem, csv_refusal, extra_cells
 from certify.limits import Limits, current, thousands
 
 SUFFIXES = {".csv", ".xlsx"}
@@ -163,19 +163,6 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _extra_cells(file: str, sheet: str | None, number: int, width: int, found: int) -> Problem:
-    return Problem(
-        code="extra-cells",
-        vi="Dòng có nhiều ô hơn dòng tiêu đề",
-        en="The row has more cells than the header",
-        file=file,
-        sheet=sheet,
-        row=number,
-        expected=f"{width} cột/columns",
-        found=f"{found}",
-    )
-
-
 def _header(file: str, cells: list[str]) -> list[str]:
     while cells and cells[-1].strip() == "":
         cells = cells[:-1]  # trailing empty columns of spreadsheets
@@ -194,7 +181,7 @@ def _from_rows(file: str, sheet: str | None, raw: list[tuple[int, list[str]]]) -
         if not any(c.strip() for c in cells):
             continue  # blank line
         if len(cells) > width and any(c.strip() for c in cells[width:]):
-            extra.append(_extra_cells(file, sheet, number, width, len(cells)))
+            extra.append(extra_cells(file, sheet, number, width, len(cells)))
             continue
         rows.append([c.strip() for c in cells[:width]] + [""] * (width - len(cells)))
         numbers.append(number)
@@ -266,7 +253,7 @@ def _fixed_width(name: str, lines: list[str], delimiter: str, width: int, lim: L
             cells = line.split(delimiter)
             _within_limits(name, None, k, cells, lim)
             if n > gaps and any(c.strip() for c in cells[width:]):
-                extra.append(_extra_cells(name, None, k, width, len(cells)))
+                extra.append(extra_cells(name, None, k, width, len(cells)))
                 continue
             kept.append(delimiter.join(cells[:width] + [""] * (width - len(cells))))
         numbers.append(k)

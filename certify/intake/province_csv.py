@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from certify.cellsafe import neutralise_row
 from certify.csv_grid import PAD, Grid, delimiter_of, grid_of_lines, padded
-from certify.errors import CertifyError, Problem, column_letter, csv_refusal
+from certify.errors import CertifyError, Problem, column_letter, csv_refusal, extra_cells
 from certify.intake import layout as L
 from certify.levels.assessment import BoundCohort, cohort_of_columns
 from certify.levels.model import IndicatorType, LevelFramework
@@ -152,10 +152,25 @@ class _Columns:
     """The unit rows' columns: cut from the file's bytes (`certify.csv_grid.Grid`, the usual file) or split as text
     (a file with quotes below the names row, or rows of unequal length). Columns past a row's end are empty."""
 
-    def __init__(self, n: int, grid: Grid | None = None, texts: list[list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        n: int,
+        grid: Grid | None = None,
+        texts: list[list[str]] | None = None,
+        extra: dict[int, int] | None = None,
+    ) -> None:
         self.n = n
         self._grid = grid
         self._texts = texts or []
+        self._extra = extra or {}  # split as text: the rows with a cell past the header's, and their cells
+
+    def extra(self, width: int) -> dict[int, int]:
+        """The rows (by position) holding a cell past the header's `width` cells, and how many cells each holds:
+        refused, never dropped (a decimal comma in a comma-separated file, unquoted, splits a cell in two)."""
+        if self._grid is None or self._grid.n_columns <= width:
+            return self._extra
+        beyond = [self._grid.texts(k) for k in range(width, self._grid.n_columns)]
+        return {i: self._grid.n_columns for i in range(self.n) if any(col[i] for col in beyond)}
 
     def _width(self) -> int:
         return self._grid.n_columns if self._grid is not None else len(self._texts)
@@ -195,10 +210,12 @@ class _Columns:
 Table = tuple[list[list[str]], _Columns, list[int]]  # the rows above the units; the units' columns; their rows
 
 
-def _columns(rows: list[list[str]], width: int) -> list[list[str]]:
-    """The first `width` columns of `rows` (short rows padded with empty cells)."""
+def _columns(rows: list[list[str]], width: int) -> _Columns:
+    """The first `width` columns of `rows` (short rows padded with empty cells), and the rows with more."""
     padded = [r[:width] + [""] * (width - len(r)) if len(r) != width else r for r in rows]
-    return [list(c) for c in zip(*padded, strict=True)] if padded else [[] for _ in range(width)]
+    columns = [list(c) for c in zip(*padded, strict=True)] if padded else [[] for _ in range(width)]
+    extra = {i: len(r) for i, r in enumerate(rows) if len(r) > width and any(c.strip() for c in r[width:])}
+    return _Columns(len(rows), texts=columns, extra=extra)
 
 
 def _top(lines: list[str], body: list[str], delimiter: str) -> list[list[str]] | None:
@@ -255,8 +272,10 @@ def _plain_table(data: bytes, text: str, delimiter: str, width: int, file: str) 
         cells = counts[0] + 1
         flat = delimiter.join(body).split(delimiter)
         columns = [flat[k::cells] if k < cells else [""] * len(body) for k in range(width)]
-        return top, _Columns(len(body), texts=columns), numbers
-    return top, _Columns(len(body), texts=_columns([line.split(delimiter) for line in body], width)), numbers
+        beyond = [flat[k::cells] for k in range(width, cells)]
+        extra = {i: cells for i in range(len(body)) if any(col[i].strip() for col in beyond)}
+        return top, _Columns(len(body), texts=columns, extra=extra), numbers
+    return top, _columns([line.split(delimiter) for line in body], width), numbers
 
 
 def _table(data: bytes, text: str, file: str, width: int) -> Table:
@@ -282,7 +301,7 @@ def _table(data: bytes, text: str, file: str, width: int) -> Table:
     first = L.PROVINCE_FIRST_ROW - 1
     body = records[first:]
     numbers = list(range(first + 1, first + 1 + len(body)))
-    return records[:first], _Columns(len(body), texts=_columns(body, width)), numbers
+    return records[:first], _columns(body, width), numbers
 
 
 def _header_problem(top: list[list[str]], expected: list[str], file: str) -> Problem | None:
@@ -336,11 +355,15 @@ def read_province_csv(path: Path, fw: LevelFramework) -> ProvinceCsv:
     names = [n.strip() or None for n in columns.text(1)]
     rows = numbers
     keep: list[int] | None = None  # the rows kept, where some are not
-    if "" in units or len(set(units)) != len(units):
+    extra = columns.extra(width)
+    if "" in units or len(set(units)) != len(units) or extra:
         keep = []
         seen: dict[str, int] = {}
         texts = [columns.text(k) for k in range(1, width)]
         for i, (r, code) in enumerate(zip(numbers, units, strict=True)):
+            if i in extra:  # its cells are shifted: this one problem, not one per cell
+                at(r, width + 1, extra_cells(file, None, r, width, extra[i]))
+                continue
             if not code:
                 if any(col[i].strip() for col in texts):
                     at(r, 1, no_unit_code(file, None, r))

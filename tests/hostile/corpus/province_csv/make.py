@@ -78,6 +78,8 @@ def main() -> None:
     cases["vi_english_number.csv"] = sheet(vietnamese=True, **{"7:CQS-08": "1,234.5"})
     cases["vi_ratio_above_one.csv"] = sheet(vietnamese=True, **{"5:CQS-01": "85,5"})
     cases["percent_above_100.csv"] = sheet(**{"6:CQS-02": "120%"})
+    # a decimal comma, unquoted, in a comma-separated file: the row gets one cell more, its values shifted
+    cases["comma_splits_a_cell.csv"] = sheet(**{"6:CQS-08": "12,5"})
     cases["count_fraction.csv"] = sheet(**{"7:CQS-17": "2.5"})
     cases["count_negative.csv"] = sheet(**{"5:CQS-17": "-3"})
     cases["boolean_unclear.csv"] = sheet(**{"6:CQS-04": "có lẽ"})
